@@ -1,0 +1,51 @@
+// estimator.hpp — the fitted part of a model that turns scaled features into scores.
+//
+// Serving needs only this small interface, so new model families (trees in a later
+// issue) plug in beside the linear one without touching Model or the extension.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "automl/linear_models.hpp"
+
+namespace automl {
+
+// How raw scores become the answer: identity for regression, sigmoid for a binary
+// classifier with one output, softmax for k outputs.
+enum class Link { Identity, Sigmoid, Softmax };
+
+class Estimator {
+ public:
+  virtual ~Estimator() = default;
+  virtual int n_outputs() const = 0;
+  virtual Link link() const = 0;
+  // Writes n_outputs() raw scores for one scaled feature row.
+  virtual void decision(const double* x, double* scores) const = 0;
+  virtual nlohmann::json to_json() const = 0;
+};
+
+class LinearEstimator final : public Estimator {
+ public:
+  LinearEstimator(LinearWeights weights, Link link);
+  static std::unique_ptr<LinearEstimator> from_json(const nlohmann::json& j,
+                                                    Eigen::Index n_features);
+
+  int n_outputs() const override { return static_cast<int>(weights_.coef.rows()); }
+  Link link() const override { return link_; }
+  void decision(const double* x, double* scores) const override;
+  nlohmann::json to_json() const override;
+
+  const LinearWeights& weights() const { return weights_; }
+
+ private:
+  LinearWeights weights_;
+  // Row-major copy of coef so a prediction walks memory contiguously.
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> coef_rows_;
+  Link link_;
+};
+
+std::unique_ptr<Estimator> estimator_from_json(const nlohmann::json& j, Eigen::Index n_features);
+
+}  // namespace automl

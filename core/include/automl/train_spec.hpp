@@ -1,0 +1,40 @@
+// train_spec.hpp — the validated, normalised form of a training job's spec.
+//
+// One parser for everybody: the extension runs it when a job row is inserted (so a
+// bad spec is refused at INSERT with a precise error) and the worker runs it again
+// before training. Allowed algorithms and their hyper-parameters live in one table
+// (algorithms.cpp); a value the product does not implement yet is refused with
+// 0A000 rather than ignored.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+
+namespace automl {
+
+struct TrainSpec {
+  std::string relation;
+  std::string target;
+  std::string task = "auto";       // auto | classification | regression
+  std::string algorithm = "auto";  // resolved once the task is known
+  nlohmann::json hyperparams = nlohmann::json::object();
+  std::string search = "none";
+  nlohmann::json search_params = nlohmann::json::object();
+  std::optional<std::string> metric;
+  double test_size = 0.25;
+  int folds = 0;
+  std::optional<double> time_budget_seconds;
+  std::string deploy = "if_better";  // if_better | always | never
+  std::uint64_t seed = 42;
+
+  static TrainSpec parse(const nlohmann::json& spec);  // throws Error
+  nlohmann::json to_json() const;                     // normalised, defaults filled in
+};
+
+// Validates and normalises the spec of any job kind ("train", "noop"); the result
+// is what is stored in automl.jobs.spec.
+nlohmann::json normalize_job_spec(const std::string& kind, const nlohmann::json& spec);
+
+}  // namespace automl

@@ -1,0 +1,30 @@
+// trainer.hpp — one training run: split, scale, fit, evaluate, serialise.
+#pragma once
+
+#include <atomic>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "automl/dataset.hpp"
+#include "automl/model.hpp"
+#include "automl/train_spec.hpp"
+
+namespace automl {
+
+struct TrainOutcome {
+  std::string model_bytes;     // Model::serialize(), what is stored and served
+  Task task;
+  std::string algorithm;
+  nlohmann::json hyperparams;  // effective values, defaults included
+  nlohmann::json metrics;      // evaluated on the held-out split with the parsed-back model
+  nlohmann::json info;         // rows, split sizes, how the task was chosen, solver notes
+};
+
+// Decides classification vs regression for task "auto": a text or boolean target,
+// or an integer one with few distinct values, is a classification target.
+Task detect_task(const Dataset& data, std::string* reason);
+
+TrainOutcome train(const TrainSpec& spec, const Dataset& data,
+                   const std::atomic<bool>* cancel = nullptr);
+
+}  // namespace automl

@@ -1,0 +1,140 @@
+// algorithms.cpp — the algorithm catalogue and hyper-parameter validation.
+//
+// Each hyper-parameter is declared once, with its type, range and scikit-learn
+// default; INSERT-time validation, training and the docs all follow this table.
+#include "automl/algorithms.hpp"
+
+#include <cmath>
+#include <limits>
+
+#include "automl/error.hpp"
+
+namespace automl {
+namespace {
+
+enum class ParamType { Number, Integer, Boolean, Choice };
+
+struct ParamSpec {
+  const char* name;
+  ParamType type;
+  nlohmann::json default_value;
+  double min = -std::numeric_limits<double>::infinity();
+  double max = std::numeric_limits<double>::infinity();
+  bool min_exclusive = false;
+  std::vector<std::string> choices = {};
+};
+
+const double kInf = std::numeric_limits<double>::infinity();
+
+std::vector<ParamSpec> params_of(const std::string& algorithm) {
+  const ParamSpec fit_intercept{"fit_intercept", ParamType::Boolean, true};
+  const ParamSpec alpha{"alpha", ParamType::Number, 1.0, 0.0, kInf};
+  const ParamSpec cd_max_iter{"max_iter", ParamType::Integer, 1000, 1, 1e7};
+  const ParamSpec cd_tol{"tol", ParamType::Number, 1e-4, 0.0, 1.0, true};
+  if (algorithm == "linear") return {fit_intercept};
+  if (algorithm == "ridge") return {alpha, fit_intercept};
+  if (algorithm == "lasso") return {alpha, cd_max_iter, cd_tol, fit_intercept};
+  if (algorithm == "elastic_net")
+    return {alpha, {"l1_ratio", ParamType::Number, 0.5, 0.0, 1.0}, cd_max_iter, cd_tol, fit_intercept};
+  if (algorithm == "logistic")
+    return {{"C", ParamType::Number, 1.0, 0.0, kInf, true},
+            {"penalty", ParamType::Choice, "l2", 0, 0, false, {"l2", "none"}},
+            {"max_iter", ParamType::Integer, 100, 1, 1e7},
+            {"tol", ParamType::Number, 1e-4, 0.0, 1.0, true},
+            fit_intercept};
+  return {};
+}
+
+std::string range_text(const ParamSpec& p) {
+  std::string lo = p.min_exclusive ? "greater than " : "at least ";
+  std::string text = lo + nlohmann::json(p.min).dump();
+  if (std::isfinite(p.max)) text += " and at most " + nlohmann::json(p.max).dump();
+  return text;
+}
+
+nlohmann::json check_value(const std::string& algorithm, const ParamSpec& p,
+                           const nlohmann::json& v) {
+  const std::string where =
+      "hyper-parameter \"" + std::string(p.name) + "\" of algorithm \"" + algorithm + "\"";
+  switch (p.type) {
+    case ParamType::Boolean:
+      if (!v.is_boolean()) invalid(where + " must be a boolean", "got " + v.dump());
+      return v;
+    case ParamType::Choice: {
+      if (v.is_string())
+        for (const auto& c : p.choices)
+          if (v.get<std::string>() == c) return v;
+      std::string list;
+      for (const auto& c : p.choices) list += (list.empty() ? "" : ", ") + c;
+      invalid(where + " must be one of: " + list, "got " + v.dump());
+    }
+    case ParamType::Integer:
+    case ParamType::Number: {
+      if (!v.is_number()) invalid(where + " must be a number", "got " + v.dump());
+      const double x = v.get<double>();
+      if (p.type == ParamType::Integer && (!v.is_number_integer() || std::floor(x) != x))
+        invalid(where + " must be an integer", "got " + v.dump());
+      if (!std::isfinite(x) || x < p.min || (p.min_exclusive && x == p.min) || x > p.max)
+        invalid(where + " must be " + range_text(p), "got " + v.dump());
+      return v;
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+const std::vector<AlgorithmInfo>& algorithm_catalogue() {
+  static const std::vector<AlgorithmInfo> catalogue = {
+      {"linear", true, false, true},        {"ridge", true, false, true},
+      {"lasso", true, false, true},         {"elastic_net", true, false, true},
+      {"logistic", true, true, false},      {"xgboost", false, true, true},
+      {"random_forest", false, true, true}, {"kmeans", false, false, false},
+      {"crf", false, false, false},
+  };
+  return catalogue;
+}
+
+const AlgorithmInfo& find_algorithm(const std::string& name) {
+  for (const auto& a : algorithm_catalogue())
+    if (name == a.name) return a;
+  std::string list;
+  for (const auto& a : algorithm_catalogue()) list += (list.empty() ? "" : ", ") + std::string(a.name);
+  invalid("unknown algorithm \"" + name + "\"", "known algorithms: auto, " + list);
+}
+
+std::string default_algorithm(Task task) {
+  return task == Task::Classification ? "logistic" : "ridge";
+}
+
+nlohmann::json resolve_hyperparams(const std::string& algorithm, const nlohmann::json& given) {
+  if (!given.is_object()) invalid("hyperparams must be a JSON object", "got " + given.dump());
+  const auto specs = params_of(algorithm);
+  for (const auto& [key, value] : given.items()) {
+    bool known = false;
+    for (const auto& p : specs) known = known || key == p.name;
+    if (!known) {
+      std::string list;
+      for (const auto& p : specs) list += (list.empty() ? "" : ", ") + std::string(p.name);
+      invalid("unknown hyper-parameter \"" + key + "\" for algorithm \"" + algorithm + "\"",
+              "accepted: " + (list.empty() ? std::string("none") : list));
+    }
+  }
+  nlohmann::json resolved = nlohmann::json::object();
+  for (const auto& p : specs) {
+    auto it = given.find(p.name);
+    resolved[p.name] = it == given.end() ? p.default_value : check_value(algorithm, p, *it);
+  }
+  return resolved;
+}
+
+void check_algorithm_task(const std::string& algorithm, Task task) {
+  const auto& info = find_algorithm(algorithm);
+  const bool ok = task == Task::Classification ? info.classification : info.regression;
+  if (!ok)
+    invalid("algorithm \"" + algorithm + "\" cannot be used for " + to_string(task),
+            task == Task::Classification ? "use logistic for classification"
+                                         : "use linear, ridge, lasso or elastic_net for regression");
+}
+
+}  // namespace automl

@@ -1,0 +1,94 @@
+// estimator.cpp — the linear estimator and estimator (de)serialisation.
+#include "automl/estimator.hpp"
+
+#include <cmath>
+
+#include "automl/error.hpp"
+
+namespace automl {
+namespace {
+
+const char* link_name(Link link) {
+  switch (link) {
+    case Link::Identity: return "identity";
+    case Link::Sigmoid: return "sigmoid";
+    case Link::Softmax: return "softmax";
+  }
+  return "identity";
+}
+
+Link link_from_name(const std::string& name) {
+  if (name == "identity") return Link::Identity;
+  if (name == "sigmoid") return Link::Sigmoid;
+  if (name == "softmax") return Link::Softmax;
+  invalid("model file: unknown link \"" + name + "\"");
+}
+
+bool all_finite(const std::vector<double>& v) {
+  for (double x : v)
+    if (!std::isfinite(x)) return false;
+  return true;
+}
+
+}  // namespace
+
+LinearEstimator::LinearEstimator(LinearWeights weights, Link link)
+    : weights_(std::move(weights)), coef_rows_(weights_.coef), link_(link) {
+  if (weights_.intercept.size() != weights_.coef.rows())
+    invalid("linear model: intercept and coefficient rows differ");
+}
+
+void LinearEstimator::decision(const double* x, double* scores) const {
+  const Eigen::Index p = coef_rows_.cols();
+  for (Eigen::Index k = 0; k < coef_rows_.rows(); ++k) {
+    const double* w = coef_rows_.data() + k * p;
+    double s = weights_.intercept[k];
+    for (Eigen::Index j = 0; j < p; ++j) s += w[j] * x[j];
+    scores[k] = s;
+  }
+}
+
+nlohmann::json LinearEstimator::to_json() const {
+  nlohmann::json coef = nlohmann::json::array();
+  for (Eigen::Index k = 0; k < coef_rows_.rows(); ++k)
+    coef.push_back(std::vector<double>(coef_rows_.data() + k * coef_rows_.cols(),
+                                       coef_rows_.data() + (k + 1) * coef_rows_.cols()));
+  return {{"type", "linear"},
+          {"link", link_name(link_)},
+          {"coef", coef},
+          {"intercept", std::vector<double>(weights_.intercept.data(),
+                                            weights_.intercept.data() + weights_.intercept.size())},
+          {"n_iter", weights_.n_iter},
+          {"converged", weights_.converged}};
+}
+
+std::unique_ptr<LinearEstimator> LinearEstimator::from_json(const nlohmann::json& j,
+                                                            Eigen::Index n_features) {
+  auto rows = j.at("coef").get<std::vector<std::vector<double>>>();
+  auto intercept = j.at("intercept").get<std::vector<double>>();
+  if (rows.empty() || rows.size() != intercept.size())
+    invalid("model file: linear model needs one intercept per coefficient row");
+  LinearWeights w;
+  w.coef.resize(static_cast<Eigen::Index>(rows.size()), n_features);
+  for (size_t k = 0; k < rows.size(); ++k) {
+    if (static_cast<Eigen::Index>(rows[k].size()) != n_features || !all_finite(rows[k]))
+      invalid("model file: coefficient row " + std::to_string(k) + " must have " +
+              std::to_string(n_features) + " finite values");
+    w.coef.row(static_cast<Eigen::Index>(k)) =
+        Eigen::Map<Eigen::RowVectorXd>(rows[k].data(), n_features);
+  }
+  if (!all_finite(intercept)) invalid("model file: intercept must be finite");
+  w.intercept = Eigen::Map<Eigen::VectorXd>(intercept.data(), static_cast<Eigen::Index>(intercept.size()));
+  w.n_iter = j.value("n_iter", 0);
+  w.converged = j.value("converged", true);
+  return std::make_unique<LinearEstimator>(std::move(w), link_from_name(j.at("link").get<std::string>()));
+}
+
+std::unique_ptr<Estimator> estimator_from_json(const nlohmann::json& j, Eigen::Index n_features) {
+  const auto type = j.at("type").get<std::string>();
+  if (type == "linear") return LinearEstimator::from_json(j, n_features);
+  throw Error(sqlstate::kFeatureNotSupported, "model file: unknown estimator type \"" + type + "\"",
+              "the model was written by a newer pg_automl");
+}
+
+}  // namespace automl

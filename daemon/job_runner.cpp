@@ -1,0 +1,123 @@
+// job_runner.cpp — job kinds (train, noop) and how failures are classified.
+#include "job_runner.hpp"
+
+#include <chrono>
+#include <thread>
+
+#include "automl/error.hpp"
+#include "automl/model.hpp"
+#include "automl/trainer.hpp"
+#include "log.hpp"
+#include "training_data.hpp"
+
+namespace automl_worker {
+namespace {
+
+// A failure that retrying cannot fix: the job fails at once.
+bool is_permanent(const std::string& sqlstate) {
+  if (sqlstate.size() != 5) return false;
+  const std::string cls = sqlstate.substr(0, 2);
+  // 22 data exception, 0A not supported, 42 syntax/undefined/privilege, 23 constraint,
+  // XX001 corrupted model: all properties of the job or its data, not of the moment.
+  return cls == "22" || cls == "0A" || cls == "42" || cls == "23" || sqlstate == "XX001" ||
+         sqlstate == "P0001";
+}
+
+void sleep_cancellable(double seconds, const std::atomic<bool>& cancel) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < until) {
+    if (cancel) throw automl::Error(automl::sqlstate::kQueryCanceled, "job was cancelled");
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+}
+
+void run_noop(pqxx::connection_base& conn, const ClaimedJob& job, const std::atomic<bool>& cancel) {
+  const auto spec = nlohmann::json::parse(job.spec);
+  const double seconds = spec.value("seconds", 0.0);
+  sleep_cancellable(seconds, cancel);
+  if (job.attempt <= spec.value("fail_attempts", 0))
+    throw std::runtime_error("noop job asked to fail attempt " + std::to_string(job.attempt));
+  pqxx::work txn(conn, "succeed_noop");
+  txn.exec_params("SELECT automl._succeed_job($1, $2, $3::jsonb)", job.id, job.attempt,
+                  nlohmann::json{{"slept_seconds", seconds}}.dump());
+  txn.commit();
+}
+
+nlohmann::json string_array_or_null(const automl::Model& model) {
+  if (model.task() != automl::Task::Classification) return nullptr;
+  return model.labels().classes();
+}
+
+void run_train(pqxx::connection_base& conn, const ClaimedJob& job, const std::atomic<bool>& cancel) {
+  const automl::TrainSpec spec = automl::TrainSpec::parse(nlohmann::json::parse(job.spec));
+  const auto started = std::chrono::steady_clock::now();
+  TrainingData data = read_training_data(conn, spec.relation, spec.target, job.created_by);
+  const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (cancel) throw automl::Error(automl::sqlstate::kQueryCanceled, "job was cancelled");
+
+  automl::TrainOutcome outcome = automl::train(spec, data.dataset, &cancel);
+  const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const automl::Model model = automl::Model::parse(outcome.model_bytes);
+
+  nlohmann::json info = outcome.info;
+  info.update(data.notes);
+  info["read_seconds"] = read_seconds;
+  info["train_seconds"] = total_seconds - read_seconds;
+
+  pqxx::work txn(conn, "complete_train_job");
+  txn.exec_params(
+      "SELECT automl._complete_train_job($1, $2, $3, $4, $5::jsonb, $6::jsonb,"
+      " ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), $8,"
+      " CASE WHEN $9::jsonb = 'null' THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text($9::jsonb)) END,"
+      " $10, convert_to($11, 'UTF8'), $12::jsonb)",
+      job.id, job.attempt, outcome.algorithm, std::string(automl::to_string(outcome.task)),
+      outcome.hyperparams.dump(), outcome.metrics.dump(), nlohmann::json(model.feature_names()).dump(),
+      model.target(), string_array_or_null(model).dump(), automl::Model::kFormatVersion,
+      outcome.model_bytes, info.dump());
+  txn.commit();
+}
+
+void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const std::string& message,
+                    bool retryable) {
+  try {
+    pqxx::work txn(conn, "fail_job");
+    const auto r = txn.exec_params1("SELECT automl._fail_job($1, $2, $3, $4)", job.id, job.attempt,
+                                    message, retryable);
+    txn.commit();
+    log_line("job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
+             " failed (" + message + "): now " + r[0].c_str());
+  } catch (const pqxx::broken_connection&) {
+    throw;
+  } catch (const pqxx::sql_error& e) {
+    // 55P03: our claim was lost (the job was rescued); the new owner decides.
+    log_line("job " + std::to_string(job.id) + ": could not record failure: " + e.what());
+  }
+}
+
+}  // namespace
+
+void run_job(pqxx::connection_base& conn, const ClaimedJob& job, const std::atomic<bool>& cancel) {
+  log_line("job " + std::to_string(job.id) + " (" + job.kind + ") attempt " +
+           std::to_string(job.attempt) + " started");
+  try {
+    if (job.kind == "train") run_train(conn, job, cancel);
+    else if (job.kind == "noop") run_noop(conn, job, cancel);
+    else throw automl::Error(automl::sqlstate::kFeatureNotSupported,
+                             "this worker cannot run jobs of kind \"" + job.kind + "\"");
+    log_line("job " + std::to_string(job.id) + " finished");
+  } catch (const pqxx::broken_connection&) {
+    throw;
+  } catch (const automl::Error& e) {
+    std::string message = e.what();
+    if (!e.detail().empty()) message += " (" + e.detail() + ")";
+    record_failure(conn, job, message, !is_permanent(e.sqlstate()));
+  } catch (const pqxx::sql_error& e) {
+    std::string message = e.what();
+    while (!message.empty() && message.back() == '\n') message.pop_back();
+    record_failure(conn, job, message, !is_permanent(e.sqlstate()));
+  } catch (const std::exception& e) {
+    record_failure(conn, job, e.what(), true);
+  }
+}
+
+}  // namespace automl_worker

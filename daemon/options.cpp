@@ -1,0 +1,102 @@
+// options.cpp — command-line parsing for automl-worker.
+#include "options.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+namespace automl_worker {
+namespace {
+
+const char* kUsage =
+    "Usage: automl-worker [OPTIONS]\n"
+    "\n"
+    "Runs pg_automl jobs (training, ...) queued in automl.jobs.\n"
+    "\n"
+    "Options:\n"
+    "  --dsn CONNINFO          libpq connection string or URI\n"
+    "                          (default: the PG* environment variables)\n"
+    "  --concurrency N         jobs to run at once (default 1)\n"
+    "  --once                  run every job runnable now, then exit (for tests and cron)\n"
+    "  --poll-interval SECONDS poll for jobs this often when no notification arrives\n"
+    "                          (default 1)\n"
+    "  --heartbeat-interval SECONDS\n"
+    "                          how often running jobs report that they are alive (default 2)\n"
+    "  --name NAME             worker name recorded on claimed jobs (default host:pid)\n"
+    "  --help                  show this help and exit\n"
+    "  --version               show the version and exit\n";
+
+bool parse_positive(const std::string& text, double& out) {
+  char* end = nullptr;
+  out = std::strtod(text.c_str(), &end);
+  return !text.empty() && *end == '\0' && out > 0 && out < 1e6;
+}
+
+std::string default_name() {
+  char host[256] = "localhost";
+  gethostname(host, sizeof host - 1);
+  return std::string(host) + ":" + std::to_string(getpid());
+}
+
+}  // namespace
+
+std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
+  Options options;
+  auto fail = [&](const std::string& message) {
+    std::fprintf(stderr, "automl-worker: %s\nTry 'automl-worker --help'.\n", message.c_str());
+    exit_code = 2;
+    return std::nullopt;
+  };
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    std::string value;
+    bool has_value = false;
+    if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg = arg.substr(0, eq);
+      has_value = true;
+    }
+    auto next = [&]() -> bool {
+      if (has_value) return true;
+      if (i + 1 >= argc) return false;
+      value = argv[++i];
+      return true;
+    };
+    if (arg == "--help" || arg == "-h") {
+      std::fputs(kUsage, stdout);
+      exit_code = 0;
+      return std::nullopt;
+    } else if (arg == "--version") {
+      std::printf("automl-worker %s\n", AUTOML_VERSION);
+      exit_code = 0;
+      return std::nullopt;
+    } else if (arg == "--once") {
+      options.once = true;
+    } else if (arg == "--dsn") {
+      if (!next()) return fail("--dsn needs a value");
+      options.dsn = value;
+    } else if (arg == "--name") {
+      if (!next() || value.empty()) return fail("--name needs a value");
+      options.name = value;
+    } else if (arg == "--concurrency") {
+      double n;
+      if (!next() || !parse_positive(value, n) || n != static_cast<int>(n) || n > 256)
+        return fail("--concurrency needs a whole number from 1 to 256");
+      options.concurrency = static_cast<int>(n);
+    } else if (arg == "--poll-interval") {
+      if (!next() || !parse_positive(value, options.poll_interval))
+        return fail("--poll-interval needs a positive number of seconds");
+    } else if (arg == "--heartbeat-interval") {
+      if (!next() || !parse_positive(value, options.heartbeat_interval))
+        return fail("--heartbeat-interval needs a positive number of seconds");
+    } else {
+      return fail("unknown option '" + arg + "'");
+    }
+  }
+  if (options.name.empty()) options.name = default_name();
+  return options;
+}
+
+}  // namespace automl_worker

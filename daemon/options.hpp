@@ -1,0 +1,22 @@
+// options.hpp — automl-worker's command line.
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace automl_worker {
+
+struct Options {
+  std::string dsn;              // libpq conninfo or URI; empty: PG* environment variables
+  int concurrency = 1;          // jobs run at once
+  bool once = false;            // drain the runnable queue, then exit
+  double poll_interval = 1.0;   // seconds between polls when no NOTIFY arrives
+  double heartbeat_interval = 2.0;
+  std::string name;             // shown in automl.jobs.worker; default host:pid
+};
+
+// Parses argv. Returns nullopt and sets `exit_code` when the program should exit
+// at once (--help, --version, or a usage error, printed to the right stream).
+std::optional<Options> parse_options(int argc, char** argv, int& exit_code);
+
+}  // namespace automl_worker

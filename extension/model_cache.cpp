@@ -1,0 +1,30 @@
+// model_cache.cpp — LRU cache of parsed models.
+#include "model_cache.hpp"
+
+namespace pg_automl {
+
+const automl::Model* ModelCache::find(std::int64_t model_id) noexcept {
+  auto it = index_.find(model_id);
+  if (it == index_.end()) return nullptr;
+  order_.splice(order_.begin(), order_, it->second);
+  return it->second->second.get();
+}
+
+const automl::Model* ModelCache::insert(std::int64_t model_id, automl::Model model) {
+  if (const automl::Model* existing = find(model_id)) return existing;
+  order_.emplace_front(model_id, std::make_unique<const automl::Model>(std::move(model)));
+  index_[model_id] = order_.begin();
+  while (order_.size() > static_cast<size_t>(model_cache_size > 0 ? model_cache_size : 1)) {
+    index_.erase(order_.back().first);
+    order_.pop_back();
+    ++epoch_;
+  }
+  return order_.front().second.get();
+}
+
+ModelCache& model_cache() {
+  static ModelCache cache;
+  return cache;
+}
+
+}  // namespace pg_automl

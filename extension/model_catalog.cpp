@@ -1,0 +1,120 @@
+// model_catalog.cpp — SPI look-ups of deployments and model bytes, and the
+// per-call-site cache that makes them once per statement.
+#include "model_catalog.hpp"
+
+#include <cstring>
+
+#include "guard.hpp"
+#include "model_cache.hpp"
+
+namespace pg_automl {
+namespace {
+
+SPIPlanPtr deployed_plan = nullptr;
+SPIPlanPtr model_plan = nullptr;
+
+SPIPlanPtr prepare_once(SPIPlanPtr* slot, const char* sql, int nargs, Oid* types) {
+  if (*slot == nullptr) {
+    SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
+    if (plan == nullptr) elog(ERROR, "pg_automl: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
+    SPI_keepplan(plan);
+    *slot = plan;
+  }
+  return *slot;
+}
+
+// What fn_extra holds for one predict call site. Plain data: it lives in palloc'd
+// memory that PostgreSQL frees without running destructors.
+struct CallSite {
+  TimestampTz statement_start;
+  LocalTransactionId transaction;
+  std::uint64_t cache_epoch;
+  const automl::Model* model;
+  text* project;  // copy in fn_mcxt
+};
+
+bool same_text(const text* a, const text* b) {
+  return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
+         std::memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
+}
+
+}  // namespace
+
+std::int64_t deployed_model_id(text* project) {
+  Oid types[1] = {TEXTOID};
+  Datum args[1] = {PointerGetDatum(project)};
+  SPI_connect();
+  SPIPlanPtr plan = prepare_once(
+      &deployed_plan,
+      "SELECT (SELECT model_id FROM automl.deployed_models WHERE project = $1),"
+      "       EXISTS (SELECT 1 FROM automl.projects WHERE name = $1)",
+      1, types);
+  if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+    elog(ERROR, "pg_automl: looking up the deployed model failed");
+  bool id_null = false, exists_null = false;
+  Datum id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &id_null);
+  bool exists = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &exists_null));
+  std::int64_t model_id = id_null ? 0 : DatumGetInt64(id);
+  SPI_finish();
+  if (!exists)
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                    errmsg("project \"%s\" does not exist", text_to_cstring(project)),
+                    errhint("Train one with automl.train(project => ...).")));
+  if (id_null)
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                    errmsg("project \"%s\" has no deployed model", text_to_cstring(project)),
+                    errhint("Deploy one with automl.deploy('%s').", text_to_cstring(project))));
+  return model_id;
+}
+
+const automl::Model* load_model(std::int64_t model_id) {
+  if (const automl::Model* cached = model_cache().find(model_id)) return cached;
+  Oid types[1] = {INT8OID};
+  Datum args[1] = {Int64GetDatum(model_id)};
+  SPI_connect();
+  SPIPlanPtr plan = prepare_once(&model_plan, "SELECT model FROM automl.models WHERE id = $1", 1, types);
+  if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT)
+    elog(ERROR, "pg_automl: reading model %lld failed", static_cast<long long>(model_id));
+  if (SPI_processed == 0)
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                    errmsg("model %lld does not exist", static_cast<long long>(model_id))));
+  bool is_null = false;
+  Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
+  bytea* stored = DatumGetByteaPP(value);
+  // Copy out of SPI's memory, which SPI_finish releases.
+  const size_t size = VARSIZE_ANY_EXHDR(stored);
+  char* bytes = static_cast<char*>(SPI_palloc(size + 1));
+  std::memcpy(bytes, VARDATA_ANY(stored), size);
+  SPI_finish();
+  const automl::Model* model = cpp_guard([&] {
+    return model_cache().insert(model_id, automl::Model::parse(std::string_view(bytes, size)));
+  });
+  pfree(bytes);
+  return model;
+}
+
+const automl::Model* model_for_project(FunctionCallInfo fcinfo, text* project) {
+  auto* site = static_cast<CallSite*>(fcinfo->flinfo->fn_extra);
+  const TimestampTz statement_start = GetCurrentStatementStartTimestamp();
+  const LocalTransactionId transaction = MyProc->lxid;
+  if (site != nullptr && site->statement_start == statement_start && site->transaction == transaction &&
+      site->cache_epoch == model_cache().epoch() && same_text(site->project, project))
+    return site->model;
+  if (site == nullptr) {
+    site = static_cast<CallSite*>(MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallSite)));
+    fcinfo->flinfo->fn_extra = site;
+  }
+  if (site->project != nullptr) pfree(site->project);
+  site->project = nullptr;
+  const automl::Model* model = load_model(deployed_model_id(project));
+  const size_t size = VARSIZE_ANY(project);
+  site->project = static_cast<text*>(MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, size));
+  std::memcpy(site->project, project, size);
+  site->statement_start = statement_start;
+  site->transaction = transaction;
+  site->cache_epoch = model_cache().epoch();
+  site->model = model;
+  return model;
+}
+
+}  // namespace pg_automl

@@ -1,0 +1,21 @@
+// pg/float8_array.hpp — a float8[] argument as a plain, checked vector of doubles.
+#pragma once
+
+#include "pg/postgres.hpp"
+
+namespace pg_automl {
+
+struct FeatureVector {
+  const double* values;
+  int length;
+};
+
+// Reads a one-dimensional float8[] without NULLs, NaN or infinities; raises an
+// error naming the offending element otherwise. Points into the detoasted array:
+// no copy for the common case.
+FeatureVector read_feature_array(ArrayType* array);
+
+// Builds a float8[] from n values.
+ArrayType* make_float8_array(const double* values, int n);
+
+}  // namespace pg_automl

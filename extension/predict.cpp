@@ -1,0 +1,87 @@
+// predict.cpp — the inference functions: predict, predict_proba, predict_label,
+// predict_model. They run inside the calling backend (and in parallel workers):
+// read the feature array, find the model, score one row.
+#include "guard.hpp"
+#include "model_catalog.hpp"
+#include "pg/float8_array.hpp"
+
+extern "C" {
+PG_FUNCTION_INFO_V1(automl_predict);
+PG_FUNCTION_INFO_V1(automl_predict_proba);
+PG_FUNCTION_INFO_V1(automl_predict_label);
+PG_FUNCTION_INFO_V1(automl_predict_model);
+}
+
+namespace pg_automl {
+namespace {
+
+// Checks the row against the model's schema. `subject` names what was asked
+// for ("project \"iris\"" or "model 7") so the error says which model expects what.
+void check_feature_count(const automl::Model* model, const FeatureVector& x, const char* subject) {
+  if (x.length == model->n_features()) return;
+  StringInfoData names;
+  initStringInfo(&names);
+  for (const auto& name : model->feature_names())
+    appendStringInfo(&names, "%s%s", names.len ? ", " : "", name.c_str());
+  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                  errmsg("%s expects %ld features, got %d", subject,
+                         static_cast<long>(model->n_features()), x.length),
+                  errdetail("Features in order: %s.", names.data)));
+}
+
+const char* project_subject(text* project) {
+  return psprintf("project \"%s\"", text_to_cstring(project));
+}
+
+void require_classifier(const automl::Model* model, const char* subject, const char* function) {
+  if (model->task() != automl::Task::Classification)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("%s is a regression model; %s needs a classifier", subject, function),
+                    errhint("Use automl.predict for regression.")));
+}
+
+}  // namespace
+}  // namespace pg_automl
+
+using namespace pg_automl;
+
+extern "C" Datum automl_predict(PG_FUNCTION_ARGS) {
+  text* project = PG_GETARG_TEXT_PP(0);
+  FeatureVector x = read_feature_array(PG_GETARG_ARRAYTYPE_P(1));
+  const automl::Model* model = model_for_project(fcinfo, project);
+  if (x.length != model->n_features()) check_feature_count(model, x, project_subject(project));
+  PG_RETURN_FLOAT8(cpp_guard([&] { return model->predict(x.values); }));
+}
+
+extern "C" Datum automl_predict_model(PG_FUNCTION_ARGS) {
+  const int64 model_id = PG_GETARG_INT64(0);
+  FeatureVector x = read_feature_array(PG_GETARG_ARRAYTYPE_P(1));
+  const automl::Model* model = load_model(model_id);
+  if (x.length != model->n_features())
+    check_feature_count(model, x, psprintf("model %lld", static_cast<long long>(model_id)));
+  PG_RETURN_FLOAT8(cpp_guard([&] { return model->predict(x.values); }));
+}
+
+extern "C" Datum automl_predict_proba(PG_FUNCTION_ARGS) {
+  text* project = PG_GETARG_TEXT_PP(0);
+  FeatureVector x = read_feature_array(PG_GETARG_ARRAYTYPE_P(1));
+  const automl::Model* model = model_for_project(fcinfo, project);
+  if (model->task() != automl::Task::Classification)
+    require_classifier(model, project_subject(project), "predict_proba");
+  if (x.length != model->n_features()) check_feature_count(model, x, project_subject(project));
+  const int k = model->n_classes();
+  double* proba = static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(k)));
+  cpp_guard([&] { model->predict_proba(x.values, proba); });
+  PG_RETURN_ARRAYTYPE_P(make_float8_array(proba, k));
+}
+
+extern "C" Datum automl_predict_label(PG_FUNCTION_ARGS) {
+  text* project = PG_GETARG_TEXT_PP(0);
+  FeatureVector x = read_feature_array(PG_GETARG_ARRAYTYPE_P(1));
+  const automl::Model* model = model_for_project(fcinfo, project);
+  if (model->task() != automl::Task::Classification)
+    require_classifier(model, project_subject(project), "predict_label");
+  if (x.length != model->n_features()) check_feature_count(model, x, project_subject(project));
+  const int index = cpp_guard([&] { return model->predict_class(x.values); });
+  PG_RETURN_TEXT_P(cstring_to_text(model->labels().classes()[static_cast<size_t>(index)].c_str()));
+}

@@ -1,0 +1,139 @@
+# scripts/lib.sh — shared by demo.sh, test.sh and devenv.sh. Source it; do not run it.
+#
+# Installs what is missing (Debian 12 packages), builds with CMake, and manages
+# throwaway PostgreSQL clusters and workers under one ignored folder of the
+# checkout (.devenv/). PostgreSQL refuses to run as root, so as root the cluster
+# runs as the unprivileged `postgres` user.
+set -euo pipefail
+
+AUTOML_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+AUTOML_BUILD_DIR=${AUTOML_BUILD_DIR:-$AUTOML_ROOT/build}
+AUTOML_STATE_DIR=${AUTOML_STATE_DIR:-$AUTOML_ROOT/.devenv}
+AUTOML_WORKER_BIN=$AUTOML_BUILD_DIR/daemon/automl-worker
+
+AUTOML_PACKAGES=(
+  g++ cmake ninja-build pkg-config
+  postgresql-15 postgresql-server-dev-15
+  libpqxx-dev libeigen3-dev nlohmann-json3-dev liblbfgspp-dev libgtest-dev
+  python3-sklearn python3-numpy
+)
+
+say() { printf '%s\n' "$*" >&2; }
+
+as_root() {
+  if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+# Installs the packages from AUTOML_PACKAGES that are not installed yet.
+ensure_packages() {
+  local missing=() pkg
+  for pkg in "${AUTOML_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+  fi
+}
+
+pg_bindir() { pg_config --bindir; }
+
+# Configures, builds and installs the extension into the local PostgreSQL.
+build_and_install() {
+  cmake -S "$AUTOML_ROOT" -B "$AUTOML_BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >&2
+  cmake --build "$AUTOML_BUILD_DIR" >&2
+  as_root cmake --install "$AUTOML_BUILD_DIR" >/dev/null
+}
+
+# Runs a PostgreSQL server program as the cluster's owner.
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A folder the cluster owner can write. Normally $1 itself; when the checkout is
+# not reachable by the postgres user (e.g. under /root), a folder in /tmp that $1
+# links to, so the state still appears inside the checkout.
+owned_state_dir() {
+  local dir=$1
+  mkdir -p "$dir"
+  if [ "$(id -u)" = 0 ]; then
+    chown postgres: "$dir" 2>/dev/null || true
+    if ! runuser -u postgres -- test -w "$dir" 2>/dev/null; then
+      local real
+      real=/tmp/pg_automl-$(printf '%s' "$dir" | md5sum | cut -c1-12)
+      mkdir -p "$real" && chown postgres: "$real"
+      rm -rf "$dir" && ln -s "$real" "$dir"
+      dir=$real
+    fi
+  fi
+  (cd "$dir" && pwd -P)
+}
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+  local port=$1
+  while port_in_use "$port"; do port=$((port + 1)); done
+  echo "$port"
+}
+
+# cluster_up DIR BASE_PORT: starts (or reuses) the cluster in DIR; sets PGPORT,
+# PGHOST, PGUSER.
+cluster_up() {
+  local dir base_port=$2
+  dir=$(owned_state_dir "$1")
+  local data=$dir/data bin
+  bin=$(pg_bindir)
+  if [ ! -f "$data/PG_VERSION" ]; then
+    say "initialising a cluster in $data"
+    as_pg_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
+  fi
+  if as_pg_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    PGPORT=$(cat "$dir/port")
+  else
+    PGPORT=$(free_port "$base_port")
+    echo "$PGPORT" >"$dir/port"
+    # A throwaway cluster: durability off for speed, TCP on loopback only.
+    as_pg_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start \
+      -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off" >/dev/null
+  fi
+  PGHOST=127.0.0.1
+  PGUSER=postgres
+  export PGHOST PGPORT PGUSER
+}
+
+cluster_down() {
+  local dir=$1 bin
+  bin=$(pg_bindir)
+  [ -f "$dir/data/PG_VERSION" ] || return 0
+  as_pg_owner "$bin/pg_ctl" -D "$(cd "$dir" && pwd -P)/data" -m fast -w stop >/dev/null 2>&1 || true
+}
+
+ensure_database() {
+  local db=$1
+  psql -d postgres -qAtc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
+    psql -d postgres -qc "CREATE DATABASE \"$db\"" >/dev/null
+  psql -d "$db" -qc "CREATE EXTENSION IF NOT EXISTS pg_automl" >/dev/null
+}
+
+# worker_up DIR DATABASE: starts one automl-worker unless the one recorded in DIR runs.
+worker_up() {
+  local dir=$1 db=$2
+  if [ -f "$dir/worker.pid" ] && kill -0 "$(cat "$dir/worker.pid")" 2>/dev/null; then return 0; fi
+  nohup "$AUTOML_WORKER_BIN" --dsn "host=$PGHOST port=$PGPORT dbname=$db user=$PGUSER" \
+    >>"$dir/worker.log" 2>&1 </dev/null &
+  echo $! >"$dir/worker.pid"
+}
+
+worker_down() {
+  local dir=$1 pid
+  [ -f "$dir/worker.pid" ] || return 0
+  pid=$(cat "$dir/worker.pid")
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$dir/worker.pid"
+}

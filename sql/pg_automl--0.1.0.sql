@@ -1,0 +1,563 @@
+-- pg_automl 0.1.0 — install script.
+--
+-- Everything lives in schema automl. Tables are the system of record: a training job
+-- is a row in automl.jobs, a trained model a row in automl.models, and what serves a
+-- project is the newest row of automl.deployments. automl-worker (daemon/) talks to
+-- the database only through the automl._* functions at the end of this file, so the
+-- queue's rules live in one place.
+
+\echo Use "CREATE EXTENSION pg_automl" to load this file. \quit
+
+------------------------------------------------------------------------------
+-- Functions implemented in C++ (extension/)
+------------------------------------------------------------------------------
+
+-- Validates a job spec and fills in defaults; one parser shared with the worker.
+CREATE FUNCTION automl._normalize_job_spec(kind text, spec jsonb) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'automl_normalize_job_spec' LANGUAGE C STABLE PARALLEL SAFE;
+
+CREATE FUNCTION automl._metric_higher_is_better(metric text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'automl_metric_higher_is_better' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+
+------------------------------------------------------------------------------
+-- Tables
+------------------------------------------------------------------------------
+
+CREATE TABLE automl.projects (
+  id          bigserial PRIMARY KEY,
+  name        text NOT NULL UNIQUE CHECK (name <> ''),
+  task        text NOT NULL CHECK (task IN ('classification', 'regression')),
+  target      text NOT NULL,
+  metric      text NOT NULL,                  -- decides best_score and if_better
+  created_by  name NOT NULL DEFAULT current_user,
+  created_at  timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE automl.projects IS 'One row per project; created by its first successful training job.';
+
+CREATE TABLE automl.jobs (
+  id               bigserial PRIMARY KEY,
+  kind             text NOT NULL,
+  project          text,
+  spec             jsonb NOT NULL DEFAULT '{}',
+  status           text NOT NULL DEFAULT 'queued'
+                   CHECK (status IN ('queued', 'running', 'succeeded', 'failed', 'cancelled')),
+  priority         integer NOT NULL DEFAULT 0,
+  attempts         integer NOT NULL DEFAULT 0,
+  max_attempts     integer NOT NULL DEFAULT 3 CHECK (max_attempts BETWEEN 1 AND 100),
+  run_after        timestamptz NOT NULL DEFAULT now(),
+  progress         real NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 1),
+  message          text,
+  error            text,
+  errors           jsonb NOT NULL DEFAULT '[]',  -- one object per failed attempt
+  result           jsonb,
+  worker           text,
+  heartbeat_at     timestamptz,
+  cancel_requested boolean NOT NULL DEFAULT false,
+  created_by       name NOT NULL DEFAULT current_user,
+  created_at       timestamptz NOT NULL DEFAULT now(),
+  started_at       timestamptz,
+  finished_at      timestamptz
+);
+COMMENT ON TABLE automl.jobs IS 'The job queue: insert a row (or call automl.train) and a worker runs it.';
+-- Claiming reads only queued rows in (priority, id) order: a partial index keeps that
+-- cheap however many finished jobs the table holds.
+CREATE INDEX jobs_claim_order ON automl.jobs (priority, id) WHERE status = 'queued';
+
+CREATE TABLE automl.models (
+  id             bigserial PRIMARY KEY,
+  project        text NOT NULL REFERENCES automl.projects (name) ON UPDATE CASCADE,
+  version        integer NOT NULL,
+  algorithm      text NOT NULL,
+  task           text NOT NULL,
+  hyperparams    jsonb NOT NULL,
+  metrics        jsonb NOT NULL,
+  feature_names  text[] NOT NULL,
+  target         text NOT NULL,
+  classes        text[],                      -- predict_proba's column order
+  format_version integer NOT NULL,
+  model          bytea NOT NULL,              -- docs/model-format.md
+  size_bytes     integer GENERATED ALWAYS AS (octet_length(model)) STORED,
+  -- UNIQUE: a job produces at most one model, however often it is retried.
+  job_id         bigint UNIQUE REFERENCES automl.jobs (id) ON DELETE SET NULL,
+  info           jsonb NOT NULL DEFAULT '{}',
+  created_by     name NOT NULL DEFAULT current_user,
+  created_at     timestamptz NOT NULL DEFAULT now(),
+  UNIQUE (project, version)
+);
+COMMENT ON TABLE automl.models IS 'One row per trained model; rows never change once written.';
+
+CREATE TABLE automl.deployments (
+  id           bigserial PRIMARY KEY,
+  project      text NOT NULL REFERENCES automl.projects (name) ON UPDATE CASCADE,
+  model_id     bigint NOT NULL REFERENCES automl.models (id),
+  strategy     text NOT NULL,
+  -- The deployment a rollback from this one returns to; a stack, so rollback repeats.
+  previous_id  bigint REFERENCES automl.deployments (id),
+  deployed_by  name NOT NULL DEFAULT current_user,
+  deployed_at  timestamptz NOT NULL DEFAULT clock_timestamp()
+);
+CREATE INDEX deployments_newest ON automl.deployments (project, id DESC);
+COMMENT ON TABLE automl.deployments IS 'Deployment history; the newest row per project serves.';
+
+CREATE VIEW automl.deployed_models AS
+  SELECT DISTINCT ON (d.project)
+         d.project, d.model_id, m.algorithm, m.task, m.metrics, d.strategy, d.deployed_at
+    FROM automl.deployments d
+    JOIN automl.models m ON m.id = d.model_id
+   ORDER BY d.project, d.id DESC;
+COMMENT ON VIEW automl.deployed_models IS 'What serves each project now.';
+
+------------------------------------------------------------------------------
+-- Submitting jobs
+------------------------------------------------------------------------------
+
+-- Resolves a training relation to a schema-qualified name (the worker's search_path
+-- is not the submitter's) and checks the target column exists. A SELECT statement is
+-- checked by planning it as a subquery, which also rejects multiple statements and
+-- data-modifying ones.
+CREATE FUNCTION automl._resolve_training_relation(relation text, target text) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  rel oid;
+  qualified text;
+BEGIN
+  IF relation ~* '^\s*(select|with|values|table)\s' THEN
+    BEGIN
+      EXECUTE format('SELECT %I FROM (%s) AS training_query LIMIT 0', target, relation);
+    EXCEPTION WHEN undefined_column THEN
+      RAISE EXCEPTION 'column "%" does not exist in the training query', target
+        USING ERRCODE = 'undefined_column', DETAIL = SQLERRM;
+    END;
+    RETURN relation;
+  END IF;
+  rel := to_regclass(relation);
+  IF rel IS NULL THEN
+    RAISE EXCEPTION 'relation "%" does not exist', relation
+      USING ERRCODE = 'undefined_table',
+            HINT = 'Pass a table or view name (schema-qualified if not on the search_path) or a SELECT statement.';
+  END IF;
+  SELECT format('%I.%I', n.nspname, c.relname) INTO qualified
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel;
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute
+                  WHERE attrelid = rel AND attname = target AND attnum > 0 AND NOT attisdropped) THEN
+    RAISE EXCEPTION 'column "%" does not exist in relation "%"', target, qualified
+      USING ERRCODE = 'undefined_column';
+  END IF;
+  IF NOT has_table_privilege(rel, 'SELECT') THEN
+    RAISE EXCEPTION 'permission denied for relation "%"', qualified
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = 'A job reads its data with the privileges of the role that submits it.';
+  END IF;
+  RETURN qualified;
+END
+$$;
+
+-- Every INSERT into automl.jobs passes here: the spec is validated and normalised,
+-- and queue bookkeeping columns are reset so a plain INSERT cannot forge a state.
+CREATE FUNCTION automl._jobs_before_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.kind IS NULL THEN
+    RAISE EXCEPTION 'job kind must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  NEW.spec := automl._normalize_job_spec(NEW.kind, coalesce(NEW.spec, '{}'));
+  IF NEW.kind = 'train' THEN
+    IF NEW.project IS NULL OR NEW.project = '' THEN
+      RAISE EXCEPTION 'a train job needs a project' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    NEW.spec := jsonb_set(NEW.spec, '{relation}',
+                          to_jsonb(automl._resolve_training_relation(NEW.spec->>'relation', NEW.spec->>'target')));
+  END IF;
+  NEW.status := 'queued';
+  NEW.attempts := 0;
+  NEW.progress := 0;
+  NEW.message := NULL;
+  NEW.error := NULL;
+  NEW.errors := '[]';
+  NEW.result := NULL;
+  NEW.worker := NULL;
+  NEW.heartbeat_at := NULL;
+  NEW.cancel_requested := false;
+  NEW.created_by := current_user;
+  NEW.created_at := now();
+  NEW.started_at := NULL;
+  NEW.finished_at := NULL;
+  NEW.run_after := coalesce(NEW.run_after, now());
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER jobs_before_insert BEFORE INSERT ON automl.jobs
+  FOR EACH ROW EXECUTE FUNCTION automl._jobs_before_insert();
+
+-- Wakes listening workers when the inserting transaction commits. A lost
+-- notification costs latency only: workers also poll.
+CREATE FUNCTION automl._jobs_notify() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('automl_jobs', NEW.id::text);
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER jobs_notify AFTER INSERT ON automl.jobs
+  FOR EACH ROW EXECUTE FUNCTION automl._jobs_notify();
+
+CREATE FUNCTION automl.train(
+  project       text,
+  relation      text,
+  target        text,
+  task          text     DEFAULT 'auto',
+  algorithm     text     DEFAULT 'auto',
+  hyperparams   jsonb    DEFAULT '{}',
+  search        text     DEFAULT 'none',
+  search_params jsonb    DEFAULT '{}',
+  metric        text     DEFAULT NULL,
+  test_size     float8   DEFAULT 0.25,
+  folds         integer  DEFAULT 0,
+  time_budget   interval DEFAULT NULL,
+  deploy        text     DEFAULT 'if_better',
+  priority      integer  DEFAULT 0,
+  seed          bigint   DEFAULT 42) RETURNS bigint
+LANGUAGE sql AS $$
+  INSERT INTO automl.jobs (kind, project, priority, spec)
+  VALUES ('train', train.project, coalesce(train.priority, 0),
+          jsonb_build_object(
+            'relation', train.relation, 'target', train.target, 'task', train.task,
+            'algorithm', train.algorithm, 'hyperparams', train.hyperparams,
+            'search', train.search, 'search_params', train.search_params,
+            'metric', train.metric, 'test_size', train.test_size, 'folds', train.folds,
+            'time_budget', extract(epoch FROM train.time_budget), 'deploy', train.deploy,
+            'seed', train.seed))
+  RETURNING id;
+$$;
+COMMENT ON FUNCTION automl.train IS 'Queues a training job and returns its id; see automl.wait.';
+
+------------------------------------------------------------------------------
+-- Following and cancelling jobs
+------------------------------------------------------------------------------
+
+CREATE FUNCTION automl.wait(job_id bigint, timeout interval DEFAULT '10 min') RETURNS automl.jobs
+LANGUAGE plpgsql AS $$
+DECLARE
+  job automl.jobs;
+  deadline timestamptz := clock_timestamp() + timeout;
+  pause float8 := 0.005;
+BEGIN
+  IF current_setting('transaction_isolation') <> 'read committed' THEN
+    RAISE EXCEPTION 'automl.wait needs READ COMMITTED isolation'
+      USING ERRCODE = 'feature_not_supported',
+            DETAIL = 'A repeatable-read snapshot would never see the job finish.';
+  END IF;
+  LOOP
+    SELECT * INTO job FROM automl.jobs j WHERE j.id = wait.job_id;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'job % does not exist', job_id USING ERRCODE = 'undefined_object';
+    END IF;
+    IF job.status IN ('succeeded', 'failed', 'cancelled') THEN
+      RETURN job;
+    END IF;
+    IF clock_timestamp() >= deadline THEN
+      RAISE EXCEPTION 'timed out after % waiting for job %', timeout, job_id
+        USING ERRCODE = 'query_canceled', DETAIL = format('The job is still %s.', job.status);
+    END IF;
+    PERFORM pg_sleep(pause);
+    pause := least(pause * 2, 0.1);
+  END LOOP;
+END
+$$;
+
+CREATE FUNCTION automl.cancel(job_id bigint) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  current_status text;
+BEGIN
+  SELECT status INTO current_status FROM automl.jobs WHERE id = job_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'job % does not exist', job_id USING ERRCODE = 'undefined_object';
+  END IF;
+  IF current_status = 'queued' THEN
+    UPDATE automl.jobs SET status = 'cancelled', finished_at = now(), message = 'cancelled while queued'
+     WHERE id = job_id;
+    PERFORM pg_notify('automl_job_done', json_build_object('id', job_id, 'status', 'cancelled')::text);
+    RETURN true;
+  ELSIF current_status = 'running' THEN
+    UPDATE automl.jobs SET cancel_requested = true WHERE id = job_id;
+    PERFORM pg_notify('automl_cancel', job_id::text);
+    RETURN true;
+  END IF;
+  RETURN false;
+END
+$$;
+
+------------------------------------------------------------------------------
+-- Deployments
+------------------------------------------------------------------------------
+
+CREATE FUNCTION automl._record_deployment(project text, model_id bigint, strategy text,
+                                          previous_id bigint) RETURNS bigint
+LANGUAGE sql AS $$
+  INSERT INTO automl.deployments (project, model_id, strategy, previous_id)
+  VALUES (project, model_id, strategy, previous_id);
+  SELECT model_id;
+$$;
+
+CREATE FUNCTION automl.deploy(project text, strategy text DEFAULT 'best_score') RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  proj automl.projects;
+  chosen bigint;
+  live automl.deployments;
+  back automl.deployments;
+BEGIN
+  SELECT * INTO proj FROM automl.projects p WHERE p.name = deploy.project FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
+  END IF;
+  SELECT * INTO live FROM automl.deployments d WHERE d.project = proj.name ORDER BY d.id DESC LIMIT 1;
+  IF strategy = 'best_score' THEN
+    SELECT m.id INTO chosen FROM automl.models m
+     WHERE m.project = proj.name AND m.metrics ? proj.metric
+     ORDER BY CASE WHEN automl._metric_higher_is_better(proj.metric)
+                   THEN -(m.metrics->>proj.metric)::float8
+                   ELSE (m.metrics->>proj.metric)::float8 END, m.id DESC
+     LIMIT 1;
+  ELSIF strategy = 'most_recent' THEN
+    SELECT max(m.id) INTO chosen FROM automl.models m WHERE m.project = proj.name;
+  ELSIF strategy = 'rollback' THEN
+    IF live.previous_id IS NULL THEN
+      RAISE EXCEPTION 'project "%" has no earlier deployment to roll back to', proj.name
+        USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    SELECT * INTO back FROM automl.deployments d WHERE d.id = live.previous_id;
+    RETURN automl._record_deployment(proj.name, back.model_id, 'rollback', back.previous_id);
+  ELSE
+    RAISE EXCEPTION 'unknown deployment strategy "%"', strategy
+      USING ERRCODE = 'invalid_parameter_value', HINT = 'Strategies: best_score, most_recent, rollback.';
+  END IF;
+  IF chosen IS NULL THEN
+    RAISE EXCEPTION 'project "%" has no model to deploy', proj.name USING ERRCODE = 'undefined_object';
+  END IF;
+  RETURN automl._record_deployment(proj.name, chosen, strategy, live.id);
+END
+$$;
+
+CREATE FUNCTION automl.deploy(project text, model_id bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  owner_project text;
+  current_id bigint;
+BEGIN
+  PERFORM 1 FROM automl.projects p WHERE p.name = deploy.project FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
+  END IF;
+  SELECT m.project INTO owner_project FROM automl.models m WHERE m.id = deploy.model_id;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'model % does not exist', model_id USING ERRCODE = 'undefined_object';
+  END IF;
+  IF owner_project <> project THEN
+    RAISE EXCEPTION 'model % belongs to project "%", not "%"', model_id, owner_project, project
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  SELECT max(d.id) INTO current_id FROM automl.deployments d WHERE d.project = deploy.project;
+  RETURN automl._record_deployment(project, model_id, 'manual', current_id);
+END
+$$;
+
+-- Coefficients of a linear model, read straight from its stored file, in the scaled
+-- feature space the model was fitted in (docs/model-format.md).
+CREATE FUNCTION automl.coefficients(model_id bigint)
+RETURNS TABLE (output integer, feature text, coefficient float8)
+LANGUAGE sql STABLE AS $$
+  WITH f AS (SELECT convert_from(m.model, 'UTF8')::jsonb AS doc, m.feature_names
+               FROM automl.models m WHERE m.id = coefficients.model_id)
+  SELECT (o.ord - 1)::integer, f.feature_names[c.ord], c.value::text::float8
+    FROM f, jsonb_array_elements(f.doc->'estimator'->'coef') WITH ORDINALITY AS o(row, ord),
+         jsonb_array_elements(o.row) WITH ORDINALITY AS c(value, ord)
+  UNION ALL
+  SELECT (i.ord - 1)::integer, '(intercept)', i.value::text::float8
+    FROM f, jsonb_array_elements(f.doc->'estimator'->'intercept') WITH ORDINALITY AS i(value, ord)
+  ORDER BY 1, 2;
+$$;
+
+------------------------------------------------------------------------------
+-- Inference (C++, inside the backend)
+------------------------------------------------------------------------------
+
+CREATE FUNCTION automl.predict(project text, features float8[]) RETURNS float8
+  AS 'MODULE_PATHNAME', 'automl_predict' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_proba(project text, features float8[]) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'automl_predict_proba' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_label(project text, features float8[]) RETURNS text
+  AS 'MODULE_PATHNAME', 'automl_predict_label' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_model(model_id bigint, features float8[]) RETURNS float8
+  AS 'MODULE_PATHNAME', 'automl_predict_model' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+
+------------------------------------------------------------------------------
+-- The worker's interface. Each function is one transaction's worth of work.
+------------------------------------------------------------------------------
+
+-- Claims the next runnable job: lowest priority, then oldest. SKIP LOCKED lets many
+-- workers claim concurrently without waiting on each other.
+CREATE FUNCTION automl._claim_job(worker_name text) RETURNS SETOF automl.jobs
+LANGUAGE sql AS $$
+  UPDATE automl.jobs j
+     SET status = 'running', attempts = j.attempts + 1, worker = worker_name,
+         started_at = now(), heartbeat_at = now(), progress = 0,
+         message = 'claimed by ' || worker_name
+   WHERE j.id = (SELECT q.id FROM automl.jobs q
+                  WHERE q.status = 'queued' AND q.run_after <= now()
+                  ORDER BY q.priority, q.id
+                  FOR UPDATE SKIP LOCKED LIMIT 1)
+  RETURNING j.*;
+$$;
+
+-- Locks a running job for its final transaction, fenced by the attempt number: a
+-- worker whose claim was lost (the job was rescued and re-claimed) cannot finish it.
+CREATE FUNCTION automl._lock_claimed_job(job_id bigint, attempt integer) RETURNS automl.jobs
+LANGUAGE plpgsql AS $$
+DECLARE
+  job automl.jobs;
+BEGIN
+  SELECT * INTO job FROM automl.jobs j WHERE j.id = job_id FOR UPDATE;
+  IF NOT FOUND OR job.status <> 'running' OR job.attempts <> attempt THEN
+    RAISE EXCEPTION 'job % attempt % is no longer claimed by this worker', job_id, attempt
+      USING ERRCODE = 'lock_not_available';
+  END IF;
+  RETURN job;
+END
+$$;
+
+CREATE FUNCTION automl._finish_job(job_id bigint, new_status text, result jsonb, message text)
+RETURNS void
+LANGUAGE sql AS $$
+  UPDATE automl.jobs SET status = new_status, result = _finish_job.result, message = _finish_job.message,
+         progress = CASE WHEN new_status = 'succeeded' THEN 1 ELSE progress END,
+         finished_at = now(), heartbeat_at = now()
+   WHERE id = job_id;
+  SELECT pg_notify('automl_job_done', json_build_object('id', job_id, 'status', new_status)::text);
+$$;
+
+CREATE FUNCTION automl._succeed_job(job_id bigint, attempt integer, result jsonb) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  job automl.jobs := automl._lock_claimed_job(job_id, attempt);
+BEGIN
+  IF job.cancel_requested THEN
+    PERFORM automl._finish_job(job_id, 'cancelled', NULL, 'cancelled while running');
+    RETURN 'cancelled';
+  END IF;
+  PERFORM automl._finish_job(job_id, 'succeeded', result, 'done');
+  RETURN 'succeeded';
+END
+$$;
+
+-- Records a failed attempt. Retryable failures go back to the queue with exponential
+-- backoff and jitter until max_attempts; the rest fail at once.
+CREATE FUNCTION automl._fail_job(job_id bigint, attempt integer, error_text text, retryable boolean)
+RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  job automl.jobs := automl._lock_claimed_job(job_id, attempt);
+  entry jsonb := jsonb_build_object('attempt', attempt, 'worker', job.worker, 'at', now(), 'error', error_text);
+BEGIN
+  UPDATE automl.jobs SET errors = errors || entry, error = error_text WHERE id = job_id;
+  IF job.cancel_requested THEN
+    PERFORM automl._finish_job(job_id, 'cancelled', NULL, 'cancelled while running');
+    RETURN 'cancelled';
+  END IF;
+  IF retryable AND job.attempts < job.max_attempts THEN
+    UPDATE automl.jobs
+       SET status = 'queued', worker = NULL, heartbeat_at = NULL,
+           run_after = now() + make_interval(secs => power(2, job.attempts) * (0.75 + random() / 2)),
+           message = format('attempt %s failed; retrying', job.attempts)
+     WHERE id = job_id;
+    RETURN 'queued';
+  END IF;
+  PERFORM automl._finish_job(job_id, 'failed', NULL, format('failed after %s attempt(s)', job.attempts));
+  RETURN 'failed';
+END
+$$;
+
+-- Stores a trained model and completes its job in one transaction, so a job's effect
+-- (the model row, its deployment) exists exactly when the job is 'succeeded'.
+CREATE FUNCTION automl._complete_train_job(
+  job_id bigint, attempt integer, algorithm text, task text, hyperparams jsonb, metrics jsonb,
+  feature_names text[], target text, classes text[], format_version integer, model bytea,
+  info jsonb) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  job automl.jobs := automl._lock_claimed_job(job_id, attempt);
+  proj automl.projects;
+  new_id bigint;
+  new_version integer;
+  policy text := job.spec->>'deploy';
+  metric text;
+  live_metrics jsonb;
+  deployed boolean := false;
+BEGIN
+  IF job.cancel_requested THEN
+    PERFORM automl._finish_job(job_id, 'cancelled', NULL, 'cancelled while running');
+    RETURN NULL;
+  END IF;
+  INSERT INTO automl.projects (name, task, target, metric, created_by)
+  VALUES (job.project, task, target,
+          coalesce(job.spec->>'metric', CASE WHEN task = 'classification' THEN 'f1' ELSE 'r2' END),
+          job.created_by)
+  ON CONFLICT (name) DO NOTHING;
+  SELECT * INTO proj FROM automl.projects p WHERE p.name = job.project FOR UPDATE;
+  IF proj.task <> task THEN
+    RAISE EXCEPTION 'project "%" is a % project; this job trained a % model', proj.name, proj.task, task
+      USING ERRCODE = 'invalid_parameter_value', HINT = 'Use another project name for another task.';
+  END IF;
+  SELECT coalesce(max(m.version), 0) + 1 INTO new_version FROM automl.models m WHERE m.project = proj.name;
+  INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names,
+                             target, classes, format_version, model, job_id, info, created_by)
+  VALUES (proj.name, new_version, algorithm, task, hyperparams, metrics, feature_names, target,
+          classes, format_version, model, job_id, info, job.created_by)
+  RETURNING id INTO new_id;
+
+  metric := coalesce(job.spec->>'metric', proj.metric);
+  SELECT dm.metrics INTO live_metrics FROM automl.deployed_models dm WHERE dm.project = proj.name;
+  deployed := policy = 'always'
+    OR (policy = 'if_better' AND (live_metrics IS NULL OR NOT live_metrics ? metric
+        OR CASE WHEN automl._metric_higher_is_better(metric)
+                THEN (metrics->>metric)::float8 > (live_metrics->>metric)::float8
+                ELSE (metrics->>metric)::float8 < (live_metrics->>metric)::float8 END));
+  IF deployed THEN
+    PERFORM automl._record_deployment(proj.name, new_id, 'job:' || policy,
+              (SELECT max(d.id) FROM automl.deployments d WHERE d.project = proj.name));
+  END IF;
+  PERFORM automl._finish_job(job_id, 'succeeded',
+    info || jsonb_build_object('model_id', new_id, 'version', new_version, 'metrics', metrics,
+                               'metric', metric, 'deployed', deployed),
+    format('trained %s model %s (version %s)%s', algorithm, new_id, new_version,
+           CASE WHEN deployed THEN ', deployed' ELSE '' END));
+  RETURN new_id;
+END
+$$;
+
+CREATE FUNCTION automl._heartbeat(job_id bigint, attempt integer, progress real, message text)
+RETURNS boolean
+LANGUAGE sql AS $$
+  UPDATE automl.jobs j SET heartbeat_at = now(),
+         progress = coalesce(_heartbeat.progress, j.progress),
+         message = coalesce(_heartbeat.message, j.message)
+   WHERE j.id = job_id AND j.attempts = attempt AND j.status = 'running'
+  RETURNING NOT j.cancel_requested;
+$$;
+
+------------------------------------------------------------------------------
+-- Privileges. Issue #8 replaces these with roles and row-level security.
+------------------------------------------------------------------------------
+
+GRANT USAGE ON SCHEMA automl TO PUBLIC;
+GRANT SELECT ON automl.projects, automl.jobs, automl.models, automl.deployments,
+                automl.deployed_models TO PUBLIC;
+GRANT INSERT ON automl.jobs TO PUBLIC;
+GRANT USAGE ON SEQUENCE automl.jobs_id_seq TO PUBLIC;
+REVOKE EXECUTE ON FUNCTION automl._claim_job(text), automl._lock_claimed_job(bigint, integer),
+  automl._finish_job(bigint, text, jsonb, text), automl._succeed_job(bigint, integer, jsonb),
+  automl._fail_job(bigint, integer, text, boolean),
+  automl._complete_train_job(bigint, integer, text, text, jsonb, jsonb, text[], text, text[], integer, bytea, jsonb),
+  automl._heartbeat(bigint, integer, real, text),
+  automl._record_deployment(text, bigint, text, bigint) FROM PUBLIC;

@@ -23,6 +23,14 @@ bool is_permanent(const std::string& sqlstate) {
          sqlstate == "P0001";
 }
 
+// libpq's message is "ERROR:  text\nDETAIL: ...\nCONTEXT: ..."; users want the text.
+std::string primary_message(const std::string& what) {
+  std::string line = what.substr(0, what.find('\n'));
+  for (const char* prefix : {"ERROR:  ", "FATAL:  "})
+    if (line.rfind(prefix, 0) == 0) line = line.substr(std::string(prefix).size());
+  return line;
+}
+
 void sleep_cancellable(double seconds, const std::atomic<bool>& cancel) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   while (std::chrono::steady_clock::now() < until) {
@@ -112,9 +120,7 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, const std::atom
     if (!e.detail().empty()) message += " (" + e.detail() + ")";
     record_failure(conn, job, message, !is_permanent(e.sqlstate()));
   } catch (const pqxx::sql_error& e) {
-    std::string message = e.what();
-    while (!message.empty() && message.back() == '\n') message.pop_back();
-    record_failure(conn, job, message, !is_permanent(e.sqlstate()));
+    record_failure(conn, job, primary_message(e.what()), !is_permanent(e.sqlstate()));
   } catch (const std::exception& e) {
     record_failure(conn, job, e.what(), true);
   }

@@ -165,6 +165,11 @@ BEGIN
     IF NEW.project IS NULL OR NEW.project = '' THEN
       RAISE EXCEPTION 'a train job needs a project' USING ERRCODE = 'invalid_parameter_value';
     END IF;
+    IF NEW.spec->>'task' <> 'auto' AND EXISTS (
+         SELECT 1 FROM automl.projects p WHERE p.name = NEW.project AND p.task <> NEW.spec->>'task') THEN
+      RAISE EXCEPTION 'project "%" is not a % project', NEW.project, NEW.spec->>'task'
+        USING ERRCODE = 'invalid_parameter_value', HINT = 'Use another project name for another task.';
+    END IF;
     NEW.spec := jsonb_set(NEW.spec, '{relation}',
                           to_jsonb(automl._resolve_training_relation(NEW.spec->>'relation', NEW.spec->>'target')));
   END IF;
@@ -256,8 +261,10 @@ BEGIN
       RETURN job;
     END IF;
     IF clock_timestamp() >= deadline THEN
-      RAISE EXCEPTION 'timed out after % waiting for job %', timeout, job_id
-        USING ERRCODE = 'query_canceled', DETAIL = format('The job is still %s.', job.status);
+      -- 55000, not 57014 (query_canceled): callers' WHEN OTHERS handlers can catch it.
+      RAISE EXCEPTION 'timed out waiting for job %', job_id
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              DETAIL = format('The job is still %s after %s.', job.status, timeout);
     END IF;
     PERFORM pg_sleep(pause);
     pause := least(pause * 2, 0.1);

@@ -84,8 +84,8 @@ double max_abs(const Eigen::VectorXd& v) { return v.size() == 0 ? 0.0 : v.cwiseA
 // k x p); b (k)] with k = 1 (binary, sigmoid) or n_classes (softmax).
 class LogisticObjective {
  public:
-  LogisticObjective(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, int n_outputs,
-                    double C, bool fit_intercept, CancelFlag cancel)
+  LogisticObjective(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, int n_outputs, double C,
+                    bool fit_intercept, CancelFlag cancel)
       : X_(X),
         y_(y),
         k_(n_outputs),
@@ -114,7 +114,8 @@ class LogisticObjective {
         // log(1 + e^z) - y z without overflow for large |z|.
         const double softplus = std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z)));
         loss += softplus - (y_[i] == 1 ? z : 0.0);
-        const double sigmoid = z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
+        const double sigmoid =
+            z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
         Z(i, 0) = sigmoid - (y_[i] == 1 ? 1.0 : 0.0);
       }
     } else {
@@ -292,7 +293,8 @@ LinearWeights fit_elastic_net(const Eigen::MatrixXd& X, const Eigen::VectorXd& y
         scale = l1 / dual_norm;
         gap = 0.5 * (R_norm2 + R_norm2 * scale * scale);
       }
-      gap += l1 * w.lpNorm<1>() - scale * R.dot(c.y) + 0.5 * l2 * (1 + scale * scale) * w.squaredNorm();
+      gap += l1 * w.lpNorm<1>() - scale * R.dot(c.y) +
+             0.5 * l2 * (1 + scale * scale) * w.squaredNorm();
       if (gap < gap_tol) {
         converged = true;
         n_iter = iter + 1;
@@ -309,8 +311,8 @@ LinearWeights fit_elastic_net(const Eigen::MatrixXd& X, const Eigen::VectorXd& y
 LinearWeights fit_logistic(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, int n_classes,
                            const LogisticParams& params, CancelFlag cancel) {
   check_design(X, y.size());
-  if (n_classes < 2) invalid("logistic regression needs at least 2 classes, got " +
-                             std::to_string(n_classes));
+  if (n_classes < 2)
+    invalid("logistic regression needs at least 2 classes, got " + std::to_string(n_classes));
   for (Eigen::Index i = 0; i < y.size(); ++i)
     if (y[i] < 0 || y[i] >= n_classes)
       invalid("class index " + std::to_string(y[i]) + " at row " + std::to_string(i) +
@@ -322,7 +324,8 @@ LinearWeights fit_logistic(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, i
   const int k = n_classes == 2 ? 1 : n_classes;
   LogisticObjective objective(X, y, k, params.C, params.fit_intercept, cancel);
   Eigen::VectorXd theta = Eigen::VectorXd::Zero(objective.size());
-  const LbfgsResult r = minimize_lbfgs(objective, theta, static_cast<double>(X.rows()), params.max_iter, params.tol);
+  const LbfgsResult r =
+      minimize_lbfgs(objective, theta, static_cast<double>(X.rows()), params.max_iter, params.tol);
 
   LinearWeights out;
   out.coef = Eigen::Map<const Eigen::MatrixXd>(theta.data(), k, X.cols());

@@ -13,8 +13,8 @@
 namespace automl {
 namespace {
 
-constexpr std::array<const char*, 6> kClassificationMetrics = {
-    "accuracy", "precision", "recall", "f1", "roc_auc", "log_loss"};
+constexpr std::array<const char*, 6> kClassificationMetrics = {"accuracy", "precision", "recall",
+                                                               "f1",       "roc_auc",   "log_loss"};
 constexpr std::array<const char*, 3> kRegressionMetrics = {"r2", "mae", "rmse"};
 
 template <std::size_t N>
@@ -63,8 +63,7 @@ double roc_auc(const Eigen::VectorXi& y_true, const Eigen::VectorXd& score, Eige
 
 }  // namespace
 
-nlohmann::json classification_metrics(const Eigen::VectorXi& y_true,
-                                      const Eigen::MatrixXd& proba) {
+nlohmann::json classification_metrics(const Eigen::VectorXi& y_true, const Eigen::MatrixXd& proba) {
   check_sizes(y_true.size(), proba.rows());
   const Eigen::Index n = y_true.size(), k = proba.cols();
   if (k < 2) invalid("class probabilities need at least 2 columns, got " + std::to_string(k));
@@ -82,7 +81,8 @@ nlohmann::json classification_metrics(const Eigen::VectorXi& y_true,
     true_count[y_true[i]] += 1;
     pred_count[pred] += 1;
     if (pred == y_true[i]) tp[pred] += 1;
-    // sklearn 1.2 clips each probability, then renormalises the row.
+    // Clip at 1e-15 (sklearn's eps before 1.2; 1.2's eps='auto' uses 2.2e-16), then
+    // renormalise the row as sklearn does.
     const Eigen::ArrayXd clipped = proba.row(i).array().max(1e-15).min(1 - 1e-15);
     log_loss -= std::log(clipped[y_true[i]] / clipped.sum());
   }

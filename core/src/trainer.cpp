@@ -71,6 +71,12 @@ LinearWeights fit(const std::string& algorithm, const nlohmann::json& hp, const 
   throw Error(sqlstate::kFeatureNotSupported, "algorithm \"" + algorithm + "\" is not implemented yet");
 }
 
+Eigen::VectorXi class_counts(const Eigen::VectorXi& y, int n_classes) {
+  Eigen::VectorXi counts = Eigen::VectorXi::Zero(n_classes);
+  for (Eigen::Index i = 0; i < y.size(); ++i) ++counts[y[i]];
+  return counts;
+}
+
 }  // namespace
 
 Task detect_task(const Dataset& data, std::string* reason) {
@@ -126,6 +132,14 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
       invalid("target column \"" + data.target_name + "\" has only one class",
               "class \"" + labels.classes().front() + "\"; classification needs at least two");
     y_cls = labels.encode(data.target);
+    // A stratified split needs every class on both sides.
+    const Eigen::VectorXi counts = class_counts(y_cls, labels.size());
+    for (int k = 0; k < labels.size(); ++k)
+      if (counts[k] < 2)
+        invalid("class \"" + labels.classes()[static_cast<size_t>(k)] + "\" of target column \"" +
+                    data.target_name + "\" has only one row",
+                "each class needs at least two rows for a stratified train/test split; "
+                "is the target really categorical?");
   } else {
     y_reg = numeric_target(data);
   }

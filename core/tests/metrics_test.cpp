@@ -45,10 +45,9 @@ TEST(ClassificationMetrics, BinaryHandComputed) {
   // Positive/negative pairs won: 0.6 -> 2.5 (tie with the negative 0.6), 0.8 -> 3,
   // 0.4 -> 2, 0.2 -> 1; 8.5 of 12 pairs.
   EXPECT_NEAR(m["roc_auc"].get<double>(), 8.5 / 12, kEps);
-  const double expected_log_loss =
-      -(std::log(0.9) + std::log(0.4) + std::log(0.6) + std::log(0.8) + std::log(0.4) +
-        std::log(0.7) + std::log(0.2)) /
-      7;
+  const double expected_log_loss = -(std::log(0.9) + std::log(0.4) + std::log(0.6) + std::log(0.8) +
+                                     std::log(0.4) + std::log(0.7) + std::log(0.2)) /
+                                   7;
   EXPECT_NEAR(m["log_loss"].get<double>(), expected_log_loss, kEps);
   EXPECT_NEAR(expected_log_loss, 0.662574858694167, kEps);  // sklearn's log_loss
 }
@@ -56,7 +55,8 @@ TEST(ClassificationMetrics, BinaryHandComputed) {
 TEST(ClassificationMetrics, AllTiedScoresGiveHalfAuc) {
   Eigen::VectorXi y(4);
   y << 0, 1, 0, 1;
-  const nlohmann::json m = classification_metrics(y, binary_proba(Eigen::VectorXd::Constant(4, 0.5)));
+  const nlohmann::json m =
+      classification_metrics(y, binary_proba(Eigen::VectorXd::Constant(4, 0.5)));
   EXPECT_NEAR(m["roc_auc"].get<double>(), 0.5, kEps);
   // A 0.5/0.5 row predicts class 0, the first maximum, as numpy's argmax does.
   EXPECT_NEAR(m["accuracy"].get<double>(), 0.5, kEps);
@@ -92,8 +92,8 @@ TEST(ClassificationMetrics, MulticlassMacroOverPresentClasses) {
   EXPECT_NEAR(m["recall"].get<double>(), (0.5 + 1.0 + 0.5) / 3, kEps);
   EXPECT_NEAR(m["f1"].get<double>(), (0.5 + 0.8 + 2.0 / 3) / 3, kEps);
   EXPECT_FALSE(m.contains("roc_auc"));
-  const double expected_log_loss = -(std::log(0.7) + std::log(0.2) + std::log(0.8) +
-                                     std::log(0.4) + std::log(0.8) + std::log(0.4)) /
+  const double expected_log_loss = -(std::log(0.7) + std::log(0.2) + std::log(0.8) + std::log(0.4) +
+                                     std::log(0.8) + std::log(0.4)) /
                                    6;
   EXPECT_NEAR(m["log_loss"].get<double>(), expected_log_loss, kEps);
 }
@@ -113,8 +113,11 @@ TEST(ClassificationMetrics, RejectsBadInput) {
   Eigen::VectorXi y(2);
   y << 0, 2;
   expect_invalid([&] { classification_metrics(y, Eigen::MatrixXd::Constant(2, 2, 0.5)); });
-  expect_invalid([&] { classification_metrics(Eigen::VectorXi::Zero(3), Eigen::MatrixXd::Constant(2, 2, 0.5)); });
-  expect_invalid([&] { classification_metrics(Eigen::VectorXi::Zero(2), Eigen::MatrixXd::Ones(2, 1)); });
+  expect_invalid([&] {
+    classification_metrics(Eigen::VectorXi::Zero(3), Eigen::MatrixXd::Constant(2, 2, 0.5));
+  });
+  expect_invalid(
+      [&] { classification_metrics(Eigen::VectorXi::Zero(2), Eigen::MatrixXd::Ones(2, 1)); });
   expect_invalid([&] { classification_metrics(Eigen::VectorXi(), Eigen::MatrixXd(0, 2)); });
   expect_invalid([&] { accuracy(Eigen::VectorXi::Zero(2), Eigen::VectorXi::Zero(3)); });
 }

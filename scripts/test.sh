@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# scripts/test.sh — installs what is missing, builds, and runs every test suite:
+#   unit         core/ GoogleTest, including parity with python3-sklearn
+#   regression   pg_regress over tests/sql against a fresh cluster with a running worker
+#   integration  GoogleTest driving real automl-worker processes (tests/integration)
+# Ends with one line "N passed, N failed" over all suites; exits non-zero on any failure.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+TEST_DIR=$AUTOML_STATE_DIR/test
+passed=0
+failed=0
+
+count_gtest() {  # adds a GoogleTest log's totals
+  local log=$1 p f
+  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+  if [ -z "$p" ] && [ -z "$f" ]; then f=1; fi  # crashed before reporting
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+}
+
+cleanup() {
+  worker_down "$TEST_DIR"
+  cluster_down "$TEST_DIR"
+}
+trap cleanup EXIT
+
+ensure_packages
+build_and_install
+
+say "== unit tests (core)"
+"$AUTOML_BUILD_DIR/core/core_tests" --gtest_brief=1 2>&1 | tee "$AUTOML_STATE_DIR/unit.log" >&2 || true
+count_gtest "$AUTOML_STATE_DIR/unit.log"
+
+say "== SQL regression tests"
+cleanup
+rm -rf "$TEST_DIR" "$(readlink -f "$TEST_DIR" 2>/dev/null || true)"
+cluster_up "$TEST_DIR" 54330
+ensure_database automl_regress
+worker_up "$TEST_DIR" automl_regress
+regress_out=$AUTOML_STATE_DIR/regress
+rm -rf "$regress_out" && mkdir -p "$regress_out"
+tests=$(cd "$AUTOML_ROOT/tests/sql" && ls -- *.sql | sed 's/\.sql$//' | sort)
+# shellcheck disable=SC2086
+"$(pg_config --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+  --inputdir="$AUTOML_ROOT/tests" --outputdir="$regress_out" --use-existing \
+  --host="$PGHOST" --port="$PGPORT" --user="$PGUSER" --dbname=automl_regress $tests \
+  2>&1 | tee "$AUTOML_STATE_DIR/regress.log" >&2 || true
+p=$(grep -cE '^(ok|test) .* \.\.\. ok|^ok ' "$AUTOML_STATE_DIR/regress.log" || true)
+f=$(grep -cE '\.\.\. FAILED|^not ok ' "$AUTOML_STATE_DIR/regress.log" || true)
+passed=$((passed + p))
+failed=$((failed + f))
+if [ "$f" != 0 ] && [ -f "$regress_out/regression.diffs" ]; then cat "$regress_out/regression.diffs" >&2; fi
+worker_down "$TEST_DIR"
+
+say "== integration tests (real workers)"
+AUTOML_WORKER=$AUTOML_WORKER_BIN PGDATABASE=postgres \
+  "$AUTOML_BUILD_DIR/tests/integration/integration_tests" --gtest_brief=1 2>&1 |
+  tee "$AUTOML_STATE_DIR/integration.log" >&2 || true
+count_gtest "$AUTOML_STATE_DIR/integration.log"
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]

@@ -1,0 +1,47 @@
+// harness.hpp — what the integration tests share: a fresh database with the
+// extension, and automl-worker child processes.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/types.h>
+
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+namespace automl_it {
+
+// The database every test in this binary uses; dropped and created once per run.
+const std::string& dsn();
+void recreate_database();
+
+// One automl-worker process, started with the test database's --dsn.
+class WorkerProcess {
+ public:
+  explicit WorkerProcess(std::vector<std::string> args, bool with_dsn = true);
+  ~WorkerProcess();
+  WorkerProcess(const WorkerProcess&) = delete;
+  WorkerProcess& operator=(const WorkerProcess&) = delete;
+
+  void signal(int sig) const { ::kill(pid_, sig); }
+  // Waits up to `seconds` for the process to exit; its exit code, or nullopt.
+  std::optional<int> wait_exit(double seconds);
+  // Everything it wrote to stdout (after it exited).
+  const std::string& output() const { return output_; }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  bool exited_ = false;
+  int exit_code_ = -1;
+  std::string output_;
+};
+
+// Runs one statement in its own transaction and returns the result.
+pqxx::result query(const std::string& sql);
+// Polls until `sql` returns true, up to `seconds`.
+bool eventually(const std::string& sql, double seconds);
+
+}  // namespace automl_it

@@ -25,6 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
+mkdir -p "$AUTOML_STATE_DIR"
 ensure_packages
 build_and_install
 

@@ -107,3 +107,42 @@ TEST_F(WorkerTest, ReconnectsAfterItsConnectionIsKilled) {
 
 }  // namespace
 }  // namespace automl_it
+
+namespace automl_it {
+namespace {
+
+// A deployment committed in one session is served by another session's next
+// statement, with no reconnect and no cache flush.
+TEST_F(WorkerTest, DeploymentInOneSessionIsServedByAnothersNextStatement) {
+  query("CREATE TABLE fresh AS SELECT i / 10.0 AS x, 2 * i / 10.0 + 1 AS y FROM generate_series(1, 300) i");
+  query("SELECT automl.train('fresh', 'fresh', 'y', algorithm => 'linear')");
+  query("SELECT automl.train('fresh', 'fresh', 'y', algorithm => 'ridge', hyperparams => '{\"alpha\": 1e6}', deploy => 'never')");
+  WorkerProcess worker({"--once"});
+  ASSERT_EQ(worker.wait_exit(60), 0);
+  const std::string ridge = query("SELECT id FROM automl.models WHERE project = 'fresh' AND algorithm = 'ridge'")[0][0].c_str();
+
+  pqxx::connection serving(dsn()), admin(dsn());
+  auto predict = [&] {
+    pqxx::nontransaction tx(serving);
+    return tx.exec1("SELECT automl.predict('fresh', ARRAY[10.0])")[0].as<double>();
+  };
+  const double before = predict();
+  EXPECT_NEAR(before, 21.0, 1e-6);
+  EXPECT_EQ(predict(), before) << "served from the backend cache";
+  {
+    pqxx::work tx(admin);
+    tx.exec("SELECT automl.deploy('fresh', " + ridge + "::bigint)");
+    tx.commit();
+  }
+  const double after = predict();
+  EXPECT_GT(std::abs(after - before), 1.0) << "the other session's deployment must be served now";
+  {
+    pqxx::work tx(admin);
+    tx.exec("SELECT automl.deploy('fresh', 'rollback')");
+    tx.commit();
+  }
+  EXPECT_EQ(predict(), before);
+}
+
+}  // namespace
+}  // namespace automl_it

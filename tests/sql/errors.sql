@@ -88,3 +88,13 @@ SELECT automl.predict('shapes_reg', ARRAY[1e300, -1e300]) IS NOT NULL AS huge_va
 SELECT error_of($$SELECT automl.wait(-5)$$);
 SELECT error_of($$SELECT automl.cancel(-5)$$);
 SELECT error_of($$SELECT * FROM automl.deploy('no_such_project')$$);
+-- A model file this version cannot read is refused with a clear error, never a crash.
+INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names, target,
+                           format_version, model)
+VALUES ('shapes_reg', 100, 'ridge', 'regression', '{}', '{}', '{a,b}', 'amount', 2,
+        convert_to('{"format": "pg_automl.model", "format_version": 2}', 'UTF8')),
+       ('shapes_reg', 101, 'ridge', 'regression', '{}', '{}', '{a,b}', 'amount', 1, '\x00ff'::bytea),
+       ('shapes_reg', 102, 'ridge', 'regression', '{}', '{}', '{a,b}', 'amount', 1,
+        convert_to('{"format": "pg_automl.model", "format_version": 1, "task": "regression"}', 'UTF8'));
+SELECT version, replace(error_of(format('SELECT automl.predict_model(%s, ARRAY[1.0, 2.0])', id)), id::text, 'N') AS error
+  FROM automl.models WHERE version >= 100 ORDER BY version;

@@ -1,0 +1,96 @@
+// trainer_test.cpp — a whole training run in core/: task detection, metrics of the
+// served (parsed-back) model, and data errors.
+#include <gtest/gtest.h>
+
+#include "automl/error.hpp"
+#include "automl/trainer.hpp"
+
+namespace automl {
+namespace {
+
+Dataset two_moons_like(int n, ValueKind kind) {
+  Dataset d;
+  d.X.resize(n, 2);
+  d.feature_names = {"x", "y"};
+  d.target_name = "label";
+  d.target_kind = kind;
+  for (int i = 0; i < n; ++i) {
+    const double x = std::sin(i * 0.7) * 3, y = std::cos(i * 1.3) * 3;
+    d.X(i, 0) = x;
+    d.X(i, 1) = y;
+    const bool above = x - 0.5 * y > 0.2;
+    d.target.push_back(kind == ValueKind::Text ? (above ? "up" : "down") : (above ? "1" : "0"));
+  }
+  return d;
+}
+
+TEST(Trainer, ClassifiesAndEvaluatesTheServedModel) {
+  TrainSpec spec = TrainSpec::parse({{"relation", "t"}, {"target", "label"}});
+  const auto out = train(spec, two_moons_like(800, ValueKind::Text));
+  EXPECT_EQ(out.task, Task::Classification);
+  EXPECT_EQ(out.algorithm, "logistic");
+  EXPECT_GT(out.metrics["accuracy"].get<double>(), 0.95);
+  EXPECT_TRUE(out.metrics.contains("roc_auc"));
+  EXPECT_EQ(out.info["train_rows"].get<int>() + out.info["test_rows"].get<int>(), 800);
+  const Model served = Model::parse(out.model_bytes);
+  const double up[2] = {3, -2};
+  EXPECT_EQ(served.labels().classes()[static_cast<size_t>(served.predict_class(up))], "up");
+}
+
+TEST(Trainer, DetectsTasks) {
+  std::string reason;
+  EXPECT_EQ(detect_task(two_moons_like(50, ValueKind::Integer), &reason), Task::Classification);
+  Dataset reg = two_moons_like(50, ValueKind::Float);
+  for (size_t i = 0; i < reg.target.size(); ++i) reg.target[i] = std::to_string(i * 0.37);
+  EXPECT_EQ(detect_task(reg, &reason), Task::Regression);
+  EXPECT_NE(reason.find("non-integer"), std::string::npos);
+}
+
+TEST(Trainer, RegressionRecoversALine) {
+  Dataset d;
+  d.X.resize(200, 1);
+  d.feature_names = {"x"};
+  d.target_name = "y";
+  d.target_kind = ValueKind::Float;
+  for (int i = 0; i < 200; ++i) {
+    d.X(i, 0) = i / 10.0;
+    d.target.push_back(std::to_string(3 * (i / 10.0) - 1));
+  }
+  const auto out = train(TrainSpec::parse({{"relation", "t"}, {"target", "y"}, {"algorithm", "linear"}}), d);
+  EXPECT_EQ(out.task, Task::Regression);
+  EXPECT_GT(out.metrics["r2"].get<double>(), 0.999999);
+  const double x = 100;
+  EXPECT_NEAR(Model::parse(out.model_bytes).predict(&x), 299, 1e-6);
+}
+
+TEST(Trainer, DataErrorsAreClear) {
+  const TrainSpec spec = TrainSpec::parse({{"relation", "t"}, {"target", "label"}});
+  Dataset one_class = two_moons_like(50, ValueKind::Text);
+  for (auto& t : one_class.target) t = "same";
+  EXPECT_THROW(train(spec, one_class), Error);
+  Dataset nan = two_moons_like(50, ValueKind::Text);
+  nan.X(3, 1) = std::nan("");
+  try {
+    train(spec, nan);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("\"y\""), std::string::npos) << e.what();
+  }
+  Dataset empty = two_moons_like(0, ValueKind::Text);
+  EXPECT_THROW(train(spec, empty), Error);
+  const TrainSpec wrong = TrainSpec::parse({{"relation", "t"}, {"target", "label"}, {"algorithm", "ridge"}});
+  EXPECT_THROW(train(wrong, two_moons_like(50, ValueKind::Text)), Error) << "ridge on text labels";
+}
+
+TEST(Trainer, CancelFlagStopsIterativeSolvers) {
+  std::atomic<bool> cancel{true};
+  try {
+    train(TrainSpec::parse({{"relation", "t"}, {"target", "label"}}), two_moons_like(400, ValueKind::Text), &cancel);
+    FAIL() << "a raised cancel flag must stop training";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.sqlstate(), sqlstate::kQueryCanceled);
+  }
+}
+
+}  // namespace
+}  // namespace automl

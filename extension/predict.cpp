@@ -15,10 +15,9 @@ PG_FUNCTION_INFO_V1(automl_predict_model);
 namespace pg_automl {
 namespace {
 
-// Checks the row against the model's schema. `subject` names what was asked
+// Raises the wrong-feature-count error. `subject` names what was asked
 // for ("project \"iris\"" or "model 7") so the error says which model expects what.
 void check_feature_count(const automl::Model* model, const FeatureVector& x, const char* subject) {
-  if (x.length == model->n_features()) return;
   StringInfoData names;
   initStringInfo(&names);
   for (const auto& name : model->feature_names())
@@ -33,11 +32,19 @@ const char* project_subject(text* project) {
   return psprintf("project \"%s\"", text_to_cstring(project));
 }
 
-void require_classifier(const automl::Model* model, const char* subject, const char* function) {
-  if (model->task() != automl::Task::Classification)
+// The model serving the project in argument 0, checked against the row.
+// `classifier_function` names the caller when only a classifier will do.
+const automl::Model* project_model(FunctionCallInfo fcinfo, const FeatureVector& x,
+                                   const char* classifier_function = nullptr) {
+  text* project = PG_GETARG_TEXT_PP(0);
+  const automl::Model* model = model_for_project(fcinfo, project);
+  if (classifier_function != nullptr && model->task() != automl::Task::Classification)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("%s is a regression model; %s needs a classifier", subject, function),
+                    errmsg("%s is a regression model; %s needs a classifier", project_subject(project),
+                           classifier_function),
                     errhint("Use automl.predict for regression.")));
+  if (x.length != model->n_features()) check_feature_count(model, x, project_subject(project));
+  return model;
 }
 
 }  // namespace
@@ -46,10 +53,8 @@ void require_classifier(const automl::Model* model, const char* subject, const c
 using namespace pg_automl;
 
 extern "C" Datum automl_predict(PG_FUNCTION_ARGS) {
-  text* project = PG_GETARG_TEXT_PP(0);
   FeatureVector x = read_feature_array(PG_GETARG_ARRAYTYPE_P(1));
-  const automl::Model* model = model_for_project(fcinfo, project);
-  if (x.length != model->n_features()) check_feature_count(model, x, project_subject(project));
+  const automl::Model* model = project_model(fcinfo, x);
   PG_RETURN_FLOAT8(cpp_guard([&] { return model->predict(x.values); }));
 }
 
@@ -63,12 +68,8 @@ extern "C" Datum automl_predict_model(PG_FUNCTION_ARGS) {
 }
 
 extern "C" Datum automl_predict_proba(PG_FUNCTION_ARGS) {
-  text* project = PG_GETARG_TEXT_PP(0);
   FeatureVector x = read_feature_array(PG_GETARG_ARRAYTYPE_P(1));
-  const automl::Model* model = model_for_project(fcinfo, project);
-  if (model->task() != automl::Task::Classification)
-    require_classifier(model, project_subject(project), "predict_proba");
-  if (x.length != model->n_features()) check_feature_count(model, x, project_subject(project));
+  const automl::Model* model = project_model(fcinfo, x, "predict_proba");
   const int k = model->n_classes();
   double* proba = static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(k)));
   cpp_guard([&] { model->predict_proba(x.values, proba); });
@@ -76,12 +77,8 @@ extern "C" Datum automl_predict_proba(PG_FUNCTION_ARGS) {
 }
 
 extern "C" Datum automl_predict_label(PG_FUNCTION_ARGS) {
-  text* project = PG_GETARG_TEXT_PP(0);
   FeatureVector x = read_feature_array(PG_GETARG_ARRAYTYPE_P(1));
-  const automl::Model* model = model_for_project(fcinfo, project);
-  if (model->task() != automl::Task::Classification)
-    require_classifier(model, project_subject(project), "predict_label");
-  if (x.length != model->n_features()) check_feature_count(model, x, project_subject(project));
+  const automl::Model* model = project_model(fcinfo, x, "predict_label");
   const int index = cpp_guard([&] { return model->predict_class(x.values); });
   PG_RETURN_TEXT_P(cstring_to_text(model->labels().classes()[static_cast<size_t>(index)].c_str()));
 }

@@ -120,7 +120,11 @@ ensure_database() {
 # worker_up DIR DATABASE: starts one automl-worker unless the one recorded in DIR runs.
 worker_up() {
   local dir=$1 db=$2
-  if [ -f "$dir/worker.pid" ] && kill -0 "$(cat "$dir/worker.pid")" 2>/dev/null; then return 0; fi
+  if [ -f "$dir/worker.pid" ] && kill -0 "$(cat "$dir/worker.pid")" 2>/dev/null; then
+    # Keep a running worker unless the binary was rebuilt since it started.
+    [ "$AUTOML_WORKER_BIN" -nt "$dir/worker.pid" ] || return 0
+    worker_down "$dir"
+  fi
   nohup "$AUTOML_WORKER_BIN" --dsn "host=$PGHOST port=$PGPORT dbname=$db user=$PGUSER" \
     >>"$dir/worker.log" 2>&1 </dev/null &
   echo $! >"$dir/worker.pid"

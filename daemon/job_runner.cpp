@@ -13,6 +13,9 @@
 namespace automl_worker {
 namespace {
 
+// _lock_claimed_job's SQLSTATE (lock_not_available): the job no longer carries our lease.
+const std::string kClaimLost = "55P03";
+
 // A failure that retrying cannot fix: the job fails at once.
 bool is_permanent(const std::string& sqlstate) {
   if (sqlstate.size() != 5) return false;
@@ -31,22 +34,27 @@ std::string primary_message(const std::string& what) {
   return line;
 }
 
-void sleep_cancellable(double seconds, const std::atomic<bool>& cancel) {
+void throw_if_stopped(const JobControl& control) {
+  if (control.stop) throw automl::Error(automl::sqlstate::kQueryCanceled, "job was stopped");
+}
+
+void sleep_stoppable(double seconds, const JobControl& control) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   while (std::chrono::steady_clock::now() < until) {
-    if (cancel) throw automl::Error(automl::sqlstate::kQueryCanceled, "job was cancelled");
+    throw_if_stopped(control);
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 
-void run_noop(pqxx::connection_base& conn, const ClaimedJob& job, const std::atomic<bool>& cancel) {
+void run_noop(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& control) {
   const auto spec = nlohmann::json::parse(job.spec);
   const double seconds = spec.value("seconds", 0.0);
-  sleep_cancellable(seconds, cancel);
+  control.report(0, "sleeping " + std::to_string(seconds) + " s");
+  sleep_stoppable(seconds, control);
   if (job.attempt <= spec.value("fail_attempts", 0))
     throw std::runtime_error("noop job asked to fail attempt " + std::to_string(job.attempt));
   pqxx::work txn(conn, "succeed_noop");
-  txn.exec_params("SELECT automl._succeed_job($1, $2, $3::jsonb)", job.id, job.attempt,
+  txn.exec_params("SELECT automl._succeed_job($1, $2, $3::jsonb)", job.id, job.lease,
                   nlohmann::json{{"slept_seconds", seconds}}.dump());
   txn.commit();
 }
@@ -56,14 +64,18 @@ nlohmann::json string_array_or_null(const automl::Model& model) {
   return model.labels().classes();
 }
 
-void run_train(pqxx::connection_base& conn, const ClaimedJob& job, const std::atomic<bool>& cancel) {
+void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& control) {
   const automl::TrainSpec spec = automl::TrainSpec::parse(nlohmann::json::parse(job.spec));
   const auto started = std::chrono::steady_clock::now();
+  control.report(0.05f, "reading " + spec.relation);
   TrainingData data = read_training_data(conn, spec.relation, spec.target, job.created_by);
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (cancel) throw automl::Error(automl::sqlstate::kQueryCanceled, "job was cancelled");
+  throw_if_stopped(control);
 
-  automl::TrainOutcome outcome = automl::train(spec, data.dataset, &cancel);
+  control.report(0.3f, "training on " + std::to_string(data.dataset.rows()) + " rows");
+  automl::TrainOutcome outcome = automl::train(spec, data.dataset, &control.stop);
+  throw_if_stopped(control);
+  control.report(0.9f, "storing the model");
   const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   const automl::Model model = automl::Model::parse(outcome.model_bytes);
 
@@ -78,38 +90,43 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, const std::at
       " ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), $8,"
       " CASE WHEN $9::jsonb = 'null' THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text($9::jsonb)) END,"
       " $10, convert_to($11, 'UTF8'), $12::jsonb)",
-      job.id, job.attempt, outcome.algorithm, std::string(automl::to_string(outcome.task)),
+      job.id, job.lease, outcome.algorithm, std::string(automl::to_string(outcome.task)),
       outcome.hyperparams.dump(), outcome.metrics.dump(), nlohmann::json(model.feature_names()).dump(),
       model.target(), string_array_or_null(model).dump(), automl::Model::kFormatVersion,
       outcome.model_bytes, info.dump());
   txn.commit();
 }
 
-void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const std::string& message,
-                    bool retryable) {
+// Records how an attempt ended without success: a failure (retried or final), a
+// cancellation, or a release back to the queue when the worker is shutting down.
+void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const JobControl& control,
+                    const std::string& message, bool retryable) {
   try {
     pqxx::work txn(conn, "fail_job");
-    const auto r = txn.exec_params1("SELECT automl._fail_job($1, $2, $3, $4)", job.id, job.attempt,
-                                    message, retryable);
+    const bool release = control.reason() == StopReason::Release;
+    const auto r = release ? txn.exec_params1("SELECT automl._release_job($1, $2, $3)", job.id, job.lease,
+                                              "released: worker shutting down")
+                           : txn.exec_params1("SELECT automl._fail_job($1, $2, $3, $4)", job.id, job.lease,
+                                              message, retryable);
     txn.commit();
     log_line("job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
-             " failed (" + message + "): now " + r[0].c_str());
+             (release ? " released" : " failed (" + message + ")") + ": now " + r[0].c_str());
   } catch (const pqxx::broken_connection&) {
     throw;
   } catch (const pqxx::sql_error& e) {
-    // 55P03: our claim was lost (the job was rescued); the new owner decides.
-    log_line("job " + std::to_string(job.id) + ": could not record failure: " + e.what());
+    // Typically kClaimLost: the job was rescued meanwhile and its new owner decides.
+    log_line("job " + std::to_string(job.id) + ": could not record the failure: " + primary_message(e.what()));
   }
 }
 
 }  // namespace
 
-void run_job(pqxx::connection_base& conn, const ClaimedJob& job, const std::atomic<bool>& cancel) {
+void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& control) {
   log_line("job " + std::to_string(job.id) + " (" + job.kind + ") attempt " +
            std::to_string(job.attempt) + " started");
   try {
-    if (job.kind == "train") run_train(conn, job, cancel);
-    else if (job.kind == "noop") run_noop(conn, job, cancel);
+    if (job.kind == "train") run_train(conn, job, control);
+    else if (job.kind == "noop") run_noop(conn, job, control);
     else throw automl::Error(automl::sqlstate::kFeatureNotSupported,
                              "this worker cannot run jobs of kind \"" + job.kind + "\"");
     log_line("job " + std::to_string(job.id) + " finished");
@@ -118,11 +135,16 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, const std::atom
   } catch (const automl::Error& e) {
     std::string message = e.what();
     if (!e.detail().empty()) message += " (" + e.detail() + ")";
-    record_failure(conn, job, message, !is_permanent(e.sqlstate()));
+    record_failure(conn, job, control, message, !is_permanent(e.sqlstate()));
   } catch (const pqxx::sql_error& e) {
-    record_failure(conn, job, primary_message(e.what()), !is_permanent(e.sqlstate()));
+    if (e.sqlstate() == kClaimLost) {
+      log_line("job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
+               ": claim lost (the job was rescued); result discarded");
+      return;
+    }
+    record_failure(conn, job, control, primary_message(e.what()), !is_permanent(e.sqlstate()));
   } catch (const std::exception& e) {
-    record_failure(conn, job, e.what(), true);
+    record_failure(conn, job, control, e.what(), true);
   }
 }
 

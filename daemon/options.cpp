@@ -24,6 +24,10 @@ const char* kUsage =
     "                          (default 1)\n"
     "  --heartbeat-interval SECONDS\n"
     "                          how often running jobs report that they are alive (default 2)\n"
+    "  --rescue-after SECONDS  requeue jobs whose worker has not heartbeated for this long\n"
+    "                          (default 30; keep it well above --heartbeat-interval)\n"
+    "  --grace-period SECONDS  on SIGTERM/SIGINT, let running jobs finish for this long,\n"
+    "                          then release them to the queue (default 30)\n"
     "  --name NAME             worker name recorded on claimed jobs (default host:pid)\n"
     "  --help                  show this help and exit\n"
     "  --version               show the version and exit\n";
@@ -88,6 +92,12 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     } else if (arg == "--poll-interval") {
       if (!next() || !parse_positive(value, options.poll_interval))
         return fail("--poll-interval needs a positive number of seconds");
+    } else if (arg == "--rescue-after") {
+      if (!next() || !parse_positive(value, options.rescue_after))
+        return fail("--rescue-after needs a positive number of seconds");
+    } else if (arg == "--grace-period") {
+      if (!next() || !parse_positive(value, options.grace_period))
+        return fail("--grace-period needs a positive number of seconds");
     } else if (arg == "--heartbeat-interval") {
       if (!next() || !parse_positive(value, options.heartbeat_interval))
         return fail("--heartbeat-interval needs a positive number of seconds");

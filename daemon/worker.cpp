@@ -10,6 +10,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "job_runner.hpp"
@@ -23,8 +24,8 @@ using Clock = std::chrono::steady_clock;
 std::optional<ClaimedJob> claim_next_job(pqxx::connection_base& conn, const std::string& worker) {
   pqxx::work txn(conn, "claim");
   const pqxx::result r = txn.exec_params(
-      "SELECT id, kind, coalesce(project, ''), spec::text, attempts, created_by "
-      "FROM automl._claim_job($1)",
+      "SELECT id, kind, coalesce(project, ''), spec::text, attempts, created_by, lease, "
+      "automl._hold_job_lock(id) FROM automl._claim_job($1)",
       worker);
   txn.commit();
   if (r.empty()) return std::nullopt;
@@ -35,7 +36,15 @@ std::optional<ClaimedJob> claim_next_job(pqxx::connection_base& conn, const std:
   job.spec = r[0][3].as<std::string>();
   job.attempt = r[0][4].as<int>();
   job.created_by = r[0][5].as<std::string>();
+  job.lease = r[0][6].as<long long>();
   return job;
+}
+
+// Drops the job lock taken by the claim (see automl._hold_job_lock), waking
+// automl.wait callers. Session-level, so it outlives the claim transaction.
+void release_job_lock(pqxx::connection_base& conn) {
+  pqxx::nontransaction txn(conn, "release_job_lock");
+  txn.exec("SELECT pg_advisory_unlock_all()");
 }
 
 // Opens a connection, retrying with exponential backoff (capped at 10 s) until it
@@ -92,9 +101,15 @@ void Worker::wait_for_work(std::uint64_t seen) {
 }
 
 void Worker::cancel_job(long long id) {
+  for (auto& job : running_jobs())
+    if (job->id == id) job->request_stop(StopReason::Cancel);
+}
+
+std::vector<std::shared_ptr<JobControl>> Worker::running_jobs() {
   std::lock_guard<std::mutex> lock(mutex_);
-  for (auto& [index, running] : running_)
-    if (running->id == id) running->cancel = true;
+  std::vector<std::shared_ptr<JobControl>> jobs;
+  for (auto& [index, job] : running_) jobs.push_back(job);
+  return jobs;
 }
 
 void Worker::runner_loop(int index) {
@@ -114,14 +129,16 @@ void Worker::runner_loop(int index) {
         wait_for_work(seen);  // until notified, or one poll interval
         continue;
       }
-      auto running = std::make_shared<Running>();
-      running->id = job->id;
-      running->attempt = job->attempt;
+      auto control = std::make_shared<JobControl>();
+      control->id = job->id;
+      control->lease = job->lease;
       {
         std::lock_guard<std::mutex> lock(mutex_);
-        running_[index] = running;
+        running_[index] = control;
       }
-      run_job(*conn, *job, running->cancel);
+      // A stop that arrived during the claim still gets the grace period.
+      run_job(*conn, *job, *control);
+      release_job_lock(*conn);
       {
         std::lock_guard<std::mutex> lock(mutex_);
         running_.erase(index);
@@ -133,8 +150,11 @@ void Worker::runner_loop(int index) {
       conn.reset();
     } catch (const std::exception& e) {
       log_line(std::string("runner error: ") + e.what());
-      std::lock_guard<std::mutex> lock(mutex_);
-      running_.erase(index);
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        running_.erase(index);
+      }
+      conn.reset();  // a fresh session: no job lock or half-done transaction survives
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   }
@@ -145,47 +165,93 @@ void Worker::runner_loop(int index) {
 void Worker::control_loop() {
   std::unique_ptr<pqxx::connection> conn;
   std::unique_ptr<Listener> jobs_listener, cancel_listener;
-  auto last_heartbeat = Clock::now();
-  while (!stopping_ && active_runners_ > 0) {
+  bool registered = false;
+  // Runs until the last runner has exited, even while stopping: running jobs still
+  // need heartbeats, cancellations and, past the grace period, their release.
+  while (active_runners_ > 0) {
     try {
       if (!conn || !conn->is_open()) {
         cancel_listener.reset();
         jobs_listener.reset();
-        conn = connect(options_.dsn, stopping_, "listener");
-        if (!conn) break;
+        conn = connect(options_.dsn, stopping_, "control");
+        if (!conn) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          continue;
+        }
         jobs_listener = std::make_unique<Listener>(*conn, "automl_jobs", [this](const std::string&) { wake_runners(); });
         cancel_listener = std::make_unique<Listener>(
             *conn, "automl_cancel", [this](const std::string& id) { cancel_job(std::stoll(id)); });
+        char host[256] = "localhost";
+        gethostname(host, sizeof host - 1);
+        pqxx::work txn(*conn, "register");
+        txn.exec_params("SELECT automl._register_worker($1, $2, $3, $4, $5)", options_.name, std::string(host),
+                        static_cast<int>(getpid()), options_.concurrency, std::string(AUTOML_VERSION));
+        txn.commit();
+        registered = true;
         wake_runners();  // jobs may have arrived while we were not listening
       }
       conn->await_notification(0, 100000);
-      if (Clock::now() - last_heartbeat >= std::chrono::duration<double>(options_.heartbeat_interval)) {
-        last_heartbeat = Clock::now();
-        std::vector<std::shared_ptr<Running>> jobs;
-        {
-          std::lock_guard<std::mutex> lock(mutex_);
-          for (auto& [index, running] : running_) jobs.push_back(running);
-        }
-        for (const auto& job : jobs) {
-          pqxx::work txn(*conn, "heartbeat");
-          const pqxx::result r = txn.exec_params("SELECT automl._heartbeat($1, $2, NULL, NULL)", job->id, job->attempt);
-          txn.commit();
-          // false: cancel was requested (the NOTIFY may have been missed).
-          if (!r.empty() && !r[0][0].is_null() && !r[0][0].as<bool>()) job->cancel = true;
-        }
-      }
+      control_tick(*conn);
     } catch (const pqxx::broken_connection& e) {
-      log_line(std::string("listener lost its connection: ") + e.what());
+      log_line(std::string("control connection lost: ") + e.what());
       cancel_listener.reset();
       jobs_listener.reset();
       conn.reset();
     } catch (const std::exception& e) {
-      log_line(std::string("listener error: ") + e.what());
+      log_line(std::string("control error: ") + e.what());
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   }
   cancel_listener.reset();
   jobs_listener.reset();
+  if (conn && registered) {
+    try {
+      pqxx::work txn(*conn, "unregister");
+      txn.exec_params("SELECT automl._unregister_worker($1)", options_.name);
+      txn.commit();
+    } catch (const std::exception& e) {
+      log_line(std::string("could not unregister: ") + e.what());
+    }
+  }
+}
+
+// One round of the control thread's periodic duties.
+void Worker::control_tick(pqxx::connection_base& conn) {
+  const auto now = Clock::now();
+  if (stopping_ && !stop_seen_) {
+    stop_seen_ = true;
+    stop_seen_at_ = now;
+    log_line("stopping: no new jobs; running jobs have " + std::to_string(options_.grace_period) + " s");
+    wake_runners();
+  }
+  if (stop_seen_ && now - stop_seen_at_ >= std::chrono::duration<double>(options_.grace_period))
+    for (auto& job : running_jobs()) job->request_stop(StopReason::Release);
+
+  if (now - last_heartbeat_ >= std::chrono::duration<double>(options_.heartbeat_interval)) {
+    last_heartbeat_ = now;
+    pqxx::work txn(conn, "heartbeat");
+    txn.exec_params("SELECT automl._worker_seen($1)", options_.name);
+    for (const auto& job : running_jobs()) {
+      float progress;
+      std::string message;
+      job->snapshot(progress, message);
+      const pqxx::result r = txn.exec_params("SELECT automl._heartbeat($1, $2, $3, NULLIF($4, ''))", job->id,
+                                             job->lease, progress, message);
+      // NULL: the claim is gone (rescued elsewhere); false: cancel was requested and
+      // the NOTIFY may have been missed. Either way, stop working on it.
+      if (r.empty() || r[0][0].is_null()) job->request_stop(StopReason::Cancel);
+      else if (!r[0][0].as<bool>()) job->request_stop(StopReason::Cancel);
+    }
+    txn.commit();
+  }
+  if (now - last_rescue_ >= std::chrono::duration<double>(std::max(options_.rescue_after / 4, 1.0))) {
+    last_rescue_ = now;
+    pqxx::work txn(conn, "rescue");
+    const auto rescued = txn.exec_params1("SELECT automl._rescue_stale_jobs(make_interval(secs => $1))",
+                                          options_.rescue_after)[0].as<int>();
+    txn.commit();
+    if (rescued > 0) log_line("rescued " + std::to_string(rescued) + " job(s) whose worker stopped heartbeating");
+  }
 }
 
 int Worker::run() {
@@ -196,7 +262,6 @@ int Worker::run() {
   for (int i = 0; i < options_.concurrency; ++i) runners.emplace_back([this, i] { runner_loop(i); });
   std::thread control([this] { control_loop(); });
   for (auto& t : runners) t.join();
-  stopping_ = true;
   control.join();
   log_line("stopped");
   return 0;

@@ -1,40 +1,44 @@
-// worker.hpp — the worker process: runner threads that claim and run jobs, and
-// one control thread that listens for notifications and sends heartbeats.
+// worker.hpp — the worker process: runner threads that claim and run jobs, and one
+// control thread that listens for notifications, heartbeats, rescues stale jobs and
+// enforces the shutdown grace period.
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <mutex>
-#include <cstdint>
+#include <vector>
 
+#include "job_control.hpp"
 #include "options.hpp"
+
+namespace pqxx {
+class connection_base;
+}
 
 namespace automl_worker {
 
 class Worker {
  public:
   explicit Worker(Options options);
-  // Runs until stop() (or, with --once, until no job is runnable). Returns the
-  // process exit code.
+  // Runs until stop() (or, with --once, until no job is runnable) and every running
+  // job has finished or been released. Returns the process exit code.
   int run();
   // Async-signal-safe: only sets a flag; threads notice within a poll tick.
   void stop() noexcept { stopping_ = true; }
 
  private:
-  struct Running {
-    long long id;
-    int attempt;
-    std::atomic<bool> cancel{false};
-  };
-
   void runner_loop(int index);
   void control_loop();
+  void control_tick(pqxx::connection_base& conn);
   void wake_runners();
   std::uint64_t wake_generation();
   void wait_for_work(std::uint64_t seen);
   void cancel_job(long long id);
+  std::vector<std::shared_ptr<JobControl>> running_jobs();
 
   Options options_;
   std::atomic<bool> stopping_{false};
@@ -42,7 +46,9 @@ class Worker {
   std::mutex mutex_;
   std::condition_variable work_available_;
   std::uint64_t wake_generation_ = 0;
-  std::map<int, std::shared_ptr<Running>> running_;  // by runner index
+  std::map<int, std::shared_ptr<JobControl>> running_;  // by runner index
+  std::chrono::steady_clock::time_point last_heartbeat_{}, last_rescue_{}, stop_seen_at_{};
+  bool stop_seen_ = false;
 };
 
 }  // namespace automl_worker

@@ -110,6 +110,14 @@ cluster_down() {
   as_pg_owner "$bin/pg_ctl" -D "$(cd "$dir" && pwd -P)/data" -m fast -w stop >/dev/null 2>&1 || true
 }
 
+# The shell command that restarts the cluster in DIR (for failure tests).
+cluster_restart_command() {
+  local data owner=""
+  data=$(cd "$1" && pwd -P)/data
+  [ "$(id -u)" = 0 ] && owner="runuser -u postgres -- "
+  echo "$owner$(pg_bindir)/pg_ctl -D $data -m fast -w -t 60 restart >/dev/null"
+}
+
 ensure_database() {
   local db=$1
   psql -d postgres -qAtc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||

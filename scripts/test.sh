@@ -55,6 +55,7 @@ if [ "$f" != 0 ] && [ -f "$regress_out/regression.diffs" ]; then cat "$regress_o
 worker_down "$TEST_DIR"
 
 say "== integration tests (real workers)"
+AUTOML_RESTART_POSTGRES=$(cluster_restart_command "$TEST_DIR") \
 AUTOML_WORKER=$AUTOML_WORKER_BIN PGDATABASE=postgres \
   "$AUTOML_BUILD_DIR/tests/integration/integration_tests" --gtest_brief=1 2>&1 |
   tee "$AUTOML_STATE_DIR/integration.log" >&2 || true

@@ -53,6 +53,9 @@ CREATE TABLE automl.jobs (
   worker           text,
   heartbeat_at     timestamptz,
   cancel_requested boolean NOT NULL DEFAULT false,
+  -- Fencing token of the current claim: every claim takes a new one, and a worker can
+  -- finish a job only while the job still carries its token (see _lock_claimed_job).
+  lease            bigint,
   created_by       name NOT NULL DEFAULT current_user,
   created_at       timestamptz NOT NULL DEFAULT now(),
   started_at       timestamptz,
@@ -62,6 +65,21 @@ COMMENT ON TABLE automl.jobs IS 'The job queue: insert a row (or call automl.tra
 -- Claiming reads only queued rows in (priority, id) order: a partial index keeps that
 -- cheap however many finished jobs the table holds.
 CREATE INDEX jobs_claim_order ON automl.jobs (priority, id) WHERE status = 'queued';
+-- The rescuer scans running jobs by heartbeat; prune_jobs scans finished ones by age.
+CREATE INDEX jobs_running_heartbeat ON automl.jobs (heartbeat_at) WHERE status = 'running';
+CREATE INDEX jobs_finished_at ON automl.jobs (finished_at) WHERE finished_at IS NOT NULL;
+CREATE SEQUENCE automl.job_leases;
+
+CREATE TABLE automl.workers (
+  id           text PRIMARY KEY,               -- the worker's --name (default host:pid)
+  host         text NOT NULL,
+  pid          integer NOT NULL,
+  started_at   timestamptz NOT NULL DEFAULT now(),
+  last_seen    timestamptz NOT NULL DEFAULT now(),
+  concurrency  integer NOT NULL,
+  version      text NOT NULL
+);
+COMMENT ON TABLE automl.workers IS 'Workers that are alive (or died without saying goodbye: see last_seen).';
 
 CREATE TABLE automl.models (
   id             bigserial PRIMARY KEY,
@@ -183,6 +201,7 @@ BEGIN
   NEW.worker := NULL;
   NEW.heartbeat_at := NULL;
   NEW.cancel_requested := false;
+  NEW.lease := NULL;
   NEW.created_by := current_user;
   NEW.created_at := now();
   NEW.started_at := NULL;
@@ -221,10 +240,13 @@ CREATE FUNCTION automl.train(
   time_budget   interval DEFAULT NULL,
   deploy        text     DEFAULT 'if_better',
   priority      integer  DEFAULT 0,
-  seed          bigint   DEFAULT 42) RETURNS bigint
+  seed          bigint   DEFAULT 42,
+  run_after     timestamptz DEFAULT NULL,
+  max_attempts  integer  DEFAULT 3) RETURNS bigint
 LANGUAGE sql AS $$
-  INSERT INTO automl.jobs (kind, project, priority, spec)
-  VALUES ('train', train.project, coalesce(train.priority, 0),
+  INSERT INTO automl.jobs (kind, project, priority, run_after, max_attempts, spec)
+  VALUES ('train', train.project, coalesce(train.priority, 0), coalesce(train.run_after, now()),
+          coalesce(train.max_attempts, 3),
           jsonb_build_object(
             'relation', train.relation, 'target', train.target, 'task', train.task,
             'algorithm', train.algorithm, 'hyperparams', train.hyperparams,
@@ -240,12 +262,21 @@ COMMENT ON FUNCTION automl.train IS 'Queues a training job and returns its id; s
 -- Following and cancelling jobs
 ------------------------------------------------------------------------------
 
+-- The advisory lock a worker holds while it runs a job (two-key form: a space of our
+-- own, so applications' advisory locks never collide with it). Job ids that differ by
+-- a multiple of 2^31-1 share a key; a waiter then only looks again a little later.
+CREATE FUNCTION automl._job_lock_space() RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 1635085676 $$;  -- 'auml'
+CREATE FUNCTION automl._job_lock_key(job_id bigint) RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT (job_id % 2147483647)::integer $$;
+
 CREATE FUNCTION automl.wait(job_id bigint, timeout interval DEFAULT '10 min') RETURNS automl.jobs
 LANGUAGE plpgsql AS $$
 DECLARE
   job automl.jobs;
   deadline timestamptz := clock_timestamp() + timeout;
   pause float8 := 0.005;
+  old_lock_timeout text;
 BEGIN
   IF current_setting('transaction_isolation') <> 'read committed' THEN
     RAISE EXCEPTION 'automl.wait needs READ COMMITTED isolation'
@@ -266,8 +297,25 @@ BEGIN
         USING ERRCODE = 'object_not_in_prerequisite_state',
               DETAIL = format('The job is still %s after %s.', job.status, timeout);
     END IF;
-    PERFORM pg_sleep(pause);
-    pause := least(pause * 2, 0.1);
+    IF job.status = 'running' THEN
+      -- Sleep on the running job's lock rather than polling: its worker releases it
+      -- right after the job's final commit. At most 1 s per try, so a worker that
+      -- lost its claim but still holds the lock delays a waiter, never strands it.
+      old_lock_timeout := current_setting('lock_timeout');
+      BEGIN
+        PERFORM set_config('lock_timeout', ceil(1000 * least(1.0,
+          greatest(extract(epoch FROM deadline - clock_timestamp()), 0.001)))::text || 'ms', true);
+        PERFORM pg_advisory_lock_shared(automl._job_lock_space(), automl._job_lock_key(job.id));
+        PERFORM pg_advisory_unlock_shared(automl._job_lock_space(), automl._job_lock_key(job.id));
+      EXCEPTION WHEN lock_not_available THEN
+        NULL;  -- still running: look again
+      END;
+      PERFORM set_config('lock_timeout', old_lock_timeout, true);
+      pause := 0.005;
+    ELSE
+      PERFORM pg_sleep(pause);
+      pause := least(pause * 2, 0.05);
+    END IF;
   END LOOP;
 END
 $$;
@@ -292,6 +340,47 @@ BEGIN
     RETURN true;
   END IF;
   RETURN false;
+END
+$$;
+
+-- Puts a failed or cancelled job back in the queue with a fresh set of attempts; its
+-- error history is kept. Returns false for jobs in any other state.
+CREATE FUNCTION automl.retry(job_id bigint) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  current_status text;
+BEGIN
+  SELECT status INTO current_status FROM automl.jobs WHERE id = job_id FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'job % does not exist', job_id USING ERRCODE = 'undefined_object';
+  END IF;
+  IF current_status NOT IN ('failed', 'cancelled') THEN
+    RETURN false;
+  END IF;
+  UPDATE automl.jobs
+     SET status = 'queued', attempts = 0, run_after = now(), cancel_requested = false, lease = NULL,
+         worker = NULL, heartbeat_at = NULL, progress = 0, error = NULL, result = NULL,
+         started_at = NULL, finished_at = NULL, message = 'retried by ' || current_user
+   WHERE id = job_id;
+  PERFORM pg_notify('automl_jobs', job_id::text);
+  RETURN true;
+END
+$$;
+
+-- Deletes finished jobs older than the given age; models keep their rows (job_id
+-- becomes NULL). Returns the number of jobs deleted.
+CREATE FUNCTION automl.prune_jobs(older_than interval) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  deleted bigint;
+BEGIN
+  IF older_than IS NULL OR older_than < interval '0' THEN
+    RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  DELETE FROM automl.jobs
+   WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < now() - older_than;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  RETURN deleted;
 END
 $$;
 
@@ -409,6 +498,7 @@ CREATE FUNCTION automl._claim_job(worker_name text) RETURNS SETOF automl.jobs
 LANGUAGE sql AS $$
   UPDATE automl.jobs j
      SET status = 'running', attempts = j.attempts + 1, worker = worker_name,
+         lease = nextval('automl.job_leases'),
          started_at = now(), heartbeat_at = now(), progress = 0,
          message = 'claimed by ' || worker_name
    WHERE j.id = (SELECT q.id FROM automl.jobs q
@@ -418,16 +508,24 @@ LANGUAGE sql AS $$
   RETURNING j.*;
 $$;
 
--- Locks a running job for its final transaction, fenced by the attempt number: a
--- worker whose claim was lost (the job was rescued and re-claimed) cannot finish it.
-CREATE FUNCTION automl._lock_claimed_job(job_id bigint, attempt integer) RETURNS automl.jobs
+-- Called by the worker in its claim transaction: a session-level lock that wakes
+-- automl.wait when the job ends. The worker drops it after the job's final commit.
+CREATE FUNCTION automl._hold_job_lock(job_id bigint) RETURNS boolean
+LANGUAGE sql AS $$
+  SELECT pg_try_advisory_lock(automl._job_lock_space(), automl._job_lock_key(job_id));
+$$;
+
+-- Locks a running job for its final transaction, fenced by the claim's lease: a
+-- worker whose claim was lost (the job was rescued, released or re-claimed) cannot
+-- finish it, so a job takes effect at most once.
+CREATE FUNCTION automl._lock_claimed_job(job_id bigint, claim_lease bigint) RETURNS automl.jobs
 LANGUAGE plpgsql AS $$
 DECLARE
   job automl.jobs;
 BEGIN
   SELECT * INTO job FROM automl.jobs j WHERE j.id = job_id FOR UPDATE;
-  IF NOT FOUND OR job.status <> 'running' OR job.attempts <> attempt THEN
-    RAISE EXCEPTION 'job % attempt % is no longer claimed by this worker', job_id, attempt
+  IF NOT FOUND OR job.status <> 'running' OR job.lease IS DISTINCT FROM claim_lease THEN
+    RAISE EXCEPTION 'job % is no longer claimed by this worker (lease %)', job_id, claim_lease
       USING ERRCODE = 'lock_not_available';
   END IF;
   RETURN job;
@@ -444,10 +542,10 @@ LANGUAGE sql AS $$
   SELECT pg_notify('automl_job_done', json_build_object('id', job_id, 'status', new_status)::text);
 $$;
 
-CREATE FUNCTION automl._succeed_job(job_id bigint, attempt integer, result jsonb) RETURNS text
+CREATE FUNCTION automl._succeed_job(job_id bigint, claim_lease bigint, result jsonb) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-  job automl.jobs := automl._lock_claimed_job(job_id, attempt);
+  job automl.jobs := automl._lock_claimed_job(job_id, claim_lease);
 BEGIN
   IF job.cancel_requested THEN
     PERFORM automl._finish_job(job_id, 'cancelled', NULL, 'cancelled while running');
@@ -460,12 +558,12 @@ $$;
 
 -- Records a failed attempt. Retryable failures go back to the queue with exponential
 -- backoff and jitter until max_attempts; the rest fail at once.
-CREATE FUNCTION automl._fail_job(job_id bigint, attempt integer, error_text text, retryable boolean)
+CREATE FUNCTION automl._fail_job(job_id bigint, claim_lease bigint, error_text text, retryable boolean)
 RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
-  job automl.jobs := automl._lock_claimed_job(job_id, attempt);
-  entry jsonb := jsonb_build_object('attempt', attempt, 'worker', job.worker, 'at', now(), 'error', error_text);
+  job automl.jobs := automl._lock_claimed_job(job_id, claim_lease);
+  entry jsonb := jsonb_build_object('attempt', job.attempts, 'worker', job.worker, 'at', now(), 'error', error_text);
 BEGIN
   UPDATE automl.jobs SET errors = errors || entry, error = error_text WHERE id = job_id;
   IF job.cancel_requested THEN
@@ -474,7 +572,7 @@ BEGIN
   END IF;
   IF retryable AND job.attempts < job.max_attempts THEN
     UPDATE automl.jobs
-       SET status = 'queued', worker = NULL, heartbeat_at = NULL,
+       SET status = 'queued', worker = NULL, heartbeat_at = NULL, lease = NULL,
            run_after = now() + make_interval(secs => power(2, job.attempts) * (0.75 + random() / 2)),
            message = format('attempt %s failed; retrying', job.attempts)
      WHERE id = job_id;
@@ -488,12 +586,12 @@ $$;
 -- Stores a trained model and completes its job in one transaction, so a job's effect
 -- (the model row, its deployment) exists exactly when the job is 'succeeded'.
 CREATE FUNCTION automl._complete_train_job(
-  job_id bigint, attempt integer, algorithm text, task text, hyperparams jsonb, metrics jsonb,
+  job_id bigint, claim_lease bigint, algorithm text, task text, hyperparams jsonb, metrics jsonb,
   feature_names text[], target text, classes text[], format_version integer, model bytea,
   info jsonb) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
-  job automl.jobs := automl._lock_claimed_job(job_id, attempt);
+  job automl.jobs := automl._lock_claimed_job(job_id, claim_lease);
   proj automl.projects;
   new_id bigint;
   new_version integer;
@@ -543,14 +641,91 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION automl._heartbeat(job_id bigint, attempt integer, progress real, message text)
+CREATE FUNCTION automl._heartbeat(job_id bigint, claim_lease bigint, progress real, message text)
 RETURNS boolean
 LANGUAGE sql AS $$
   UPDATE automl.jobs j SET heartbeat_at = now(),
          progress = coalesce(_heartbeat.progress, j.progress),
          message = coalesce(_heartbeat.message, j.message)
-   WHERE j.id = job_id AND j.attempts = attempt AND j.status = 'running'
+   WHERE j.id = job_id AND j.lease = claim_lease AND j.status = 'running'
   RETURNING NOT j.cancel_requested;
+$$;
+
+-- Hands a running job back to the queue without counting the attempt: the worker is
+-- shutting down and the job did nothing wrong.
+CREATE FUNCTION automl._release_job(job_id bigint, claim_lease bigint, reason text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  job automl.jobs := automl._lock_claimed_job(job_id, claim_lease);
+BEGIN
+  IF job.cancel_requested THEN
+    PERFORM automl._finish_job(job_id, 'cancelled', NULL, 'cancelled while running');
+    RETURN 'cancelled';
+  END IF;
+  UPDATE automl.jobs
+     SET status = 'queued', attempts = greatest(attempts - 1, 0), worker = NULL, lease = NULL,
+         heartbeat_at = NULL, progress = 0, run_after = now(), message = reason
+   WHERE id = job_id;
+  PERFORM pg_notify('automl_jobs', job_id::text);
+  RETURN 'queued';
+END
+$$;
+
+-- Returns running jobs whose worker stopped heartbeating (killed, machine lost,
+-- partitioned) to the queue, or fails them when out of attempts. The lease fence
+-- keeps a worker that is merely slow from finishing a job it no longer owns.
+CREATE FUNCTION automl._rescue_stale_jobs(stale_after interval) RETURNS integer
+LANGUAGE plpgsql AS $$
+DECLARE
+  job automl.jobs;
+  rescued integer := 0;
+  reason text;
+BEGIN
+  FOR job IN SELECT * FROM automl.jobs
+              WHERE status = 'running' AND heartbeat_at < now() - stale_after
+              FOR UPDATE SKIP LOCKED LOOP
+    reason := format('worker %s stopped heartbeating', job.worker);
+    UPDATE automl.jobs
+       SET errors = errors || jsonb_build_object('attempt', job.attempts, 'worker', job.worker,
+                                                 'at', now(), 'error', reason),
+           error = reason
+     WHERE id = job.id;
+    IF job.cancel_requested THEN
+      PERFORM automl._finish_job(job.id, 'cancelled', NULL, 'cancelled; its worker stopped');
+    ELSIF job.attempts < job.max_attempts THEN
+      UPDATE automl.jobs
+         SET status = 'queued', worker = NULL, lease = NULL, heartbeat_at = NULL, progress = 0,
+             run_after = now(), message = 'rescued: ' || reason
+       WHERE id = job.id;
+      PERFORM pg_notify('automl_jobs', job.id::text);
+    ELSE
+      PERFORM automl._finish_job(job.id, 'failed', NULL, format('failed after %s attempt(s)', job.attempts));
+    END IF;
+    rescued := rescued + 1;
+  END LOOP;
+  DELETE FROM automl.workers WHERE last_seen < now() - stale_after;
+  RETURN rescued;
+END
+$$;
+
+CREATE FUNCTION automl._register_worker(worker_name text, host text, pid integer, concurrency integer,
+                                        version text) RETURNS void
+LANGUAGE sql AS $$
+  INSERT INTO automl.workers (id, host, pid, concurrency, version)
+  VALUES (worker_name, host, pid, concurrency, version)
+  ON CONFLICT (id) DO UPDATE
+     SET host = EXCLUDED.host, pid = EXCLUDED.pid, concurrency = EXCLUDED.concurrency,
+         version = EXCLUDED.version, started_at = now(), last_seen = now();
+$$;
+
+CREATE FUNCTION automl._worker_seen(worker_name text) RETURNS void
+LANGUAGE sql AS $$
+  UPDATE automl.workers SET last_seen = now() WHERE id = worker_name;
+$$;
+
+CREATE FUNCTION automl._unregister_worker(worker_name text) RETURNS void
+LANGUAGE sql AS $$
+  DELETE FROM automl.workers WHERE id = worker_name;
 $$;
 
 ------------------------------------------------------------------------------
@@ -559,12 +734,14 @@ $$;
 
 GRANT USAGE ON SCHEMA automl TO PUBLIC;
 GRANT SELECT ON automl.projects, automl.jobs, automl.models, automl.deployments,
-                automl.deployed_models TO PUBLIC;
+                automl.deployed_models, automl.workers TO PUBLIC;
 GRANT INSERT ON automl.jobs TO PUBLIC;
 GRANT USAGE ON SEQUENCE automl.jobs_id_seq TO PUBLIC;
-REVOKE EXECUTE ON FUNCTION automl._claim_job(text), automl._lock_claimed_job(bigint, integer),
-  automl._finish_job(bigint, text, jsonb, text), automl._succeed_job(bigint, integer, jsonb),
-  automl._fail_job(bigint, integer, text, boolean),
-  automl._complete_train_job(bigint, integer, text, text, jsonb, jsonb, text[], text, text[], integer, bytea, jsonb),
-  automl._heartbeat(bigint, integer, real, text),
+REVOKE EXECUTE ON FUNCTION automl._claim_job(text), automl._hold_job_lock(bigint), automl._lock_claimed_job(bigint, bigint),
+  automl._finish_job(bigint, text, jsonb, text), automl._succeed_job(bigint, bigint, jsonb),
+  automl._fail_job(bigint, bigint, text, boolean),
+  automl._complete_train_job(bigint, bigint, text, text, jsonb, jsonb, text[], text, text[], integer, bytea, jsonb),
+  automl._heartbeat(bigint, bigint, real, text), automl._release_job(bigint, bigint, text),
+  automl._rescue_stale_jobs(interval), automl._register_worker(text, text, integer, integer, text),
+  automl._worker_seen(text), automl._unregister_worker(text), automl.prune_jobs(interval),
   automl._record_deployment(text, bigint, text, bigint) FROM PUBLIC;

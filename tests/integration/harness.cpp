@@ -2,6 +2,7 @@
 #include "harness.hpp"
 
 #include <fcntl.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -49,6 +50,8 @@ WorkerProcess::WorkerProcess(std::vector<std::string> args, bool with_dsn) {
   const std::string binary = worker_binary();
   pid_ = fork();
   if (pid_ == 0) {
+    // A worker must not outlive a crashed test binary: it would hold the log pipe open.
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     dup2(pipe_fds[1], STDOUT_FILENO);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
@@ -99,6 +102,14 @@ pqxx::result query(const std::string& sql) {
   return r;
 }
 
+pqxx::row one(const std::string& sql) {
+  pqxx::connection conn(dsn());
+  pqxx::work tx(conn);
+  pqxx::row r = tx.exec1(sql);
+  tx.commit();
+  return r;
+}
+
 bool eventually(const std::string& sql, double seconds) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   pqxx::connection conn(dsn());
@@ -108,6 +119,11 @@ bool eventually(const std::string& sql, double seconds) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   return false;
+}
+
+bool worker_registered(const std::string& name, double seconds) {
+  pqxx::connection conn(dsn());
+  return eventually("SELECT EXISTS (SELECT 1 FROM automl.workers WHERE id = " + conn.quote(name) + ")", seconds);
 }
 
 }  // namespace automl_it

@@ -41,7 +41,12 @@ class WorkerProcess {
 
 // Runs one statement in its own transaction and returns the result.
 pqxx::result query(const std::string& sql);
+// The same for a statement that must return exactly one row (else it throws).
+pqxx::row one(const std::string& sql);
 // Polls until `sql` returns true, up to `seconds`.
 bool eventually(const std::string& sql, double seconds);
+// Waits until the worker named `name` is listening: it registers in automl.workers
+// on its control connection right after LISTEN.
+bool worker_registered(const std::string& name, double seconds = 10);
 
 }  // namespace automl_it

@@ -49,3 +49,42 @@ COMMIT;
 UPDATE automl.jobs SET run_after = now() WHERE status = 'queued' AND run_after > now();
 SELECT array_agg(w.priority ORDER BY w.started_at, w.id) AS run_order
   FROM (SELECT id FROM automl.jobs ORDER BY id DESC LIMIT 5) j, LATERAL automl.wait(j.id) w;
+
+-- Fails twice, then succeeds: both failures kept, and the second retry waited
+-- longer than the first (exponential backoff: about 2 s, then about 4 s).
+INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{"fail_attempts": 2}') RETURNING id AS twice \gset
+SELECT status, attempts, jsonb_array_length(errors) AS failures,
+       array(SELECT e->>'attempt' FROM jsonb_array_elements(errors) e) AS failed_attempts,
+       started_at - (errors->1->>'at')::timestamptz >= interval '3 s' AS backed_off,
+       (errors->1->>'at')::timestamptz - (errors->0->>'at')::timestamptz >= interval '1.5 s' AS backed_off_before
+  FROM automl.wait(:twice, '60 s');
+
+-- retry: a failed (dead-letter) job goes back to the queue with fresh attempts and
+-- its history; jobs in other states are left alone.
+SELECT automl.retry(:doomed) AS retried;
+SELECT status, attempts, jsonb_array_length(errors) AS failures FROM automl.wait(:doomed);
+SELECT automl.retry(:twice) AS retry_succeeded;
+SELECT automl.retry(:later) AS retry_cancelled;
+SELECT status, attempts FROM automl.wait(:later);
+SELECT replace(error_of('SELECT automl.retry(-1)'), '-1', 'N') AS error_of;
+
+-- prune_jobs: deletes finished jobs older than the interval, keeps their models and
+-- every queued or running job.
+SELECT error_of($$SELECT automl.prune_jobs('-1 day')$$);
+SELECT error_of($$SELECT automl.prune_jobs(NULL)$$);
+INSERT INTO automl.jobs (kind, spec, run_after) VALUES ('noop', '{}', now() + interval '1 hour') RETURNING id AS waiting \gset
+UPDATE automl.jobs SET finished_at = finished_at - interval '2 days' WHERE id IN (:job, :flaky);
+SELECT automl.prune_jobs('1 day') AS pruned;
+SELECT count(*) AS left_of_the_two FROM automl.jobs WHERE id IN (:job, :flaky);
+SELECT automl.prune_jobs('0 s') > 0 AS pruned_all_finished;
+SELECT status, count(*) FROM automl.jobs GROUP BY status ORDER BY status;
+SELECT count(*) > 0 AND count(*) = count(*) FILTER (WHERE job_id IS NULL) AS models_kept FROM automl.models;
+SELECT automl.cancel(:waiting);
+
+-- automl.train takes the queue options as named arguments.
+CREATE TABLE later_data AS SELECT i::float8 AS x, (i % 2 = 0) AS even FROM generate_series(1, 20) i;
+SELECT automl.train('later', 'later_data', 'even', priority => 7, max_attempts => 5,
+                    run_after => now() + interval '1 day') AS later_job \gset
+SELECT status, priority, max_attempts, run_after > now() + interval '23 hours' AS scheduled
+  FROM automl.jobs WHERE id = :later_job;
+SELECT automl.cancel(:later_job);

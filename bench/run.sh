@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# bench/run.sh [SUITE...] — benchmarks on a throwaway cluster of their own, printed
+# as markdown tables. Every number is measured in the same run as the baseline or peer
+# it is compared with; nothing here asserts a time. Without arguments, every suite.
+#
+#   queue     pickup latency and throughput of the job queue
+#
+# The cluster lives in .devenv/bench and is stopped when the run ends.
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+BENCH_DIR=$AUTOML_STATE_DIR/bench
+BENCH_DB=automl_bench
+ALL_SUITES=(queue)
+SUITES=("$@")
+[ ${#SUITES[@]} -gt 0 ] || SUITES=("${ALL_SUITES[@]}")
+for suite in "${SUITES[@]}"; do
+  if [ ! -f "$AUTOML_ROOT/bench/$suite.sh" ]; then
+    say "unknown benchmark '$suite'; known: ${ALL_SUITES[*]}"
+    say "usage: bench/run.sh [${ALL_SUITES[*]}]..."
+    exit 2
+  fi
+done
+
+# Workers started by a suite; all stopped when the run ends, however it ends.
+BENCH_WORKER_PIDS=()
+bench_worker_up() {  # bench_worker_up NAME [worker options...]
+  local name=$1
+  shift
+  "$AUTOML_WORKER_BIN" --dsn "host=$PGHOST port=$PGPORT dbname=$BENCH_DB user=$PGUSER" --name "$name" "$@" \
+    >>"$BENCH_DIR/workers.log" 2>&1 </dev/null &
+  BENCH_WORKER_PIDS+=($!)
+}
+bench_workers_down() {
+  local pid
+  for pid in "${BENCH_WORKER_PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${BENCH_WORKER_PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+  BENCH_WORKER_PIDS=()
+}
+cleanup() {
+  bench_workers_down
+  cluster_down "$BENCH_DIR"
+}
+trap cleanup EXIT
+
+mkdir -p "$AUTOML_STATE_DIR"
+ensure_packages
+build_and_install
+cluster_down "$BENCH_DIR"
+cluster_up "$BENCH_DIR" 54340
+psql -d postgres -qc "DROP DATABASE IF EXISTS $BENCH_DB" >/dev/null
+ensure_database "$BENCH_DB"
+export PGDATABASE=$BENCH_DB
+
+bq() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
+
+say "machine: $(nproc) cores, $(uname -m), PostgreSQL $(bq -c 'SHOW server_version')"
+for suite in "${SUITES[@]}"; do
+  echo "## $suite"
+  # shellcheck source=/dev/null
+  source "$AUTOML_ROOT/bench/$suite.sh"
+  echo
+done

@@ -1,0 +1,47 @@
+// job_control.hpp — what a worker and one of its running jobs share.
+//
+// The runner thread trains; the control thread heartbeats and hears
+// cancellations. They meet here: `stop` is the flag core/ polls, `stop_reason`
+// says what to do once the job has stopped, and progress/message are what the next
+// heartbeat reports.
+#pragma once
+
+#include <atomic>
+#include <mutex>
+#include <string>
+
+namespace automl_worker {
+
+enum class StopReason : int { None = 0, Cancel = 1, Release = 2 };
+
+struct JobControl {
+  long long id = 0;
+  long long lease = 0;
+  std::atomic<bool> stop{false};
+  std::atomic<int> stop_reason{static_cast<int>(StopReason::None)};
+
+  void request_stop(StopReason reason) {
+    int none = static_cast<int>(StopReason::None);
+    stop_reason.compare_exchange_strong(none, static_cast<int>(reason));
+    stop = true;
+  }
+  StopReason reason() const { return static_cast<StopReason>(stop_reason.load()); }
+
+  void report(float value, std::string text) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    progress_ = value;
+    message_ = std::move(text);
+  }
+  void snapshot(float& value, std::string& text) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    value = progress_;
+    text = message_;
+  }
+
+ private:
+  std::mutex mutex_;
+  float progress_ = 0;
+  std::string message_;
+};
+
+}  // namespace automl_worker

@@ -68,7 +68,7 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   const automl::TrainSpec spec = automl::TrainSpec::parse(nlohmann::json::parse(job.spec));
   const auto started = std::chrono::steady_clock::now();
   control.report(0.05f, "reading " + spec.relation);
-  TrainingData data = read_training_data(conn, spec.relation, spec.target, job.created_by);
+  TrainingData data = read_training_data(conn, spec.relation, spec.target, job.created_by, spec.preprocess);
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   throw_if_stopped(control);
 

@@ -1,20 +1,25 @@
 // training_data.cpp — one read-only transaction, as the submitting role, that
-// turns a relation into a feature matrix and a target column.
+// streams a relation through COPY into typed columns and a target.
 #include "training_data.hpp"
 
+#include <algorithm>
 #include <regex>
+#include <set>
 
 #include "automl/error.hpp"
 
 namespace automl_worker {
 namespace {
 
+using automl::ColumnType;
+
 // PostgreSQL type OIDs (catalog/pg_type_d.h): stable across versions.
 enum : pqxx::oid {
-  kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700
+  kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700,
+  kDate = 1082, kTimestamp = 1114, kTimestampTz = 1184,
 };
 
-bool is_numeric_type(pqxx::oid t) {
+bool is_number_oid(pqxx::oid t) {
   return t == kInt2 || t == kInt4 || t == kInt8 || t == kFloat4 || t == kFloat8 || t == kNumeric;
 }
 
@@ -30,70 +35,150 @@ bool is_query(const std::string& relation) {
   return std::regex_search(relation, query);
 }
 
+struct TypeInfo {
+  std::optional<ColumnType> type;  // nullopt: unsupported
+  pqxx::oid base = 0;              // the type after looking through domains
+  std::string name;                // format_type(), for messages
+};
+
+// Classifies the columns' types, looking through domains, with one catalog query.
+std::map<pqxx::oid, TypeInfo> classify_types(pqxx::work& txn, const std::set<pqxx::oid>& oids) {
+  std::string list;
+  for (pqxx::oid t : oids) list += (list.empty() ? "" : ",") + std::to_string(t);
+  const pqxx::result r = txn.exec(
+      "SELECT t.oid, format_type(t.oid, NULL), b.oid, b.typtype, b.typcategory, b.typelem "
+      "FROM pg_type t JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END "
+      "WHERE t.oid IN (" + list + ")");
+  std::map<pqxx::oid, TypeInfo> out;
+  for (const auto& row : r) {
+    TypeInfo info;
+    info.name = row[1].as<std::string>();
+    info.base = row[2].as<pqxx::oid>();
+    const std::string typtype = row[3].as<std::string>(), category = row[4].as<std::string>();
+    const pqxx::oid elem = row[5].as<pqxx::oid>();
+    if (is_number_oid(info.base)) info.type = ColumnType::Numeric;
+    else if (info.base == kBool) info.type = ColumnType::Boolean;
+    else if (info.base == kDate) info.type = ColumnType::Date;
+    else if (info.base == kTimestamp || info.base == kTimestampTz) info.type = ColumnType::Timestamp;
+    else if (typtype == "e" || category == "S") info.type = ColumnType::Categorical;
+    else if (category == "A" && is_number_oid(elem)) info.type = ColumnType::NumericArray;
+    out[row[0].as<pqxx::oid>()] = info;
+  }
+  return out;
+}
+
+// One field of COPY's text format: "\N" is NULL; backslash escapes are decoded.
+bool decode_field(std::string_view raw, std::string& scratch, std::string_view& out) {
+  if (raw == "\\N") return false;
+  if (raw.find('\\') == std::string_view::npos) {
+    out = raw;
+    return true;
+  }
+  scratch.clear();
+  for (size_t i = 0; i < raw.size(); ++i) {
+    char c = raw[i];
+    if (c == '\\' && i + 1 < raw.size()) {
+      const char e = raw[++i];
+      c = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'v' ? '\v' : e;
+    }
+    scratch += c;
+  }
+  out = scratch;
+  return true;
+}
+
 }  // namespace
 
 TrainingData read_training_data(pqxx::connection_base& conn, const std::string& relation,
-                                const std::string& target, const std::string& role) {
+                                const std::string& target, const std::string& role,
+                                const automl::PreprocessOptions& options) {
   pqxx::work txn(conn, "read_training_data");
   txn.exec0("SET TRANSACTION READ ONLY");
   txn.exec0("SET LOCAL ROLE " + txn.quote_name(role));
+  // Text output that core/ parses the same way on every server: ISO dates, UTC.
+  txn.exec0("SET LOCAL TimeZone = 'UTC'");
+  txn.exec0("SET LOCAL DateStyle = 'ISO, YMD'");
+  txn.exec0("SET LOCAL extra_float_digits = 1");
   const std::string source = is_query(relation) ? "(" + relation + ") AS training_source" : relation;
 
   const pqxx::result shape = txn.exec("SELECT * FROM " + source + " LIMIT 0");
+  std::set<pqxx::oid> oids;
+  for (pqxx::row::size_type c = 0; c < shape.columns(); ++c) oids.insert(shape.column_type(c));
+  const auto types = classify_types(txn, oids);
+
   TrainingData out;
   automl::Dataset& data = out.dataset;
   data.target_name = target;
   std::string select_list;
-  nlohmann::json ignored = nlohmann::json::array();
+  std::set<std::string> seen;
+  nlohmann::json skipped = nlohmann::json::array();
   bool target_found = false;
   for (pqxx::row::size_type c = 0; c < shape.columns(); ++c) {
     const std::string name = shape.column_name(c);
-    const pqxx::oid type = shape.column_type(c);
+    if (!seen.insert(name).second)
+      throw automl::Error(automl::sqlstate::kInvalidParameterValue,
+                          "the training relation has more than one column named \"" + name + "\"");
+    const TypeInfo& info = types.at(shape.column_type(c));
     if (name == target) {
-      if (target_found)
-        throw automl::Error(automl::sqlstate::kInvalidParameterValue,
-                            "the training relation has more than one column named \"" + target + "\"");
       target_found = true;
-      data.target_kind = kind_of(type);
+      data.target_kind = kind_of(info.base);
       continue;
     }
-    if (is_numeric_type(type) || type == kBool) {
-      for (const auto& seen : data.feature_names)
-        if (seen == name)
-          throw automl::Error(automl::sqlstate::kInvalidParameterValue,
-                              "the training relation has more than one column named \"" + name + "\"");
-      data.feature_names.push_back(name);
-      const std::string col = txn.quote_name(name);
-      select_list += (type == kBool ? col + "::int::float8" : col + "::float8") + ", ";
-    } else {
-      ignored.push_back(name);
+    if (std::find(options.exclude.begin(), options.exclude.end(), name) != options.exclude.end()) continue;
+    if (!info.type) {
+      if (options.skip_unsupported) {
+        skipped.push_back({{"column", name}, {"type", info.name}});
+        continue;
+      }
+      throw automl::Error(automl::sqlstate::kFeatureNotSupported,
+                          "column \"" + name + "\" has type " + info.name + ", which cannot be a feature",
+                          "supported: numbers, boolean, text, varchar, enums, date, timestamp(tz), number "
+                          "arrays; leave it out with preprocess => '{\"exclude\": [\"" + name +
+                              "\"]}' or skip such columns with {\"skip_unsupported\": true}");
     }
+    automl::Column column;
+    column.schema = {name, *info.type, *info.type == ColumnType::NumericArray ? 0 : 1, info.name};
+    data.columns.push_back(std::move(column));
+    select_list += txn.quote_name(name) + ", ";
   }
-  if (!target_found)
-    throw automl::Error("42703", "column \"" + target + "\" does not exist in " + relation);
+  if (!target_found) throw automl::Error("42703", "column \"" + target + "\" does not exist in " + relation);
+  for (const auto& name : options.exclude)
+    if (!seen.count(name))
+      throw automl::Error("42703", "preprocess.exclude names column \"" + name + "\", which " + relation + " does not have");
   select_list += txn.quote_name(target) + "::text";
 
-  const pqxx::result rows = txn.exec("SELECT " + select_list + " FROM " + source);
-  txn.commit();
-
-  const auto p = static_cast<Eigen::Index>(data.feature_names.size());
-  data.X.resize(static_cast<Eigen::Index>(rows.size()), p);
-  data.target.reserve(rows.size());
-  Eigen::Index kept = 0;
-  long long skipped = 0;
-  for (const auto& row : rows) {
-    bool has_null = row[static_cast<pqxx::row::size_type>(p)].is_null();
-    for (Eigen::Index j = 0; j < p && !has_null; ++j) has_null = row[static_cast<pqxx::row::size_type>(j)].is_null();
-    if (has_null) {
-      ++skipped;
+  // One COPY streams every row; libpq never holds the whole result.
+  pqxx::stream_from stream(txn, "(SELECT " + select_list + " FROM " + source + ")");
+  std::string line, scratch;
+  std::string_view value;
+  const size_t n_features = data.columns.size();
+  long long read = 0, skipped_rows = 0;
+  std::vector<std::string_view> fields(n_features + 1);
+  while (stream.get_raw_line(line)) {
+    ++read;
+    if (!line.empty() && line.back() == '\n') line.pop_back();  // libpqxx 6 keeps COPY's newline
+    size_t start = 0;
+    for (size_t f = 0; f <= n_features; ++f) {
+      const size_t tab = f == n_features ? line.size() : line.find('\t', start);
+      if (tab == std::string::npos)
+        throw automl::Error(automl::sqlstate::kInternalError, "COPY row " + std::to_string(read) + " is short");
+      fields[f] = std::string_view(line).substr(start, tab - start);
+      start = tab + 1;
+    }
+    if (!decode_field(fields[n_features], scratch, value)) {
+      ++skipped_rows;  // no target, nothing to learn
       continue;
     }
-    for (Eigen::Index j = 0; j < p; ++j) data.X(kept, j) = row[static_cast<pqxx::row::size_type>(j)].as<double>();
-    data.target.push_back(row[static_cast<pqxx::row::size_type>(p)].c_str());
-    ++kept;
+    data.target.emplace_back(value);
+    const long long row = static_cast<long long>(data.target.size());
+    for (size_t f = 0; f < n_features; ++f) {
+      const bool present = decode_field(fields[f], scratch, value);
+      automl::append_value(data.columns[f], present ? value : std::string_view(), !present, row);
+    }
   }
-  data.X.conservativeResize(kept, p);
-  out.notes = {{"rows_read", rows.size()}, {"rows_skipped_for_nulls", skipped}, {"ignored_columns", ignored}};
+  stream.complete();
+  txn.commit();
+  out.notes = {{"rows_read", read}, {"rows_skipped_for_null_target", skipped_rows}, {"skipped_columns", skipped}};
   return out;
 }
 

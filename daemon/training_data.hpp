@@ -6,19 +6,24 @@
 #include <string>
 
 #include "automl/dataset.hpp"
+#include "automl/preprocessor.hpp"
 
 namespace automl_worker {
 
 struct TrainingData {
   automl::Dataset dataset;
-  nlohmann::json notes;  // skipped rows, ignored columns: reported in the job result
+  nlohmann::json notes;  // rows read and skipped, skipped columns: reported in the job result
 };
 
 // Reads `relation` (a schema-qualified name or a SELECT statement, as normalised at
-// INSERT) with the privileges of `role`, in a read-only transaction. Numeric and
-// boolean columns other than the target become features; rows with a NULL feature
-// or target are skipped and counted.
+// INSERT) with the privileges of `role`, in a read-only transaction, through one
+// COPY … TO STDOUT. Every column but the target becomes a typed feature column
+// (numbers, booleans, text and enums, dates and timestamps, number arrays) unless
+// `options.exclude` names it; other types fail with 0A000 naming the column, or are
+// skipped when `options.skip_unsupported`. Rows whose target is NULL are skipped
+// and counted; NULL features are kept for imputation.
 TrainingData read_training_data(pqxx::connection_base& conn, const std::string& relation,
-                                const std::string& target, const std::string& role);
+                                const std::string& target, const std::string& role,
+                                const automl::PreprocessOptions& options);
 
 }  // namespace automl_worker

@@ -4,12 +4,16 @@
 #include "guard.hpp"
 #include "model_catalog.hpp"
 #include "pg/float8_array.hpp"
+#include "pg/named_features.hpp"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(automl_predict);
 PG_FUNCTION_INFO_V1(automl_predict_proba);
 PG_FUNCTION_INFO_V1(automl_predict_label);
 PG_FUNCTION_INFO_V1(automl_predict_model);
+PG_FUNCTION_INFO_V1(automl_predict_named);
+PG_FUNCTION_INFO_V1(automl_predict_proba_named);
+PG_FUNCTION_INFO_V1(automl_predict_label_named);
 }
 
 namespace pg_automl {
@@ -32,10 +36,9 @@ const char* project_subject(text* project) {
   return psprintf("project \"%s\"", text_to_cstring(project));
 }
 
-// The model serving the project in argument 0, checked against the row.
-// `classifier_function` names the caller when only a classifier will do.
-const automl::Model* project_model(FunctionCallInfo fcinfo, const FeatureVector& x,
-                                   const char* classifier_function = nullptr) {
+// The model serving the project in argument 0. `classifier_function` names the
+// caller when only a classifier will do.
+const automl::Model* project_model(FunctionCallInfo fcinfo, const char* classifier_function = nullptr) {
   text* project = PG_GETARG_TEXT_PP(0);
   const automl::Model* model = model_for_project(fcinfo, project);
   if (classifier_function != nullptr && model->task() != automl::Task::Classification)
@@ -43,8 +46,20 @@ const automl::Model* project_model(FunctionCallInfo fcinfo, const FeatureVector&
                     errmsg("%s is a regression model; %s needs a classifier", project_subject(project),
                            classifier_function),
                     errhint("Use automl.predict for regression.")));
-  if (x.length != model->n_features()) check_feature_count(model, x, project_subject(project));
   return model;
+}
+
+// The same, checked against a float8[] row.
+const automl::Model* project_model(FunctionCallInfo fcinfo, const FeatureVector& x,
+                                   const char* classifier_function = nullptr) {
+  const automl::Model* model = project_model(fcinfo, classifier_function);
+  if (x.length != model->n_features()) check_feature_count(model, x, project_subject(PG_GETARG_TEXT_PP(0)));
+  return model;
+}
+
+// The row of a named-feature call: jsonb, a table row, or any number array.
+const automl::InputValue* named_inputs(FunctionCallInfo fcinfo, const automl::Model* model) {
+  return inputs_from_argument(*model, fcinfo, 1, project_subject(PG_GETARG_TEXT_PP(0)));
 }
 
 }  // namespace
@@ -80,5 +95,27 @@ extern "C" Datum automl_predict_label(PG_FUNCTION_ARGS) {
   FeatureVector x = read_feature_array(PG_GETARG_ARRAYTYPE_P(1));
   const automl::Model* model = project_model(fcinfo, x, "predict_label");
   const int index = cpp_guard([&] { return model->predict_class(x.values); });
+  PG_RETURN_TEXT_P(cstring_to_text(model->labels().classes()[static_cast<size_t>(index)].c_str()));
+}
+
+extern "C" Datum automl_predict_named(PG_FUNCTION_ARGS) {
+  const automl::Model* model = project_model(fcinfo);
+  const automl::InputValue* x = named_inputs(fcinfo, model);
+  PG_RETURN_FLOAT8(cpp_guard([&] { return model->predict(x); }));
+}
+
+extern "C" Datum automl_predict_proba_named(PG_FUNCTION_ARGS) {
+  const automl::Model* model = project_model(fcinfo, "predict_proba");
+  const automl::InputValue* x = named_inputs(fcinfo, model);
+  const int k = model->n_classes();
+  double* proba = static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(k)));
+  cpp_guard([&] { model->predict_proba(x, proba); });
+  PG_RETURN_ARRAYTYPE_P(make_float8_array(proba, k));
+}
+
+extern "C" Datum automl_predict_label_named(PG_FUNCTION_ARGS) {
+  const automl::Model* model = project_model(fcinfo, "predict_label");
+  const automl::InputValue* x = named_inputs(fcinfo, model);
+  const int index = cpp_guard([&] { return model->predict_class(x); });
   PG_RETURN_TEXT_P(cstring_to_text(model->labels().classes()[static_cast<size_t>(index)].c_str()));
 }

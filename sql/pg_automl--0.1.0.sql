@@ -89,7 +89,9 @@ CREATE TABLE automl.models (
   task           text NOT NULL,
   hyperparams    jsonb NOT NULL,
   metrics        jsonb NOT NULL,
-  feature_names  text[] NOT NULL,
+  feature_names  text[] NOT NULL,             -- the input columns, in float8[] order
+  -- Hash of the input schema and encoded features: equal versions take the same rows.
+  feature_version text,
   target         text NOT NULL,
   classes        text[],                      -- predict_proba's column order
   format_version integer NOT NULL,
@@ -242,7 +244,8 @@ CREATE FUNCTION automl.train(
   priority      integer  DEFAULT 0,
   seed          bigint   DEFAULT 42,
   run_after     timestamptz DEFAULT NULL,
-  max_attempts  integer  DEFAULT 3) RETURNS bigint
+  max_attempts  integer  DEFAULT 3,
+  preprocess    jsonb    DEFAULT '{}') RETURNS bigint
 LANGUAGE sql AS $$
   INSERT INTO automl.jobs (kind, project, priority, run_after, max_attempts, spec)
   VALUES ('train', train.project, coalesce(train.priority, 0), coalesce(train.run_after, now()),
@@ -253,7 +256,7 @@ LANGUAGE sql AS $$
             'search', train.search, 'search_params', train.search_params,
             'metric', train.metric, 'test_size', train.test_size, 'folds', train.folds,
             'time_budget', extract(epoch FROM train.time_budget), 'deploy', train.deploy,
-            'seed', train.seed))
+            'seed', train.seed, 'preprocess', coalesce(train.preprocess, '{}')))
   RETURNING id;
 $$;
 COMMENT ON FUNCTION automl.train IS 'Queues a training job and returns its id; see automl.wait.';
@@ -485,6 +488,47 @@ CREATE FUNCTION automl.predict_proba(project text, features float8[]) RETURNS fl
   AS 'MODULE_PATHNAME', 'automl_predict_proba' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION automl.predict_label(project text, features float8[]) RETURNS text
   AS 'MODULE_PATHNAME', 'automl_predict_label' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+-- Named features: a jsonb object, or a table row / composite (columns the model does
+-- not take, such as the target or an id, are ignored). Any other number array goes
+-- through the anyelement overload positionally, like float8[].
+CREATE FUNCTION automl.predict(project text, features jsonb) RETURNS float8
+  AS 'MODULE_PATHNAME', 'automl_predict_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict(project text, features anyelement) RETURNS float8
+  AS 'MODULE_PATHNAME', 'automl_predict_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_proba(project text, features jsonb) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'automl_predict_proba_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_proba(project text, features anyelement) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'automl_predict_proba_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_label(project text, features jsonb) RETURNS text
+  AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_label(project text, features anyelement) RETURNS text
+  AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+-- Arrays of other number types, positionally like float8[]: without these exact
+-- matches, ARRAY[1.5, 2] (numeric[]) would be ambiguous between float8[] and anyelement.
+CREATE FUNCTION automl.predict(project text, features numeric[]) RETURNS float8
+  AS 'MODULE_PATHNAME', 'automl_predict_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict(project text, features integer[]) RETURNS float8
+  AS 'MODULE_PATHNAME', 'automl_predict_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict(project text, features bigint[]) RETURNS float8
+  AS 'MODULE_PATHNAME', 'automl_predict_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict(project text, features real[]) RETURNS float8
+  AS 'MODULE_PATHNAME', 'automl_predict_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_proba(project text, features numeric[]) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'automl_predict_proba_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_proba(project text, features integer[]) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'automl_predict_proba_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_proba(project text, features bigint[]) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'automl_predict_proba_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_proba(project text, features real[]) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'automl_predict_proba_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_label(project text, features numeric[]) RETURNS text
+  AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_label(project text, features integer[]) RETURNS text
+  AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_label(project text, features bigint[]) RETURNS text
+  AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_label(project text, features real[]) RETURNS text
+  AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION automl.predict_model(model_id bigint, features float8[]) RETURNS float8
   AS 'MODULE_PATHNAME', 'automl_predict_model' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 
@@ -616,9 +660,9 @@ BEGIN
   END IF;
   SELECT coalesce(max(m.version), 0) + 1 INTO new_version FROM automl.models m WHERE m.project = proj.name;
   INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names,
-                             target, classes, format_version, model, job_id, info, created_by)
-  VALUES (proj.name, new_version, algorithm, task, hyperparams, metrics, feature_names, target,
-          classes, format_version, model, job_id, info, job.created_by)
+                             feature_version, target, classes, format_version, model, job_id, info, created_by)
+  VALUES (proj.name, new_version, algorithm, task, hyperparams, metrics, feature_names, info->>'feature_version',
+          target, classes, format_version, model, job_id, info, job.created_by)
   RETURNING id INTO new_id;
 
   metric := coalesce(job.spec->>'metric', proj.metric);
@@ -727,6 +771,114 @@ CREATE FUNCTION automl._unregister_worker(worker_name text) RETURNS void
 LANGUAGE sql AS $$
   DELETE FROM automl.workers WHERE id = worker_name;
 $$;
+
+------------------------------------------------------------------------------
+-- Data profiling
+------------------------------------------------------------------------------
+
+-- One row per column of a table, view or SELECT statement: counts, moments,
+-- extremes, quartiles and top values. Counts, nulls, mean, stddev, min and max are
+-- exact (one scan of the whole relation). Distinct counts, quartiles and top values
+-- come from a random sample of about sample_rows rows when the relation is larger;
+-- `sampled` says so. Runs with the caller's privileges.
+CREATE FUNCTION automl.describe(relation text, sample_rows bigint DEFAULT 1000000)
+RETURNS TABLE (column_name text, type text, rows bigint, nulls bigint, distinct_values bigint,
+               mean float8, stddev float8, min text, q1 float8, median float8, q3 float8, max text,
+               top_values jsonb, sampled boolean)
+LANGUAGE plpgsql AS $$
+DECLARE
+  is_query boolean := relation ~* '^\s*(select|with|values|table)\s';
+  source text;
+  view_name text := 'automl_describe_' || pg_backend_pid();
+  col record;
+  names text[] := '{}';
+  types text[] := '{}';
+  categories text[] := '{}';
+  exprs text[] := '{}';
+  exact jsonb[];
+  total bigint;
+  fraction float8;
+  stats jsonb;
+  numeric_types constant text[] := ARRAY['smallint', 'integer', 'bigint', 'real', 'double precision', 'numeric'];
+  orderable boolean;
+  is_number boolean;
+BEGIN
+  IF relation IS NULL OR sample_rows IS NULL OR sample_rows < 1 THEN
+    RAISE EXCEPTION 'describe needs a relation and a positive sample_rows' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF is_query THEN
+    -- A temporary view gives the query's columns their names and types.
+    EXECUTE format('CREATE TEMP VIEW %I AS %s', view_name, relation);
+    source := format('pg_temp.%I', view_name);
+  ELSE
+    IF to_regclass(relation) IS NULL THEN
+      RAISE EXCEPTION 'relation "%" does not exist', relation USING ERRCODE = 'undefined_table';
+    END IF;
+    source := to_regclass(relation)::text;
+  END IF;
+  FOR col IN SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS typ,
+                    t.typcategory AS category, a.attnum
+               FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+              WHERE a.attrelid = source::regclass AND a.attnum > 0 AND NOT a.attisdropped
+              ORDER BY a.attnum LOOP
+    names := names || col.name;
+    types := types || col.typ;
+    categories := categories || col.category::text;
+    is_number := col.category = 'N';
+    orderable := col.category IN ('N', 'S', 'D', 'E', 'B', 'T', 'V');  -- numbers, strings, dates, enums, booleans
+    exprs := exprs || format('jsonb_build_array(count(%1$I), %2$s, %3$s, %4$s, %5$s)', col.name,
+      CASE WHEN is_number THEN format('avg(%I)::float8', col.name)
+           WHEN col.category = 'B' THEN format('avg(%I::int)::float8', col.name) ELSE 'NULL' END,
+      CASE WHEN is_number THEN format('stddev_samp(%I)::float8', col.name) ELSE 'NULL' END,
+      CASE WHEN col.category = 'B' THEN format('bool_and(%I)::text', col.name)
+           WHEN orderable THEN format('min(%I)::text', col.name) ELSE 'NULL' END,
+      CASE WHEN col.category = 'B' THEN format('bool_or(%I)::text', col.name)
+           WHEN orderable THEN format('max(%I)::text', col.name) ELSE 'NULL' END);
+  END LOOP;
+  IF cardinality(names) = 0 THEN
+    RAISE EXCEPTION 'relation "%" has no columns', relation USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+
+  EXECUTE format('SELECT count(*), ARRAY[%s] FROM %s', array_to_string(exprs, ', '), source) INTO total, exact;
+  fraction := least(1.0, sample_rows::float8 / greatest(total, 1));
+  EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM %s %s', view_name || '_sample', source,
+                 CASE WHEN fraction < 1 THEN format('WHERE random() < %s', fraction) ELSE '' END);
+
+  FOR i IN 1 .. cardinality(names) LOOP
+    EXECUTE format(
+      'SELECT jsonb_build_object(''distinct'', (SELECT count(DISTINCT %1$I) FROM pg_temp.%2$I),'
+      ' ''quartiles'', %3$s,'
+      ' ''top'', (SELECT coalesce(jsonb_agg(jsonb_build_object(''value'', v, ''count'', n) ORDER BY n DESC, v), ''[]'')'
+      '           FROM (SELECT %1$I::text AS v, count(*) AS n FROM pg_temp.%2$I WHERE %1$I IS NOT NULL'
+      '                  GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 5) top))',
+      names[i], view_name || '_sample',
+      CASE WHEN categories[i] = 'N' THEN format(
+        '(SELECT to_jsonb(percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY %1$I::float8)) FROM pg_temp.%2$I)',
+        names[i], view_name || '_sample') ELSE 'NULL' END)
+    INTO stats;
+    column_name := names[i];
+    type := types[i];
+    rows := total;
+    nulls := total - (exact[i]->>0)::bigint;
+    mean := (exact[i]->>1)::float8;
+    stddev := (exact[i]->>2)::float8;
+    min := exact[i]->>3;
+    max := exact[i]->>4;
+    distinct_values := (stats->>'distinct')::bigint;
+    q1 := (stats->'quartiles'->>0)::float8;
+    median := (stats->'quartiles'->>1)::float8;
+    q3 := (stats->'quartiles'->>2)::float8;
+    top_values := stats->'top';
+    sampled := fraction < 1;
+    RETURN NEXT;
+  END LOOP;
+  EXECUTE format('DROP TABLE pg_temp.%I', view_name || '_sample');
+  IF is_query THEN
+    EXECUTE format('DROP VIEW pg_temp.%I', view_name);
+  END IF;
+END
+$$;
+COMMENT ON FUNCTION automl.describe IS 'Profiles a table, view or SELECT: one row per column (EDA).';
 
 ------------------------------------------------------------------------------
 -- Privileges. Issue #8 replaces these with roles and row-level security.

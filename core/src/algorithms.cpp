@@ -41,6 +41,7 @@ std::vector<ParamSpec> params_of(const std::string& algorithm) {
             {"penalty", ParamType::Choice, "l2", 0, 0, false, {"l2", "none"}},
             {"max_iter", ParamType::Integer, 100, 1, 1e7},
             {"tol", ParamType::Number, 1e-4, 0.0, 1.0, true},
+            {"class_weight", ParamType::Choice, "none", 0, 0, false, {"none", "balanced"}},
             fit_intercept};
   return {};
 }

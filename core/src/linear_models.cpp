@@ -85,9 +85,10 @@ double max_abs(const Eigen::VectorXd& v) { return v.size() == 0 ? 0.0 : v.cwiseA
 class LogisticObjective {
  public:
   LogisticObjective(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, int n_outputs, double C,
-                    bool fit_intercept, CancelFlag cancel)
+                    bool fit_intercept, const Eigen::VectorXd& class_weight, CancelFlag cancel)
       : X_(X),
         y_(y),
+        class_weight_(class_weight),
         k_(n_outputs),
         fit_intercept_(fit_intercept),
         cancel_(cancel),
@@ -113,10 +114,11 @@ class LogisticObjective {
         const double z = Z(i, 0);
         // log(1 + e^z) - y z without overflow for large |z|.
         const double softplus = std::max(z, 0.0) + std::log1p(std::exp(-std::abs(z)));
-        loss += softplus - (y_[i] == 1 ? z : 0.0);
+        const double w = weight(i);
+        loss += w * (softplus - (y_[i] == 1 ? z : 0.0));
         const double sigmoid =
             z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
-        Z(i, 0) = sigmoid - (y_[i] == 1 ? 1.0 : 0.0);
+        Z(i, 0) = w * (sigmoid - (y_[i] == 1 ? 1.0 : 0.0));
       }
     } else {
       for (Eigen::Index i = 0; i < n; ++i) {
@@ -125,9 +127,11 @@ class LogisticObjective {
         const double zmax = Z.row(i).maxCoeff();
         Z.row(i).array() = (Z.row(i).array() - zmax).exp();
         const double sum = Z.row(i).sum();
-        loss += zmax + std::log(sum) - z_true;
+        const double w = weight(i);
+        loss += w * (zmax + std::log(sum) - z_true);
         Z.row(i) /= sum;
         Z(i, y_[i]) -= 1.0;
+        if (w != 1.0) Z.row(i) *= w;
       }
     }
 
@@ -139,8 +143,12 @@ class LogisticObjective {
   }
 
  private:
+  // Per-sample weight from its class (scikit-learn's class_weight); 1 when unset.
+  double weight(Eigen::Index i) const { return class_weight_.size() ? class_weight_[y_[i]] : 1.0; }
+
   const Eigen::MatrixXd& X_;
   const Eigen::VectorXi& y_;
+  const Eigen::VectorXd& class_weight_;
   const Eigen::Index k_;
   const bool fit_intercept_;
   const CancelFlag cancel_;
@@ -322,7 +330,9 @@ LinearWeights fit_logistic(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, i
   check_iterations(params.max_iter, params.tol);
 
   const int k = n_classes == 2 ? 1 : n_classes;
-  LogisticObjective objective(X, y, k, params.C, params.fit_intercept, cancel);
+  if (params.class_weight.size() && (params.class_weight.size() != n_classes || (params.class_weight.array() <= 0).any()))
+    invalid("class_weight needs one positive weight per class");
+  LogisticObjective objective(X, y, k, params.C, params.fit_intercept, params.class_weight, cancel);
   Eigen::VectorXd theta = Eigen::VectorXd::Zero(objective.size());
   const LbfgsResult r =
       minimize_lbfgs(objective, theta, static_cast<double>(X.rows()), params.max_iter, params.tol);

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "automl/error.hpp"
+#include "automl/standard_scaler.hpp"
 
 namespace automl {
 namespace {
@@ -41,17 +42,16 @@ const char* to_string(Task task) {
   return task == Task::Classification ? "classification" : "regression";
 }
 
-Model::Model(Task task, std::string algorithm, nlohmann::json hyperparams,
-             std::vector<std::string> feature_names, std::string target, LabelEncoder labels,
-             StandardScaler scaler, std::shared_ptr<const Estimator> estimator)
+Model::Model(Task task, std::string algorithm, nlohmann::json hyperparams, std::string target, LabelEncoder labels,
+             Preprocessor preprocessor, std::shared_ptr<const Estimator> estimator)
     : task_(task),
       algorithm_(std::move(algorithm)),
       hyperparams_(std::move(hyperparams)),
-      feature_names_(std::move(feature_names)),
       target_(std::move(target)),
       labels_(std::move(labels)),
-      scaler_(std::move(scaler)),
+      preprocessor_(std::move(preprocessor)),
       estimator_(std::move(estimator)) {
+  for (const auto& input : preprocessor_.inputs()) feature_names_.push_back(input.name);
   const int outputs = estimator_->n_outputs();
   if (outputs < 1 || outputs > kMaxInlineOutputs * 16)
     invalid("model has an unsupported number of outputs (" + std::to_string(outputs) + ")");
@@ -64,69 +64,116 @@ Model::Model(Task task, std::string algorithm, nlohmann::json hyperparams,
   }
 }
 
-void Model::scores(const double* x, double* out) const {
-  const Eigen::Index p = n_features();
-  double inline_row[kMaxInlineOutputs * 4];
-  std::vector<double> heap_row;
-  double* scaled = inline_row;
-  if (p > kMaxInlineOutputs * 4) {
-    heap_row.resize(static_cast<size_t>(p));
-    scaled = heap_row.data();
-  }
-  scaler_.transform_row(x, scaled);
-  estimator_->decision(scaled, out);
+void Model::scores(const double* features, double* out) const {
+  estimator_->decision(features, out);
   apply_link(estimator_->link(), estimator_->n_outputs(), out);
 }
 
-double Model::predict(const double* x) const {
+// Preprocesses one row (on the stack for usual widths) and scores it.
+template <typename Row>
+void Model::scores_of_row(const Row& x, double* out) const {
+  const Eigen::Index p = preprocessor_.n_outputs();
+  double inline_row[kMaxInlineOutputs * 4];
+  std::vector<double> heap_row;
+  double* features = inline_row;
+  if (p > kMaxInlineOutputs * 4) {
+    heap_row.resize(static_cast<size_t>(p));
+    features = heap_row.data();
+  }
+  preprocessor_.transform_row(x, features);
+  scores(features, out);
+}
+
+std::vector<InputValue> Model::numeric_row(const double* x) const {
+  if (!preprocessor_.takes_numbers_only())
+    for (const auto& input : preprocessor_.inputs())
+      if (input.type != ColumnType::Numeric && input.type != ColumnType::Boolean)
+        invalid("the model takes named features: its input \"" + input.name + "\" is " + to_string(input.type),
+                "pass the features as jsonb or as a row");
+  std::vector<InputValue> row(static_cast<size_t>(n_features()));
+  for (size_t i = 0; i < row.size(); ++i) row[i] = InputValue::of(x[i]);
+  return row;
+}
+
+double Model::predict(const InputValue* x) const {
   if (task_ == Task::Regression) {
     double y;
-    scores(x, &y);
+    scores_of_row(x, &y);
     return y;
   }
   return labels_.numeric_value(predict_class(x));
 }
 
-int Model::predict_class(const double* x) const {
+int Model::predict_class(const InputValue* x) const {
   if (task_ != Task::Classification) invalid("the model is a regressor; it has no classes");
   const int k = estimator_->n_outputs();
   std::vector<double> heap;
   double inline_out[kMaxInlineOutputs];
   double* out = k > kMaxInlineOutputs ? (heap.resize(static_cast<size_t>(k)), heap.data()) : inline_out;
-  scores(x, out);
+  scores_of_row(x, out);
   if (k == 1) return out[0] > 0.5 ? 1 : 0;
   return static_cast<int>(std::max_element(out, out + k) - out);
 }
 
-void Model::predict_proba(const double* x, double* out) const {
+void Model::predict_proba(const InputValue* x, double* out) const {
   if (task_ != Task::Classification)
     invalid("the model is a regressor; predict_proba needs a classifier");
   if (estimator_->n_outputs() == 1) {
-    scores(x, out + 1);
+    scores_of_row(x, out + 1);
     out[0] = 1.0 - out[1];
     return;
   }
-  scores(x, out);
+  scores_of_row(x, out);
 }
 
-Eigen::VectorXd Model::predict_batch(const Eigen::MatrixXd& X) const {
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = X;
+double Model::predict(const double* x) const { return predict(numeric_row(x).data()); }
+int Model::predict_class(const double* x) const { return predict_class(numeric_row(x).data()); }
+void Model::predict_proba(const double* x, double* out) const { predict_proba(numeric_row(x).data(), out); }
+
+Eigen::VectorXd Model::predict_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {
+  const Eigen::MatrixXd X = preprocessor_.transform(data, rows);
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> features = X;
   Eigen::VectorXd out(X.rows());
-  for (Eigen::Index i = 0; i < X.rows(); ++i) out[i] = predict(rows.row(i).data());
+  for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    double s[kMaxInlineOutputs];
+    if (task_ == Task::Regression) {
+      scores(features.row(i).data(), &out[i]);
+    } else {
+      const int k = estimator_->n_outputs();
+      std::vector<double> heap(k > kMaxInlineOutputs ? static_cast<size_t>(k) : 0);
+      double* o = heap.empty() ? s : heap.data();
+      scores(features.row(i).data(), o);
+      out[i] = labels_.numeric_value(k == 1 ? (o[0] > 0.5 ? 1 : 0) : static_cast<int>(std::max_element(o, o + k) - o));
+    }
+  }
   return out;
 }
 
-Eigen::VectorXi Model::predict_class_batch(const Eigen::MatrixXd& X) const {
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = X;
-  Eigen::VectorXi out(X.rows());
-  for (Eigen::Index i = 0; i < X.rows(); ++i) out[i] = predict_class(rows.row(i).data());
-  return out;
-}
-
-Eigen::MatrixXd Model::predict_proba_batch(const Eigen::MatrixXd& X) const {
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = X;
+Eigen::MatrixXd Model::predict_proba_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {
+  if (task_ != Task::Classification) invalid("the model is a regressor; predict_proba needs a classifier");
+  const Eigen::MatrixXd X = preprocessor_.transform(data, rows);
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> features = X;
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> out(X.rows(), n_classes());
-  for (Eigen::Index i = 0; i < X.rows(); ++i) predict_proba(rows.row(i).data(), out.row(i).data());
+  for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    if (estimator_->n_outputs() == 1) {
+      scores(features.row(i).data(), out.row(i).data() + 1);
+      out(i, 0) = 1.0 - out(i, 1);
+    } else {
+      scores(features.row(i).data(), out.row(i).data());
+    }
+  }
+  return out;
+}
+
+Eigen::VectorXi Model::predict_class_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {
+  const Eigen::MatrixXd proba = predict_proba_batch(data, rows);
+  Eigen::VectorXi out(proba.rows());
+  for (Eigen::Index i = 0; i < proba.rows(); ++i) {
+    Eigen::Index best;
+    proba.row(i).maxCoeff(&best);
+    // Binary: class 1 only when strictly above 0.5, as in predict_class.
+    out[i] = proba.cols() == 2 ? (proba(i, 1) > 0.5 ? 1 : 0) : static_cast<int>(best);
+  }
   return out;
 }
 
@@ -139,7 +186,8 @@ std::string Model::serialize() const {
       {"hyperparams", hyperparams_},
       {"target", target_},
       {"feature_names", feature_names_},
-      {"preprocessing", {{"standard_scaler", scaler_.to_json()}}},
+      {"feature_version", feature_version()},
+      {"preprocessing", preprocessor_.to_json()},
       {"estimator", estimator_->to_json()},
   };
   if (task_ == Task::Classification)
@@ -157,15 +205,25 @@ Model Model::parse(std::string_view bytes) {
   const auto version_it = j.find("format_version");
   if (version_it == j.end() || !version_it->is_number_integer())
     throw Error(sqlstate::kDataCorrupted, "model file has no integer format_version");
-  if (version_it->get<long long>() != kFormatVersion)
+  const long long version = version_it->get<long long>();
+  if (version != 1 && version != kFormatVersion)
     throw Error(sqlstate::kFeatureNotSupported,
                 "model format version " + version_it->dump() + " is not supported",
-                "this pg_automl reads format version " + std::to_string(kFormatVersion));
+                "this pg_automl reads format versions 1 to " + std::to_string(kFormatVersion));
   try {
     auto task = task_from_string(j.at("task").get<std::string>());
-    auto features = j.at("feature_names").get<std::vector<std::string>>();
-    if (features.empty()) invalid("model file: no features");
-    const auto n = static_cast<Eigen::Index>(features.size());
+    Preprocessor preprocessor;
+    if (version == 1) {  // numeric features and a standard scaler
+      auto features = j.at("feature_names").get<std::vector<std::string>>();
+      if (features.empty()) invalid("model file: no features");
+      const auto scaler = StandardScaler::from_json(j.at("preprocessing").at("standard_scaler"),
+                                                    static_cast<Eigen::Index>(features.size()));
+      preprocessor = Preprocessor::numeric_scaler(std::move(features), scaler.mean(), scaler.scale());
+    } else {
+      preprocessor = Preprocessor::from_json(j.at("preprocessing"));
+      if (j.at("feature_names").get<std::vector<std::string>>().size() != preprocessor.inputs().size())
+        invalid("model file: feature_names do not match the preprocessing inputs");
+    }
     LabelEncoder labels;
     if (task == Task::Classification) {
       const auto& l = j.at("labels");
@@ -173,10 +231,9 @@ Model Model::parse(std::string_view bytes) {
                             value_kind_from_string(l.at("kind").get<std::string>()));
       if (labels.size() < 2) invalid("model file: a classifier needs at least two classes");
     }
+    auto estimator = estimator_from_json(j.at("estimator"), preprocessor.n_outputs());
     return Model(task, j.at("algorithm").get<std::string>(), j.value("hyperparams", nlohmann::json::object()),
-                 std::move(features), j.value("target", ""), std::move(labels),
-                 StandardScaler::from_json(j.at("preprocessing").at("standard_scaler"), n),
-                 estimator_from_json(j.at("estimator"), n));
+                 j.value("target", ""), std::move(labels), std::move(preprocessor), std::move(estimator));
   } catch (const nlohmann::json::exception& e) {
     throw Error(sqlstate::kDataCorrupted, std::string("model file is malformed: ") + e.what());
   } catch (const Error& e) {

@@ -66,7 +66,7 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   if (!spec.is_object()) invalid("the spec of a train job must be a JSON object", "got " + spec.dump());
   reject_unknown_keys(spec,
                       {"relation", "target", "task", "algorithm", "hyperparams", "search",
-                       "search_params", "metric", "test_size", "folds", "time_budget", "deploy", "seed"},
+                       "search_params", "metric", "test_size", "folds", "time_budget", "deploy", "seed", "preprocess"},
                       "train");
   TrainSpec s;
   s.relation = get_string(spec, "relation", "", true);
@@ -140,6 +140,9 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   const long long seed = get_integer(spec, "seed", 42);
   if (seed < 0) invalid("seed must not be negative", "got " + std::to_string(seed));
   s.seed = static_cast<std::uint64_t>(seed);
+  if (auto pp = spec.find("preprocess"); pp != spec.end()) s.preprocess = PreprocessOptions::parse(*pp);
+  for (const auto& column : s.preprocess.exclude)
+    if (column == s.target) invalid("preprocess.exclude names the target column \"" + column + "\"");
   return s;
 }
 
@@ -149,7 +152,7 @@ nlohmann::json TrainSpec::to_json() const {
                       {"hyperparams", hyperparams}, {"search", search},
                       {"search_params", search_params}, {"test_size", test_size},
                       {"folds", folds},         {"deploy", deploy},
-                      {"seed", seed}};
+                      {"seed", seed},           {"preprocess", preprocess.to_json()}};
   j["metric"] = metric ? nlohmann::json(*metric) : nlohmann::json(nullptr);
   j["time_budget"] = time_budget_seconds ? nlohmann::json(*time_budget_seconds) : nlohmann::json(nullptr);
   return j;

@@ -10,13 +10,9 @@
 #include "automl/linear_models.hpp"
 #include "automl/metrics.hpp"
 #include "automl/split.hpp"
-#include "automl/standard_scaler.hpp"
 
 namespace automl {
 namespace {
-
-// Integer targets with fewer distinct values than this are taken as classes.
-constexpr size_t kMaxAutoClasses = 10;
 
 Eigen::VectorXd numeric_target(const Dataset& data) {
   Eigen::VectorXd y(data.rows());
@@ -33,15 +29,30 @@ Eigen::VectorXd numeric_target(const Dataset& data) {
 }
 
 void check_data(const Dataset& data) {
-  if (data.rows() == 0) invalid("the relation has no usable rows", "rows with NULL features or target are skipped");
-  if (data.X.cols() == 0) invalid("the relation has no numeric feature columns besides the target");
-  if (static_cast<Eigen::Index>(data.target.size()) != data.rows())
-    throw Error(sqlstate::kInternalError, "dataset has a target of the wrong length");
-  for (Eigen::Index j = 0; j < data.X.cols(); ++j)
-    for (Eigen::Index i = 0; i < data.rows(); ++i)
-      if (!std::isfinite(data.X(i, j)))
-        invalid("feature \"" + data.feature_names[static_cast<size_t>(j)] + "\" has a NaN or infinite value",
-                "row " + std::to_string(i + 1));
+  if (data.rows() == 0) invalid("the relation has no usable rows", "rows whose target is NULL are skipped");
+  if (data.columns.empty()) invalid("the relation has no feature columns besides the target");
+  for (const Column& c : data.columns) {
+    const size_t expected = c.schema.type == ColumnType::NumericArray
+                                ? static_cast<size_t>(data.rows()) * static_cast<size_t>(c.schema.width)
+                                : static_cast<size_t>(data.rows());
+    const size_t have = c.schema.type == ColumnType::Categorical ? c.texts.size() : c.numbers.size();
+    if (c.schema.type == ColumnType::NumericArray && c.schema.width == 0)
+      invalid("array column \"" + c.schema.name + "\" has no non-NULL value", "its width cannot be known");
+    if (have != expected) throw Error(sqlstate::kInternalError, "column \"" + c.schema.name + "\" has the wrong length");
+    if (c.schema.type != ColumnType::Categorical)
+      for (double x : c.numbers)
+        if (std::isinf(x)) invalid("column \"" + c.schema.name + "\" has an infinite value");
+  }
+}
+
+// scikit-learn's class_weight='balanced': n / (k * count(class)).
+Eigen::VectorXd balanced_weights(const Eigen::VectorXi& y, int n_classes) {
+  Eigen::VectorXd counts = Eigen::VectorXd::Zero(n_classes);
+  for (Eigen::Index i = 0; i < y.size(); ++i) counts[y[i]] += 1;
+  Eigen::VectorXd w(n_classes);
+  for (int k = 0; k < n_classes; ++k)
+    w[k] = counts[k] > 0 ? static_cast<double>(y.size()) / (n_classes * counts[k]) : 1.0;
+  return w;
 }
 
 LinearWeights fit(const std::string& algorithm, const nlohmann::json& hp, const Eigen::MatrixXd& X,
@@ -66,6 +77,7 @@ LinearWeights fit(const std::string& algorithm, const nlohmann::json& hp, const 
     p.max_iter = hp.at("max_iter").get<int>();
     p.tol = hp.at("tol").get<double>();
     p.fit_intercept = intercept;
+    if (hp.value("class_weight", "none") == "balanced") p.class_weight = balanced_weights(y_cls, n_classes);
     return fit_logistic(X, y_cls, n_classes, p, cancel);
   }
   throw Error(sqlstate::kFeatureNotSupported, "algorithm \"" + algorithm + "\" is not implemented yet");
@@ -79,7 +91,7 @@ Eigen::VectorXi class_counts(const Eigen::VectorXi& y, int n_classes) {
 
 }  // namespace
 
-Task detect_task(const Dataset& data, std::string* reason) {
+Task detect_task(const Dataset& data, std::string* reason, int max_classes) {
   auto say = [&](const std::string& r) {
     if (reason) *reason = r;
   };
@@ -88,22 +100,16 @@ Task detect_task(const Dataset& data, std::string* reason) {
     return Task::Classification;
   }
   std::set<std::string> distinct;
-  bool integral = data.target_kind == ValueKind::Integer;
-  if (!integral) {
-    const Eigen::VectorXd y = numeric_target(data);
-    integral = (y.array() == y.array().floor()).all();
-  }
   for (const auto& v : data.target) {
     distinct.insert(v);
-    if (distinct.size() >= kMaxAutoClasses) break;
+    if (distinct.size() >= static_cast<size_t>(max_classes)) break;
   }
-  if (integral && distinct.size() < kMaxAutoClasses) {
-    say("target has integer values with " + std::to_string(distinct.size()) + " distinct values (< " +
-        std::to_string(kMaxAutoClasses) + ")");
+  if (distinct.size() < static_cast<size_t>(max_classes)) {
+    say("target has " + std::to_string(distinct.size()) + " distinct values (fewer than " +
+        std::to_string(max_classes) + ")");
     return Task::Classification;
   }
-  say(integral ? "target has " + std::to_string(kMaxAutoClasses) + " or more distinct integer values"
-               : "target has non-integer numeric values");
+  say("target is numeric with " + std::to_string(max_classes) + " or more distinct values");
   return Task::Regression;
 }
 
@@ -111,7 +117,7 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
   check_data(data);
   TrainOutcome out;
   std::string reason = "given by the job";
-  if (spec.task == "auto") out.task = detect_task(data, &reason);
+  if (spec.task == "auto") out.task = detect_task(data, &reason, spec.preprocess.max_auto_classes);
   else out.task = spec.task == "classification" ? Task::Classification : Task::Regression;
   out.algorithm = spec.algorithm == "auto" ? default_algorithm(out.task) : spec.algorithm;
   check_algorithm_task(out.algorithm, out.task);
@@ -146,10 +152,10 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
 
   const TrainTestSplit split =
       train_test_split(data.rows(), spec.test_size, spec.seed, classify ? &y_cls : nullptr);
-  const Eigen::MatrixXd X_train = take_rows(data.X, split.train);
-  const Eigen::MatrixXd X_test = take_rows(data.X, split.test);
-  const StandardScaler scaler = StandardScaler::fit(X_train);
-  const Eigen::MatrixXd X_train_scaled = scaler.transform(X_train);
+  // Everything learnt from data — imputation values, categories, scaling — comes
+  // from the training split only.
+  Preprocessor preprocessor = Preprocessor::fit(data, split.train, spec.preprocess);
+  const Eigen::MatrixXd X_train = preprocessor.transform(data, split.train);
 
   Eigen::VectorXi yc_train, yc_test;
   Eigen::VectorXd yr_train, yr_test;
@@ -163,28 +169,33 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
     yr_test = take(y_reg, split.test);
   }
 
-  LinearWeights weights = fit(out.algorithm, out.hyperparams, X_train_scaled, yr_train, yc_train,
-                              labels.size(), cancel);
+  LinearWeights weights = fit(out.algorithm, out.hyperparams, X_train, yr_train, yc_train, labels.size(), cancel);
   const bool converged = weights.converged;
   const int n_iter = weights.n_iter;
   const Link link = !classify ? Link::Identity : labels.size() == 2 ? Link::Sigmoid : Link::Softmax;
-  const Model fitted(out.task, out.algorithm, out.hyperparams, data.feature_names, data.target_name,
-                     labels, scaler, std::make_shared<LinearEstimator>(std::move(weights), link));
+  const Model fitted(out.task, out.algorithm, out.hyperparams, data.target_name, labels, std::move(preprocessor),
+                     std::make_shared<LinearEstimator>(std::move(weights), link));
   out.model_bytes = fitted.serialize();
 
-  // Evaluate what will be served: the model parsed back from its stored bytes.
+  // Evaluate what will be served: the model parsed back from its stored bytes,
+  // preprocessing included, on the raw held-out rows.
   const Model served = Model::parse(out.model_bytes);
   if (classify) {
-    out.metrics = classification_metrics(yc_test, served.predict_proba_batch(X_test));
-    out.metrics["train_accuracy"] = accuracy(yc_train, served.predict_class_batch(X_train));
+    out.metrics = classification_metrics(yc_test, served.predict_proba_batch(data, split.test));
+    out.metrics["train_accuracy"] = accuracy(yc_train, served.predict_class_batch(data, split.train));
   } else {
-    out.metrics = regression_metrics(yr_test, served.predict_batch(X_test));
-    out.metrics["train_r2"] = r2_score(yr_train, served.predict_batch(X_train));
+    out.metrics = regression_metrics(yr_test, served.predict_batch(data, split.test));
+    out.metrics["train_r2"] = r2_score(yr_train, served.predict_batch(data, split.train));
   }
+  nlohmann::json inputs = nlohmann::json::array();
+  for (const auto& c : served.inputs()) inputs.push_back({{"name", c.name}, {"type", to_string(c.type)}, {"sql_type", c.sql_type}});
   out.info = {{"rows", data.rows()},
               {"train_rows", split.train.size()},
               {"test_rows", split.test.size()},
-              {"features", data.feature_names},
+              {"features", served.feature_names()},
+              {"inputs", inputs},
+              {"encoded_features", served.preprocessor().n_outputs()},
+              {"feature_version", served.feature_version()},
               {"task", to_string(out.task)},
               {"task_reason", reason},
               {"algorithm", out.algorithm},

@@ -9,19 +9,16 @@ namespace automl {
 namespace {
 
 Dataset two_moons_like(int n, ValueKind kind) {
-  Dataset d;
-  d.X.resize(n, 2);
-  d.feature_names = {"x", "y"};
-  d.target_name = "label";
-  d.target_kind = kind;
+  Eigen::MatrixXd X(n, 2);
+  std::vector<std::string> target;
   for (int i = 0; i < n; ++i) {
     const double x = std::sin(i * 0.7) * 3, y = std::cos(i * 1.3) * 3;
-    d.X(i, 0) = x;
-    d.X(i, 1) = y;
+    X(i, 0) = x;
+    X(i, 1) = y;
     const bool above = x - 0.5 * y > 0.2;
-    d.target.push_back(kind == ValueKind::Text ? (above ? "up" : "down") : (above ? "1" : "0"));
+    target.push_back(kind == ValueKind::Text ? (above ? "up" : "down") : (above ? "1" : "0"));
   }
-  return d;
+  return Dataset::numeric(X, {"x", "y"}, "label", kind, target);
 }
 
 TEST(Trainer, ClassifiesAndEvaluatesTheServedModel) {
@@ -43,19 +40,18 @@ TEST(Trainer, DetectsTasks) {
   Dataset reg = two_moons_like(50, ValueKind::Float);
   for (size_t i = 0; i < reg.target.size(); ++i) reg.target[i] = std::to_string(i * 0.37);
   EXPECT_EQ(detect_task(reg, &reason), Task::Regression);
-  EXPECT_NE(reason.find("non-integer"), std::string::npos);
+  EXPECT_NE(reason.find("10 or more distinct"), std::string::npos) << reason;
+  EXPECT_EQ(detect_task(reg, &reason, 100), Task::Classification) << "the limit is configurable";
 }
 
 TEST(Trainer, RegressionRecoversALine) {
-  Dataset d;
-  d.X.resize(200, 1);
-  d.feature_names = {"x"};
-  d.target_name = "y";
-  d.target_kind = ValueKind::Float;
+  Eigen::MatrixXd X(200, 1);
+  std::vector<std::string> target;
   for (int i = 0; i < 200; ++i) {
-    d.X(i, 0) = i / 10.0;
-    d.target.push_back(std::to_string(3 * (i / 10.0) - 1));
+    X(i, 0) = i / 10.0;
+    target.push_back(std::to_string(3 * (i / 10.0) - 1));
   }
+  const Dataset d = Dataset::numeric(X, {"x"}, "y", ValueKind::Float, target);
   const auto out = train(TrainSpec::parse({{"relation", "t"}, {"target", "y"}, {"algorithm", "linear"}}), d);
   EXPECT_EQ(out.task, Task::Regression);
   EXPECT_GT(out.metrics["r2"].get<double>(), 0.999999);
@@ -69,9 +65,12 @@ TEST(Trainer, DataErrorsAreClear) {
   for (auto& t : one_class.target) t = "same";
   EXPECT_THROW(train(spec, one_class), Error);
   Dataset nan = two_moons_like(50, ValueKind::Text);
-  nan.X(3, 1) = std::nan("");
+  nan.columns[1].numbers[3] = std::nan("");
+  EXPECT_NO_THROW(train(spec, nan)) << "NaN is a missing value: imputed";
+  Dataset inf = two_moons_like(50, ValueKind::Text);
+  inf.columns[1].numbers[3] = INFINITY;
   try {
-    train(spec, nan);
+    train(spec, inf);
     FAIL();
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("\"y\""), std::string::npos) << e.what();

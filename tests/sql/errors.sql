@@ -60,18 +60,29 @@ SELECT status, error, attempts FROM automl.wait(:job);
 CREATE TABLE empty_table (x float8, y float8);
 SELECT automl.train('empty', 'empty_table', 'y') AS job \gset
 SELECT status, error FROM automl.wait(:job);
-CREATE TABLE text_only (name text, y float8);
-INSERT INTO text_only VALUES ('a', 1), ('b', 2), ('c', 3);
-SELECT automl.train('text_only', 'text_only', 'y') AS job \gset
+CREATE TABLE target_only (y float8);
+INSERT INTO target_only VALUES (1), (2), (3);
+SELECT automl.train('target_only', 'target_only', 'y') AS job \gset
 SELECT status, error FROM automl.wait(:job);
+-- A column of a type that cannot be a feature fails the job at once, naming it …
+CREATE TABLE odd_types AS SELECT i::float8 AS x, point(i, i) AS p, (i % 2 = 0) AS y FROM generate_series(1, 40) i;
+SELECT automl.train('odd_types', 'odd_types', 'y') AS job \gset
+SELECT status, attempts, error FROM automl.wait(:job);
+-- … unless the job says to skip such columns (or leaves them out by name).
+SELECT automl.train('odd_types', 'odd_types', 'y', preprocess => '{"skip_unsupported": true}') AS job \gset
+SELECT status, result->'skipped_columns' AS skipped, result->'features' AS features FROM automl.wait(:job);
+SELECT error_of($$SELECT automl.train('p', 'odd_types', 'y', preprocess => '{"exclude": ["y"]}')$$);
+SELECT error_of($$SELECT automl.train('p', 'odd_types', 'y', preprocess => '{"impute": "guess"}')$$);
+SELECT error_of($$SELECT automl.train('p', 'odd_types', 'y', preprocess => '{"max_categories": 1}')$$);
+SELECT error_of($$SELECT automl.train('p', 'odd_types', 'y', preprocess => '{"colour": 1}')$$);
 SELECT automl.train('mixed_task', 'shapes', 'amount', task => 'classification', algorithm => 'logistic') AS job \gset
 SELECT status, error FROM automl.wait(:job);
 SELECT count(*) AS models_from_failed_jobs FROM automl.models m JOIN automl.jobs j ON j.id = m.job_id
  WHERE j.status <> 'succeeded';
 
 -- Predicting: wrong feature count, NULL element, NaN, Infinity, empty, unknown project.
-SELECT automl.train('shapes_reg', 'shapes', 'amount', algorithm => 'ridge') AS job \gset
-SELECT status, result->>'task' AS task, result->'ignored_columns' AS ignored FROM automl.wait(:job);
+SELECT automl.train('shapes_reg', 'shapes', 'amount', algorithm => 'ridge', preprocess => '{"exclude": ["label"]}') AS job \gset
+SELECT status, result->>'task' AS task, result->'features' AS features FROM automl.wait(:job);
 SELECT error_of($$SELECT automl.predict('shapes_reg', ARRAY[1.0])$$);
 SELECT error_of($$SELECT automl.predict('shapes_reg', ARRAY[1.0, NULL])$$);
 SELECT error_of($$SELECT automl.predict('shapes_reg', ARRAY[1.0, 'NaN'])$$);
@@ -82,7 +93,7 @@ SELECT error_of($$SELECT automl.predict('no_such_project', ARRAY[1.0, 2.0])$$);
 SELECT error_of($$SELECT automl.predict_proba('shapes_reg', ARRAY[1.0, 2.0])$$);
 SELECT error_of($$SELECT automl.predict_label('shapes_reg', ARRAY[1.0, 2.0])$$);
 SELECT error_of($$SELECT automl.predict_model(-1, ARRAY[1.0, 2.0])$$);
-SELECT automl.predict('shapes_reg', NULL) IS NULL AS null_in_null_out;
+SELECT automl.predict('shapes_reg', NULL::float8[]) IS NULL AS null_in_null_out;
 SELECT automl.predict('shapes_reg', ARRAY[1e300, -1e300]) IS NOT NULL AS huge_values_ok;
 -- Jobs: unknown id, timeout.
 SELECT error_of($$SELECT automl.wait(-5)$$);
@@ -91,8 +102,8 @@ SELECT error_of($$SELECT * FROM automl.deploy('no_such_project')$$);
 -- A model file this version cannot read is refused with a clear error, never a crash.
 INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names, target,
                            format_version, model)
-VALUES ('shapes_reg', 100, 'ridge', 'regression', '{}', '{}', '{a,b}', 'amount', 2,
-        convert_to('{"format": "pg_automl.model", "format_version": 2}', 'UTF8')),
+VALUES ('shapes_reg', 100, 'ridge', 'regression', '{}', '{}', '{a,b}', 'amount', 99,
+        convert_to('{"format": "pg_automl.model", "format_version": 99}', 'UTF8')),
        ('shapes_reg', 101, 'ridge', 'regression', '{}', '{}', '{a,b}', 'amount', 1, '\x00ff'::bytea),
        ('shapes_reg', 102, 'ridge', 'regression', '{}', '{}', '{a,b}', 'amount', 1,
         convert_to('{"format": "pg_automl.model", "format_version": 1, "task": "regression"}', 'UTF8'));

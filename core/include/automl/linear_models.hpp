@@ -50,6 +50,7 @@ struct LogisticParams {
   int max_iter = 100;
   double tol = 1e-4;
   bool fit_intercept = true;
+  Eigen::VectorXd class_weight;  // one per class; empty: all 1
 };
 // y holds class indices 0..n_classes-1; n_classes >= 2.
 LinearWeights fit_logistic(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, int n_classes,

@@ -15,7 +15,8 @@
 
 #include "automl/estimator.hpp"
 #include "automl/label_encoder.hpp"
-#include "automl/standard_scaler.hpp"
+#include "automl/preprocessor.hpp"
+#include "automl/values.hpp"
 
 namespace automl {
 
@@ -24,42 +25,55 @@ const char* to_string(Task task);
 
 class Model {
  public:
-  static constexpr int kFormatVersion = 1;
+  static constexpr int kFormatVersion = 2;
   static constexpr const char* kFormatName = "pg_automl.model";
 
-  Model(Task task, std::string algorithm, nlohmann::json hyperparams,
-        std::vector<std::string> feature_names, std::string target, LabelEncoder labels,
-        StandardScaler scaler, std::shared_ptr<const Estimator> estimator);
+  Model(Task task, std::string algorithm, nlohmann::json hyperparams, std::string target, LabelEncoder labels,
+        Preprocessor preprocessor, std::shared_ptr<const Estimator> estimator);
 
-  // Throws Error 22023 for malformed documents and 0A000 for unknown format versions.
+  // Reads format versions 1 and 2. Throws Error XX001 for malformed documents and
+  // 0A000 for unknown format versions.
   static Model parse(std::string_view bytes);
   std::string serialize() const;
 
   Task task() const { return task_; }
   const std::string& algorithm() const { return algorithm_; }
   const nlohmann::json& hyperparams() const { return hyperparams_; }
+  // The input columns a caller supplies, in order (what automl.models.feature_names shows).
   const std::vector<std::string>& feature_names() const { return feature_names_; }
+  const std::vector<ColumnSchema>& inputs() const { return preprocessor_.inputs(); }
   const std::string& target() const { return target_; }
   const LabelEncoder& labels() const { return labels_; }
   const Estimator& estimator() const { return *estimator_; }
-  const StandardScaler& scaler() const { return scaler_; }
+  const Preprocessor& preprocessor() const { return preprocessor_; }
+  const std::string& feature_version() const { return preprocessor_.feature_version(); }
   Eigen::Index n_features() const { return static_cast<Eigen::Index>(feature_names_.size()); }
   int n_classes() const { return labels_.size(); }
 
-  // One row of n_features() raw values. Regression: the value. Classification: the
+  // One row of n_features() input values. Regression: the value. Classification: the
   // predicted class as LabelEncoder::numeric_value.
+  double predict(const InputValue* x) const;
+  int predict_class(const InputValue* x) const;
+  // Classification only: n_classes() probabilities in labels().classes() order.
+  void predict_proba(const InputValue* x, double* out) const;
+
+  // The same for a row of plain numbers (the float8[] path); NaN is a NULL. Throws
+  // Error 22023 when the model has inputs that are not numbers.
   double predict(const double* x) const;
   int predict_class(const double* x) const;
-  // Classification only: n_classes() probabilities in labels().classes() order.
   void predict_proba(const double* x, double* out) const;
 
-  Eigen::VectorXd predict_batch(const Eigen::MatrixXd& X) const;
-  Eigen::VectorXi predict_class_batch(const Eigen::MatrixXd& X) const;
-  Eigen::MatrixXd predict_proba_batch(const Eigen::MatrixXd& X) const;
+  // Whole datasets (training and evaluation), through the same preprocessing.
+  Eigen::VectorXd predict_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
+  Eigen::VectorXi predict_class_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
+  Eigen::MatrixXd predict_proba_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
 
  private:
-  // Scores after the link; returns the number written (<= kMaxInlineOutputs uses the stack).
-  void scores(const double* x, double* out) const;
+  // Scores after the link, from preprocessed features.
+  void scores(const double* features, double* out) const;
+  template <typename Row>
+  void scores_of_row(const Row& x, double* out) const;
+  std::vector<InputValue> numeric_row(const double* x) const;
 
   Task task_;
   std::string algorithm_;
@@ -67,7 +81,7 @@ class Model {
   std::vector<std::string> feature_names_;
   std::string target_;
   LabelEncoder labels_;
-  StandardScaler scaler_;
+  Preprocessor preprocessor_;
   std::shared_ptr<const Estimator> estimator_;
 };
 

@@ -12,6 +12,8 @@
 #include <optional>
 #include <string>
 
+#include "automl/preprocessor.hpp"
+
 namespace automl {
 
 struct TrainSpec {
@@ -28,6 +30,7 @@ struct TrainSpec {
   std::optional<double> time_budget_seconds;
   std::string deploy = "if_better";  // if_better | always | never
   std::uint64_t seed = 42;
+  PreprocessOptions preprocess;
 
   static TrainSpec parse(const nlohmann::json& spec);  // throws Error
   nlohmann::json to_json() const;                     // normalised, defaults filled in

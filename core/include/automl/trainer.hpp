@@ -1,4 +1,4 @@
-// trainer.hpp — one training run: split, scale, fit, evaluate, serialise.
+// trainer.hpp — one training run: split, preprocess, fit, evaluate, serialise.
 #pragma once
 
 #include <atomic>
@@ -21,8 +21,8 @@ struct TrainOutcome {
 };
 
 // Decides classification vs regression for task "auto": a text or boolean target,
-// or an integer one with few distinct values, is a classification target.
-Task detect_task(const Dataset& data, std::string* reason);
+// or one with fewer than max_classes distinct values, is a classification target.
+Task detect_task(const Dataset& data, std::string* reason, int max_classes = 10);
 
 TrainOutcome train(const TrainSpec& spec, const Dataset& data,
                    const std::atomic<bool>* cancel = nullptr);

@@ -1,0 +1,101 @@
+// preprocessor.hpp — turns typed input columns into the numeric features a model
+// is fitted on: imputation, one-hot encoding, calendar parts, array expansion,
+// ratio features and standard scaling.
+//
+// Fitted on the training split only and stored inside the model, it runs in the
+// worker (whole columns, for training and evaluation) and in the extension (one
+// row per predict call); both paths share one per-value function, so a row gives
+// the same features whichever way it arrives.
+#pragma once
+
+#include <Eigen/Dense>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "automl/dataset.hpp"
+#include "automl/values.hpp"
+
+namespace automl {
+
+// What the job's spec says under "preprocess" (see docs/sql-reference.md).
+struct PreprocessOptions {
+  std::string impute = "mean";                 // numeric default: mean | median | most_frequent | constant
+  std::map<std::string, std::string> impute_columns;  // per column
+  int max_categories = 20;                     // one-hot columns per categorical input, "other" included
+  bool scale = true;                           // standard-scale numeric outputs
+  std::vector<std::pair<std::string, std::string>> ratios;  // extra features a / b
+  std::vector<std::string> zscores;            // extra z-score copies (useful when scale is false)
+  // Which columns become features (read by the worker):
+  std::vector<std::string> exclude;            // columns to leave out (ids, leaks)
+  bool skip_unsupported = false;               // skip columns of unsupported types instead of failing
+  int max_auto_classes = 10;                   // task 'auto': fewer distinct target values → classification
+
+  static PreprocessOptions parse(const nlohmann::json& j);  // throws Error 22023
+  nlohmann::json to_json() const;
+};
+
+class Preprocessor {
+ public:
+  static Preprocessor fit(const Dataset& data, const std::vector<Eigen::Index>& rows,
+                          const PreprocessOptions& options);
+
+  // Features of the given rows (all rows when `rows` is empty), one row each.
+  Eigen::MatrixXd transform(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
+  // One row: `values` has one entry per input column, in inputs() order; writes
+  // n_outputs() features. Throws Error naming the column for a value of the wrong type.
+  void transform_row(const InputValue* values, double* out) const;
+
+  const std::vector<ColumnSchema>& inputs() const { return inputs_; }
+  const std::vector<std::string>& output_names() const { return output_names_; }
+  Eigen::Index n_outputs() const { return static_cast<Eigen::Index>(output_names_.size()); }
+  // True when every input is a single number (numeric or boolean): the float8[] predict path.
+  bool takes_numbers_only() const;
+  // A hash of the input schema and the output features: equal versions mean a row
+  // prepared for one model fits the other.
+  const std::string& feature_version() const { return feature_version_; }
+
+  nlohmann::json to_json() const;
+  static Preprocessor from_json(const nlohmann::json& j);  // throws Error 22023
+  // A model file of format version 1: numeric inputs, mean/scale only.
+  static Preprocessor numeric_scaler(std::vector<std::string> names, const Eigen::VectorXd& mean,
+                                     const Eigen::VectorXd& scale);
+
+ private:
+  struct Scaling {
+    double mean = 0, scale = 1;
+  };
+  struct Step {  // one input column
+    std::string impute;
+    std::vector<double> fills;            // per element (arrays) or one; seconds for dates
+    std::vector<std::string> categories;  // Categorical: one-hot columns in order
+    bool has_other = false;               // last one-hot column takes rare and unseen values
+    std::string fill_text;                // Categorical imputation
+    std::vector<Scaling> scalings;        // one per output of this column
+  };
+  struct Ratio {
+    size_t a, b;  // input columns
+    double fill;
+    Scaling scaling;
+  };
+  struct ZScore {
+    size_t column;
+    Scaling scaling;
+  };
+
+  void finish();  // computes output names and the feature version
+  double number_of(size_t column, const InputValue& v) const;  // imputed, validated
+  int category_of(size_t column, const InputValue& v) const;   // -1: no one-hot column
+  void parts_of(size_t column, double raw, double* out) const; // before scaling
+
+  std::vector<ColumnSchema> inputs_;
+  std::vector<Step> steps_;
+  std::vector<Ratio> ratios_;
+  std::vector<ZScore> zscores_;
+  std::vector<std::string> output_names_;
+  std::string feature_version_;
+};
+
+}  // namespace automl

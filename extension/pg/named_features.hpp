@@ -1,0 +1,26 @@
+// pg/named_features.hpp — a model's input row from jsonb, a table row or a number array.
+//
+// PostgreSQL land: values are palloc'd and errors are ereport()s that name the
+// feature. The InputValues point into the argument (strings, arrays) or into
+// palloc'd memory that lives until the end of the call.
+#pragma once
+
+#include "automl/model.hpp"
+#include "automl/values.hpp"
+#include "pg/postgres.hpp"
+
+namespace pg_automl {
+
+// One entry per model input, in the model's order; extra keys or columns are ignored.
+// Missing features raise 22023 naming them; a value of the wrong JSON or SQL type
+// raises 22023 naming the feature (core raises 22P02 for unparsable text later).
+automl::InputValue* inputs_from_jsonb(const automl::Model& model, Jsonb* features);
+automl::InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row);
+// Any one-dimensional array of numbers (float8[], int[], numeric[] …), positional.
+automl::InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array, const char* subject);
+
+// Dispatches on the SQL type of argument `argno`: jsonb, a composite row, or a number array.
+automl::InputValue* inputs_from_argument(const automl::Model& model, FunctionCallInfo fcinfo, int argno,
+                                         const char* subject);
+
+}  // namespace pg_automl

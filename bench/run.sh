@@ -4,13 +4,14 @@
 # it is compared with; nothing here asserts a time. Without arguments, every suite.
 #
 #   queue     pickup latency and throughput of the job queue
+#   train     end-to-end training of a 1M-row mixed table vs psycopg2 + pandas + scikit-learn
 #
 # The cluster lives in .devenv/bench and is stopped when the run ends.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 BENCH_DIR=$AUTOML_STATE_DIR/bench
 BENCH_DB=automl_bench
-ALL_SUITES=(queue)
+ALL_SUITES=(queue train)
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=("${ALL_SUITES[@]}")
 for suite in "${SUITES[@]}"; do

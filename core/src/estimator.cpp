@@ -38,6 +38,19 @@ LinearEstimator::LinearEstimator(LinearWeights weights, Link link)
     invalid("linear model: intercept and coefficient rows differ");
 }
 
+Eigen::MatrixXd Estimator::decision_batch(const Eigen::MatrixXd& X) const {
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows = X;
+  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> out(X.rows(), n_outputs());
+  for (Eigen::Index i = 0; i < X.rows(); ++i) decision(rows.row(i).data(), out.row(i).data());
+  return out;
+}
+
+Eigen::MatrixXd LinearEstimator::decision_batch(const Eigen::MatrixXd& X) const {
+  Eigen::MatrixXd scores = X * weights_.coef.transpose();
+  scores.rowwise() += weights_.intercept.transpose();
+  return scores;
+}
+
 void LinearEstimator::decision(const double* x, double* scores) const {
   const Eigen::Index p = coef_rows_.cols();
   for (Eigen::Index k = 0; k < coef_rows_.rows(); ++k) {

@@ -104,7 +104,11 @@ class LogisticObjective {
     const double inv_n = 1.0 / static_cast<double>(n);
     Eigen::Map<const Eigen::MatrixXd> W(theta.data(), k_, p);
 
-    Eigen::MatrixXd Z = X_ * W.transpose();  // n x k
+    // Z is a member: one n x k buffer for the whole solve, not a fresh (page-faulting)
+    // allocation per evaluation.
+    Eigen::MatrixXd& Z = Z_;
+    Z.resize(n, k_);
+    Z.noalias() = X_ * W.transpose();
     if (fit_intercept_) Z.rowwise() += theta.tail(k_).transpose();
 
     // Overwritten with dLoss/dZ (residuals): sigmoid(z) - y or softmax(z) - onehot(y).
@@ -153,6 +157,7 @@ class LogisticObjective {
   const bool fit_intercept_;
   const CancelFlag cancel_;
   const double l2_;
+  Eigen::MatrixXd Z_;  // scores, then residuals, of the current evaluation
 };
 
 struct LbfgsResult {

@@ -131,42 +131,48 @@ int Model::predict_class(const double* x) const { return predict_class(numeric_r
 void Model::predict_proba(const double* x, double* out) const { predict_proba(numeric_row(x).data(), out); }
 
 Eigen::VectorXd Model::predict_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {
-  const Eigen::MatrixXd X = preprocessor_.transform(data, rows);
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> features = X;
-  Eigen::VectorXd out(X.rows());
-  for (Eigen::Index i = 0; i < X.rows(); ++i) {
-    double s[kMaxInlineOutputs];
-    if (task_ == Task::Regression) {
-      scores(features.row(i).data(), &out[i]);
-    } else {
-      const int k = estimator_->n_outputs();
-      std::vector<double> heap(k > kMaxInlineOutputs ? static_cast<size_t>(k) : 0);
-      double* o = heap.empty() ? s : heap.data();
-      scores(features.row(i).data(), o);
-      out[i] = labels_.numeric_value(k == 1 ? (o[0] > 0.5 ? 1 : 0) : static_cast<int>(std::max_element(o, o + k) - o));
-    }
-  }
+  if (task_ == Task::Regression) return estimator_->decision_batch(preprocessor_.transform(data, rows)).col(0);
+  const Eigen::VectorXi classes = predict_class_batch(data, rows);
+  Eigen::VectorXd out(classes.size());
+  for (Eigen::Index i = 0; i < classes.size(); ++i) out[i] = labels_.numeric_value(classes[i]);
   return out;
 }
 
 Eigen::MatrixXd Model::predict_proba_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {
+  return predict_proba_features(preprocessor_.transform(data, rows));
+}
+
+Eigen::VectorXd Model::predict_features(const Eigen::MatrixXd& features) const {
+  if (task_ != Task::Regression) invalid("predict_features is for regressors");
+  return estimator_->decision_batch(features).col(0);
+}
+
+Eigen::MatrixXd Model::predict_proba_features(const Eigen::MatrixXd& features) const {
   if (task_ != Task::Classification) invalid("the model is a regressor; predict_proba needs a classifier");
-  const Eigen::MatrixXd X = preprocessor_.transform(data, rows);
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> features = X;
-  Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> out(X.rows(), n_classes());
-  for (Eigen::Index i = 0; i < X.rows(); ++i) {
-    if (estimator_->n_outputs() == 1) {
-      scores(features.row(i).data(), out.row(i).data() + 1);
-      out(i, 0) = 1.0 - out(i, 1);
+  const Eigen::MatrixXd scores = estimator_->decision_batch(features);
+  Eigen::MatrixXd out(scores.rows(), n_classes());
+  const int k = estimator_->n_outputs();
+  double s[kMaxInlineOutputs];
+  std::vector<double> heap(k > kMaxInlineOutputs ? static_cast<size_t>(k) : 0);
+  double* row = heap.empty() ? s : heap.data();
+  for (Eigen::Index i = 0; i < scores.rows(); ++i) {
+    for (int j = 0; j < k; ++j) row[j] = scores(i, j);
+    apply_link(estimator_->link(), k, row);
+    if (k == 1) {
+      out(i, 1) = row[0];
+      out(i, 0) = 1.0 - row[0];
     } else {
-      scores(features.row(i).data(), out.row(i).data());
+      for (int j = 0; j < k; ++j) out(i, j) = row[j];
     }
   }
   return out;
 }
 
 Eigen::VectorXi Model::predict_class_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {
-  const Eigen::MatrixXd proba = predict_proba_batch(data, rows);
+  return classes_of(predict_proba_batch(data, rows));
+}
+
+Eigen::VectorXi Model::classes_of(const Eigen::MatrixXd& proba) {
   Eigen::VectorXi out(proba.rows());
   for (Eigen::Index i = 0; i < proba.rows(); ++i) {
     Eigen::Index best;

@@ -180,12 +180,13 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
   // Evaluate what will be served: the model parsed back from its stored bytes,
   // preprocessing included, on the raw held-out rows.
   const Model served = Model::parse(out.model_bytes);
+  // Training-split scores reuse the features computed for fitting.
   if (classify) {
     out.metrics = classification_metrics(yc_test, served.predict_proba_batch(data, split.test));
-    out.metrics["train_accuracy"] = accuracy(yc_train, served.predict_class_batch(data, split.train));
+    out.metrics["train_accuracy"] = accuracy(yc_train, Model::classes_of(served.predict_proba_features(X_train)));
   } else {
     out.metrics = regression_metrics(yr_test, served.predict_batch(data, split.test));
-    out.metrics["train_r2"] = r2_score(yr_train, served.predict_batch(data, split.train));
+    out.metrics["train_r2"] = r2_score(yr_train, served.predict_features(X_train));
   }
   nlohmann::json inputs = nlohmann::json::array();
   for (const auto& c : served.inputs()) inputs.push_back({{"name", c.name}, {"type", to_string(c.type)}, {"sql_type", c.sql_type}});

@@ -23,6 +23,8 @@ class Estimator {
   virtual Link link() const = 0;
   // Writes n_outputs() raw scores for one scaled feature row.
   virtual void decision(const double* x, double* scores) const = 0;
+  // Raw scores of many rows (n x n_outputs()); by default one row at a time.
+  virtual Eigen::MatrixXd decision_batch(const Eigen::MatrixXd& X) const;
   virtual nlohmann::json to_json() const = 0;
 };
 
@@ -35,6 +37,7 @@ class LinearEstimator final : public Estimator {
   int n_outputs() const override { return static_cast<int>(weights_.coef.rows()); }
   Link link() const override { return link_; }
   void decision(const double* x, double* scores) const override;
+  Eigen::MatrixXd decision_batch(const Eigen::MatrixXd& X) const override;
   nlohmann::json to_json() const override;
 
   const LinearWeights& weights() const { return weights_; }

@@ -67,6 +67,11 @@ class Model {
   Eigen::VectorXd predict_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
   Eigen::VectorXi predict_class_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
   Eigen::MatrixXd predict_proba_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
+  // The same from rows already preprocessed by preprocessor() (training metrics).
+  Eigen::VectorXd predict_features(const Eigen::MatrixXd& features) const;
+  Eigen::MatrixXd predict_proba_features(const Eigen::MatrixXd& features) const;
+  // The predicted class index of each row of probabilities (binary: P(1) > 0.5).
+  static Eigen::VectorXi classes_of(const Eigen::MatrixXd& proba);
 
  private:
   // Scores after the link, from preprocessed features.

@@ -469,7 +469,10 @@ RETURNS TABLE (output integer, feature text, coefficient float8)
 LANGUAGE sql STABLE AS $$
   WITH f AS (SELECT convert_from(m.model, 'UTF8')::jsonb AS doc, m.feature_names
                FROM automl.models m WHERE m.id = coefficients.model_id)
-  SELECT (o.ord - 1)::integer, f.feature_names[c.ord], c.value::text::float8
+  -- Coefficients are per encoded feature (city=oslo, signup.year, …); format version 1
+  -- models had one per input column.
+  SELECT (o.ord - 1)::integer, coalesce(f.doc->'encoded_features'->>(c.ord::integer - 1), f.feature_names[c.ord]),
+         c.value::text::float8
     FROM f, jsonb_array_elements(f.doc->'estimator'->'coef') WITH ORDINALITY AS o(row, ord),
          jsonb_array_elements(o.row) WITH ORDINALITY AS c(value, ord)
   UNION ALL

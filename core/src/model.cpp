@@ -193,6 +193,7 @@ std::string Model::serialize() const {
       {"target", target_},
       {"feature_names", feature_names_},
       {"feature_version", feature_version()},
+      {"encoded_features", preprocessor_.output_names()},
       {"preprocessing", preprocessor_.to_json()},
       {"estimator", estimator_->to_json()},
   };

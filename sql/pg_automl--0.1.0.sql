@@ -844,8 +844,11 @@ BEGIN
 
   EXECUTE format('SELECT count(*), ARRAY[%s] FROM %s', array_to_string(exprs, ', '), source) INTO total, exact;
   fraction := least(1.0, sample_rows::float8 / greatest(total, 1));
+  -- Tables are sampled by pages (reads only the sampled pages); queries row by row.
   EXECUTE format('CREATE TEMP TABLE %I ON COMMIT DROP AS SELECT * FROM %s %s', view_name || '_sample', source,
-                 CASE WHEN fraction < 1 THEN format('WHERE random() < %s', fraction) ELSE '' END);
+                 CASE WHEN fraction >= 1 THEN ''
+                      WHEN is_query THEN format('WHERE random() < %s', fraction)
+                      ELSE format('TABLESAMPLE SYSTEM (%s)', fraction * 100) END);
 
   FOR i IN 1 .. cardinality(names) LOOP
     EXECUTE format(

@@ -17,6 +17,7 @@ enum class StopReason : int { None = 0, Cancel = 1, Release = 2 };
 struct JobControl {
   long long id = 0;
   long long lease = 0;
+  int threads = 1;  // cores a tree learner may use (--threads)
   std::atomic<bool> stop{false};
   std::atomic<int> stop_reason{static_cast<int>(StopReason::None)};
 

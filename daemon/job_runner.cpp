@@ -73,7 +73,7 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   throw_if_stopped(control);
 
   control.report(0.3f, "training on " + std::to_string(data.dataset.rows()) + " rows");
-  automl::TrainOutcome outcome = automl::train(spec, data.dataset, &control.stop);
+  automl::TrainOutcome outcome = automl::train(spec, data.dataset, &control.stop, control.threads);
   throw_if_stopped(control);
   control.report(0.9f, "storing the model");
   const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <thread>
+#include <algorithm>
 
 namespace automl_worker {
 namespace {
@@ -28,6 +30,7 @@ const char* kUsage =
     "                          (default 30; keep it well above --heartbeat-interval)\n"
     "  --grace-period SECONDS  on SIGTERM/SIGINT, let running jobs finish for this long,\n"
     "                          then release them to the queue (default 30)\n"
+    "  --threads N             cores one job may use for tree learners (default: all)\n"
     "  --name NAME             worker name recorded on claimed jobs (default host:pid)\n"
     "  --help                  show this help and exit\n"
     "  --version               show the version and exit\n";
@@ -89,6 +92,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
       if (!next() || !parse_positive(value, n) || n != static_cast<int>(n) || n > 256)
         return fail("--concurrency needs a whole number from 1 to 256");
       options.concurrency = static_cast<int>(n);
+    } else if (arg == "--threads") {
+      double n;
+      if (!next() || !parse_positive(value, n) || n != static_cast<int>(n) || n > 1024)
+        return fail("--threads needs a whole number from 1 to 1024");
+      options.threads = static_cast<int>(n);
     } else if (arg == "--poll-interval") {
       if (!next() || !parse_positive(value, options.poll_interval))
         return fail("--poll-interval needs a positive number of seconds");
@@ -106,6 +114,7 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     }
   }
   if (options.name.empty()) options.name = default_name();
+  if (options.threads == 0) options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return options;
 }
 

@@ -13,6 +13,7 @@ struct Options {
   double poll_interval = 1.0;   // seconds between polls when no NOTIFY arrives
   double heartbeat_interval = 2.0;
   double rescue_after = 30.0;   // a running job silent this long goes back to the queue
+  int threads = 0;               // cores per job for tree learners; 0: all cores
   double grace_period = 30.0;   // on SIGTERM, how long running jobs may take to finish
   std::string name;             // shown in automl.jobs.worker; default host:pid
 };

@@ -132,6 +132,7 @@ void Worker::runner_loop(int index) {
       auto control = std::make_shared<JobControl>();
       control->id = job->id;
       control->lease = job->lease;
+      control->threads = options_.threads;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         running_[index] = control;

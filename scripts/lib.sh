@@ -14,8 +14,8 @@ AUTOML_WORKER_BIN=$AUTOML_BUILD_DIR/daemon/automl-worker
 AUTOML_PACKAGES=(
   g++ cmake ninja-build pkg-config
   postgresql-15 postgresql-server-dev-15
-  libpqxx-dev libeigen3-dev nlohmann-json3-dev liblbfgspp-dev libgtest-dev
-  python3-sklearn python3-numpy
+  libpqxx-dev libeigen3-dev nlohmann-json3-dev liblbfgspp-dev libgtest-dev libxgboost-dev
+  python3-sklearn python3-numpy python3-xgboost
 )
 
 say() { printf '%s\n' "$*" >&2; }

@@ -43,6 +43,23 @@ std::vector<ParamSpec> params_of(const std::string& algorithm) {
             {"tol", ParamType::Number, 1e-4, 0.0, 1.0, true},
             {"class_weight", ParamType::Choice, "none", 0, 0, false, {"none", "balanced"}},
             fit_intercept};
+  // XGBoost's names and the defaults of its scikit-learn wrapper (XGBClassifier,
+  // XGBRFClassifier); early stopping holds out validation_fraction of the training split.
+  const ParamSpec n_estimators{"n_estimators", ParamType::Integer, 100, 1, 10000};
+  const ParamSpec max_depth{"max_depth", ParamType::Integer, 6, 1, 30};
+  const ParamSpec min_child_weight{"min_child_weight", ParamType::Number, 1.0, 0.0, kInf};
+  const ParamSpec reg_alpha{"reg_alpha", ParamType::Number, 0.0, 0.0, kInf};
+  if (algorithm == "xgboost")
+    return {n_estimators, max_depth, {"learning_rate", ParamType::Number, 0.3, 0.0, 1.0, true},
+            {"subsample", ParamType::Number, 1.0, 0.0, 1.0, true},
+            {"colsample_bytree", ParamType::Number, 1.0, 0.0, 1.0, true}, min_child_weight,
+            {"reg_lambda", ParamType::Number, 1.0, 0.0, kInf}, reg_alpha,
+            {"early_stopping_rounds", ParamType::Integer, 10, 0, 10000},
+            {"validation_fraction", ParamType::Number, 0.1, 0.0, 0.5, true}};
+  if (algorithm == "random_forest")
+    return {n_estimators, max_depth, {"subsample", ParamType::Number, 0.8, 0.0, 1.0, true},
+            {"colsample_bynode", ParamType::Number, 0.8, 0.0, 1.0, true}, min_child_weight,
+            {"reg_lambda", ParamType::Number, 1e-5, 0.0, kInf}, reg_alpha};
   return {};
 }
 
@@ -89,8 +106,8 @@ const std::vector<AlgorithmInfo>& algorithm_catalogue() {
   static const std::vector<AlgorithmInfo> catalogue = {
       {"linear", true, false, true},        {"ridge", true, false, true},
       {"lasso", true, false, true},         {"elastic_net", true, false, true},
-      {"logistic", true, true, false},      {"xgboost", false, true, true},
-      {"random_forest", false, true, true}, {"kmeans", false, false, false},
+      {"logistic", true, true, false},      {"xgboost", true, true, true},
+      {"random_forest", true, true, true},  {"kmeans", false, false, false},
       {"crf", false, false, false},
   };
   return catalogue;

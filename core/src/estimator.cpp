@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "automl/error.hpp"
+#include "automl/tree_ensemble.hpp"
 
 namespace automl {
 namespace {
@@ -100,6 +101,7 @@ std::unique_ptr<LinearEstimator> LinearEstimator::from_json(const nlohmann::json
 std::unique_ptr<Estimator> estimator_from_json(const nlohmann::json& j, Eigen::Index n_features) {
   const auto type = j.at("type").get<std::string>();
   if (type == "linear") return LinearEstimator::from_json(j, n_features);
+  if (type == "trees") return TreeEnsemble::from_json(j, n_features);
   throw Error(sqlstate::kFeatureNotSupported, "model file: unknown estimator type \"" + type + "\"",
               "the model was written by a newer pg_automl");
 }

@@ -38,7 +38,7 @@ TEST(TrainSpec, RefusesEachBadFieldWithTheRightCode) {
   EXPECT_EQ(code_of(with("task", "forecast")), "22023");
   EXPECT_EQ(code_of(with("task", "tagging")), "0A000");
   EXPECT_EQ(code_of(with("algorithm", "svm")), "22023");
-  EXPECT_EQ(code_of(with("algorithm", "random_forest")), "0A000");
+  EXPECT_EQ(code_of(with("algorithm", "kmeans")), "0A000");
   EXPECT_EQ(code_of(with("test_size", 1)), "22023");
   EXPECT_EQ(code_of(with("test_size", "0.2")), "22023");
   EXPECT_EQ(code_of(with("folds", -1)), "22023");

@@ -24,7 +24,8 @@ struct TrainOutcome {
 // or one with fewer than max_classes distinct values, is a classification target.
 Task detect_task(const Dataset& data, std::string* reason, int max_classes = 10);
 
+// `threads`: cores a tree learner may use. Linked from automl_train (core/train/).
 TrainOutcome train(const TrainSpec& spec, const Dataset& data,
-                   const std::atomic<bool>* cancel = nullptr);
+                   const std::atomic<bool>* cancel = nullptr, int threads = 1);
 
 }  // namespace automl

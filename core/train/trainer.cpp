@@ -10,9 +10,17 @@
 #include "automl/linear_models.hpp"
 #include "automl/metrics.hpp"
 #include "automl/split.hpp"
+#include "automl/tree_ensemble.hpp"
+#include "xgboost_fit.hpp"
 
 namespace automl {
 namespace {
+
+struct TrainResources {
+  const std::atomic<bool>* cancel;
+  int threads;
+  std::uint64_t seed;
+};
 
 Eigen::VectorXd numeric_target(const Dataset& data) {
   Eigen::VectorXd y(data.rows());
@@ -55,12 +63,28 @@ Eigen::VectorXd balanced_weights(const Eigen::VectorXi& y, int n_classes) {
   return w;
 }
 
-LinearWeights fit(const std::string& algorithm, const nlohmann::json& hp, const Eigen::MatrixXd& X,
-                  const Eigen::VectorXd& y_reg, const Eigen::VectorXi& y_cls, int n_classes,
-                  const std::atomic<bool>* cancel) {
+struct Fitted {
+  std::shared_ptr<const Estimator> estimator;
+  nlohmann::json info;  // solver notes: iterations, rounds, convergence
+};
+
+Fitted fit(const std::string& algorithm, const nlohmann::json& hp, const Eigen::MatrixXd& X,
+           const Eigen::VectorXd& y_reg, const Eigen::VectorXi& y_cls, int n_classes, Task task,
+           const TrainResources& resources) {
+  const std::atomic<bool>* cancel = resources.cancel;
+  if (algorithm == "xgboost" || algorithm == "random_forest") {
+    const Eigen::VectorXd y = task == Task::Classification ? Eigen::VectorXd(y_cls.cast<double>()) : y_reg;
+    TreeFit t = fit_trees(algorithm, hp, X, y, task, n_classes, resources.threads, resources.seed, cancel);
+    return {t.ensemble, t.info};
+  }
+  const Link link = task == Task::Regression ? Link::Identity : n_classes == 2 ? Link::Sigmoid : Link::Softmax;
+  auto linear = [&](LinearWeights w) {
+    nlohmann::json info = {{"n_iter", w.n_iter}, {"converged", w.converged}};
+    return Fitted{std::make_shared<LinearEstimator>(std::move(w), link), info};
+  };
   const bool intercept = hp.at("fit_intercept").get<bool>();
-  if (algorithm == "linear") return fit_ols(X, y_reg, intercept);
-  if (algorithm == "ridge") return fit_ridge(X, y_reg, hp.at("alpha").get<double>(), intercept);
+  if (algorithm == "linear") return linear(fit_ols(X, y_reg, intercept));
+  if (algorithm == "ridge") return linear(fit_ridge(X, y_reg, hp.at("alpha").get<double>(), intercept));
   if (algorithm == "lasso" || algorithm == "elastic_net") {
     ElasticNetParams p;
     p.alpha = hp.at("alpha").get<double>();
@@ -68,7 +92,7 @@ LinearWeights fit(const std::string& algorithm, const nlohmann::json& hp, const 
     p.max_iter = hp.at("max_iter").get<int>();
     p.tol = hp.at("tol").get<double>();
     p.fit_intercept = intercept;
-    return fit_elastic_net(X, y_reg, p, cancel);
+    return linear(fit_elastic_net(X, y_reg, p, cancel));
   }
   if (algorithm == "logistic") {
     LogisticParams p;
@@ -78,9 +102,25 @@ LinearWeights fit(const std::string& algorithm, const nlohmann::json& hp, const 
     p.tol = hp.at("tol").get<double>();
     p.fit_intercept = intercept;
     if (hp.value("class_weight", "none") == "balanced") p.class_weight = balanced_weights(y_cls, n_classes);
-    return fit_logistic(X, y_cls, n_classes, p, cancel);
+    return linear(fit_logistic(X, y_cls, n_classes, p, cancel));
   }
   throw Error(sqlstate::kFeatureNotSupported, "algorithm \"" + algorithm + "\" is not implemented yet");
+}
+
+// Share of the model's weight each encoded feature carries: split counts for trees,
+// |coefficient| in scaled space for linear models.
+nlohmann::json feature_importance(const Estimator& estimator, const std::vector<std::string>& names) {
+  std::vector<double> share(names.size(), 0.0);
+  if (const auto* trees = dynamic_cast<const TreeEnsemble*>(&estimator)) {
+    share = trees->split_importance();
+  } else if (const auto* linear = dynamic_cast<const LinearEstimator*>(&estimator)) {
+    const Eigen::VectorXd w = linear->weights().coef.cwiseAbs().colwise().sum().transpose();
+    const double total = w.sum();
+    for (size_t j = 0; j < names.size(); ++j) share[j] = total > 0 ? w[static_cast<Eigen::Index>(j)] / total : 0;
+  }
+  nlohmann::json out = nlohmann::json::object();
+  for (size_t j = 0; j < names.size(); ++j) out[names[j]] = share[j];
+  return out;
 }
 
 Eigen::VectorXi class_counts(const Eigen::VectorXi& y, int n_classes) {
@@ -113,7 +153,7 @@ Task detect_task(const Dataset& data, std::string* reason, int max_classes) {
   return Task::Regression;
 }
 
-TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic<bool>* cancel) {
+TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic<bool>* cancel, int threads) {
   check_data(data);
   TrainOutcome out;
   std::string reason = "given by the job";
@@ -169,12 +209,12 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
     yr_test = take(y_reg, split.test);
   }
 
-  LinearWeights weights = fit(out.algorithm, out.hyperparams, X_train, yr_train, yc_train, labels.size(), cancel);
-  const bool converged = weights.converged;
-  const int n_iter = weights.n_iter;
-  const Link link = !classify ? Link::Identity : labels.size() == 2 ? Link::Sigmoid : Link::Softmax;
+  const TrainResources resources{cancel, threads, spec.seed};
+  Fitted fitted_estimator = fit(out.algorithm, out.hyperparams, X_train, yr_train, yc_train, labels.size(), out.task,
+                                resources);
+  const std::vector<std::string> encoded = preprocessor.output_names();
   const Model fitted(out.task, out.algorithm, out.hyperparams, data.target_name, labels, std::move(preprocessor),
-                     std::make_shared<LinearEstimator>(std::move(weights), link));
+                     fitted_estimator.estimator);
   out.model_bytes = fitted.serialize();
 
   // Evaluate what will be served: the model parsed back from its stored bytes,
@@ -199,9 +239,9 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
               {"feature_version", served.feature_version()},
               {"task", to_string(out.task)},
               {"task_reason", reason},
-              {"algorithm", out.algorithm},
-              {"n_iter", n_iter},
-              {"converged", converged}};
+              {"algorithm", out.algorithm}};
+  out.info.update(fitted_estimator.info);
+  out.metrics["feature_importance"] = feature_importance(served.estimator(), encoded);
   if (classify) out.info["classes"] = labels.classes();
   return out;
 }

@@ -1,0 +1,61 @@
+// tree_ensemble.hpp — gradient-boosted trees and random forests, served from flat
+// arrays.
+//
+// Training happens in the worker through libxgboost (core/train/); serving must
+// not load libxgboost and its OpenMP threads into a PostgreSQL backend, so the
+// trained booster's JSON dump is converted into this compact evaluator. It follows
+// XGBoost's prediction rules exactly: features compared as float32, `x < threshold`
+// goes left, a missing value (NaN) follows the node's default direction, each
+// tree's leaf adds to the margin of its output group, plus the base margin.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "automl/estimator.hpp"
+
+namespace automl {
+
+class TreeEnsemble final : public Estimator {
+ public:
+  struct Tree {
+    int group = 0;                   // output (class) this tree adds to
+    std::vector<std::int32_t> left;  // -1 marks a leaf
+    std::vector<std::int32_t> right;
+    std::vector<std::int32_t> feature;
+    std::vector<float> threshold;
+    std::vector<std::uint8_t> default_left;
+    std::vector<double> value;       // leaf value (internal nodes: unused)
+    std::vector<double> cover;       // sum of hessians per node, for SHAP
+  };
+
+  TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link, Eigen::Index n_features);
+
+  // From XGBoost's JSON model (XGBoosterSaveModelToBuffer with {"format": "json"}).
+  // Supports the objectives pg_automl trains: reg:squarederror, binary:logistic,
+  // multi:softprob. Throws Error 22023 for anything else or a malformed document.
+  static TreeEnsemble from_xgboost_json(const nlohmann::json& model, Eigen::Index n_features);
+
+  int n_outputs() const override { return static_cast<int>(base_margin_.size()); }
+  Link link() const override { return link_; }
+  void decision(const double* x, double* scores) const override;
+  nlohmann::json to_json() const override;
+  static std::unique_ptr<TreeEnsemble> from_json(const nlohmann::json& j, Eigen::Index n_features);
+
+  // SHAP values (Lundberg's TreeSHAP, XGBoost's pred_contribs): for output `group`,
+  // n_features contributions plus the bias in out[n_features]; they sum to the margin.
+  void contributions(const double* x, int group, double* out) const;
+  // Total gain-free importance: how often each feature splits, normalised to sum 1.
+  std::vector<double> split_importance() const;
+
+  size_t n_trees() const { return trees_.size(); }
+
+ private:
+  std::vector<Tree> trees_;
+  std::vector<double> base_margin_;
+  Link link_;
+  Eigen::Index n_features_;
+};
+
+}  // namespace automl

@@ -1,0 +1,285 @@
+// tree_ensemble.cpp — evaluating, storing and explaining tree ensembles.
+#include "automl/tree_ensemble.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+#include "automl/error.hpp"
+
+namespace automl {
+namespace {
+
+const char* link_name(Link link) {
+  return link == Link::Identity ? "identity" : link == Link::Sigmoid ? "sigmoid" : "softmax";
+}
+
+Link link_from_name(const std::string& name) {
+  if (name == "identity") return Link::Identity;
+  if (name == "sigmoid") return Link::Sigmoid;
+  if (name == "softmax") return Link::Softmax;
+  invalid("model file: unknown link \"" + name + "\"");
+}
+
+template <typename T>
+std::vector<T> numbers(const nlohmann::json& a) {
+  std::vector<T> out;
+  out.reserve(a.size());
+  for (const auto& v : a) out.push_back(v.is_boolean() ? static_cast<T>(v.get<bool>()) : v.get<T>());
+  return out;
+}
+
+// Checks that a tree is a proper binary tree over n_features, rooted at node 0.
+void check_tree(const TreeEnsemble::Tree& t, Eigen::Index n_features, int n_outputs) {
+  const size_t n = t.left.size();
+  if (n == 0 || t.right.size() != n || t.feature.size() != n || t.threshold.size() != n ||
+      t.default_left.size() != n || t.value.size() != n || t.cover.size() != n)
+    invalid("model file: tree arrays differ in length");
+  if (t.group < 0 || t.group >= n_outputs) invalid("model file: tree group out of range");
+  std::vector<int> seen(n, 0);
+  for (size_t i = 0; i < n; ++i) {
+    const bool leaf = t.left[i] == -1;
+    if (leaf != (t.right[i] == -1)) invalid("model file: a node with one child");
+    if (!std::isfinite(t.value[i]) || !std::isfinite(t.cover[i])) invalid("model file: non-finite tree value");
+    if (leaf) continue;
+    for (auto child : {t.left[i], t.right[i]}) {
+      // Children come after their parent, so evaluation always terminates.
+      if (child <= static_cast<std::int32_t>(i) || static_cast<size_t>(child) >= n || seen[static_cast<size_t>(child)]++)
+        invalid("model file: tree child index out of order");
+    }
+    if (t.feature[i] < 0 || t.feature[i] >= n_features) invalid("model file: split feature out of range");
+  }
+}
+
+// ---- TreeSHAP (Lundberg, Erion & Lee 2018), as in XGBoost's predictor ----
+
+struct PathElement {
+  int feature;
+  double zero_fraction, one_fraction, pweight;
+};
+
+void extend_path(PathElement* path, int depth, double zero_fraction, double one_fraction, int feature) {
+  path[depth] = {feature, zero_fraction, one_fraction, depth == 0 ? 1.0 : 0.0};
+  for (int i = depth - 1; i >= 0; --i) {
+    path[i + 1].pweight += one_fraction * path[i].pweight * (i + 1) / static_cast<double>(depth + 1);
+    path[i].pweight = zero_fraction * path[i].pweight * (depth - i) / static_cast<double>(depth + 1);
+  }
+}
+
+void unwind_path(PathElement* path, int depth, int index) {
+  const double one = path[index].one_fraction, zero = path[index].zero_fraction;
+  double next = path[depth].pweight;
+  for (int i = depth - 1; i >= 0; --i) {
+    if (one != 0) {
+      const double tmp = path[i].pweight;
+      path[i].pweight = next * (depth + 1) / ((i + 1) * one);
+      next = tmp - path[i].pweight * zero * (depth - i) / static_cast<double>(depth + 1);
+    } else {
+      path[i].pweight = path[i].pweight * (depth + 1) / (zero * (depth - i));
+    }
+  }
+  for (int i = index; i < depth; ++i) {
+    path[i].feature = path[i + 1].feature;
+    path[i].zero_fraction = path[i + 1].zero_fraction;
+    path[i].one_fraction = path[i + 1].one_fraction;
+  }
+}
+
+double unwound_path_sum(const PathElement* path, int depth, int index) {
+  const double one = path[index].one_fraction, zero = path[index].zero_fraction;
+  double next = path[depth].pweight, total = 0;
+  for (int i = depth - 1; i >= 0; --i) {
+    if (one != 0) {
+      const double tmp = next * (depth + 1) / ((i + 1) * one);
+      total += tmp;
+      next = path[i].pweight - tmp * zero * ((depth - i) / static_cast<double>(depth + 1));
+    } else if (zero != 0) {
+      total += (path[i].pweight / zero) / ((depth - i) / static_cast<double>(depth + 1));
+    }
+  }
+  return total;
+}
+
+bool goes_left(const TreeEnsemble::Tree& t, int node, const double* x) {
+  const double v = x[t.feature[static_cast<size_t>(node)]];
+  if (std::isnan(v)) return t.default_left[static_cast<size_t>(node)] != 0;
+  return static_cast<float>(v) < t.threshold[static_cast<size_t>(node)];
+}
+
+void tree_shap(const TreeEnsemble::Tree& t, const double* x, double* phi, int node, int depth, PathElement* parent_path,
+               double parent_zero, double parent_one, int parent_feature) {
+  PathElement* path = parent_path + depth + 1;
+  std::copy(parent_path, parent_path + depth + 1, path);
+  extend_path(path, depth, parent_zero, parent_one, parent_feature);
+  const auto n = static_cast<size_t>(node);
+  if (t.left[n] == -1) {
+    for (int i = 1; i <= depth; ++i) {
+      const double w = unwound_path_sum(path, depth, i);
+      phi[path[i].feature] += w * (path[i].one_fraction - path[i].zero_fraction) * t.value[n];
+    }
+    return;
+  }
+  const int hot = goes_left(t, node, x) ? t.left[n] : t.right[n];
+  const int cold = hot == t.left[n] ? t.right[n] : t.left[n];
+  const double w = t.cover[n];
+  const double hot_zero = w > 0 ? t.cover[static_cast<size_t>(hot)] / w : 0;
+  const double cold_zero = w > 0 ? t.cover[static_cast<size_t>(cold)] / w : 0;
+  double incoming_zero = 1, incoming_one = 1;
+  int index = 0;
+  for (; index <= depth; ++index)
+    if (path[index].feature == t.feature[n]) break;
+  if (index != depth + 1) {  // already split on this feature: undo, then redo here
+    incoming_zero = path[index].zero_fraction;
+    incoming_one = path[index].one_fraction;
+    unwind_path(path, depth, index);
+    depth -= 1;
+  }
+  tree_shap(t, x, phi, hot, depth + 1, path, hot_zero * incoming_zero, incoming_one, t.feature[n]);
+  tree_shap(t, x, phi, cold, depth + 1, path, cold_zero * incoming_zero, 0, t.feature[n]);
+}
+
+int tree_depth(const TreeEnsemble::Tree& t, int node) {
+  const auto n = static_cast<size_t>(node);
+  return t.left[n] == -1 ? 0 : 1 + std::max(tree_depth(t, t.left[n]), tree_depth(t, t.right[n]));
+}
+
+double mean_value(const TreeEnsemble::Tree& t, int node) {
+  const auto n = static_cast<size_t>(node);
+  if (t.left[n] == -1) return t.value[n];
+  const auto l = static_cast<size_t>(t.left[n]), r = static_cast<size_t>(t.right[n]);
+  const double c = t.cover[l] + t.cover[r];
+  if (c <= 0) return 0.5 * (mean_value(t, t.left[n]) + mean_value(t, t.right[n]));
+  return (mean_value(t, t.left[n]) * t.cover[l] + mean_value(t, t.right[n]) * t.cover[r]) / c;
+}
+
+}  // namespace
+
+TreeEnsemble::TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link, Eigen::Index n_features)
+    : trees_(std::move(trees)), base_margin_(std::move(base_margin)), link_(link), n_features_(n_features) {
+  if (base_margin_.empty()) invalid("model file: a tree ensemble needs at least one output");
+  for (double b : base_margin_)
+    if (!std::isfinite(b)) invalid("model file: non-finite base margin");
+  for (const Tree& t : trees_) check_tree(t, n_features_, n_outputs());
+}
+
+TreeEnsemble TreeEnsemble::from_xgboost_json(const nlohmann::json& model, Eigen::Index n_features) {
+  try {
+    const auto& learner = model.at("learner");
+    const auto& params = learner.at("learner_model_param");
+    const std::string objective = learner.at("objective").at("name").get<std::string>();
+    const double base_score = std::stod(params.at("base_score").get<std::string>());
+    const int num_class = std::stoi(params.at("num_class").get<std::string>());
+    Link link;
+    std::vector<double> base;
+    if (objective == "reg:squarederror") {
+      link = Link::Identity;
+      base = {base_score};
+    } else if (objective == "binary:logistic") {
+      link = Link::Sigmoid;
+      base = {std::log(base_score / (1 - base_score))};  // base_score is a probability
+    } else if (objective == "multi:softprob" || objective == "multi:softmax") {
+      link = Link::Softmax;
+      base.assign(static_cast<size_t>(num_class), base_score);
+    } else {
+      invalid("XGBoost objective \"" + objective + "\" is not supported");
+    }
+    const auto& booster = learner.at("gradient_booster");
+    if (booster.at("name").get<std::string>() != "gbtree") invalid("only XGBoost's gbtree booster is supported");
+    const auto& m = booster.at("model");
+    const auto groups = m.at("tree_info").get<std::vector<int>>();
+    std::vector<Tree> trees;
+    const auto& tj = m.at("trees");
+    if (tj.size() != groups.size()) invalid("XGBoost model: tree_info does not match the trees");
+    for (size_t i = 0; i < tj.size(); ++i) {
+      Tree t;
+      t.group = groups[i];
+      t.left = numbers<std::int32_t>(tj[i].at("left_children"));
+      t.right = numbers<std::int32_t>(tj[i].at("right_children"));
+      t.feature = numbers<std::int32_t>(tj[i].at("split_indices"));
+      t.threshold = numbers<float>(tj[i].at("split_conditions"));
+      t.default_left = numbers<std::uint8_t>(tj[i].at("default_left"));
+      t.cover = numbers<double>(tj[i].at("sum_hessian"));
+      t.value.resize(t.left.size());
+      for (size_t k = 0; k < t.left.size(); ++k) t.value[k] = t.left[k] == -1 ? t.threshold[k] : 0.0;
+      for (size_t k = 0; k < t.left.size(); ++k)
+        if (t.left[k] == -1) t.feature[k] = 0;  // leaves carry no split
+      trees.push_back(std::move(t));
+    }
+    return TreeEnsemble(std::move(trees), std::move(base), link, n_features);
+  } catch (const nlohmann::json::exception& e) {
+    invalid(std::string("XGBoost model JSON is malformed: ") + e.what());
+  } catch (const std::logic_error& e) {  // stod/stoi
+    invalid(std::string("XGBoost model JSON is malformed: ") + e.what());
+  }
+}
+
+void TreeEnsemble::decision(const double* x, double* scores) const {
+  // The base margin and then the leaves are summed in float, as XGBoost's CPU
+  // predictor does: the margins are then XGBoost's own, not merely close to them.
+  const int k = n_outputs();
+  float inline_sums[16];
+  std::vector<float> heap(k > 16 ? static_cast<size_t>(k) : 0);
+  float* sums = heap.empty() ? inline_sums : heap.data();
+  for (int j = 0; j < k; ++j) sums[j] = static_cast<float>(base_margin_[static_cast<size_t>(j)]);
+  for (const Tree& t : trees_) {
+    int node = 0;
+    while (t.left[static_cast<size_t>(node)] != -1)
+      node = goes_left(t, node, x) ? t.left[static_cast<size_t>(node)] : t.right[static_cast<size_t>(node)];
+    sums[t.group] += static_cast<float>(t.value[static_cast<size_t>(node)]);
+  }
+  for (int j = 0; j < k; ++j) scores[j] = sums[j];
+}
+
+void TreeEnsemble::contributions(const double* x, int group, double* out) const {
+  const auto p = static_cast<size_t>(n_features_);
+  std::fill(out, out + p + 1, 0.0);
+  out[p] = base_margin_.at(static_cast<size_t>(group));
+  std::vector<PathElement> buffer;
+  for (const Tree& t : trees_) {
+    if (t.group != group) continue;
+    const int max_depth = tree_depth(t, 0) + 2;
+    buffer.assign(static_cast<size_t>(max_depth * (max_depth + 1) / 2 + max_depth + 2), PathElement{});
+    tree_shap(t, x, out, 0, 0, buffer.data(), 1, 1, -1);
+    out[p] += mean_value(t, 0);
+  }
+}
+
+std::vector<double> TreeEnsemble::split_importance() const {
+  std::vector<double> counts(static_cast<size_t>(n_features_), 0.0);
+  double total = 0;
+  for (const Tree& t : trees_)
+    for (size_t i = 0; i < t.left.size(); ++i)
+      if (t.left[i] != -1) counts[static_cast<size_t>(t.feature[i])] += 1, total += 1;
+  if (total > 0)
+    for (double& c : counts) c /= total;
+  return counts;
+}
+
+nlohmann::json TreeEnsemble::to_json() const {
+  nlohmann::json trees = nlohmann::json::array();
+  for (const Tree& t : trees_)
+    trees.push_back({{"group", t.group}, {"left", t.left}, {"right", t.right}, {"feature", t.feature},
+                     {"threshold", t.threshold}, {"default_left", t.default_left}, {"value", t.value},
+                     {"cover", t.cover}});
+  return {{"type", "trees"}, {"link", link_name(link_)}, {"base_margin", base_margin_}, {"trees", trees}};
+}
+
+std::unique_ptr<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& j, Eigen::Index n_features) {
+  std::vector<Tree> trees;
+  for (const auto& tj : j.at("trees")) {
+    Tree t;
+    t.group = tj.at("group").get<int>();
+    t.left = tj.at("left").get<std::vector<std::int32_t>>();
+    t.right = tj.at("right").get<std::vector<std::int32_t>>();
+    t.feature = tj.at("feature").get<std::vector<std::int32_t>>();
+    t.threshold = tj.at("threshold").get<std::vector<float>>();
+    t.default_left = tj.at("default_left").get<std::vector<std::uint8_t>>();
+    t.value = tj.at("value").get<std::vector<double>>();
+    t.cover = tj.at("cover").get<std::vector<double>>();
+    trees.push_back(std::move(t));
+  }
+  return std::make_unique<TreeEnsemble>(std::move(trees), j.at("base_margin").get<std::vector<double>>(),
+                                        link_from_name(j.at("link").get<std::string>()), n_features);
+}
+
+}  // namespace automl

@@ -1,0 +1,179 @@
+// xgboost_fit.cpp — RAII over XGBoost's C API, early stopping, conversion.
+#include "xgboost_fit.hpp"
+
+#include <xgboost/c_api.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "automl/error.hpp"
+#include "automl/split.hpp"
+
+namespace automl {
+namespace {
+
+void check(int rc, const char* call) {
+  if (rc != 0) throw Error(sqlstate::kInternalError, std::string("XGBoost ") + call + " failed: " + XGBGetLastError());
+}
+
+class DMatrix {
+ public:
+  DMatrix(const Eigen::MatrixXd& X, const std::vector<Eigen::Index>& rows, const Eigen::VectorXd& y) {
+    const auto n = static_cast<Eigen::Index>(rows.size()), p = X.cols();
+    std::vector<float> data(static_cast<size_t>(n * p));
+    std::vector<float> labels(static_cast<size_t>(n));
+    for (Eigen::Index i = 0; i < n; ++i) {
+      for (Eigen::Index j = 0; j < p; ++j) data[static_cast<size_t>(i * p + j)] = static_cast<float>(X(rows[static_cast<size_t>(i)], j));
+      labels[static_cast<size_t>(i)] = static_cast<float>(y[rows[static_cast<size_t>(i)]]);
+    }
+    check(XGDMatrixCreateFromMat(data.data(), static_cast<bst_ulong>(n), static_cast<bst_ulong>(p),
+                                 std::numeric_limits<float>::quiet_NaN(), &handle_),
+          "XGDMatrixCreateFromMat");
+    check(XGDMatrixSetFloatInfo(handle_, "label", labels.data(), static_cast<bst_ulong>(n)), "XGDMatrixSetFloatInfo");
+  }
+  ~DMatrix() { XGDMatrixFree(handle_); }
+  DMatrix(const DMatrix&) = delete;
+  DMatrix& operator=(const DMatrix&) = delete;
+  DMatrixHandle get() const { return handle_; }
+
+ private:
+  DMatrixHandle handle_ = nullptr;
+};
+
+class Booster {
+ public:
+  explicit Booster(std::vector<DMatrixHandle> cache) {
+    check(XGBoosterCreate(cache.data(), static_cast<bst_ulong>(cache.size()), &handle_), "XGBoosterCreate");
+  }
+  explicit Booster(BoosterHandle adopted) : handle_(adopted) {}
+  ~Booster() { XGBoosterFree(handle_); }
+  Booster(const Booster&) = delete;
+  Booster& operator=(const Booster&) = delete;
+  BoosterHandle get() const { return handle_; }
+
+  void set(const std::string& name, const std::string& value) {
+    check(XGBoosterSetParam(handle_, name.c_str(), value.c_str()), "XGBoosterSetParam");
+  }
+  nlohmann::json json_model() const {
+    bst_ulong length = 0;
+    const char* bytes = nullptr;
+    check(XGBoosterSaveModelToBuffer(handle_, R"({"format": "json"})", &length, &bytes), "XGBoosterSaveModelToBuffer");
+    return nlohmann::json::parse(bytes, bytes + length);
+  }
+
+ private:
+  BoosterHandle handle_ = nullptr;
+};
+
+// "[12]\tvalidation-logloss:0.1234" → 0.1234
+double last_metric(const char* evaluation) {
+  const std::string s = evaluation;
+  const auto colon = s.rfind(':');
+  if (colon == std::string::npos) throw Error(sqlstate::kInternalError, "XGBoost evaluation without a value: " + s);
+  return std::stod(s.substr(colon + 1));
+}
+
+std::string fmt(double x) {
+  char buffer[32];
+  std::snprintf(buffer, sizeof buffer, "%.17g", x);
+  return buffer;
+}
+
+}  // namespace
+
+TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const Eigen::MatrixXd& X,
+                  const Eigen::VectorXd& y, Task task, int n_classes, int threads, std::uint64_t seed,
+                  const std::atomic<bool>* cancel) {
+  const bool forest = algorithm == "random_forest";
+  const bool classify = task == Task::Classification;
+  const int early_stopping = forest ? 0 : hp.at("early_stopping_rounds").get<int>();
+
+  // Early stopping watches a validation part of the training split.
+  std::vector<Eigen::Index> fit_rows, valid_rows;
+  if (early_stopping > 0) {
+    Eigen::VectorXi strata;
+    if (classify) strata = y.cast<int>();
+    const TrainTestSplit s = train_test_split(X.rows(), hp.at("validation_fraction").get<double>(), seed ^ 0x5eed,
+                                              classify ? &strata : nullptr);
+    fit_rows = s.train;
+    valid_rows = s.test;
+  } else {
+    for (Eigen::Index i = 0; i < X.rows(); ++i) fit_rows.push_back(i);
+  }
+  DMatrix train(X, fit_rows, y);
+  std::unique_ptr<DMatrix> valid;
+  std::vector<DMatrixHandle> cache = {train.get()};
+  if (!valid_rows.empty()) {
+    valid = std::make_unique<DMatrix>(X, valid_rows, y);
+    cache.push_back(valid->get());
+  }
+  Booster booster(cache);
+  booster.set("nthread", std::to_string(std::max(1, threads)));
+  booster.set("seed", std::to_string(seed % 2147483647));
+  booster.set("tree_method", "hist");
+  booster.set("verbosity", "0");
+  if (!classify) {
+    booster.set("objective", "reg:squarederror");
+    booster.set("eval_metric", "rmse");
+  } else if (n_classes == 2) {
+    booster.set("objective", "binary:logistic");
+    booster.set("eval_metric", "logloss");
+  } else {
+    booster.set("objective", "multi:softprob");
+    booster.set("num_class", std::to_string(n_classes));
+    booster.set("eval_metric", "mlogloss");
+  }
+  booster.set("max_depth", std::to_string(hp.at("max_depth").get<int>()));
+  booster.set("min_child_weight", fmt(hp.at("min_child_weight").get<double>()));
+  booster.set("lambda", fmt(hp.at("reg_lambda").get<double>()));
+  booster.set("alpha", fmt(hp.at("reg_alpha").get<double>()));
+  booster.set("subsample", fmt(hp.at("subsample").get<double>()));
+  int rounds = hp.at("n_estimators").get<int>();
+  if (forest) {
+    // XGBoost's random forest: one round of num_parallel_tree trees, no shrinkage.
+    booster.set("num_parallel_tree", std::to_string(rounds));
+    booster.set("colsample_bynode", fmt(hp.at("colsample_bynode").get<double>()));
+    booster.set("eta", "1");
+    rounds = 1;
+  } else {
+    booster.set("eta", fmt(hp.at("learning_rate").get<double>()));
+    booster.set("colsample_bytree", fmt(hp.at("colsample_bytree").get<double>()));
+  }
+
+  double best = std::numeric_limits<double>::infinity();
+  int best_iteration = -1, done = 0;
+  for (int iter = 0; iter < rounds; ++iter) {
+    if (cancel && *cancel) throw Error(sqlstate::kQueryCanceled, "training was cancelled");
+    check(XGBoosterUpdateOneIter(booster.get(), iter, train.get()), "XGBoosterUpdateOneIter");
+    done = iter + 1;
+    if (!valid) continue;
+    DMatrixHandle sets[] = {valid->get()};
+    const char* names[] = {"validation"};
+    const char* evaluation = nullptr;
+    check(XGBoosterEvalOneIter(booster.get(), iter, sets, names, 1, &evaluation), "XGBoosterEvalOneIter");
+    const double metric = last_metric(evaluation);
+    if (metric < best) best = metric, best_iteration = iter;
+    if (iter - best_iteration >= early_stopping) break;
+  }
+  TreeFit out;
+  nlohmann::json model;
+  if (valid && best_iteration + 1 < done) {
+    BoosterHandle sliced = nullptr;
+    check(XGBoosterSlice(booster.get(), 0, best_iteration + 1, 1, &sliced), "XGBoosterSlice");
+    model = Booster(sliced).json_model();
+  } else {
+    model = booster.json_model();
+  }
+  out.ensemble = std::make_shared<TreeEnsemble>(TreeEnsemble::from_xgboost_json(model, X.cols()));
+  out.info = {{"rounds", done}, {"trees", out.ensemble->n_trees()}};
+  if (valid) {
+    out.info["best_iteration"] = best_iteration;
+    out.info["validation_metric"] = best;
+    out.info["validation_rows"] = valid_rows.size();
+  }
+  return out;
+}
+
+}  // namespace automl

@@ -119,3 +119,44 @@ extern "C" Datum automl_predict_label_named(PG_FUNCTION_ARGS) {
   const int index = cpp_guard([&] { return model->predict_class(x); });
   PG_RETURN_TEXT_P(cstring_to_text(model->labels().classes()[static_cast<size_t>(index)].c_str()));
 }
+
+namespace pg_automl {
+namespace {
+
+// The explanation as JSON text (C++ land; the caller turns it into jsonb).
+std::string explanation_json(const automl::Model& model, const automl::InputValue* x) {
+  const automl::Model::Explanation e = model.explain(x);
+  const auto& names = model.preprocessor().output_names();
+  const auto& sources = model.preprocessor().output_sources();
+  nlohmann::json encoded = nlohmann::json::object(), by_input = nlohmann::json::object();
+  for (const auto& input : model.feature_names()) by_input[input] = 0.0;
+  for (size_t j = 0; j < names.size(); ++j) {
+    encoded[names[j]] = e.contributions[j];
+    const std::string& owner = sources[j] >= 0 ? model.feature_names()[static_cast<size_t>(sources[j])] : names[j];
+    by_input[owner] = by_input.value(owner, 0.0) + e.contributions[j];
+  }
+  nlohmann::json out = {{"features", by_input}, {"contributions", encoded}, {"bias", e.bias},
+                        {"raw_score", e.raw_score}, {"algorithm", model.algorithm()}};
+  if (model.task() == automl::Task::Classification) {
+    out["explains"] = model.labels().classes()[static_cast<size_t>(e.output)];
+    out["prediction"] = model.labels().classes()[static_cast<size_t>(model.predict_class(x))];
+  } else {
+    out["prediction"] = model.predict(x);
+  }
+  return out.dump();
+}
+
+}  // namespace
+}  // namespace pg_automl
+
+extern "C" {
+PG_FUNCTION_INFO_V1(automl_explain);
+}
+
+extern "C" Datum automl_explain(PG_FUNCTION_ARGS) {
+  const automl::Model* model = project_model(fcinfo);
+  const automl::InputValue* x = named_inputs(fcinfo, model);
+  static std::string text;  // filled inside the guard, copied into palloc'd memory below
+  cpp_guard([&] { text = explanation_json(*model, x); });
+  PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(pstrdup(text.c_str()))));
+}

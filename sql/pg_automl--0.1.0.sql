@@ -532,6 +532,12 @@ CREATE FUNCTION automl.predict_label(project text, features bigint[]) RETURNS te
   AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION automl.predict_label(project text, features real[]) RETURNS text
   AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+-- Per-feature contributions to the raw score (coefficient × scaled value for linear
+-- models, SHAP values for trees) plus the bias; they add up to raw_score.
+CREATE FUNCTION automl.explain(project text, features jsonb) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'automl_explain' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.explain(project text, features anyelement) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'automl_explain' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION automl.predict_model(model_id bigint, features float8[]) RETURNS float8
   AS 'MODULE_PATHNAME', 'automl_predict_model' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 

@@ -52,6 +52,13 @@ Eigen::MatrixXd LinearEstimator::decision_batch(const Eigen::MatrixXd& X) const 
   return scores;
 }
 
+void LinearEstimator::contributions(const double* x, int group, double* out) const {
+  const Eigen::Index p = coef_rows_.cols();
+  const double* w = coef_rows_.data() + group * p;
+  for (Eigen::Index j = 0; j < p; ++j) out[j] = w[j] * x[j];
+  out[p] = weights_.intercept[group];
+}
+
 void LinearEstimator::decision(const double* x, double* scores) const {
   const Eigen::Index p = coef_rows_.cols();
   for (Eigen::Index k = 0; k < coef_rows_.rows(); ++k) {

@@ -126,6 +126,25 @@ void Model::predict_proba(const InputValue* x, double* out) const {
   scores_of_row(x, out);
 }
 
+Model::Explanation Model::explain(const InputValue* x) const {
+  const Eigen::Index p = preprocessor_.n_outputs();
+  std::vector<double> features(static_cast<size_t>(p));
+  preprocessor_.transform_row(x, features.data());
+  const int k = estimator_->n_outputs();
+  std::vector<double> raw(static_cast<size_t>(k));
+  estimator_->decision(features.data(), raw.data());
+  Explanation e;
+  const int group = k == 1 ? 0 : static_cast<int>(std::max_element(raw.begin(), raw.end()) - raw.begin());
+  e.output = task_ == Task::Classification ? (k == 1 ? 1 : group) : 0;
+  std::vector<double> phi(static_cast<size_t>(p) + 1);
+  estimator_->contributions(features.data(), group, phi.data());
+  e.bias = phi.back();
+  phi.pop_back();
+  e.contributions = std::move(phi);
+  e.raw_score = raw[static_cast<size_t>(group)];
+  return e;
+}
+
 double Model::predict(const double* x) const { return predict(numeric_row(x).data()); }
 int Model::predict_class(const double* x) const { return predict_class(numeric_row(x).data()); }
 void Model::predict_proba(const double* x, double* out) const { predict_proba(numeric_row(x).data(), out); }

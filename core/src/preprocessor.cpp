@@ -296,6 +296,7 @@ void Preprocessor::parts_of(size_t column, double raw, double* out) const {
 
 void Preprocessor::finish() {
   output_names_.clear();
+  output_sources_.clear();
   static const char* kParts[] = {"year", "month", "day", "dow", "doy", "epoch_days", "hour"};
   for (size_t c = 0; c < inputs_.size(); ++c) {
     const ColumnSchema& s = inputs_[c];
@@ -314,9 +315,14 @@ void Preprocessor::finish() {
         for (int e = 1; e <= s.width; ++e) output_names_.push_back(s.name + "[" + std::to_string(e) + "]");
         break;
     }
+    output_sources_.resize(output_names_.size(), static_cast<int>(c));
   }
   for (const Ratio& r : ratios_) output_names_.push_back(inputs_[r.a].name + "/" + inputs_[r.b].name);
-  for (const ZScore& z : zscores_) output_names_.push_back(inputs_[z.column].name + ".z");
+  output_sources_.resize(output_names_.size(), -1);
+  for (const ZScore& z : zscores_) {
+    output_names_.push_back(inputs_[z.column].name + ".z");
+    output_sources_.push_back(static_cast<int>(z.column));
+  }
 
   nlohmann::json schema = nlohmann::json::array();
   for (const auto& s : inputs_) schema.push_back({s.name, to_string(s.type), s.width});

@@ -60,6 +60,38 @@ std::optional<Task> task_of(const std::string& task) {
   return std::nullopt;
 }
 
+// Grid: every key a hyper-parameter of the algorithm with a list of values, each valid.
+// Random: lists, or ranges {"min", "max", "log"}; plus "n_trials".
+void validate_search_params(const std::string& algorithm, const std::string& search, const nlohmann::json& params) {
+  if (params.empty()) invalid("search '" + search + "' needs search_params", "e.g. {\"C\": [0.1, 1, 10]}");
+  for (const auto& [key, value] : params.items()) {
+    if (key == "n_trials") {
+      if (search != "random" || !value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 1000)
+        invalid("n_trials must be an integer from 1 to 1000 with search 'random'");
+      continue;
+    }
+    if (value.is_array()) {
+      if (value.empty() || value.size() > 100) invalid("search_params." + key + " must list 1 to 100 values");
+      for (const auto& v : value) resolve_hyperparams(algorithm, {{key, v}});
+    } else if (value.is_object() && search == "random") {
+      if (!value.contains("min") || !value.contains("max")) invalid("search_params." + key + " range needs min and max");
+      resolve_hyperparams(algorithm, {{key, value.at("min")}});
+      resolve_hyperparams(algorithm, {{key, value.at("max")}});
+      if (!(value.at("min").get<double>() < value.at("max").get<double>()))
+        invalid("search_params." + key + " needs min < max");
+      for (const auto& [k, v] : value.items())
+        if (k != "min" && k != "max" && k != "log") invalid("search_params." + key + " range takes min, max, log");
+    } else {
+      invalid("search_params." + key + (search == "random" ? " must be a list or a {min, max} range" : " must be a list"),
+              "got " + value.dump());
+    }
+  }
+  size_t combinations = 1;
+  if (search == "grid")
+    for (const auto& [key, value] : params.items())
+      if ((combinations *= value.size()) > 1000) invalid("the grid has more than 1000 combinations");
+}
+
 }  // namespace
 
 TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
@@ -100,13 +132,29 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   }
 
   s.search = get_string(spec, "search", "none");
-  if (s.search == "grid" || s.search == "random" || s.search == "auto")
-    not_supported("search \"" + s.search + "\" is not implemented yet");
-  if (s.search != "none") invalid("unknown search \"" + s.search + "\"", "searches: none, grid, random, auto");
+  if (s.search != "none" && s.search != "grid" && s.search != "random" && s.search != "auto")
+    invalid("unknown search \"" + s.search + "\"", "searches: none, grid, random, auto");
   auto sp = spec.find("search_params");
   if (sp != spec.end() && !sp->is_null()) {
     if (!sp->is_object()) invalid("search_params must be a JSON object", "got " + sp->dump());
-    if (!sp->empty()) not_supported("search_params need a search, which is not implemented yet");
+    s.search_params = *sp;
+  }
+  if (s.search == "none" && !s.search_params.empty())
+    invalid("search_params need search => 'grid', 'random' or 'auto'");
+  if (s.search == "grid" || s.search == "random") {
+    if (s.algorithm == "auto") invalid("search '" + s.search + "' needs an explicit algorithm", "or use search => 'auto'");
+    validate_search_params(s.algorithm, s.search, s.search_params);
+  }
+  if (s.search == "auto") {
+    for (const auto& [key, value] : s.search_params.items()) {
+      if (key != "algorithms") invalid("search 'auto' takes only \"algorithms\" in search_params", "got \"" + key + "\"");
+      if (!value.is_array() || value.empty()) invalid("search_params.algorithms must be a non-empty array");
+      for (const auto& a : value) {
+        if (!a.is_string()) invalid("search_params.algorithms must name algorithms");
+        const auto& info = find_algorithm(a.get<std::string>());
+        if (!info.implemented) not_supported("algorithm \"" + a.get<std::string>() + "\" is not implemented yet");
+      }
+    }
   }
 
   auto metric = spec.find("metric");
@@ -126,12 +174,18 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
 
   const long long folds = get_integer(spec, "folds", 0);
   if (folds < 0 || folds == 1) invalid("folds must be 0 (one held-out split) or at least 2", "got " + std::to_string(folds));
-  if (folds > 1) not_supported("k-fold cross-validation is not implemented yet");
+  if (folds > 20) invalid("folds must be at most 20", "got " + std::to_string(folds));
   s.folds = static_cast<int>(folds);
 
   auto budget = spec.find("time_budget");
-  if (budget != spec.end() && !budget->is_null())
-    not_supported("time_budget applies to search => 'auto', which is not implemented yet");
+  if (budget != spec.end() && !budget->is_null()) {
+    s.time_budget_seconds = get_number(spec, "time_budget", 0);
+    if (!(*s.time_budget_seconds >= 1 && *s.time_budget_seconds <= 86400))
+      invalid("time_budget must be between 1 second and 1 day", "got " + budget->dump() + " seconds");
+    if (s.search != "auto") invalid("time_budget applies to search => 'auto'");
+  }
+  if (s.search == "auto" && !s.time_budget_seconds)
+    invalid("search => 'auto' needs a time_budget", "for example time_budget => '30 seconds'");
 
   s.deploy = get_string(spec, "deploy", "if_better");
   if (s.deploy != "if_better" && s.deploy != "always" && s.deploy != "never")

@@ -60,10 +60,11 @@ TEST_F(QueueTest, AWorkerThatLostItsClaimCannotFinishTheJob) {
   const long long id = insert_noop("{\"seconds\": 1.5}");
   ASSERT_TRUE(eventually("SELECT status = 'running'" + where(id), 10));
   // Declare it stale and let "thief" claim it, as a rescuer and another worker would.
-  query("UPDATE automl.jobs SET heartbeat_at = now() - interval '1 hour' WHERE id = " + std::to_string(id));
-  {  // One transaction: the rescue's NOTIFY goes out at commit, after "thief" holds the job.
+  {  // One transaction: the worker's own heartbeat cannot refresh the row in between, and
+     // the rescue's NOTIFY goes out at commit, after "thief" holds the job.
     pqxx::connection conn(dsn());
     pqxx::work tx(conn);
+    tx.exec0("UPDATE automl.jobs SET heartbeat_at = now() - interval '1 hour' WHERE id = " + std::to_string(id));
     ASSERT_EQ(tx.exec1("SELECT automl._rescue_stale_jobs(interval '1 minute')")[0].as<int>(), 1);
     ASSERT_EQ(tx.exec1("SELECT id FROM automl._claim_job('thief')")[0].as<long long>(), id);
     tx.commit();

@@ -14,7 +14,7 @@ SELECT error_of($$SELECT automl.train('p', 'WITH d AS (DELETE FROM shapes RETURN
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', task => 'forecasting')$$);
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', task => 'clustering')$$);
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', algorithm => 'deep_net')$$);
-SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', algorithm => 'xgboost')$$);
+SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', algorithm => 'kmeans')$$);
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', algorithm => 'ridge', task => 'classification')$$);
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', algorithm => 'logistic', hyperparams => '{"gamma": 1}')$$);
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', algorithm => 'logistic', hyperparams => '{"C": 0}')$$);

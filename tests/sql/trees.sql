@@ -36,3 +36,11 @@ SELECT error_of($$SELECT automl.train('p', 'rings', 'ring', algorithm => 'xgboos
 SELECT error_of($$SELECT automl.train('p', 'rings', 'ring', algorithm => 'xgboost', hyperparams => '{"learning_rate": 2}')$$);
 SELECT error_of($$SELECT automl.train('p', 'rings', 'ring', algorithm => 'random_forest', hyperparams => '{"learning_rate": 0.1}')$$);
 SELECT error_of($$SELECT automl.train('p', 'rings', 'ring', algorithm => 'xgboost', hyperparams => '{"booster": "dart"}')$$);
+
+-- explain: SHAP values of a tree model (XGBoost's pred_contribs) add up to the raw score.
+SELECT e->>'prediction' AS prediction, e->>'explains' AS explains, e->>'algorithm' AS algorithm,
+       abs((SELECT sum(value::text::float8) FROM jsonb_each(e->'contributions')) + (e->>'bias')::float8
+           - (e->>'raw_score')::float8) < 1e-4 AS adds_up,
+       (SELECT array_agg(key ORDER BY key) FROM jsonb_object_keys(e->'features') key) AS features
+  FROM automl.explain('rings', '{"x": 0, "y": 1.0}'::jsonb) e;
+SELECT count(*) FILTER (WHERE automl.explain('rings', r) = automl.explain('rings', to_jsonb(r))) AS same FROM rings r WHERE x > 1.9;

@@ -79,3 +79,12 @@ SELECT column_name, rows, nulls, sampled FROM automl.describe('SELECT age, city 
 SELECT bool_and(sampled) AS sampled, bool_and(rows = 4000) AS exact_counts FROM automl.describe('customers', 500);
 SELECT error_of($$SELECT * FROM automl.describe('no_such_table')$$);
 SELECT error_of($$SELECT * FROM automl.describe('customers', 0)$$);
+
+-- explain a linear model: coefficient × scaled value per encoded feature, summed per column.
+SELECT e->>'prediction' AS prediction, e->>'explains' AS explains,
+       abs((SELECT sum(value::text::float8) FROM jsonb_each(e->'features')) + (e->>'bias')::float8
+           - (e->>'raw_score')::float8) < 1e-9 AS adds_up,
+       (SELECT array_agg(key ORDER BY key) FROM jsonb_object_keys(e->'features') key) AS features,
+       (e->'contributions'->>'city=oslo')::float8 > 0 AS oslo_pushes_to_yes
+  FROM automl.explain('churn', '{"age": 70, "income": 90, "city": "oslo", "member": false, "signup": "2021-06-01"}'::jsonb) e;
+SELECT error_of($$SELECT automl.explain('churn', '{"age": 70}'::jsonb)$$);

@@ -25,6 +25,10 @@ class Estimator {
   virtual void decision(const double* x, double* scores) const = 0;
   // Raw scores of many rows (n x n_outputs()); by default one row at a time.
   virtual Eigen::MatrixXd decision_batch(const Eigen::MatrixXd& X) const;
+  // Additive explanation of output `group` for one feature row: n_features
+  // contributions, then the bias in out[n_features]; they sum to the raw score.
+  virtual void contributions(const double* x, int group, double* out) const = 0;
+  virtual Eigen::Index n_features() const = 0;
   virtual nlohmann::json to_json() const = 0;
 };
 
@@ -38,6 +42,8 @@ class LinearEstimator final : public Estimator {
   Link link() const override { return link_; }
   void decision(const double* x, double* scores) const override;
   Eigen::MatrixXd decision_batch(const Eigen::MatrixXd& X) const override;
+  void contributions(const double* x, int group, double* out) const override;
+  Eigen::Index n_features() const override { return coef_rows_.cols(); }
   nlohmann::json to_json() const override;
 
   const LinearWeights& weights() const { return weights_; }

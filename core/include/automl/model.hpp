@@ -63,6 +63,18 @@ class Model {
   int predict_class(const double* x) const;
   void predict_proba(const double* x, double* out) const;
 
+  // Why the model answers what it does for one row: per encoded feature, the
+  // contribution to the raw score of the explained output (coefficient × scaled value
+  // for linear models, SHAP values for trees), plus the bias; they sum to the raw
+  // score. Classifiers explain the predicted class (binary: the score of classes[1]).
+  struct Explanation {
+    int output = 0;             // index into labels().classes() (classifiers), else 0
+    std::vector<double> contributions;  // one per preprocessor().output_names()
+    double bias = 0;
+    double raw_score = 0;
+  };
+  Explanation explain(const InputValue* x) const;
+
   // Whole datasets (training and evaluation), through the same preprocessing.
   Eigen::VectorXd predict_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
   Eigen::VectorXi predict_class_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;

@@ -51,6 +51,8 @@ class Preprocessor {
   const std::vector<ColumnSchema>& inputs() const { return inputs_; }
   const std::vector<std::string>& output_names() const { return output_names_; }
   Eigen::Index n_outputs() const { return static_cast<Eigen::Index>(output_names_.size()); }
+  // For each output, the input column it comes from; -1 for ratio features.
+  const std::vector<int>& output_sources() const { return output_sources_; }
   // True when every input is a single number (numeric or boolean): the float8[] predict path.
   bool takes_numbers_only() const;
   // A hash of the input schema and the output features: equal versions mean a row
@@ -95,6 +97,7 @@ class Preprocessor {
   std::vector<Ratio> ratios_;
   std::vector<ZScore> zscores_;
   std::vector<std::string> output_names_;
+  std::vector<int> output_sources_;
   std::string feature_version_;
 };
 

@@ -5,13 +5,14 @@
 #
 #   queue     pickup latency and throughput of the job queue
 #   train     end-to-end training of a 1M-row mixed table vs psycopg2 + pandas + scikit-learn
+#   automl    search => 'auto' vs python3-xgboost and scikit-learn HistGradientBoosting
 #
 # The cluster lives in .devenv/bench and is stopped when the run ends.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 BENCH_DIR=$AUTOML_STATE_DIR/bench
 BENCH_DB=automl_bench
-ALL_SUITES=(queue train)
+ALL_SUITES=(queue train automl)
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=("${ALL_SUITES[@]}")
 for suite in "${SUITES[@]}"; do

@@ -73,7 +73,15 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   throw_if_stopped(control);
 
   control.report(0.3f, "training on " + std::to_string(data.dataset.rows()) + " rows");
-  automl::TrainOutcome outcome = automl::train(spec, data.dataset, &control.stop, control.threads);
+  automl::TrainOptions options;
+  options.cancel = &control.stop;
+  options.threads = control.threads;
+  // The budget runs from the claim (started_at); keep a moment for storing the model.
+  if (spec.time_budget_seconds)
+    options.deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                     std::chrono::duration<double>(*spec.time_budget_seconds - 0.4));
+  options.progress = [&control](float progress, const std::string& message) { control.report(progress, message); };
+  automl::TrainOutcome outcome = automl::train(spec, data.dataset, options);
   throw_if_stopped(control);
   control.report(0.9f, "storing the model");
   const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

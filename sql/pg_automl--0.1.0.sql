@@ -106,6 +106,24 @@ CREATE TABLE automl.models (
 );
 COMMENT ON TABLE automl.models IS 'One row per trained model; rows never change once written.';
 
+-- One row per configuration a search tried, written with the job's model in its final
+-- (fenced) transaction, so a retried job never records its trials twice.
+CREATE TABLE automl.trials (
+  job_id      bigint NOT NULL REFERENCES automl.jobs (id) ON DELETE CASCADE,
+  trial       integer NOT NULL,
+  algorithm   text NOT NULL,
+  hyperparams jsonb NOT NULL,
+  metric      text NOT NULL,
+  value       float8,           -- validation metric (mean over folds with folds > 1)
+  std         float8,           -- over folds
+  seconds     float8 NOT NULL,
+  rows        bigint NOT NULL,  -- training rows the trial saw
+  status      text NOT NULL CHECK (status IN ('ok', 'failed')),
+  error       text,
+  PRIMARY KEY (job_id, trial)
+);
+COMMENT ON TABLE automl.trials IS 'Every configuration a hyper-parameter search tried.';
+
 CREATE TABLE automl.deployments (
   id           bigserial PRIMARY KEY,
   project      text NOT NULL REFERENCES automl.projects (name) ON UPDATE CASCADE,
@@ -668,6 +686,12 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value', HINT = 'Use another project name for another task.';
   END IF;
   SELECT coalesce(max(m.version), 0) + 1 INTO new_version FROM automl.models m WHERE m.project = proj.name;
+  INSERT INTO automl.trials (job_id, trial, algorithm, hyperparams, metric, value, std, seconds, rows, status, error)
+  SELECT _complete_train_job.job_id, (t->>'trial')::int, t->>'algorithm', t->'hyperparams', info->'search'->>'metric',
+         (t->>'value')::float8, (t->>'std')::float8, (t->>'seconds')::float8, (t->>'rows')::bigint, t->>'status',
+         t->>'error'
+    FROM jsonb_array_elements(coalesce(info->'trials', '[]')) t;
+  info := info - 'trials';  -- kept once, in automl.trials
   INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names,
                              feature_version, target, classes, format_version, model, job_id, info, created_by)
   VALUES (proj.name, new_version, algorithm, task, hyperparams, metrics, feature_names, info->>'feature_version',
@@ -898,7 +922,7 @@ COMMENT ON FUNCTION automl.describe IS 'Profiles a table, view or SELECT: one ro
 
 GRANT USAGE ON SCHEMA automl TO PUBLIC;
 GRANT SELECT ON automl.projects, automl.jobs, automl.models, automl.deployments,
-                automl.deployed_models, automl.workers TO PUBLIC;
+                automl.deployed_models, automl.workers, automl.trials TO PUBLIC;
 GRANT INSERT ON automl.jobs TO PUBLIC;
 GRANT USAGE ON SEQUENCE automl.jobs_id_seq TO PUBLIC;
 REVOKE EXECUTE ON FUNCTION automl._claim_job(text), automl._hold_job_lock(bigint), automl._lock_claimed_job(bigint, bigint),

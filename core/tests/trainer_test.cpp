@@ -5,6 +5,10 @@
 #include "automl/error.hpp"
 #include "automl/trainer.hpp"
 
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+
 namespace automl {
 namespace {
 
@@ -89,6 +93,65 @@ TEST(Trainer, CancelFlagStopsIterativeSolvers) {
   } catch (const Error& e) {
     EXPECT_STREQ(e.sqlstate(), sqlstate::kQueryCanceled);
   }
+}
+
+}  // namespace
+}  // namespace automl
+
+namespace automl {
+namespace {
+
+Dataset rings(int n) {
+  Eigen::MatrixXd X(n, 2);
+  std::vector<std::string> target;
+  for (int i = 0; i < n; ++i) {
+    const double r = (i % 2 ? 2.0 : 1.0) + ((i * 7919) % 100 - 50) / 400.0, a = (i * 104729 % 3600) / 3600.0 * 6.2832;
+    X(i, 0) = r * std::cos(a);
+    X(i, 1) = r * std::sin(a);
+    target.push_back(i % 2 ? "outer" : "inner");
+  }
+  return Dataset::numeric(X, {"x", "y"}, "ring", ValueKind::Text, target);
+}
+
+// Quadrants: the label is the sign of x·y, which no sum f(x) + g(y) of stumps can draw.
+Dataset quadrants(int n) {
+  Eigen::MatrixXd X(n, 2);
+  std::vector<std::string> target;
+  for (int i = 0; i < n; ++i) {
+    X(i, 0) = ((i * 7919) % 1000) / 500.0 - 1;
+    X(i, 1) = ((i * 104729) % 997) / 498.5 - 1;
+    target.push_back(X(i, 0) * X(i, 1) > 0 ? "same" : "opposite");
+  }
+  return Dataset::numeric(X, {"x", "y"}, "ring", ValueKind::Text, target);
+}
+
+TEST(Search, GridRecordsEveryTrialAndKeepsTheBest) {
+  const auto spec = TrainSpec::parse(nlohmann::json::parse(
+      R"({"relation": "t", "target": "ring", "algorithm": "xgboost", "search": "grid", "folds": 3,
+          "search_params": {"max_depth": [1, 4], "n_estimators": [5, 30]}})"));
+  const auto out = train(spec, quadrants(1200));
+  ASSERT_EQ(out.info["trials"].size(), 4u);
+  for (const auto& t : out.info["trials"]) EXPECT_EQ(t["status"], "ok") << t.dump();
+  EXPECT_EQ(out.hyperparams["max_depth"], 4) << "stumps cannot draw quadrants";
+  EXPECT_EQ(out.metrics["cv"]["folds"], 3);
+  EXPECT_GT(out.metrics["cv"]["mean"].get<double>(), 0.9);
+  EXPECT_GE(out.metrics["cv"]["std"].get<double>(), 0.0);
+}
+
+TEST(Search, AutoStaysWithinItsBudgetAndFindsTrees) {
+  const auto spec = TrainSpec::parse(nlohmann::json::parse(
+      R"({"relation": "t", "target": "ring", "search": "auto", "time_budget": 3})"));
+  TrainOptions options;
+  options.threads = 2;
+  const auto start = std::chrono::steady_clock::now();
+  options.deadline = start + std::chrono::seconds(3);
+  const auto out = train(spec, rings(3000), options);
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("[search] auto: %zu trials in %.2f s, best %s, accuracy %.4f\n", out.info["trials"].size(), seconds,
+              out.algorithm.c_str(), out.metrics["accuracy"].get<double>());
+  EXPECT_NE(out.algorithm, "logistic");
+  EXPECT_GE(out.metrics["accuracy"].get<double>(), 0.97);
+  EXPECT_GE(out.info["trials"].size(), 3u);
 }
 
 }  // namespace

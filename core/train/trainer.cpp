@@ -1,9 +1,14 @@
 // trainer.cpp — one training run: split, scale, fit, evaluate the served bytes.
 #include "automl/trainer.hpp"
 
+#include <chrono>
 #include <cmath>
+#include <map>
 #include <cstdlib>
 #include <set>
+
+#include <algorithm>
+#include <random>
 
 #include "automl/algorithms.hpp"
 #include "automl/error.hpp"
@@ -11,16 +16,25 @@
 #include "automl/metrics.hpp"
 #include "automl/split.hpp"
 #include "automl/tree_ensemble.hpp"
+#include "search.hpp"
 #include "xgboost_fit.hpp"
 
 namespace automl {
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 struct TrainResources {
   const std::atomic<bool>* cancel;
   int threads;
   std::uint64_t seed;
+  Clock::time_point deadline = Clock::time_point::max();
 };
+
+double seconds_since(Clock::time_point t) { return std::chrono::duration<double>(Clock::now() - t).count(); }
+double seconds_until(Clock::time_point t) {
+  return t == Clock::time_point::max() ? 1e18 : std::chrono::duration<double>(t - Clock::now()).count();
+}
 
 Eigen::VectorXd numeric_target(const Dataset& data) {
   Eigen::VectorXd y(data.rows());
@@ -74,7 +88,8 @@ Fitted fit(const std::string& algorithm, const nlohmann::json& hp, const Eigen::
   const std::atomic<bool>* cancel = resources.cancel;
   if (algorithm == "xgboost" || algorithm == "random_forest") {
     const Eigen::VectorXd y = task == Task::Classification ? Eigen::VectorXd(y_cls.cast<double>()) : y_reg;
-    TreeFit t = fit_trees(algorithm, hp, X, y, task, n_classes, resources.threads, resources.seed, cancel);
+    TreeFit t = fit_trees(algorithm, hp, X, y, task, n_classes, resources.threads, resources.seed, cancel,
+                          resources.deadline);
     return {t.ensemble, t.info};
   }
   const Link link = task == Task::Regression ? Link::Identity : n_classes == 2 ? Link::Sigmoid : Link::Softmax;
@@ -123,6 +138,86 @@ nlohmann::json feature_importance(const Estimator& estimator, const std::vector<
   return out;
 }
 
+// Class probabilities (classification) or predictions (regression, one column) of
+// a fitted estimator on feature rows.
+Eigen::MatrixXd outputs_of(const Estimator& e, const Eigen::MatrixXd& X, Task task, int n_classes) {
+  Eigen::MatrixXd scores = e.decision_batch(X);
+  if (task == Task::Regression) return scores;
+  Eigen::MatrixXd proba(X.rows(), n_classes);
+  for (Eigen::Index i = 0; i < X.rows(); ++i) {
+    if (scores.cols() == 1) {
+      const double z = scores(i, 0);
+      proba(i, 1) = z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
+      proba(i, 0) = 1.0 - proba(i, 1);
+    } else {
+      const double m = scores.row(i).maxCoeff();
+      proba.row(i) = (scores.row(i).array() - m).exp();
+      proba.row(i) /= proba.row(i).sum();
+    }
+  }
+  return proba;
+}
+
+struct Targets {
+  const Eigen::VectorXd& reg;
+  const Eigen::VectorXi& cls;
+  Task task;
+  int n_classes;
+};
+
+// The metric of fitting `c` on `fit_rows` and scoring on `score_rows` of X.
+double holdout_score(const Candidate& c, const Eigen::MatrixXd& X, const Targets& y, const std::vector<Eigen::Index>& fit_rows,
+                     const std::vector<Eigen::Index>& score_rows, const std::string& metric, const TrainResources& r) {
+  const Eigen::MatrixXd Xf = take_rows(X, fit_rows), Xs = take_rows(X, score_rows);
+  const bool classify = y.task == Task::Classification;
+  const Eigen::VectorXd yr = classify ? Eigen::VectorXd() : take(y.reg, fit_rows);
+  const Eigen::VectorXi yc = classify ? take(y.cls, fit_rows) : Eigen::VectorXi();
+  const Fitted f = fit(c.algorithm, c.hyperparams, Xf, yr, yc, y.n_classes, y.task, r);
+  const Eigen::MatrixXd out = outputs_of(*f.estimator, Xs, y.task, y.n_classes);
+  const nlohmann::json m = classify ? classification_metrics(take(y.cls, score_rows), out)
+                                    : regression_metrics(take(y.reg, score_rows), out.col(0));
+  return m.at(metric).get<double>();
+}
+
+// Mean and standard deviation of the metric over k stratified folds of `rows`
+// (k < 2: one 80/20 holdout).
+std::pair<double, double> validate(const Candidate& c, const Eigen::MatrixXd& X, const Targets& y,
+                                   const std::vector<Eigen::Index>& rows, int folds, const std::string& metric,
+                                   const TrainResources& r) {
+  const bool classify = y.task == Task::Classification;
+  const auto n = static_cast<Eigen::Index>(rows.size());
+  Eigen::VectorXi strata;
+  if (classify) strata = take(y.cls, rows);
+  if (folds < 2) {
+    const TrainTestSplit s = train_test_split(n, 0.2, r.seed ^ 0xf01d, classify ? &strata : nullptr);
+    std::vector<Eigen::Index> a, b;
+    for (auto i : s.train) a.push_back(rows[static_cast<size_t>(i)]);
+    for (auto i : s.test) b.push_back(rows[static_cast<size_t>(i)]);
+    return {holdout_score(c, X, y, a, b, metric, r), 0.0};
+  }
+  // Stratified folds: rows of each class dealt round-robin after a seeded shuffle.
+  std::vector<int> fold_of(static_cast<size_t>(n));
+  const TrainTestSplit order = train_test_split(n, 0.5, r.seed ^ 0xcafe, classify ? &strata : nullptr);
+  std::vector<Eigen::Index> shuffled = order.train;
+  shuffled.insert(shuffled.end(), order.test.begin(), order.test.end());
+  std::map<int, int> dealt;
+  for (Eigen::Index i : shuffled) {
+    const int cls = classify ? strata[i] : 0;
+    fold_of[static_cast<size_t>(i)] = dealt[cls]++ % folds;
+  }
+  std::vector<double> scores;
+  for (int k = 0; k < folds; ++k) {
+    std::vector<Eigen::Index> a, b;
+    for (Eigen::Index i = 0; i < n; ++i) (fold_of[static_cast<size_t>(i)] == k ? b : a).push_back(rows[static_cast<size_t>(i)]);
+    scores.push_back(holdout_score(c, X, y, a, b, metric, r));
+  }
+  double mean = 0, var = 0;
+  for (double v : scores) mean += v;
+  mean /= folds;
+  for (double v : scores) var += (v - mean) * (v - mean);
+  return {mean, std::sqrt(var / (folds - 1))};
+}
+
 Eigen::VectorXi class_counts(const Eigen::VectorXi& y, int n_classes) {
   Eigen::VectorXi counts = Eigen::VectorXi::Zero(n_classes);
   for (Eigen::Index i = 0; i < y.size(); ++i) ++counts[y[i]];
@@ -154,6 +249,13 @@ Task detect_task(const Dataset& data, std::string* reason, int max_classes) {
 }
 
 TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic<bool>* cancel, int threads) {
+  TrainOptions options;
+  options.cancel = cancel;
+  options.threads = threads;
+  return train(spec, data, options);
+}
+
+TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOptions& options) {
   check_data(data);
   TrainOutcome out;
   std::string reason = "given by the job";
@@ -209,9 +311,139 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
     yr_test = take(y_reg, split.test);
   }
 
-  const TrainResources resources{cancel, threads, spec.seed};
-  Fitted fitted_estimator = fit(out.algorithm, out.hyperparams, X_train, yr_train, yc_train, labels.size(), out.task,
-                                resources);
+  TrainResources resources{options.cancel, options.threads, spec.seed};
+  if (options.deadline) resources.deadline = *options.deadline;
+  const std::string metric = spec.metric.value_or(classify ? "f1" : "r2");
+  const bool higher_better = metric_higher_is_better(metric);
+  const Targets targets{yr_train, yc_train, out.task, labels.size()};
+  std::vector<Eigen::Index> all_train(static_cast<size_t>(X_train.rows()));
+  for (size_t i = 0; i < all_train.size(); ++i) all_train[i] = static_cast<Eigen::Index>(i);
+  auto report = [&](float progress, const std::string& message) {
+    if (options.progress) options.progress(progress, message);
+  };
+
+  std::vector<Eigen::Index> final_rows = all_train;
+  if (spec.search != "none") {
+    const Clock::time_point search_start = Clock::now();
+    const bool budgeted = spec.search == "auto";
+    // Trials run on a sample of the training split, so a big table cannot eat the
+    // budget in one trial (FLAML's sample-size idea, in its simplest form).
+    std::vector<Eigen::Index> sample = all_train;
+    const size_t max_sample = budgeted ? 20000 : all_train.size();
+    if (sample.size() > max_sample) {
+      std::mt19937_64 rng(spec.seed);
+      std::shuffle(sample.begin(), sample.end(), rng);
+      sample.resize(max_sample);
+      std::sort(sample.begin(), sample.end());
+    }
+    std::vector<Candidate> queue;
+    std::vector<std::string> families;
+    if (spec.search == "grid") queue = grid_candidates(out.algorithm, out.hyperparams, spec.search_params);
+    if (spec.search == "random") queue = random_candidates(out.algorithm, out.hyperparams, spec.search_params, spec.seed);
+    if (budgeted) {
+      if (spec.search_params.contains("algorithms")) families = spec.search_params["algorithms"].get<std::vector<std::string>>();
+      for (auto it = families.begin(); it != families.end();) {
+        const auto& info = find_algorithm(*it);
+        it = (classify ? info.classification : info.regression) ? std::next(it) : families.erase(it);
+      }
+      queue = auto_start_candidates(out.task, families);
+      if (queue.empty()) invalid("search_params.algorithms has no algorithm for " + std::string(to_string(out.task)));
+    }
+    // Leave time for the final fit (estimated from the trials) and for storing.
+    auto final_fit_estimate = [&](double trial_seconds, size_t trial_rows) {
+      return trial_seconds * 1.5 * static_cast<double>(all_train.size()) / static_cast<double>(std::max<size_t>(trial_rows, 1));
+    };
+    nlohmann::json trials = nlohmann::json::array();
+    std::map<std::string, double> cost_per_estimator;  // seconds per unit of n_estimators, per family
+    int best = -1;
+    double best_value = 0;
+    Candidate best_candidate;
+    double best_seconds = 0;
+    std::mt19937_64 rng(spec.seed ^ 0xa11);
+    const size_t fixed = queue.size();
+    for (size_t t = 0;; ++t) {
+      if (t >= queue.size()) {
+        if (!budgeted || best < 0) break;
+        queue.push_back(auto_variation(best_candidate, rng));  // explore around the best
+      }
+      const Candidate& c = queue[t];
+      const double size = c.hyperparams.value("n_estimators", 1);
+      const double expected = cost_per_estimator.count(c.algorithm) ? cost_per_estimator[c.algorithm] * size : 0.05;
+      const double reserve = best >= 0 ? final_fit_estimate(best_seconds, sample.size()) + 0.3 : 0.3;
+      if (budgeted && seconds_until(resources.deadline) < expected * 1.2 + reserve) {
+        if (t < fixed) continue;  // a cheaper start candidate may still fit
+        break;
+      }
+      if (options.cancel && *options.cancel) throw Error(sqlstate::kQueryCanceled, "training was cancelled");
+      const Clock::time_point trial_start = Clock::now();
+      nlohmann::json trial = {{"trial", t + 1}, {"algorithm", c.algorithm}, {"hyperparams", c.hyperparams},
+                              {"rows", sample.size()}};
+      try {
+        const auto [value, sd] = validate(c, X_train, targets, sample, spec.folds, metric, resources);
+        trial["value"] = value;
+        if (spec.folds > 1) trial["std"] = sd;
+        trial["status"] = "ok";
+        if (best < 0 || (higher_better ? value > best_value : value < best_value)) {
+          best = static_cast<int>(t);
+          best_value = value;
+          best_candidate = c;
+          best_seconds = seconds_since(trial_start) / std::max(1, spec.folds);
+        }
+      } catch (const Error& e) {
+        if (e.sqlstate() == std::string(sqlstate::kQueryCanceled)) throw;
+        trial["status"] = "failed";
+        trial["error"] = e.what();
+      }
+      trial["seconds"] = seconds_since(trial_start);
+      cost_per_estimator[c.algorithm] = trial["seconds"].get<double>() / std::max(1.0, size);
+      trials.push_back(trial);
+      report(0.3f + 0.5f * static_cast<float>(budgeted ? std::min(1.0, seconds_since(search_start) /
+                                                                       std::max(1e-3, seconds_since(search_start) +
+                                                                                          seconds_until(resources.deadline)))
+                                                       : static_cast<double>(t + 1) / static_cast<double>(queue.size())),
+             std::to_string(trials.size()) + " trials, best " + metric + " " + std::to_string(best_value));
+      if (!budgeted && t + 1 >= queue.size()) break;
+    }
+    if (best < 0) invalid("no trial of the search succeeded", trials.empty() ? "the budget allowed no trial" : trials.back().value("error", ""));
+    out.algorithm = best_candidate.algorithm;
+    out.hyperparams = best_candidate.hyperparams;
+    // When the budget cannot fit a full final fit, fit on as many rows as it allows.
+    if (budgeted) {
+      const double left = seconds_until(resources.deadline) - 0.3;
+      const double full = final_fit_estimate(best_seconds, sample.size());
+      if (full > left && left > 0) {
+        const auto rows = std::max<size_t>(sample.size(), static_cast<size_t>(static_cast<double>(all_train.size()) * left / full));
+        if (rows < all_train.size()) {
+          final_rows = sample;
+          if (rows > sample.size()) {
+            std::vector<Eigen::Index> shuffled = all_train;
+            std::mt19937_64 r2(spec.seed);
+            std::shuffle(shuffled.begin(), shuffled.end(), r2);
+            shuffled.resize(rows);
+            std::sort(shuffled.begin(), shuffled.end());
+            final_rows = shuffled;
+          }
+          out.info["final_fit_sample_rows"] = final_rows.size();
+        }
+      }
+    }
+    out.info["search"] = {{"kind", spec.search}, {"metric", metric}, {"trials", trials.size()},
+                          {"best_trial", best + 1}, {"best_value", best_value}, {"trial_rows", sample.size()},
+                          {"seconds", seconds_since(search_start)}};
+    out.info["trials"] = trials;
+  }
+  if (spec.folds > 1) {
+    const auto [mean, sd] = validate({out.algorithm, out.hyperparams}, X_train, targets, all_train, spec.folds, metric,
+                                     resources);
+    out.info["cv"] = {{"folds", spec.folds}, {"metric", metric}, {"mean", mean}, {"std", sd}};
+  }
+  report(0.85f, "final fit of " + out.algorithm + " on " + std::to_string(final_rows.size()) + " rows");
+  const bool sampled_final = final_rows.size() < all_train.size();
+  Fitted fitted_estimator =
+      sampled_final ? fit(out.algorithm, out.hyperparams, take_rows(X_train, final_rows),
+                          classify ? Eigen::VectorXd() : take(yr_train, final_rows),
+                          classify ? take(yc_train, final_rows) : Eigen::VectorXi(), labels.size(), out.task, resources)
+                    : fit(out.algorithm, out.hyperparams, X_train, yr_train, yc_train, labels.size(), out.task, resources);
   const std::vector<std::string> encoded = preprocessor.output_names();
   const Model fitted(out.task, out.algorithm, out.hyperparams, data.target_name, labels, std::move(preprocessor),
                      fitted_estimator.estimator);
@@ -230,7 +462,7 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
   }
   nlohmann::json inputs = nlohmann::json::array();
   for (const auto& c : served.inputs()) inputs.push_back({{"name", c.name}, {"type", to_string(c.type)}, {"sql_type", c.sql_type}});
-  out.info = {{"rows", data.rows()},
+  out.info.update(nlohmann::json{{"rows", data.rows()},
               {"train_rows", split.train.size()},
               {"test_rows", split.test.size()},
               {"features", served.feature_names()},
@@ -239,8 +471,9 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
               {"feature_version", served.feature_version()},
               {"task", to_string(out.task)},
               {"task_reason", reason},
-              {"algorithm", out.algorithm}};
+              {"algorithm", out.algorithm}});
   out.info.update(fitted_estimator.info);
+  if (out.info.contains("cv")) out.metrics["cv"] = out.info["cv"];
   out.metrics["feature_importance"] = feature_importance(served.estimator(), encoded);
   if (classify) out.info["classes"] = labels.classes();
   return out;

@@ -85,7 +85,7 @@ std::string fmt(double x) {
 
 TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const Eigen::MatrixXd& X,
                   const Eigen::VectorXd& y, Task task, int n_classes, int threads, std::uint64_t seed,
-                  const std::atomic<bool>* cancel) {
+                  const std::atomic<bool>* cancel, std::chrono::steady_clock::time_point deadline) {
   const bool forest = algorithm == "random_forest";
   const bool classify = task == Task::Classification;
   const int early_stopping = forest ? 0 : hp.at("early_stopping_rounds").get<int>();
@@ -148,6 +148,9 @@ TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const 
     if (cancel && *cancel) throw Error(sqlstate::kQueryCanceled, "training was cancelled");
     check(XGBoosterUpdateOneIter(booster.get(), iter, train.get()), "XGBoosterUpdateOneIter");
     done = iter + 1;
+    if (std::chrono::steady_clock::now() >= deadline) {
+      if (!valid) break;
+    }
     if (!valid) continue;
     DMatrixHandle sets[] = {valid->get()};
     const char* names[] = {"validation"};
@@ -155,7 +158,7 @@ TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const 
     check(XGBoosterEvalOneIter(booster.get(), iter, sets, names, 1, &evaluation), "XGBoosterEvalOneIter");
     const double metric = last_metric(evaluation);
     if (metric < best) best = metric, best_iteration = iter;
-    if (iter - best_iteration >= early_stopping) break;
+    if (iter - best_iteration >= early_stopping || std::chrono::steady_clock::now() >= deadline) break;
   }
   TreeFit out;
   nlohmann::json model;

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 
@@ -23,6 +26,16 @@ struct TrainOutcome {
 // Decides classification vs regression for task "auto": a text or boolean target,
 // or one with fewer than max_classes distinct values, is a classification target.
 Task detect_task(const Dataset& data, std::string* reason, int max_classes = 10);
+
+struct TrainOptions {
+  const std::atomic<bool>* cancel = nullptr;  // raised: stop with 57014
+  int threads = 1;                            // cores a tree learner may use
+  // search => 'auto' finishes its search and final fit before this instant.
+  std::optional<std::chrono::steady_clock::time_point> deadline;
+  std::function<void(float progress, const std::string& message)> progress;
+};
+
+TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOptions& options);
 
 // `threads`: cores a tree learner may use. Linked from automl_train (core/train/).
 TrainOutcome train(const TrainSpec& spec, const Dataset& data,

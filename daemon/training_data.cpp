@@ -91,7 +91,7 @@ bool decode_field(std::string_view raw, std::string& scratch, std::string_view& 
 
 TrainingData read_training_data(pqxx::connection_base& conn, const std::string& relation,
                                 const std::string& target, const std::string& role,
-                                const automl::PreprocessOptions& options) {
+                                const automl::PreprocessOptions& options, long long max_rows) {
   pqxx::work txn(conn, "read_training_data");
   txn.exec0("SET TRANSACTION READ ONLY");
   txn.exec0("SET LOCAL ROLE " + txn.quote_name(role));
@@ -147,8 +147,17 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
       throw automl::Error("42703", "preprocess.exclude names column \"" + name + "\", which " + relation + " does not have");
   select_list += txn.quote_name(target) + "::text";
 
+  // A budgeted job reads a random sample of a relation too large to read in time.
+  std::string where;
+  double expected_rows = 0;
+  if (max_rows > 0) {
+    const auto plan = nlohmann::json::parse(txn.exec1("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + source)[0].c_str());
+    expected_rows = plan.at(0).at("Plan").at("Plan Rows").get<double>();
+    if (expected_rows > static_cast<double>(max_rows))
+      where = " WHERE random() < " + std::to_string(static_cast<double>(max_rows) / expected_rows);
+  }
   // One COPY streams every row; libpq never holds the whole result.
-  pqxx::stream_from stream(txn, "(SELECT " + select_list + " FROM " + source + ")");
+  pqxx::stream_from stream(txn, "(SELECT " + select_list + " FROM " + source + where + ")");
   std::string line, scratch;
   std::string_view value;
   const size_t n_features = data.columns.size();
@@ -179,6 +188,9 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
   stream.complete();
   txn.commit();
   out.notes = {{"rows_read", read}, {"rows_skipped_for_null_target", skipped_rows}, {"skipped_columns", skipped}};
+  if (!where.empty())
+    out.notes["read_sample"] = {{"expected_rows", expected_rows}, {"fraction", static_cast<double>(max_rows) / expected_rows},
+                                {"reason", "the time budget cannot fit reading every row"}};
   return out;
 }
 

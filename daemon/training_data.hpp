@@ -22,8 +22,10 @@ struct TrainingData {
 // `options.exclude` names it; other types fail with 0A000 naming the column, or are
 // skipped when `options.skip_unsupported`. Rows whose target is NULL are skipped
 // and counted; NULL features are kept for imputation.
+// `max_rows` (search 'auto' under a time budget): when the planner expects more rows,
+// a random sample of about that many is read instead, and the notes say so.
 TrainingData read_training_data(pqxx::connection_base& conn, const std::string& relation,
                                 const std::string& target, const std::string& role,
-                                const automl::PreprocessOptions& options);
+                                const automl::PreprocessOptions& options, long long max_rows = 0);
 
 }  // namespace automl_worker

@@ -72,14 +72,20 @@ std::vector<Candidate> auto_start_candidates(Task task, const std::vector<std::s
   std::vector<Candidate> out;
   const std::string linear = classify ? "logistic" : "ridge";
   if (allowed(linear)) out.push_back(make(linear, nlohmann::json::object()));
-  if (allowed("xgboost"))
-    out.push_back(make("xgboost", {{"n_estimators", 50}, {"max_depth", 3}, {"learning_rate", 0.3}}));
+  // Boosting in 'auto' trains a fixed number of rounds (the search explores it), so
+  // the final model learns from every training row instead of holding some out.
+  auto boost = [](nlohmann::json hp) {
+    hp["early_stopping_rounds"] = 0;
+    return make("xgboost", hp);
+  };
+  if (allowed("xgboost")) out.push_back(boost({{"n_estimators", 50}, {"max_depth", 3}, {"learning_rate", 0.3}}));
   if (allowed("random_forest"))
     out.push_back(make("random_forest", {{"n_estimators", 50}, {"max_depth", 8}}));
   if (allowed("xgboost")) {
-    out.push_back(make("xgboost", {{"n_estimators", 200}, {"max_depth", 6}, {"learning_rate", 0.1}}));
-    out.push_back(make("xgboost", {{"n_estimators", 500}, {"max_depth", 8}, {"learning_rate", 0.05}, {"subsample", 0.8},
-                                   {"colsample_bytree", 0.8}, {"min_child_weight", 2.0}}));
+    out.push_back(boost({{"n_estimators", 100}, {"max_depth", 6}, {"learning_rate", 0.3}}));  // XGBoost's defaults
+    out.push_back(boost({{"n_estimators", 200}, {"max_depth", 6}, {"learning_rate", 0.1}}));
+    out.push_back(boost({{"n_estimators", 500}, {"max_depth", 8}, {"learning_rate", 0.05}, {"subsample", 0.8},
+                         {"colsample_bytree", 0.8}, {"min_child_weight", 2.0}}));
   }
   if (!classify && allowed("elastic_net")) out.push_back(make("elastic_net", {{"alpha", 0.1}}));
   if (classify && allowed("logistic")) out.push_back(make("logistic", {{"C", 10.0}}));

@@ -46,3 +46,10 @@ SELECT error_of($$SELECT automl.train('p', 'rings_auto', 'ring', search => 'grid
 SELECT error_of($$SELECT automl.train('p', 'rings_auto', 'ring', algorithm => 'logistic', search => 'grid', search_params => '{"C": [0]}')$$);
 SELECT error_of($$SELECT automl.train('p', 'rings_auto', 'ring', time_budget => '10 seconds')$$);
 SELECT error_of($$SELECT automl.train('p', 'rings_auto', 'ring', search => 'auto', time_budget => '2 days')$$);
+
+-- However large the table: a 2 s budget reads a sample of 200,000 rows and says so.
+CREATE TABLE big_rings AS SELECT x, y, ring FROM rings_auto, generate_series(1, 67) g;
+SELECT automl.train('big_rings', 'big_rings', 'ring', search => 'auto', time_budget => '2 seconds') AS big_job \gset
+SELECT status, extract(epoch FROM finished_at - started_at) <= 2 * 1.05 + 1 AS within_budget,
+       result ? 'read_sample' AS sampled_read, (result->>'rows_read')::int < 200000 AS read_less
+  FROM automl.wait(:big_job, '1 minute');

@@ -1,0 +1,39 @@
+// model_functions.cpp — SQL access to core/'s model file reader, so that an
+// imported model is checked by the very parser that will serve it.
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "automl/model.hpp"
+#include "guard.hpp"
+
+extern "C" {
+PG_FUNCTION_INFO_V1(automl_model_summary);
+}
+
+using namespace pg_automl;
+
+// Parses model bytes (XX001 / 0A000 when they are not a model this version reads)
+// and returns what the catalogue stores about it.
+extern "C" Datum automl_model_summary(PG_FUNCTION_ARGS) {
+  bytea* bytes = PG_GETARG_BYTEA_PP(0);
+  const char* data = VARDATA_ANY(bytes);
+  const size_t size = VARSIZE_ANY_EXHDR(bytes);
+  // The result crosses the guard as malloc'd C text: no C++ object outlives it.
+  char* summary = cpp_guard([&] {
+    const automl::Model m = automl::Model::parse(std::string_view(data, size));
+    nlohmann::json j = {{"task", automl::to_string(m.task())}, {"algorithm", m.algorithm()},
+                        {"hyperparams", m.hyperparams()}, {"feature_names", m.feature_names()},
+                        {"feature_version", m.feature_version()}, {"target", m.target()},
+                        {"format_version", automl::Model::kFormatVersion}};
+    j["classes"] = m.task() == automl::Task::Classification ? nlohmann::json(m.labels().classes()) : nlohmann::json();
+    const std::string out = j.dump();
+    char* copy = static_cast<char*>(std::malloc(out.size() + 1));
+    if (copy == nullptr) throw std::bad_alloc();
+    std::memcpy(copy, out.c_str(), out.size() + 1);
+    return copy;
+  });
+  char* text = pstrdup(summary);
+  std::free(summary);
+  PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(text)));
+}

@@ -1,11 +1,19 @@
-// model_catalog.cpp — SPI look-ups of deployments and model bytes, and the
-// per-call-site cache that makes them once per statement.
+// model_catalog.cpp — SPI look-ups of deployments and model bytes, and the caches
+// that make predict skip them: a backend-wide map of project → deployed model,
+// valid until a deployment changes anywhere (a relcache invalidation, sent by a
+// trigger on automl.deployments, bumps the generation), and a per-call-site slot.
 #include "model_catalog.hpp"
 
 #include <cstring>
 
 #include "guard.hpp"
 #include "model_cache.hpp"
+
+extern "C" {
+#include "catalog/namespace.h"
+#include "commands/trigger.h"
+#include "utils/inval.h"
+}
 
 namespace pg_automl {
 namespace {
@@ -38,9 +46,63 @@ bool same_text(const text* a, const text* b) {
          std::memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
 }
 
+// Bumped by the relcache callback when automl.deployments changes (in any session,
+// delivered at our next statement) or when the cache is reset.
+std::uint64_t deployments_generation = 1;
+Oid deployments_relid = InvalidOid;
+
+void on_relcache_invalidation(Datum, Oid relid) {
+  if (relid == InvalidOid || deployments_relid == InvalidOid || relid == deployments_relid) ++deployments_generation;
+}
+
+// Backend-wide project → deployed model id, for the generation it was filled in.
+struct DeployedEntry {
+  char project[NAMEDATALEN * 2];
+  std::int64_t model_id;
+};
+constexpr int kDeployedSlots = 64;
+DeployedEntry deployed_slots[kDeployedSlots];
+int deployed_used = 0;
+std::uint64_t deployed_slots_generation = 0;
+
+}  // namespace
+
+void register_deployment_invalidation() {
+  CacheRegisterRelcacheCallback(on_relcache_invalidation, PointerGetDatum(nullptr));
+}
+
+std::uint64_t deployment_generation() { return deployments_generation; }
+
+namespace {
+
+std::int64_t lookup_deployed_model_id(text* project);
+
 }  // namespace
 
 std::int64_t deployed_model_id(text* project) {
+  const char* name = text_to_cstring(project);
+  if (deployed_slots_generation != deployments_generation) {
+    deployed_used = 0;
+    deployed_slots_generation = deployments_generation;
+  }
+  for (int i = 0; i < deployed_used; ++i)
+    if (std::strcmp(deployed_slots[i].project, name) == 0) return deployed_slots[i].model_id;
+  const std::int64_t id = lookup_deployed_model_id(project);
+  if (deployments_relid == InvalidOid) {
+    const Oid ns = get_namespace_oid("automl", true);
+    if (ns != InvalidOid) deployments_relid = get_relname_relid("deployments", ns);
+  }
+  if (std::strlen(name) < sizeof deployed_slots[0].project && deployed_slots_generation == deployments_generation) {
+    DeployedEntry& e = deployed_slots[deployed_used < kDeployedSlots ? deployed_used++ : id % kDeployedSlots];
+    std::strcpy(e.project, name);
+    e.model_id = id;
+  }
+  return id;
+}
+
+namespace {
+
+std::int64_t lookup_deployed_model_id(text* project) {
   Oid types[1] = {TEXTOID};
   Datum args[1] = {PointerGetDatum(project)};
   SPI_connect();
@@ -66,6 +128,8 @@ std::int64_t deployed_model_id(text* project) {
                     errhint("Deploy one with automl.deploy('%s').", text_to_cstring(project))));
   return model_id;
 }
+
+}  // namespace
 
 const automl::Model* load_model(std::int64_t model_id) {
   if (const automl::Model* cached = model_cache().find(model_id)) return cached;
@@ -118,3 +182,18 @@ const automl::Model* model_for_project(FunctionCallInfo fcinfo, text* project) {
 }
 
 }  // namespace pg_automl
+
+extern "C" {
+PG_FUNCTION_INFO_V1(automl_deployments_changed);
+}
+
+// Statement trigger on automl.deployments: a relcache invalidation of the table
+// reaches every backend at its next statement, and their callback drops the
+// cached project → model map. No catalog query per predict call, and no
+// shared_preload_libraries needed.
+extern "C" Datum automl_deployments_changed(PG_FUNCTION_ARGS) {
+  if (!CALLED_AS_TRIGGER(fcinfo)) elog(ERROR, "automl_deployments_changed must be called as a trigger");
+  auto* data = reinterpret_cast<TriggerData*>(fcinfo->context);
+  CacheInvalidateRelcacheByRelid(RelationGetRelid(data->tg_relation));
+  return PointerGetDatum(nullptr);
+}

@@ -12,6 +12,9 @@ namespace pg_automl {
 // without a deployment.
 std::int64_t deployed_model_id(text* project);
 
+// Registers the relcache callback that invalidates the project → model map (_PG_init).
+void register_deployment_invalidation();
+
 // The parsed model with this id, from the backend cache or read and parsed once.
 const automl::Model* load_model(std::int64_t model_id);
 

@@ -1,6 +1,7 @@
 // pg_automl.cpp — module entry: magic block, GUCs, and the guard's error raiser.
 #include "guard.hpp"
 #include "model_cache.hpp"
+#include "model_catalog.hpp"
 
 extern "C" {
 #include "utils/guc.h"
@@ -28,4 +29,5 @@ void _PG_init(void) {
                           &pg_automl::model_cache_size, 64, 1, 100000, PGC_USERSET, 0, nullptr,
                           nullptr, nullptr);
   MarkGUCPrefixReserved("automl");
+  pg_automl::register_deployment_invalidation();
 }

@@ -137,6 +137,13 @@ CREATE TABLE automl.deployments (
 CREATE INDEX deployments_newest ON automl.deployments (project, id DESC);
 COMMENT ON TABLE automl.deployments IS 'Deployment history; the newest row per project serves.';
 
+-- Every backend caches which model serves a project; this trigger tells them all
+-- (through a relcache invalidation) when that may have changed.
+CREATE FUNCTION automl._deployments_changed() RETURNS trigger
+  AS 'MODULE_PATHNAME', 'automl_deployments_changed' LANGUAGE C;
+CREATE TRIGGER deployments_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON automl.deployments
+  FOR EACH STATEMENT EXECUTE FUNCTION automl._deployments_changed();
+
 CREATE VIEW automl.deployed_models AS
   SELECT DISTINCT ON (d.project)
          d.project, d.model_id, m.algorithm, m.task, m.metrics, d.strategy, d.deployed_at

@@ -142,6 +142,17 @@ TEST_F(WorkerTest, DeploymentInOneSessionIsServedByAnothersNextStatement) {
     tx.commit();
   }
   EXPECT_EQ(predict(), before);
+
+  // Between deployments, predict reads no catalog at all: it still answers while
+  // another session holds an exclusive lock on automl.deployments and automl.models.
+  pqxx::work locker(admin);
+  locker.exec("LOCK TABLE automl.deployments, automl.models, automl.projects IN ACCESS EXCLUSIVE MODE");
+  {
+    pqxx::nontransaction tx(serving);
+    tx.exec("SET lock_timeout = '200ms'");
+  }
+  EXPECT_EQ(predict(), before) << "a cached deployment must not touch the catalog";
+  locker.abort();
 }
 
 }  // namespace

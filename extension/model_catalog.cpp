@@ -12,6 +12,8 @@
 extern "C" {
 #include "catalog/namespace.h"
 #include "commands/trigger.h"
+#include "common/hashfn.h"
+#include "common/pg_prng.h"
 #include "utils/inval.h"
 }
 
@@ -37,9 +39,24 @@ struct CallSite {
   TimestampTz statement_start;
   LocalTransactionId transaction;
   std::uint64_t cache_epoch;
-  const automl::Model* model;
+  Deployment deployment;
+  const automl::Model* models[Deployment::kMaxArms];
   text* project;  // copy in fn_mcxt
 };
+
+// The arm of a split for this call: by the key's hash when given (stable across
+// sessions and servers), else at random.
+int choose_arm(const Deployment& d, const text* split_key) {
+  if (d.n_arms == 1) return 0;
+  const double u = split_key != nullptr
+                       ? static_cast<double>(DatumGetUInt32(hash_any(reinterpret_cast<const unsigned char*>(VARDATA_ANY(split_key)),
+                                                                     static_cast<int>(VARSIZE_ANY_EXHDR(split_key))))) /
+                             4294967296.0
+                       : pg_prng_double(&pg_global_prng_state);
+  for (int i = 0; i < d.n_arms; ++i)
+    if (u < d.cumulative[i]) return i;
+  return d.n_arms - 1;
+}
 
 bool same_text(const text* a, const text* b) {
   return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
@@ -58,7 +75,7 @@ void on_relcache_invalidation(Datum, Oid relid) {
 // Backend-wide project → deployed model id, for the generation it was filled in.
 struct DeployedEntry {
   char project[NAMEDATALEN * 2];
-  std::int64_t model_id;
+  Deployment deployment;
 };
 constexpr int kDeployedSlots = 64;
 DeployedEntry deployed_slots[kDeployedSlots];
@@ -75,19 +92,20 @@ std::uint64_t deployment_generation() { return deployments_generation; }
 
 namespace {
 
-std::int64_t lookup_deployed_model_id(text* project);
+Deployment lookup_deployment(text* project);
 
 }  // namespace
 
-std::int64_t deployed_model_id(text* project) {
+Deployment deployment_of(text* project) {
   const char* name = text_to_cstring(project);
   if (deployed_slots_generation != deployments_generation) {
     deployed_used = 0;
     deployed_slots_generation = deployments_generation;
   }
   for (int i = 0; i < deployed_used; ++i)
-    if (std::strcmp(deployed_slots[i].project, name) == 0) return deployed_slots[i].model_id;
-  const std::int64_t id = lookup_deployed_model_id(project);
+    if (std::strcmp(deployed_slots[i].project, name) == 0) return deployed_slots[i].deployment;
+  const Deployment found = lookup_deployment(project);
+  const std::int64_t id = found.model_ids[0];
   if (deployments_relid == InvalidOid) {
     const Oid ns = get_namespace_oid("automl", true);
     if (ns != InvalidOid) deployments_relid = get_relname_relid("deployments", ns);
@@ -95,28 +113,56 @@ std::int64_t deployed_model_id(text* project) {
   if (std::strlen(name) < sizeof deployed_slots[0].project && deployed_slots_generation == deployments_generation) {
     DeployedEntry& e = deployed_slots[deployed_used < kDeployedSlots ? deployed_used++ : id % kDeployedSlots];
     std::strcpy(e.project, name);
-    e.model_id = id;
+    e.deployment = found;
   }
-  return id;
+  return found;
 }
+
+std::int64_t deployed_model_id(text* project) { return deployment_of(project).model_ids[0]; }
 
 namespace {
 
-std::int64_t lookup_deployed_model_id(text* project) {
+// The arms of an A/B split, from its jsonb text [{"model_id": 1, "weight": 0.5}, …].
+void parse_arms(const char* json, Deployment& d) {
+  // PostgreSQL land: a plain scan of jsonb's own output (each arm one flat object,
+  // keys in jsonb's order), no C++ exceptions.
+  d.n_arms = 0;
+  double cumulative = 0;
+  for (const char* open = std::strchr(json, '{'); open != nullptr && d.n_arms < Deployment::kMaxArms;
+       open = std::strchr(open + 1, '{')) {
+    const char* close = std::strchr(open, '}');
+    const char* id = std::strstr(open, "\"model_id\": ");
+    const char* weight = std::strstr(open, "\"weight\": ");
+    if (close == nullptr || id == nullptr || weight == nullptr || id > close || weight > close) break;
+    d.model_ids[d.n_arms] = std::strtoll(id + std::strlen("\"model_id\": "), nullptr, 10);
+    cumulative += std::strtod(weight + std::strlen("\"weight\": "), nullptr);
+    d.cumulative[d.n_arms] = cumulative;
+    ++d.n_arms;
+  }
+  if (d.n_arms == 0) elog(ERROR, "pg_automl: malformed split arms: %s", json);
+  d.cumulative[d.n_arms - 1] = 1.0;  // rounding never leaves a gap at the top
+}
+
+Deployment lookup_deployment(text* project) {
   Oid types[1] = {TEXTOID};
   Datum args[1] = {PointerGetDatum(project)};
   SPI_connect();
   SPIPlanPtr plan = prepare_once(
       &deployed_plan,
-      "SELECT (SELECT model_id FROM automl.deployed_models WHERE project = $1),"
-      "       EXISTS (SELECT 1 FROM automl.projects WHERE name = $1)",
+      "SELECT d.model_id, EXISTS (SELECT 1 FROM automl.projects WHERE name = $1), d.arms::text "
+      "  FROM (SELECT 1) one LEFT JOIN automl.deployed_models d ON d.project = $1",
       1, types);
   if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
     elog(ERROR, "pg_automl: looking up the deployed model failed");
   bool id_null = false, exists_null = false;
   Datum id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &id_null);
   bool exists = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &exists_null));
-  std::int64_t model_id = id_null ? 0 : DatumGetInt64(id);
+  Deployment d;
+  d.n_arms = 1;
+  d.model_ids[0] = id_null ? 0 : DatumGetInt64(id);
+  d.cumulative[0] = 1.0;
+  char* arms = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
+  if (!id_null && arms != nullptr) parse_arms(arms, d);
   SPI_finish();
   if (!exists)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -126,7 +172,7 @@ std::int64_t lookup_deployed_model_id(text* project) {
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
                     errmsg("project \"%s\" has no deployed model", text_to_cstring(project)),
                     errhint("Deploy one with automl.deploy('%s').", text_to_cstring(project))));
-  return model_id;
+  return d;
 }
 
 }  // namespace
@@ -157,28 +203,29 @@ const automl::Model* load_model(std::int64_t model_id) {
   return model;
 }
 
-const automl::Model* model_for_project(FunctionCallInfo fcinfo, text* project) {
+const automl::Model* model_for_project(FunctionCallInfo fcinfo, text* project, const text* split_key) {
   auto* site = static_cast<CallSite*>(fcinfo->flinfo->fn_extra);
   const TimestampTz statement_start = GetCurrentStatementStartTimestamp();
   const LocalTransactionId transaction = MyProc->lxid;
-  if (site != nullptr && site->statement_start == statement_start && site->transaction == transaction &&
-      site->cache_epoch == model_cache().epoch() && same_text(site->project, project))
-    return site->model;
-  if (site == nullptr) {
-    site = static_cast<CallSite*>(MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallSite)));
-    fcinfo->flinfo->fn_extra = site;
+  if (site == nullptr || site->statement_start != statement_start || site->transaction != transaction ||
+      site->cache_epoch != model_cache().epoch() || !same_text(site->project, project)) {
+    if (site == nullptr) {
+      site = static_cast<CallSite*>(MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallSite)));
+      fcinfo->flinfo->fn_extra = site;
+    }
+    if (site->project != nullptr) pfree(site->project);
+    site->project = nullptr;
+    const Deployment d = deployment_of(project);
+    for (int i = 0; i < d.n_arms; ++i) site->models[i] = load_model(d.model_ids[i]);
+    const size_t size = VARSIZE_ANY(project);
+    site->project = static_cast<text*>(MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, size));
+    std::memcpy(site->project, project, size);
+    site->statement_start = statement_start;
+    site->transaction = transaction;
+    site->cache_epoch = model_cache().epoch();
+    site->deployment = d;
   }
-  if (site->project != nullptr) pfree(site->project);
-  site->project = nullptr;
-  const automl::Model* model = load_model(deployed_model_id(project));
-  const size_t size = VARSIZE_ANY(project);
-  site->project = static_cast<text*>(MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, size));
-  std::memcpy(site->project, project, size);
-  site->statement_start = statement_start;
-  site->transaction = transaction;
-  site->cache_epoch = model_cache().epoch();
-  site->model = model;
-  return model;
+  return site->models[choose_arm(site->deployment, split_key)];
 }
 
 }  // namespace pg_automl

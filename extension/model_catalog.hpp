@@ -8,9 +8,16 @@
 
 namespace pg_automl {
 
-// The model serving a project now; raises 42704 for an unknown project or one
-// without a deployment.
-std::int64_t deployed_model_id(text* project);
+// What serves a project now: one model, or the arms of an A/B split with their
+// cumulative weights. Raises 42704 for an unknown project or one without a deployment.
+struct Deployment {
+  static constexpr int kMaxArms = 8;
+  int n_arms = 0;
+  std::int64_t model_ids[kMaxArms] = {};
+  double cumulative[kMaxArms] = {};
+};
+Deployment deployment_of(text* project);
+std::int64_t deployed_model_id(text* project);  // the first arm
 
 // Registers the relcache callback that invalidates the project → model map (_PG_init).
 void register_deployment_invalidation();
@@ -21,6 +28,7 @@ const automl::Model* load_model(std::int64_t model_id);
 // The model a predict call site should use: resolved once per statement and kept
 // in fn_extra, so a deployment committed elsewhere is served from the next
 // statement on, without a catalog query per row.
-const automl::Model* model_for_project(FunctionCallInfo fcinfo, text* project);
+// With an A/B split, each call picks an arm: by split_key's hash when given, else at random.
+const automl::Model* model_for_project(FunctionCallInfo fcinfo, text* project, const text* split_key = nullptr);
 
 }  // namespace pg_automl

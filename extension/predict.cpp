@@ -40,7 +40,8 @@ const char* project_subject(text* project) {
 // caller when only a classifier will do.
 const automl::Model* project_model(FunctionCallInfo fcinfo, const char* classifier_function = nullptr) {
   text* project = PG_GETARG_TEXT_PP(0);
-  const automl::Model* model = model_for_project(fcinfo, project);
+  const text* split_key = PG_NARGS() > 2 && !PG_ARGISNULL(2) ? PG_GETARG_TEXT_PP(2) : nullptr;
+  const automl::Model* model = model_for_project(fcinfo, project, split_key);
   if (classifier_function != nullptr && model->task() != automl::Task::Classification)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("%s is a regression model; %s needs a classifier", project_subject(project),
@@ -99,12 +100,14 @@ extern "C" Datum automl_predict_label(PG_FUNCTION_ARGS) {
 }
 
 extern "C" Datum automl_predict_named(PG_FUNCTION_ARGS) {
+  if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) PG_RETURN_NULL();  // the split_key overloads are not STRICT
   const automl::Model* model = project_model(fcinfo);
   const automl::InputValue* x = named_inputs(fcinfo, model);
   PG_RETURN_FLOAT8(cpp_guard([&] { return model->predict(x); }));
 }
 
 extern "C" Datum automl_predict_proba_named(PG_FUNCTION_ARGS) {
+  if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) PG_RETURN_NULL();  // the split_key overloads are not STRICT
   const automl::Model* model = project_model(fcinfo, "predict_proba");
   const automl::InputValue* x = named_inputs(fcinfo, model);
   const int k = model->n_classes();
@@ -114,6 +117,7 @@ extern "C" Datum automl_predict_proba_named(PG_FUNCTION_ARGS) {
 }
 
 extern "C" Datum automl_predict_label_named(PG_FUNCTION_ARGS) {
+  if (PG_ARGISNULL(0) || PG_ARGISNULL(1)) PG_RETURN_NULL();  // the split_key overloads are not STRICT
   const automl::Model* model = project_model(fcinfo, "predict_label");
   const automl::InputValue* x = named_inputs(fcinfo, model);
   const int index = cpp_guard([&] { return model->predict_class(x); });

@@ -131,6 +131,8 @@ CREATE TABLE automl.deployments (
   strategy     text NOT NULL,
   -- The deployment a rollback from this one returns to; a stack, so rollback repeats.
   previous_id  bigint REFERENCES automl.deployments (id),
+  -- A/B split: [{"model_id": …, "weight": …}, …] with weights summing to 1; NULL: model_id alone.
+  arms         jsonb,
   deployed_by  name NOT NULL DEFAULT current_user,
   deployed_at  timestamptz NOT NULL DEFAULT clock_timestamp()
 );
@@ -146,7 +148,7 @@ CREATE TRIGGER deployments_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE 
 
 CREATE VIEW automl.deployed_models AS
   SELECT DISTINCT ON (d.project)
-         d.project, d.model_id, m.algorithm, m.task, m.metrics, d.strategy, d.deployed_at
+         d.project, d.model_id, m.algorithm, m.task, m.metrics, d.strategy, d.deployed_at, d.arms
     FROM automl.deployments d
     JOIN automl.models m ON m.id = d.model_id
    ORDER BY d.project, d.id DESC;
@@ -417,10 +419,10 @@ $$;
 ------------------------------------------------------------------------------
 
 CREATE FUNCTION automl._record_deployment(project text, model_id bigint, strategy text,
-                                          previous_id bigint) RETURNS bigint
+                                          previous_id bigint, arms jsonb DEFAULT NULL) RETURNS bigint
 LANGUAGE sql AS $$
-  INSERT INTO automl.deployments (project, model_id, strategy, previous_id)
-  VALUES (project, model_id, strategy, previous_id);
+  INSERT INTO automl.deployments (project, model_id, strategy, previous_id, arms)
+  VALUES (project, model_id, strategy, previous_id, arms);
   SELECT model_id;
 $$;
 
@@ -452,7 +454,7 @@ BEGIN
         USING ERRCODE = 'invalid_parameter_value';
     END IF;
     SELECT * INTO back FROM automl.deployments d WHERE d.id = live.previous_id;
-    RETURN automl._record_deployment(proj.name, back.model_id, 'rollback', back.previous_id);
+    RETURN automl._record_deployment(proj.name, back.model_id, 'rollback', back.previous_id, back.arms);
   ELSE
     RAISE EXCEPTION 'unknown deployment strategy "%"', strategy
       USING ERRCODE = 'invalid_parameter_value', HINT = 'Strategies: best_score, most_recent, rollback.';
@@ -461,6 +463,48 @@ BEGIN
     RAISE EXCEPTION 'project "%" has no model to deploy', proj.name USING ERRCODE = 'undefined_object';
   END IF;
   RETURN automl._record_deployment(proj.name, chosen, strategy, live.id);
+END
+$$;
+
+-- A/B split: every predict call picks one of the models by weight — at random, or by
+-- a hash of the caller's split_key so one user always meets the same model. All arms
+-- must take the same features (feature_version). Returns the first arm's model id.
+CREATE FUNCTION automl.deploy_split(project text, model_ids bigint[], weights float8[]) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  current_id bigint;
+  total float8;
+  versions integer;
+  arms jsonb;
+BEGIN
+  PERFORM 1 FROM automl.projects p WHERE p.name = deploy_split.project FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
+  END IF;
+  IF model_ids IS NULL OR weights IS NULL OR cardinality(model_ids) < 2 OR cardinality(model_ids) > 8
+     OR cardinality(weights) <> cardinality(model_ids) THEN
+    RAISE EXCEPTION 'deploy_split needs 2 to 8 model ids and one weight each' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF EXISTS (SELECT 1 FROM unnest(weights) w WHERE w IS NULL OR NOT w > 0 OR w = 'Infinity')
+     OR (SELECT count(DISTINCT id) FROM unnest(model_ids) id) <> cardinality(model_ids) THEN
+    RAISE EXCEPTION 'split weights must be positive and finite, and model ids distinct' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF EXISTS (SELECT 1 FROM unnest(model_ids) AS wanted(model_id) WHERE NOT EXISTS (
+               SELECT 1 FROM automl.models m WHERE m.id = wanted.model_id AND m.project = deploy_split.project)) THEN
+    RAISE EXCEPTION 'every model of a split must exist and belong to project "%"', project
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  SELECT count(DISTINCT coalesce(m.feature_version, m.feature_names::text)) INTO versions
+    FROM automl.models m WHERE m.id = ANY (model_ids);
+  IF versions > 1 THEN
+    RAISE EXCEPTION 'the models of a split must take the same features' USING ERRCODE = 'invalid_parameter_value',
+      DETAIL = 'Their feature_version differs: a caller could not pass one row to both.';
+  END IF;
+  SELECT sum(w) INTO total FROM unnest(weights) w;
+  SELECT jsonb_agg(jsonb_build_object('model_id', id, 'weight', w / total) ORDER BY ord) INTO arms
+    FROM unnest(model_ids, weights) WITH ORDINALITY AS a(id, w, ord);
+  SELECT max(d.id) INTO current_id FROM automl.deployments d WHERE d.project = deploy_split.project;
+  RETURN automl._record_deployment(project, model_ids[1], 'split', current_id, arms);
 END
 $$;
 
@@ -531,6 +575,16 @@ CREATE FUNCTION automl.predict_label(project text, features jsonb) RETURNS text
   AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION automl.predict_label(project text, features anyelement) RETURNS text
   AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+-- With an A/B split, split_key picks the arm by its hash: one key, one model.
+CREATE FUNCTION automl.predict(project text, features float8[], split_key text) RETURNS float8
+  AS 'MODULE_PATHNAME', 'automl_predict_named' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict(project text, features jsonb, split_key text) RETURNS float8
+  AS 'MODULE_PATHNAME', 'automl_predict_named' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_label(project text, features jsonb, split_key text) RETURNS text
+  AS 'MODULE_PATHNAME', 'automl_predict_label_named' LANGUAGE C STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.predict_proba(project text, features jsonb, split_key text) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'automl_predict_proba_named' LANGUAGE C STABLE PARALLEL SAFE;
+
 -- Arrays of other number types, positionally like float8[]: without these exact
 -- matches, ARRAY[1.5, 2] (numeric[]) would be ambiguous between float8[] and anyelement.
 CREATE FUNCTION automl.predict(project text, features numeric[]) RETURNS float8
@@ -1020,4 +1074,4 @@ REVOKE EXECUTE ON FUNCTION automl._claim_job(text), automl._hold_job_lock(bigint
   automl._heartbeat(bigint, bigint, real, text), automl._release_job(bigint, bigint, text),
   automl._rescue_stale_jobs(interval), automl._register_worker(text, text, integer, integer, text),
   automl._worker_seen(text), automl._unregister_worker(text), automl.prune_jobs(interval),
-  automl._record_deployment(text, bigint, text, bigint) FROM PUBLIC;
+  automl._record_deployment(text, bigint, text, bigint, jsonb) FROM PUBLIC;

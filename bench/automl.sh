@@ -1,6 +1,7 @@
 # bench/automl.sh — search => 'auto' against python3-xgboost and scikit-learn's
 # HistGradientBoosting (defaults) on three generated datasets of different shapes,
-# every system trained on the same rows and scored on the same held-out rows.
+# every system trained on the same rows and scored on the same held-out rows. (The
+# cost of serving trees against linear models is in bench/serving.sh.)
 # Sourced by bench/run.sh.
 BUDGET=${BENCH_AUTOML_BUDGET:-20}
 AUTOML_PACKAGES=(python3-pandas python3-psycopg2 python3-sklearn python3-xgboost)  # the peers' stack
@@ -61,37 +62,3 @@ printf '%s\n' "${ROWS[@]}"
 echo
 echo "pg_automl's seconds are started_at → finished_at of the job (reading included), budget $BUDGET s."
 
-# Serving cost of trees against a linear model, inside the backend, over the same rows.
-say "automl: serving 200k rows"
-bq -c "DROP TABLE IF EXISTS bench_serve;
-       CREATE TABLE bench_serve AS SELECT random() AS x, random() AS y, (random() < 0.5) AS label
-         FROM generate_series(1, 200000) i"
-bench_worker_up bench-serve
-lin=$(bq -c "SELECT automl.train('serve_linear', 'SELECT x, y, label FROM bench_serve LIMIT 5000', 'label', algorithm => 'logistic')")
-trees=$(bq -c "SELECT automl.train('serve_trees', 'SELECT x, y, label FROM bench_serve LIMIT 5000', 'label', algorithm => 'xgboost',
-               hyperparams => '{\"n_estimators\": 100, \"early_stopping_rounds\": 0}')")
-bq -c "SELECT automl.wait($lin), automl.wait($trees)" >/dev/null
-bench_workers_down
-time_query() {  # best of 3, seconds
-  local best=999 t0 t1 i
-  for i in 1 2 3; do
-    t0=$(date +%s.%N)
-    bq -c "$1" >/dev/null
-    t1=$(date +%s.%N)
-    best=$(/usr/bin/python3 -c "print(min($best, $t1 - $t0))")
-  done
-  echo "$best"
-}
-base=$(time_query "SELECT sum(array_length(ARRAY[x, y], 1)) FROM bench_serve")
-linear=$(time_query "SELECT sum(automl.predict('serve_linear', ARRAY[x, y])) FROM bench_serve")
-boosted=$(time_query "SELECT sum(automl.predict('serve_trees', ARRAY[x, y])) FROM bench_serve")
-echo
-echo "### Serving 200,000 rows in one query (best of 3)"
-echo
-echo "| query | seconds | × baseline |"
-echo "|---|---|---|"
-for row in "baseline sum(array_length(ARRAY[x, y], 1))|$base" "automl.predict, logistic|$linear" \
-           "automl.predict, xgboost 100 trees|$boosted"; do
-  IFS='|' read -r name secs <<<"$row"
-  /usr/bin/python3 -c "import sys; print('| %s | %.3f | %.2f |' % (sys.argv[1], float(sys.argv[2]), float(sys.argv[2]) / float(sys.argv[3])))" "$name" "$secs" "$base"
-done

@@ -6,13 +6,14 @@
 #   queue     pickup latency and throughput of the job queue
 #   train     end-to-end training of a 1M-row mixed table vs psycopg2 + pandas + scikit-learn
 #   automl    search => 'auto' vs python3-xgboost and scikit-learn HistGradientBoosting
+#   serving   predict inside the backend vs a Flask + gunicorn + scikit-learn microservice
 #
 # The cluster lives in .devenv/bench and is stopped when the run ends.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 BENCH_DIR=$AUTOML_STATE_DIR/bench
 BENCH_DB=automl_bench
-ALL_SUITES=(queue train automl)
+ALL_SUITES=(queue train automl serving)
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=("${ALL_SUITES[@]}")
 for suite in "${SUITES[@]}"; do
@@ -54,6 +55,18 @@ ensure_database "$BENCH_DB"
 export PGDATABASE=$BENCH_DB
 
 bq() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
+
+# best_seconds SQL: the best wall-clock time of three runs of SQL (one psql call each).
+best_seconds() {
+  local best=999 t0 t1
+  for _ in 1 2 3; do
+    t0=$(date +%s.%N)
+    bq -c "$1" >/dev/null
+    t1=$(date +%s.%N)
+    best=$(/usr/bin/python3 -c "print(min($best, $t1 - $t0))")
+  done
+  echo "$best"
+}
 
 say "machine: $(nproc) cores, $(uname -m), PostgreSQL $(bq -c 'SHOW server_version')"
 for suite in "${SUITES[@]}"; do

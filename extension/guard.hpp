@@ -7,7 +7,9 @@
 #pragma once
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 #include <exception>
 #include <new>
 #include <type_traits>
@@ -27,6 +29,15 @@ inline void copy_text(char* out, size_t size, const char* text) {
   const size_t n = std::min(std::strlen(text), size - 1);
   std::memcpy(out, text, n);
   out[n] = '\0';
+}
+
+// Copies text into malloc'd memory, so a result can leave cpp_guard as plain C data
+// (no C++ destructor pending when PostgreSQL code runs next). Caller frees it.
+inline char* malloc_copy(const std::string& text) {
+  char* copy = static_cast<char*>(std::malloc(text.size() + 1));
+  if (copy == nullptr) throw std::bad_alloc();
+  std::memcpy(copy, text.c_str(), text.size() + 1);
+  return copy;
 }
 
 // Raises the captured error. Kept out of line of the template so the ereport

@@ -28,10 +28,7 @@ extern "C" Datum automl_model_summary(PG_FUNCTION_ARGS) {
                         {"format_version", automl::Model::kFormatVersion}};
     j["classes"] = m.task() == automl::Task::Classification ? nlohmann::json(m.labels().classes()) : nlohmann::json();
     const std::string out = j.dump();
-    char* copy = static_cast<char*>(std::malloc(out.size() + 1));
-    if (copy == nullptr) throw std::bad_alloc();
-    std::memcpy(copy, out.c_str(), out.size() + 1);
-    return copy;
+    return malloc_copy(out);
   });
   char* text = pstrdup(summary);
   std::free(summary);

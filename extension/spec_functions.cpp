@@ -29,10 +29,7 @@ extern "C" Datum automl_normalize_job_spec(PG_FUNCTION_ARGS) {
   char* normalized = cpp_guard([&] {
     const auto parsed = nlohmann::json::parse(spec);
     const std::string out = automl::normalize_job_spec(kind, parsed).dump();
-    char* copy = static_cast<char*>(std::malloc(out.size() + 1));
-    if (copy == nullptr) throw std::bad_alloc();
-    std::memcpy(copy, out.c_str(), out.size() + 1);
-    return copy;
+    return malloc_copy(out);
   });
   char* text = pstrdup(normalized);
   std::free(normalized);

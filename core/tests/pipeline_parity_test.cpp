@@ -3,6 +3,8 @@
 // pipeline on the same mixed table with missing values (tests/reference/sklearn_pipeline.py).
 #include <gtest/gtest.h>
 
+#include "reference.hpp"
+
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -14,19 +16,9 @@
 namespace automl {
 namespace {
 
-nlohmann::json run_reference() {
-  const std::string cmd = "/usr/bin/python3 " AUTOML_SOURCE_DIR "/tests/reference/sklearn_pipeline.py";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) return nullptr;
-  std::string out;
-  char buf[65536];
-  for (size_t got; (got = fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, got);
-  if (pclose(pipe.release()) != 0) return nullptr;
-  return nlohmann::json::parse(out, nullptr, false);
-}
 
 TEST(PipelineParity, MixedColumnsWithMissingValuesMatchScikitLearn) {
-  const nlohmann::json ref = run_reference();
+  const nlohmann::json ref = run_reference("sklearn_pipeline.py");
   ASSERT_TRUE(ref.is_object()) << "python3-sklearn is required for parity tests";
   Dataset d;
   d.columns.resize(4);

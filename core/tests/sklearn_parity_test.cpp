@@ -5,6 +5,8 @@
 // or sklearn fails the test: parity is a release requirement, not optional.
 #include <gtest/gtest.h>
 
+#include "reference.hpp"
+
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -27,20 +29,9 @@ constexpr double kLogisticCoefTol = 1e-3;
 constexpr double kAccuracyTol = 0.005;
 constexpr double kR2Tol = 1e-6;
 
-nlohmann::json run_reference() {
-  const std::string cmd =
-      "/usr/bin/python3 " AUTOML_SOURCE_DIR "/tests/reference/sklearn_linear.py";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) return nullptr;
-  std::string out;
-  char buf[65536];
-  for (size_t got; (got = fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, got);
-  if (pclose(pipe.release()) != 0) return nullptr;
-  return nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
-}
 
 const nlohmann::json& reference() {
-  static const nlohmann::json ref = run_reference();
+  static const nlohmann::json ref = run_reference("sklearn_linear.py");
   return ref;
 }
 

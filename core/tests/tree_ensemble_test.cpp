@@ -2,6 +2,8 @@
 // (XGBoosterPredict margins and SHAP contributions on the same rows), the SHAP
 // identity, and accuracy parity with python3-xgboost on two interleaved rings.
 #include <gtest/gtest.h>
+
+#include "reference.hpp"
 #include <xgboost/c_api.h>
 
 #include <cstdio>
@@ -114,19 +116,9 @@ TEST(TreeEnsemble, RefusesMalformedModels) {
   EXPECT_THROW(TreeEnsemble({loop}, {0.0}, Link::Identity, 1), Error);
 }
 
-nlohmann::json run_reference() {
-  const std::string cmd = "/usr/bin/python3 " AUTOML_SOURCE_DIR "/tests/reference/xgboost_rings.py";
-  std::unique_ptr<FILE, int (*)(FILE*)> pipe(popen(cmd.c_str(), "r"), pclose);
-  if (!pipe) return nullptr;
-  std::string out;
-  char buf[65536];
-  for (size_t got; (got = fread(buf, 1, sizeof buf, pipe.get())) > 0;) out.append(buf, got);
-  if (pclose(pipe.release()) != 0) return nullptr;
-  return nlohmann::json::parse(out, nullptr, false);
-}
 
 TEST(TreeEnsemble, AccuracyMatchesPythonXgboostOnRings) {
-  const nlohmann::json ref = run_reference();
+  const nlohmann::json ref = run_reference("xgboost_rings.py");
   ASSERT_TRUE(ref.is_object()) << "python3-xgboost is required for parity tests";
   const auto n = static_cast<Eigen::Index>(ref["y"].size());
   const auto train_rows = ref["train_rows"].get<Eigen::Index>();

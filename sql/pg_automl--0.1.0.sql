@@ -199,6 +199,44 @@ BEGIN
 END
 $$;
 
+-- Refuses at INSERT what the worker would refuse after reading: a column of a type
+-- that cannot be a feature (unless preprocess says to skip such columns) and an
+-- excluded column that does not exist. Tables and views only: a query's columns are
+-- known to the worker.
+CREATE FUNCTION automl._check_feature_columns(rel regclass, target text, preprocess jsonb) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  col record;
+  excluded text;
+BEGIN
+  FOR excluded IN SELECT jsonb_array_elements_text(coalesce(preprocess->'exclude', '[]')) LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = rel AND a.attname = excluded
+                      AND a.attnum > 0 AND NOT a.attisdropped) THEN
+      RAISE EXCEPTION 'preprocess.exclude names column "%", which % does not have', excluded, rel
+        USING ERRCODE = 'undefined_column';
+    END IF;
+  END LOOP;
+  IF coalesce((preprocess->>'skip_unsupported')::boolean, false) THEN
+    RETURN;
+  END IF;
+  -- The same classification as the worker's (daemon/training_data.cpp), through domains.
+  FOR col IN SELECT a.attname::text AS name, format_type(a.atttypid, a.atttypmod) AS typ
+               FROM pg_attribute a
+               JOIN pg_type t ON t.oid = a.atttypid
+               JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+              WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> target
+                AND NOT coalesce(preprocess->'exclude', '[]') ? a.attname::text
+                AND NOT (b.oid IN (16, 20, 21, 23, 700, 701, 1700, 1082, 1114, 1184)
+                         OR b.typtype = 'e' OR b.typcategory = 'S'
+                         OR (b.typcategory = 'A' AND b.typelem IN (20, 21, 23, 700, 701, 1700)))
+              ORDER BY a.attnum LOOP
+    RAISE EXCEPTION 'column "%" has type %, which cannot be a feature', col.name, col.typ
+      USING ERRCODE = 'feature_not_supported',
+            HINT = format('Leave it out with preprocess => ''{"exclude": ["%s"]}'' or skip such columns with {"skip_unsupported": true}.', col.name);
+  END LOOP;
+END
+$$;
+
 -- Every INSERT into automl.jobs passes here: the spec is validated and normalised,
 -- and queue bookkeeping columns are reset so a plain INSERT cannot forge a state.
 CREATE FUNCTION automl._jobs_before_insert() RETURNS trigger
@@ -219,6 +257,9 @@ BEGIN
     END IF;
     NEW.spec := jsonb_set(NEW.spec, '{relation}',
                           to_jsonb(automl._resolve_training_relation(NEW.spec->>'relation', NEW.spec->>'target')));
+    IF NEW.spec->>'relation' !~* '^\s*(select|with|values|table)\s' THEN
+      PERFORM automl._check_feature_columns((NEW.spec->>'relation')::regclass, NEW.spec->>'target', NEW.spec->'preprocess');
+    END IF;
   END IF;
   NEW.status := 'queued';
   NEW.attempts := 0;

@@ -64,10 +64,15 @@ CREATE TABLE target_only (y float8);
 INSERT INTO target_only VALUES (1), (2), (3);
 SELECT automl.train('target_only', 'target_only', 'y') AS job \gset
 SELECT status, error FROM automl.wait(:job);
--- A column of a type that cannot be a feature fails the job at once, naming it …
+-- A column of a type that cannot be a feature is refused at INSERT, naming it; a query
+-- (whose columns only the worker sees) fails its job at once instead.
 CREATE TABLE odd_types AS SELECT i::float8 AS x, point(i, i) AS p, (i % 2 = 0) AS y FROM generate_series(1, 40) i;
-SELECT automl.train('odd_types', 'odd_types', 'y') AS job \gset
+SELECT error_of($$SELECT automl.train('odd_types', 'odd_types', 'y')$$);
+SELECT error_of($$SELECT automl.train('odd_types', 'odd_types', 'y', preprocess => '{"exclude": ["nope"]}')$$);
+SELECT automl.train('odd_types_q', 'SELECT * FROM odd_types', 'y') AS job \gset
 SELECT status, attempts, error FROM automl.wait(:job);
+SELECT automl.train('odd_types_x', 'odd_types', 'y', preprocess => '{"exclude": ["p"]}') AS job \gset
+SELECT status, result->'features' AS features FROM automl.wait(:job);
 -- … unless the job says to skip such columns (or leaves them out by name).
 SELECT automl.train('odd_types', 'odd_types', 'y', preprocess => '{"skip_unsupported": true}') AS job \gset
 SELECT status, result->'skipped_columns' AS skipped, result->'features' AS features FROM automl.wait(:job);

@@ -1,4 +1,4 @@
-// trainer.cpp — one training run: split, scale, fit, evaluate the served bytes.
+// trainer.cpp — one training run: split, preprocess, search (optional), fit, evaluate the served bytes.
 #include "automl/trainer.hpp"
 
 #include <chrono>
@@ -218,6 +218,133 @@ std::pair<double, double> validate(const Candidate& c, const Eigen::MatrixXd& X,
   return {mean, std::sqrt(var / (folds - 1))};
 }
 
+// What a search settled on: the best configuration, the rows to fit it on (all the
+// training rows unless the budget forces a sample), and the trials.
+struct SearchResult {
+  Candidate best;
+  std::vector<Eigen::Index> final_rows;
+  nlohmann::json summary, trials;
+};
+
+// Grid, random or budgeted 'auto' search on the training split; trials are scored by
+// `metric` on a holdout (or folds) of it, never on the test split.
+SearchResult run_search(const TrainSpec& spec, const Candidate& base, const Eigen::MatrixXd& X_train,
+                        const Targets& targets, const std::string& metric, const TrainResources& resources,
+                        const std::function<void(float, const std::string&)>& report) {
+  const bool classify = targets.task == Task::Classification;
+  const bool higher_better = metric_higher_is_better(metric);
+  std::vector<Eigen::Index> all_train(static_cast<size_t>(X_train.rows()));
+  for (size_t i = 0; i < all_train.size(); ++i) all_train[i] = static_cast<Eigen::Index>(i);
+  SearchResult result;
+  result.final_rows = all_train;
+  const Clock::time_point search_start = Clock::now();
+  const bool budgeted = spec.search == "auto";
+  // Trials run on a sample of the training split, so a big table cannot eat the
+  // budget in one trial (FLAML's sample-size idea, in its simplest form).
+  std::vector<Eigen::Index> sample = all_train;
+  const size_t max_sample = budgeted ? 20000 : all_train.size();
+  if (sample.size() > max_sample) {
+    std::mt19937_64 rng(spec.seed);
+    std::shuffle(sample.begin(), sample.end(), rng);
+    sample.resize(max_sample);
+    std::sort(sample.begin(), sample.end());
+  }
+  std::vector<Candidate> queue;
+  std::vector<std::string> families;
+  if (spec.search == "grid") queue = grid_candidates(base.algorithm, base.hyperparams, spec.search_params);
+  if (spec.search == "random") queue = random_candidates(base.algorithm, base.hyperparams, spec.search_params, spec.seed);
+  if (budgeted) {
+    if (spec.search_params.contains("algorithms")) families = spec.search_params["algorithms"].get<std::vector<std::string>>();
+    for (auto it = families.begin(); it != families.end();) {
+      const auto& info = find_algorithm(*it);
+      it = (classify ? info.classification : info.regression) ? std::next(it) : families.erase(it);
+    }
+    queue = auto_start_candidates(targets.task, families);
+    if (queue.empty()) invalid("search_params.algorithms has no algorithm for " + std::string(to_string(targets.task)));
+  }
+  // Leave time for the final fit (estimated from the trials) and for storing.
+  auto final_fit_estimate = [&](double trial_seconds, size_t trial_rows) {
+    return trial_seconds * 1.5 * static_cast<double>(all_train.size()) / static_cast<double>(std::max<size_t>(trial_rows, 1));
+  };
+  nlohmann::json trials = nlohmann::json::array();
+  std::map<std::string, double> cost_per_estimator;  // seconds per unit of n_estimators, per family
+  int best = -1;
+  double best_value = 0;
+  Candidate best_candidate;
+  double best_seconds = 0;
+  std::mt19937_64 rng(spec.seed ^ 0xa11);
+  const size_t fixed = queue.size();
+  for (size_t t = 0;; ++t) {
+    if (t >= queue.size()) {
+      if (!budgeted || best < 0) break;
+      queue.push_back(auto_variation(best_candidate, rng));  // explore around the best
+    }
+    const Candidate& c = queue[t];
+    const double size = c.hyperparams.value("n_estimators", 1);
+    const double expected = cost_per_estimator.count(c.algorithm) ? cost_per_estimator[c.algorithm] * size : 0.05;
+    const double reserve = best >= 0 ? final_fit_estimate(best_seconds, sample.size()) + 0.3 : 0.3;
+    if (budgeted && seconds_until(resources.deadline) < expected * 1.2 + reserve) {
+      if (t < fixed) continue;  // a cheaper start candidate may still fit
+      break;
+    }
+    if (resources.cancel && *resources.cancel) throw Error(sqlstate::kQueryCanceled, "training was cancelled");
+    const Clock::time_point trial_start = Clock::now();
+    nlohmann::json trial = {{"trial", t + 1}, {"algorithm", c.algorithm}, {"hyperparams", c.hyperparams},
+                            {"rows", sample.size()}};
+    try {
+      const auto [value, sd] = validate(c, X_train, targets, sample, spec.folds, metric, resources);
+      trial["value"] = value;
+      if (spec.folds > 1) trial["std"] = sd;
+      trial["status"] = "ok";
+      if (best < 0 || (higher_better ? value > best_value : value < best_value)) {
+        best = static_cast<int>(t);
+        best_value = value;
+        best_candidate = c;
+        best_seconds = seconds_since(trial_start) / std::max(1, spec.folds);
+      }
+    } catch (const Error& e) {
+      if (e.sqlstate() == std::string(sqlstate::kQueryCanceled)) throw;
+      trial["status"] = "failed";
+      trial["error"] = e.what();
+    }
+    trial["seconds"] = seconds_since(trial_start);
+    cost_per_estimator[c.algorithm] = trial["seconds"].get<double>() / std::max(1.0, size);
+    trials.push_back(trial);
+    report(0.3f + 0.5f * static_cast<float>(budgeted ? std::min(1.0, seconds_since(search_start) /
+                                                                     std::max(1e-3, seconds_since(search_start) +
+                                                                                        seconds_until(resources.deadline)))
+                                                     : static_cast<double>(t + 1) / static_cast<double>(queue.size())),
+           std::to_string(trials.size()) + " trials, best " + metric + " " + std::to_string(best_value));
+    if (!budgeted && t + 1 >= queue.size()) break;
+  }
+  if (best < 0) invalid("no trial of the search succeeded", trials.empty() ? "the budget allowed no trial" : trials.back().value("error", ""));
+  result.best = best_candidate;
+  // When the budget cannot fit a full final fit, fit on as many rows as it allows.
+  if (budgeted) {
+    const double left = seconds_until(resources.deadline) - 0.3;
+    const double full = final_fit_estimate(best_seconds, sample.size());
+    if (full > left && left > 0) {
+      const auto rows = std::max<size_t>(sample.size(), static_cast<size_t>(static_cast<double>(all_train.size()) * left / full));
+      if (rows < all_train.size()) {
+        result.final_rows = sample;
+        if (rows > sample.size()) {
+          std::vector<Eigen::Index> shuffled = all_train;
+          std::mt19937_64 r2(spec.seed);
+          std::shuffle(shuffled.begin(), shuffled.end(), r2);
+          shuffled.resize(rows);
+          std::sort(shuffled.begin(), shuffled.end());
+          result.final_rows = shuffled;
+        }
+      }
+    }
+  }
+  result.summary = {{"kind", spec.search}, {"metric", metric}, {"trials", trials.size()},
+                        {"best_trial", best + 1}, {"best_value", best_value}, {"trial_rows", sample.size()},
+                        {"seconds", seconds_since(search_start)}};
+  result.trials = trials;
+  return result;
+}
+
 Eigen::VectorXi class_counts(const Eigen::VectorXi& y, int n_classes) {
   Eigen::VectorXi counts = Eigen::VectorXi::Zero(n_classes);
   for (Eigen::Index i = 0; i < y.size(); ++i) ++counts[y[i]];
@@ -314,7 +441,6 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
   TrainResources resources{options.cancel, options.threads, spec.seed};
   if (options.deadline) resources.deadline = *options.deadline;
   const std::string metric = spec.metric.value_or(classify ? "f1" : "r2");
-  const bool higher_better = metric_higher_is_better(metric);
   const Targets targets{yr_train, yc_train, out.task, labels.size()};
   std::vector<Eigen::Index> all_train(static_cast<size_t>(X_train.rows()));
   for (size_t i = 0; i < all_train.size(); ++i) all_train[i] = static_cast<Eigen::Index>(i);
@@ -324,113 +450,13 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
 
   std::vector<Eigen::Index> final_rows = all_train;
   if (spec.search != "none") {
-    const Clock::time_point search_start = Clock::now();
-    const bool budgeted = spec.search == "auto";
-    // Trials run on a sample of the training split, so a big table cannot eat the
-    // budget in one trial (FLAML's sample-size idea, in its simplest form).
-    std::vector<Eigen::Index> sample = all_train;
-    const size_t max_sample = budgeted ? 20000 : all_train.size();
-    if (sample.size() > max_sample) {
-      std::mt19937_64 rng(spec.seed);
-      std::shuffle(sample.begin(), sample.end(), rng);
-      sample.resize(max_sample);
-      std::sort(sample.begin(), sample.end());
-    }
-    std::vector<Candidate> queue;
-    std::vector<std::string> families;
-    if (spec.search == "grid") queue = grid_candidates(out.algorithm, out.hyperparams, spec.search_params);
-    if (spec.search == "random") queue = random_candidates(out.algorithm, out.hyperparams, spec.search_params, spec.seed);
-    if (budgeted) {
-      if (spec.search_params.contains("algorithms")) families = spec.search_params["algorithms"].get<std::vector<std::string>>();
-      for (auto it = families.begin(); it != families.end();) {
-        const auto& info = find_algorithm(*it);
-        it = (classify ? info.classification : info.regression) ? std::next(it) : families.erase(it);
-      }
-      queue = auto_start_candidates(out.task, families);
-      if (queue.empty()) invalid("search_params.algorithms has no algorithm for " + std::string(to_string(out.task)));
-    }
-    // Leave time for the final fit (estimated from the trials) and for storing.
-    auto final_fit_estimate = [&](double trial_seconds, size_t trial_rows) {
-      return trial_seconds * 1.5 * static_cast<double>(all_train.size()) / static_cast<double>(std::max<size_t>(trial_rows, 1));
-    };
-    nlohmann::json trials = nlohmann::json::array();
-    std::map<std::string, double> cost_per_estimator;  // seconds per unit of n_estimators, per family
-    int best = -1;
-    double best_value = 0;
-    Candidate best_candidate;
-    double best_seconds = 0;
-    std::mt19937_64 rng(spec.seed ^ 0xa11);
-    const size_t fixed = queue.size();
-    for (size_t t = 0;; ++t) {
-      if (t >= queue.size()) {
-        if (!budgeted || best < 0) break;
-        queue.push_back(auto_variation(best_candidate, rng));  // explore around the best
-      }
-      const Candidate& c = queue[t];
-      const double size = c.hyperparams.value("n_estimators", 1);
-      const double expected = cost_per_estimator.count(c.algorithm) ? cost_per_estimator[c.algorithm] * size : 0.05;
-      const double reserve = best >= 0 ? final_fit_estimate(best_seconds, sample.size()) + 0.3 : 0.3;
-      if (budgeted && seconds_until(resources.deadline) < expected * 1.2 + reserve) {
-        if (t < fixed) continue;  // a cheaper start candidate may still fit
-        break;
-      }
-      if (options.cancel && *options.cancel) throw Error(sqlstate::kQueryCanceled, "training was cancelled");
-      const Clock::time_point trial_start = Clock::now();
-      nlohmann::json trial = {{"trial", t + 1}, {"algorithm", c.algorithm}, {"hyperparams", c.hyperparams},
-                              {"rows", sample.size()}};
-      try {
-        const auto [value, sd] = validate(c, X_train, targets, sample, spec.folds, metric, resources);
-        trial["value"] = value;
-        if (spec.folds > 1) trial["std"] = sd;
-        trial["status"] = "ok";
-        if (best < 0 || (higher_better ? value > best_value : value < best_value)) {
-          best = static_cast<int>(t);
-          best_value = value;
-          best_candidate = c;
-          best_seconds = seconds_since(trial_start) / std::max(1, spec.folds);
-        }
-      } catch (const Error& e) {
-        if (e.sqlstate() == std::string(sqlstate::kQueryCanceled)) throw;
-        trial["status"] = "failed";
-        trial["error"] = e.what();
-      }
-      trial["seconds"] = seconds_since(trial_start);
-      cost_per_estimator[c.algorithm] = trial["seconds"].get<double>() / std::max(1.0, size);
-      trials.push_back(trial);
-      report(0.3f + 0.5f * static_cast<float>(budgeted ? std::min(1.0, seconds_since(search_start) /
-                                                                       std::max(1e-3, seconds_since(search_start) +
-                                                                                          seconds_until(resources.deadline)))
-                                                       : static_cast<double>(t + 1) / static_cast<double>(queue.size())),
-             std::to_string(trials.size()) + " trials, best " + metric + " " + std::to_string(best_value));
-      if (!budgeted && t + 1 >= queue.size()) break;
-    }
-    if (best < 0) invalid("no trial of the search succeeded", trials.empty() ? "the budget allowed no trial" : trials.back().value("error", ""));
-    out.algorithm = best_candidate.algorithm;
-    out.hyperparams = best_candidate.hyperparams;
-    // When the budget cannot fit a full final fit, fit on as many rows as it allows.
-    if (budgeted) {
-      const double left = seconds_until(resources.deadline) - 0.3;
-      const double full = final_fit_estimate(best_seconds, sample.size());
-      if (full > left && left > 0) {
-        const auto rows = std::max<size_t>(sample.size(), static_cast<size_t>(static_cast<double>(all_train.size()) * left / full));
-        if (rows < all_train.size()) {
-          final_rows = sample;
-          if (rows > sample.size()) {
-            std::vector<Eigen::Index> shuffled = all_train;
-            std::mt19937_64 r2(spec.seed);
-            std::shuffle(shuffled.begin(), shuffled.end(), r2);
-            shuffled.resize(rows);
-            std::sort(shuffled.begin(), shuffled.end());
-            final_rows = shuffled;
-          }
-          out.info["final_fit_sample_rows"] = final_rows.size();
-        }
-      }
-    }
-    out.info["search"] = {{"kind", spec.search}, {"metric", metric}, {"trials", trials.size()},
-                          {"best_trial", best + 1}, {"best_value", best_value}, {"trial_rows", sample.size()},
-                          {"seconds", seconds_since(search_start)}};
-    out.info["trials"] = trials;
+    SearchResult searched = run_search(spec, {out.algorithm, out.hyperparams}, X_train, targets, metric, resources, report);
+    out.algorithm = searched.best.algorithm;
+    out.hyperparams = searched.best.hyperparams;
+    final_rows = searched.final_rows;
+    if (final_rows.size() < all_train.size()) out.info["final_fit_sample_rows"] = final_rows.size();
+    out.info["search"] = searched.summary;
+    out.info["trials"] = searched.trials;
   }
   if (spec.folds > 1) {
     const auto [mean, sd] = validate({out.algorithm, out.hyperparams}, X_train, targets, all_train, spec.folds, metric,

@@ -33,13 +33,14 @@ d=$(best_seconds "$serial SELECT sum(automl.predict('serve_split', ARRAY[f1, f2,
 j=$(best_seconds "$serial SELECT sum(automl.predict('serve_lin', jsonb_build_object('f1', f1, 'f2', f2, 'f3', f3))) FROM bench_points")
 r=$(best_seconds "$serial SELECT sum(automl.predict('serve_lin', p)) FROM bench_points p")
 f=$(best_seconds "$parallel SELECT sum(automl.predict('serve_lin', ARRAY[f1, f2, f3])) FROM bench_points")
+ft=$(best_seconds "$parallel SELECT sum(automl.predict('serve_xgb', ARRAY[f1, f2, f3])) FROM bench_points")
 plan=$(bq -c "$parallel EXPLAIN SELECT sum(automl.predict('serve_lin', ARRAY[f1, f2, f3])) FROM bench_points" | grep -o "Workers Planned: [0-9]*" | head -1)
 say "serving: Flask + gunicorn + scikit-learn"
 peer=$(/usr/bin/python3 "$AUTOML_ROOT/bench/serving_peer.py" bench_points "$(free_port 18080)")
 
-/usr/bin/python3 - "$ROWS" "$a" "$b" "$c" "$d" "$j" "$r" "$f" "$plan" "$peer" <<'PY'
+/usr/bin/python3 - "$ROWS" "$a" "$b" "$c" "$d" "$j" "$r" "$f" "$ft" "$plan" "$peer" <<'PY'
 import json, sys
-rows = int(sys.argv[1]); a, b, c, d, j, r, f = map(float, sys.argv[2:9]); plan = sys.argv[9]; peer = json.loads(sys.argv[10])
+rows = int(sys.argv[1]); a, b, c, d, j, r, f, ft = map(float, sys.argv[2:10]); plan = sys.argv[10]; peer = json.loads(sys.argv[11])
 print(f"### Serving {rows:,} rows in one query (best of 3, 2 cores)\n")
 print("| path | seconds | rows/s | × baseline |")
 print("|---|---|---|---|")
@@ -50,9 +51,10 @@ for name, s in [("(a) baseline: sum(array_length(ARRAY[f1, f2, f3], 1))", a),
                 ("(c) automl.predict, xgboost 100 trees", c),
                 ("(d) automl.predict, A/B split of two models", d),
                 (f"(f) (b) as a parallel query ({plan or 'no parallel plan'})", f),
+                ("(f') (c) as a parallel query", ft),
                 ("(g) Flask + gunicorn + scikit-learn, one HTTP call per row", peer["per_row"] * rows),
                 ("(g') the same, batches of 10,000 rows", peer["batched"] * rows)]:
     print(f"| {name} | {s:.3f} | {rows / s:,.0f} | {s / a:.2f} |")
 print(f"\n(b) costs {b / a:.2f}× the baseline; (g) per row is {peer['per_row'] * rows / b:,.0f}× slower than (b); "
-      f"parallel speed-up {b / f:.2f}×. (g) per row measured on {peer['sampled_calls']} calls.")
+      f"parallel speed-up {b / f:.2f}× (linear), {c / ft:.2f}× (trees). (g) per row measured on {peer['sampled_calls']} calls.")
 PY

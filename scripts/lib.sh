@@ -118,11 +118,22 @@ cluster_restart_command() {
   echo "$owner$(pg_bindir)/pg_ctl -D $data -m fast -w -t 60 restart >/dev/null"
 }
 
+# ensure_database DB: the database, with the extension as the checkout defines it. The
+# version stays 0.1.0 during development, so a changed install script is noticed by
+# its checksum and the extension re-created (its models and jobs are dropped).
 ensure_database() {
-  local db=$1
+  local db=$1 stamp sum
   psql -d postgres -qAtc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
     psql -d postgres -qc "CREATE DATABASE \"$db\"" >/dev/null
+  stamp=$AUTOML_STATE_DIR/schema-$PGPORT-$db.md5
+  sum=$(cat "$AUTOML_ROOT"/sql/pg_automl--*.sql | md5sum | cut -c1-32)
+  if psql -d "$db" -qAtc "SELECT 1 FROM pg_extension WHERE extname = 'pg_automl'" | grep -q 1 &&
+     [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+    say "the install script changed since database $db got pg_automl: re-creating the extension"
+    psql -d "$db" -qc "DROP EXTENSION pg_automl CASCADE" >/dev/null 2>&1
+  fi
   psql -d "$db" -qc "CREATE EXTENSION IF NOT EXISTS pg_automl" >/dev/null
+  echo "$sum" >"$stamp"
 }
 
 # worker_up DIR DATABASE: starts one automl-worker unless the one recorded in DIR runs.

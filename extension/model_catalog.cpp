@@ -122,34 +122,16 @@ std::int64_t deployed_model_id(text* project) { return deployment_of(project).mo
 
 namespace {
 
-// The arms of an A/B split, from its jsonb text [{"model_id": 1, "weight": 0.5}, …].
-void parse_arms(const char* json, Deployment& d) {
-  // PostgreSQL land: a plain scan of jsonb's own output (each arm one flat object,
-  // keys in jsonb's order), no C++ exceptions.
-  d.n_arms = 0;
-  double cumulative = 0;
-  for (const char* open = std::strchr(json, '{'); open != nullptr && d.n_arms < Deployment::kMaxArms;
-       open = std::strchr(open + 1, '{')) {
-    const char* close = std::strchr(open, '}');
-    const char* id = std::strstr(open, "\"model_id\": ");
-    const char* weight = std::strstr(open, "\"weight\": ");
-    if (close == nullptr || id == nullptr || weight == nullptr || id > close || weight > close) break;
-    d.model_ids[d.n_arms] = std::strtoll(id + std::strlen("\"model_id\": "), nullptr, 10);
-    cumulative += std::strtod(weight + std::strlen("\"weight\": "), nullptr);
-    d.cumulative[d.n_arms] = cumulative;
-    ++d.n_arms;
-  }
-  if (d.n_arms == 0) elog(ERROR, "pg_automl: malformed split arms: %s", json);
-  d.cumulative[d.n_arms - 1] = 1.0;  // rounding never leaves a gap at the top
-}
-
 Deployment lookup_deployment(text* project) {
   Oid types[1] = {TEXTOID};
   Datum args[1] = {PointerGetDatum(project)};
   SPI_connect();
   SPIPlanPtr plan = prepare_once(
       &deployed_plan,
-      "SELECT d.model_id, EXISTS (SELECT 1 FROM automl.projects WHERE name = $1), d.arms::text "
+      "SELECT d.model_id, EXISTS (SELECT 1 FROM automl.projects WHERE name = $1),"
+      "       ARRAY(SELECT (a->>'model_id')::bigint FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i),"
+      "       ARRAY(SELECT sum((a->>'weight')::float8) OVER (ORDER BY i)"
+      "               FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i)"
       "  FROM (SELECT 1) one LEFT JOIN automl.deployed_models d ON d.project = $1",
       1, types);
   if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
@@ -161,8 +143,25 @@ Deployment lookup_deployment(text* project) {
   d.n_arms = 1;
   d.model_ids[0] = id_null ? 0 : DatumGetInt64(id);
   d.cumulative[0] = 1.0;
-  char* arms = SPI_getvalue(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3);
-  if (!id_null && arms != nullptr) parse_arms(arms, d);
+  // A split: its arms and their cumulative weights, as arrays the SQL side built.
+  bool ids_null = false, weights_null = false;
+  Datum ids = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &ids_null);
+  Datum weights = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &weights_null);
+  if (!id_null && !ids_null && !weights_null) {
+    Datum *id_values, *weight_values;
+    int n_ids, n_weights;
+    deconstruct_array(DatumGetArrayTypeP(ids), INT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &id_values, nullptr, &n_ids);
+    deconstruct_array(DatumGetArrayTypeP(weights), FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &weight_values,
+                      nullptr, &n_weights);
+    if (n_ids > 0 && n_ids == n_weights && n_ids <= Deployment::kMaxArms) {
+      d.n_arms = n_ids;
+      for (int i = 0; i < n_ids; ++i) {
+        d.model_ids[i] = DatumGetInt64(id_values[i]);
+        d.cumulative[i] = DatumGetFloat8(weight_values[i]);
+      }
+      d.cumulative[n_ids - 1] = 1.0;  // rounding never leaves a gap at the top
+    }
+  }
   SPI_finish();
   if (!exists)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),

@@ -60,7 +60,7 @@ const automl::Model* project_model(FunctionCallInfo fcinfo, const FeatureVector&
 
 // The row of a named-feature call: jsonb, a table row, or any number array.
 const automl::InputValue* named_inputs(FunctionCallInfo fcinfo, const automl::Model* model) {
-  return inputs_from_argument(*model, fcinfo, 1, project_subject(PG_GETARG_TEXT_PP(0)));
+  return inputs_from_argument(*model, fcinfo, 1, PG_GETARG_TEXT_PP(0));
 }
 
 }  // namespace

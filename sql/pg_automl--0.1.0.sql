@@ -391,7 +391,8 @@ BEGIN
 END
 $$;
 
-CREATE FUNCTION automl.cancel(job_id bigint) RETURNS boolean
+-- The status of a job whose row this transaction now locks; 42704 for an unknown id.
+CREATE FUNCTION automl._lock_job(job_id bigint) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
   current_status text;
@@ -400,6 +401,15 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'job % does not exist', job_id USING ERRCODE = 'undefined_object';
   END IF;
+  RETURN current_status;
+END
+$$;
+
+CREATE FUNCTION automl.cancel(job_id bigint) RETURNS boolean
+LANGUAGE plpgsql AS $$
+DECLARE
+  current_status text := automl._lock_job(job_id);
+BEGIN
   IF current_status = 'queued' THEN
     UPDATE automl.jobs SET status = 'cancelled', finished_at = now(), message = 'cancelled while queued'
      WHERE id = job_id;
@@ -419,12 +429,8 @@ $$;
 CREATE FUNCTION automl.retry(job_id bigint) RETURNS boolean
 LANGUAGE plpgsql AS $$
 DECLARE
-  current_status text;
+  current_status text := automl._lock_job(job_id);
 BEGIN
-  SELECT status INTO current_status FROM automl.jobs WHERE id = job_id FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'job % does not exist', job_id USING ERRCODE = 'undefined_object';
-  END IF;
   IF current_status NOT IN ('failed', 'cancelled') THEN
     RETURN false;
   END IF;

@@ -1,6 +1,7 @@
 // estimator.cpp — the linear estimator and estimator (de)serialisation.
 #include "automl/estimator.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include "automl/error.hpp"
@@ -9,7 +10,15 @@
 namespace automl {
 namespace {
 
-const char* link_name(Link link) {
+bool all_finite(const std::vector<double>& v) {
+  for (double x : v)
+    if (!std::isfinite(x)) return false;
+  return true;
+}
+
+}  // namespace
+
+const char* to_string(Link link) {
   switch (link) {
     case Link::Identity: return "identity";
     case Link::Sigmoid: return "sigmoid";
@@ -18,20 +27,43 @@ const char* link_name(Link link) {
   return "identity";
 }
 
-Link link_from_name(const std::string& name) {
+Link link_from_string(const std::string& name) {
   if (name == "identity") return Link::Identity;
   if (name == "sigmoid") return Link::Sigmoid;
   if (name == "softmax") return Link::Softmax;
   invalid("model file: unknown link \"" + name + "\"");
 }
 
-bool all_finite(const std::vector<double>& v) {
-  for (double x : v)
-    if (!std::isfinite(x)) return false;
-  return true;
+void apply_link(Link link, int n, double* s) {
+  switch (link) {
+    case Link::Identity: return;
+    case Link::Sigmoid:
+      s[0] = s[0] >= 0 ? 1.0 / (1.0 + std::exp(-s[0])) : std::exp(s[0]) / (1.0 + std::exp(s[0]));
+      return;
+    case Link::Softmax: {
+      double m = *std::max_element(s, s + n), sum = 0;
+      for (int k = 0; k < n; ++k) sum += (s[k] = std::exp(s[k] - m));
+      for (int k = 0; k < n; ++k) s[k] /= sum;
+      return;
+    }
+  }
 }
 
-}  // namespace
+Eigen::MatrixXd probabilities(const Eigen::MatrixXd& scores, Link link, int n_classes) {
+  Eigen::MatrixXd out(scores.rows(), n_classes);
+  std::vector<double> row(static_cast<size_t>(scores.cols()));
+  for (Eigen::Index i = 0; i < scores.rows(); ++i) {
+    for (Eigen::Index j = 0; j < scores.cols(); ++j) row[static_cast<size_t>(j)] = scores(i, j);
+    apply_link(link, static_cast<int>(row.size()), row.data());
+    if (row.size() == 1) {
+      out(i, 1) = row[0];
+      out(i, 0) = 1.0 - row[0];
+    } else {
+      for (int j = 0; j < n_classes; ++j) out(i, j) = row[static_cast<size_t>(j)];
+    }
+  }
+  return out;
+}
 
 LinearEstimator::LinearEstimator(LinearWeights weights, Link link)
     : weights_(std::move(weights)), coef_rows_(weights_.coef), link_(link) {
@@ -75,7 +107,7 @@ nlohmann::json LinearEstimator::to_json() const {
     coef.push_back(std::vector<double>(coef_rows_.data() + k * coef_rows_.cols(),
                                        coef_rows_.data() + (k + 1) * coef_rows_.cols()));
   return {{"type", "linear"},
-          {"link", link_name(link_)},
+          {"link", to_string(link_)},
           {"coef", coef},
           {"intercept", std::vector<double>(weights_.intercept.data(),
                                             weights_.intercept.data() + weights_.intercept.size())},
@@ -102,7 +134,7 @@ std::unique_ptr<LinearEstimator> LinearEstimator::from_json(const nlohmann::json
   w.intercept = Eigen::Map<Eigen::VectorXd>(intercept.data(), static_cast<Eigen::Index>(intercept.size()));
   w.n_iter = j.value("n_iter", 0);
   w.converged = j.value("converged", true);
-  return std::make_unique<LinearEstimator>(std::move(w), link_from_name(j.at("link").get<std::string>()));
+  return std::make_unique<LinearEstimator>(std::move(w), link_from_string(j.at("link").get<std::string>()));
 }
 
 std::unique_ptr<Estimator> estimator_from_json(const nlohmann::json& j, Eigen::Index n_features) {

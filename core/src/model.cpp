@@ -13,23 +13,6 @@ namespace {
 // Largest class count served without a heap allocation per prediction.
 constexpr int kMaxInlineOutputs = 64;
 
-void apply_link(Link link, int n, double* s) {
-  switch (link) {
-    case Link::Identity: return;
-    case Link::Sigmoid: {
-      // Binary: one score becomes P(class 1); callers expand it to two columns.
-      s[0] = s[0] >= 0 ? 1.0 / (1.0 + std::exp(-s[0])) : std::exp(s[0]) / (1.0 + std::exp(s[0]));
-      return;
-    }
-    case Link::Softmax: {
-      double m = *std::max_element(s, s + n), sum = 0;
-      for (int k = 0; k < n; ++k) sum += (s[k] = std::exp(s[k] - m));
-      for (int k = 0; k < n; ++k) s[k] /= sum;
-      return;
-    }
-  }
-}
-
 Task task_from_string(const std::string& name) {
   if (name == "classification") return Task::Classification;
   if (name == "regression") return Task::Regression;
@@ -84,15 +67,20 @@ void Model::scores_of_row(const Row& x, double* out) const {
   scores(features, out);
 }
 
-std::vector<InputValue> Model::numeric_row(const double* x) const {
+// The float8[] path: the numbers as input values, on the stack for usual widths.
+template <typename F>
+auto Model::with_numeric_row(const double* x, F&& use) const {
   if (!preprocessor_.takes_numbers_only())
     for (const auto& input : preprocessor_.inputs())
       if (input.type != ColumnType::Numeric && input.type != ColumnType::Boolean)
         invalid("the model takes named features: its input \"" + input.name + "\" is " + to_string(input.type),
                 "pass the features as jsonb or as a row");
-  std::vector<InputValue> row(static_cast<size_t>(n_features()));
-  for (size_t i = 0; i < row.size(); ++i) row[i] = InputValue::of(x[i]);
-  return row;
+  const auto n = static_cast<size_t>(n_features());
+  InputValue inline_row[kMaxInlineOutputs];
+  std::vector<InputValue> heap_row;
+  InputValue* row = n > static_cast<size_t>(kMaxInlineOutputs) ? (heap_row.resize(n), heap_row.data()) : inline_row;
+  for (size_t i = 0; i < n; ++i) row[i] = InputValue::of(x[i]);
+  return use(static_cast<const InputValue*>(row));
 }
 
 double Model::predict(const InputValue* x) const {
@@ -145,9 +133,15 @@ Model::Explanation Model::explain(const InputValue* x) const {
   return e;
 }
 
-double Model::predict(const double* x) const { return predict(numeric_row(x).data()); }
-int Model::predict_class(const double* x) const { return predict_class(numeric_row(x).data()); }
-void Model::predict_proba(const double* x, double* out) const { predict_proba(numeric_row(x).data(), out); }
+double Model::predict(const double* x) const {
+  return with_numeric_row(x, [&](const InputValue* row) { return predict(row); });
+}
+int Model::predict_class(const double* x) const {
+  return with_numeric_row(x, [&](const InputValue* row) { return predict_class(row); });
+}
+void Model::predict_proba(const double* x, double* out) const {
+  with_numeric_row(x, [&](const InputValue* row) { predict_proba(row, out); });
+}
 
 Eigen::VectorXd Model::predict_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {
   if (task_ == Task::Regression) return estimator_->decision_batch(preprocessor_.transform(data, rows)).col(0);
@@ -168,23 +162,7 @@ Eigen::VectorXd Model::predict_features(const Eigen::MatrixXd& features) const {
 
 Eigen::MatrixXd Model::predict_proba_features(const Eigen::MatrixXd& features) const {
   if (task_ != Task::Classification) invalid("the model is a regressor; predict_proba needs a classifier");
-  const Eigen::MatrixXd scores = estimator_->decision_batch(features);
-  Eigen::MatrixXd out(scores.rows(), n_classes());
-  const int k = estimator_->n_outputs();
-  double s[kMaxInlineOutputs];
-  std::vector<double> heap(k > kMaxInlineOutputs ? static_cast<size_t>(k) : 0);
-  double* row = heap.empty() ? s : heap.data();
-  for (Eigen::Index i = 0; i < scores.rows(); ++i) {
-    for (int j = 0; j < k; ++j) row[j] = scores(i, j);
-    apply_link(estimator_->link(), k, row);
-    if (k == 1) {
-      out(i, 1) = row[0];
-      out(i, 0) = 1.0 - row[0];
-    } else {
-      for (int j = 0; j < k; ++j) out(i, j) = row[j];
-    }
-  }
-  return out;
+  return probabilities(estimator_->decision_batch(features), estimator_->link(), n_classes());
 }
 
 Eigen::VectorXi Model::predict_class_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {

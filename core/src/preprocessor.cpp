@@ -324,6 +324,9 @@ void Preprocessor::finish() {
     output_sources_.push_back(static_cast<int>(z.column));
   }
 
+  numbers_only_ = std::all_of(inputs_.begin(), inputs_.end(), [](const ColumnSchema& s) {
+    return s.type == ColumnType::Numeric || s.type == ColumnType::Boolean;
+  });
   nlohmann::json schema = nlohmann::json::array();
   for (const auto& s : inputs_) schema.push_back({s.name, to_string(s.type), s.width});
   char hex[17];
@@ -332,11 +335,6 @@ void Preprocessor::finish() {
   feature_version_ = hex;
 }
 
-bool Preprocessor::takes_numbers_only() const {
-  return std::all_of(inputs_.begin(), inputs_.end(), [](const ColumnSchema& s) {
-    return s.type == ColumnType::Numeric || s.type == ColumnType::Boolean;
-  });
-}
 
 // ---------------------------------------------------------------------------
 // Applying

@@ -10,17 +10,6 @@
 namespace automl {
 namespace {
 
-const char* link_name(Link link) {
-  return link == Link::Identity ? "identity" : link == Link::Sigmoid ? "sigmoid" : "softmax";
-}
-
-Link link_from_name(const std::string& name) {
-  if (name == "identity") return Link::Identity;
-  if (name == "sigmoid") return Link::Sigmoid;
-  if (name == "softmax") return Link::Softmax;
-  invalid("model file: unknown link \"" + name + "\"");
-}
-
 template <typename T>
 std::vector<T> numbers(const nlohmann::json& a) {
   std::vector<T> out;
@@ -261,7 +250,7 @@ nlohmann::json TreeEnsemble::to_json() const {
     trees.push_back({{"group", t.group}, {"left", t.left}, {"right", t.right}, {"feature", t.feature},
                      {"threshold", t.threshold}, {"default_left", t.default_left}, {"value", t.value},
                      {"cover", t.cover}});
-  return {{"type", "trees"}, {"link", link_name(link_)}, {"base_margin", base_margin_}, {"trees", trees}};
+  return {{"type", "trees"}, {"link", to_string(link_)}, {"base_margin", base_margin_}, {"trees", trees}};
 }
 
 std::unique_ptr<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& j, Eigen::Index n_features) {
@@ -279,7 +268,7 @@ std::unique_ptr<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& j, E
     trees.push_back(std::move(t));
   }
   return std::make_unique<TreeEnsemble>(std::move(trees), j.at("base_margin").get<std::vector<double>>(),
-                                        link_from_name(j.at("link").get<std::string>()), n_features);
+                                        link_from_string(j.at("link").get<std::string>()), n_features);
 }
 
 }  // namespace automl

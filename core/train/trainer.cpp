@@ -142,20 +142,7 @@ nlohmann::json feature_importance(const Estimator& estimator, const std::vector<
 // a fitted estimator on feature rows.
 Eigen::MatrixXd outputs_of(const Estimator& e, const Eigen::MatrixXd& X, Task task, int n_classes) {
   Eigen::MatrixXd scores = e.decision_batch(X);
-  if (task == Task::Regression) return scores;
-  Eigen::MatrixXd proba(X.rows(), n_classes);
-  for (Eigen::Index i = 0; i < X.rows(); ++i) {
-    if (scores.cols() == 1) {
-      const double z = scores(i, 0);
-      proba(i, 1) = z >= 0 ? 1.0 / (1.0 + std::exp(-z)) : std::exp(z) / (1.0 + std::exp(z));
-      proba(i, 0) = 1.0 - proba(i, 1);
-    } else {
-      const double m = scores.row(i).maxCoeff();
-      proba.row(i) = (scores.row(i).array() - m).exp();
-      proba.row(i) /= proba.row(i).sum();
-    }
-  }
-  return proba;
+  return task == Task::Regression ? scores : probabilities(scores, e.link(), n_classes);
 }
 
 struct Targets {

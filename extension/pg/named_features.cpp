@@ -162,7 +162,7 @@ InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row) {
   return values;
 }
 
-InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array, const char* subject) {
+InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array, text* project) {
   if (ARR_NDIM(array) == 0)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("features must not be empty")));
   if (ARR_NDIM(array) != 1)
@@ -180,11 +180,13 @@ InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* arra
   deconstruct_array(array, elem, typlen, typbyval, typalign, &elements, &nulls, &n);
   if (n != model.n_features())
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("%s expects %ld features, got %d", subject, static_cast<long>(model.n_features()), n)));
+                    errmsg("project \"%s\" expects %ld features, got %d", text_to_cstring(project),
+                           static_cast<long>(model.n_features()), n)));
   for (const auto& input : model.inputs())
     if (input.type != ColumnType::Numeric && input.type != ColumnType::Boolean)
       ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                      errmsg("%s takes named features: its input \"%s\" is %s", subject, input.name.c_str(),
+                      errmsg("project \"%s\" takes named features: its input \"%s\" is %s", text_to_cstring(project),
+                             input.name.c_str(),
                              automl::to_string(input.type)),
                       errhint("Pass the features as jsonb or as a row.")));
   auto* values = static_cast<InputValue*>(palloc(sizeof(InputValue) * static_cast<size_t>(n)));
@@ -202,13 +204,13 @@ InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* arra
   return values;
 }
 
-InputValue* inputs_from_argument(const automl::Model& model, FunctionCallInfo fcinfo, int argno, const char* subject) {
+InputValue* inputs_from_argument(const automl::Model& model, FunctionCallInfo fcinfo, int argno, text* project) {
   const Oid type = get_fn_expr_argtype(fcinfo->flinfo, argno);
   if (type == JSONBOID) return inputs_from_jsonb(model, PG_GETARG_JSONB_P(argno));
   if (type_is_rowtype(type)) return inputs_from_row(model, PG_GETARG_HEAPTUPLEHEADER(argno));
   const Oid elem = get_element_type(type);
   if (elem != InvalidOid && TypeCategory(elem) == TYPCATEGORY_NUMERIC)
-    return inputs_from_number_array(model, PG_GETARG_ARRAYTYPE_P(argno), subject);
+    return inputs_from_number_array(model, PG_GETARG_ARRAYTYPE_P(argno), project);
   ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                   errmsg("features of type %s cannot be used", format_type_be(type)),
                   errhint("Pass a float8[] in the model's feature order, a jsonb object, or a table row.")));

@@ -17,10 +17,11 @@ namespace pg_automl {
 automl::InputValue* inputs_from_jsonb(const automl::Model& model, Jsonb* features);
 automl::InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row);
 // Any one-dimensional array of numbers (float8[], int[], numeric[] …), positional.
-automl::InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array, const char* subject);
+// `project` only names the model in error messages.
+automl::InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array, text* project);
 
 // Dispatches on the SQL type of argument `argno`: jsonb, a composite row, or a number array.
 automl::InputValue* inputs_from_argument(const automl::Model& model, FunctionCallInfo fcinfo, int argno,
-                                         const char* subject);
+                                         text* project);
 
 }  // namespace pg_automl

@@ -15,6 +15,12 @@ namespace automl {
 // How raw scores become the answer: identity for regression, sigmoid for a binary
 // classifier with one output, softmax for k outputs.
 enum class Link { Identity, Sigmoid, Softmax };
+const char* to_string(Link link);
+Link link_from_string(const std::string& name);  // throws Error 22023
+// Applies the link to n raw scores in place (sigmoid: one score becomes P(class 1)).
+void apply_link(Link link, int n, double* scores);
+// Class probabilities (n x n_classes) from raw scores (n x n_outputs) of a classifier.
+Eigen::MatrixXd probabilities(const Eigen::MatrixXd& scores, Link link, int n_classes);
 
 class Estimator {
  public:
@@ -28,7 +34,6 @@ class Estimator {
   // Additive explanation of output `group` for one feature row: n_features
   // contributions, then the bias in out[n_features]; they sum to the raw score.
   virtual void contributions(const double* x, int group, double* out) const = 0;
-  virtual Eigen::Index n_features() const = 0;
   virtual nlohmann::json to_json() const = 0;
 };
 
@@ -43,7 +48,6 @@ class LinearEstimator final : public Estimator {
   void decision(const double* x, double* scores) const override;
   Eigen::MatrixXd decision_batch(const Eigen::MatrixXd& X) const override;
   void contributions(const double* x, int group, double* out) const override;
-  Eigen::Index n_features() const override { return coef_rows_.cols(); }
   nlohmann::json to_json() const override;
 
   const LinearWeights& weights() const { return weights_; }

@@ -90,7 +90,8 @@ class Model {
   void scores(const double* features, double* out) const;
   template <typename Row>
   void scores_of_row(const Row& x, double* out) const;
-  std::vector<InputValue> numeric_row(const double* x) const;
+  template <typename F>
+  auto with_numeric_row(const double* x, F&& use) const;
 
   Task task_;
   std::string algorithm_;

@@ -54,7 +54,7 @@ class Preprocessor {
   // For each output, the input column it comes from; -1 for ratio features.
   const std::vector<int>& output_sources() const { return output_sources_; }
   // True when every input is a single number (numeric or boolean): the float8[] predict path.
-  bool takes_numbers_only() const;
+  bool takes_numbers_only() const { return numbers_only_; }
   // A hash of the input schema and the output features: equal versions mean a row
   // prepared for one model fits the other.
   const std::string& feature_version() const { return feature_version_; }
@@ -99,6 +99,7 @@ class Preprocessor {
   std::vector<std::string> output_names_;
   std::vector<int> output_sources_;
   std::string feature_version_;
+  bool numbers_only_ = false;
 };
 
 }  // namespace automl

@@ -46,7 +46,6 @@ class TreeEnsemble final : public Estimator {
   // SHAP values (Lundberg's TreeSHAP, XGBoost's pred_contribs): for output `group`,
   // n_features contributions plus the bias in out[n_features]; they sum to the margin.
   void contributions(const double* x, int group, double* out) const override;
-  Eigen::Index n_features() const override { return n_features_; }
   // Total gain-free importance: how often each feature splits, normalised to sum 1.
   std::vector<double> split_importance() const;
 

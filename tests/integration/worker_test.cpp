@@ -19,6 +19,8 @@ TEST_F(WorkerTest, HelpVersionAndUsageErrors) {
   ASSERT_EQ(help.wait_exit(10), 0);
   EXPECT_NE(help.output().find("--concurrency"), std::string::npos);
   EXPECT_NE(help.output().find("--once"), std::string::npos);
+  for (const char* flag : {"--threads", "--rescue-after", "--grace-period", "--heartbeat-interval"})
+    EXPECT_NE(help.output().find(flag), std::string::npos) << flag;
 
   WorkerProcess version({"--version"}, false);
   ASSERT_EQ(version.wait_exit(10), 0);
@@ -28,6 +30,22 @@ TEST_F(WorkerTest, HelpVersionAndUsageErrors) {
   EXPECT_EQ(bad.wait_exit(10), 2);
   WorkerProcess zero({"--concurrency", "0"}, false);
   EXPECT_EQ(zero.wait_exit(10), 2);
+  for (std::vector<std::string> args : {std::vector<std::string>{"--threads", "0"}, {"--threads", "1.5"},
+                                         {"--grace-period", "-1"}, {"--rescue-after", "x"}}) {
+    WorkerProcess wrong(args, false);
+    EXPECT_EQ(wrong.wait_exit(10), 2) << args[0] << " " << args[1];
+  }
+}
+
+TEST_F(WorkerTest, ThreadsFlagTrainsTreesWithOneCore) {
+  query("CREATE TABLE blocks AS SELECT i % 10 AS a, i % 7 AS b, CASE WHEN (i % 10) * (i % 7) > 20 THEN 'big' ELSE 'small' END AS size "
+        "FROM generate_series(1, 600) i");
+  const auto id = one("SELECT automl.train('blocks', 'blocks', 'size', algorithm => 'xgboost')")[0].as<long long>();
+  WorkerProcess worker({"--once", "--threads", "1"});
+  ASSERT_EQ(worker.wait_exit(60), 0);
+  const auto r = one("SELECT status, (result->'metrics'->>'accuracy')::float8 FROM automl.jobs WHERE id = " + std::to_string(id));
+  EXPECT_EQ(r[0].as<std::string>(), "succeeded");
+  EXPECT_GT(r[1].as<double>(), 0.95);
 }
 
 TEST_F(WorkerTest, OnceDrainsTheRunnableQueueAndExits) {

@@ -49,7 +49,7 @@ mkdir -p "$AUTOML_STATE_DIR"
 ensure_packages
 build_and_install
 cluster_down "$BENCH_DIR"
-cluster_up "$BENCH_DIR" 54340
+cluster_up "$BENCH_DIR" 54340 "$BENCH_DB"
 psql -d postgres -qc "DROP DATABASE IF EXISTS $BENCH_DB" >/dev/null
 ensure_database "$BENCH_DB"
 export PGDATABASE=$BENCH_DB

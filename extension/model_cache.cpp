@@ -1,6 +1,8 @@
 // model_cache.cpp — LRU cache of parsed models.
 #include "model_cache.hpp"
 
+#include <algorithm>
+
 namespace pg_automl {
 
 const automl::Model* ModelCache::find(std::int64_t model_id) noexcept {
@@ -14,7 +16,10 @@ const automl::Model* ModelCache::insert(std::int64_t model_id, automl::Model mod
   if (const automl::Model* existing = find(model_id)) return existing;
   order_.emplace_front(model_id, std::make_unique<const automl::Model>(std::move(model)));
   index_[model_id] = order_.begin();
-  while (order_.size() > static_cast<size_t>(model_cache_size > 0 ? model_cache_size : 1)) {
+  // A call site holds up to kMinimumModels raw pointers (split arms and a shadow),
+  // loaded one after another: never evict below that, or loading one would free another.
+  const size_t capacity = static_cast<size_t>(std::max(model_cache_size, kMinimumModels));
+  while (order_.size() > capacity) {
     index_.erase(order_.back().first);
     order_.pop_back();
     ++epoch_;

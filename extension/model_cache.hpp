@@ -15,6 +15,7 @@
 namespace pg_automl {
 
 extern int model_cache_size;
+constexpr int kMinimumModels = 9;  // the arms of the largest split and a shadow
 
 class ModelCache {
  public:

@@ -8,6 +8,7 @@
 
 #include "guard.hpp"
 #include "model_cache.hpp"
+#include "prediction_log.hpp"
 
 extern "C" {
 #include "catalog/namespace.h"
@@ -41,6 +42,8 @@ struct CallSite {
   std::uint64_t cache_epoch;
   Deployment deployment;
   const automl::Model* models[Deployment::kMaxArms];
+  const automl::Model* shadow;
+  bool log;  // the project logs and this backend can
   text* project;  // copy in fn_mcxt
 };
 
@@ -67,9 +70,11 @@ bool same_text(const text* a, const text* b) {
 // delivered at our next statement) or when the cache is reset.
 std::uint64_t deployments_generation = 1;
 Oid deployments_relid = InvalidOid;
+Oid projects_relid = InvalidOid;  // its log_sample_rate is part of a Deployment
 
 void on_relcache_invalidation(Datum, Oid relid) {
-  if (relid == InvalidOid || deployments_relid == InvalidOid || relid == deployments_relid) ++deployments_generation;
+  if (relid == InvalidOid || deployments_relid == InvalidOid || relid == deployments_relid || relid == projects_relid)
+    ++deployments_generation;
 }
 
 // Backend-wide project → deployed model id, for the generation it was filled in.
@@ -108,7 +113,10 @@ Deployment deployment_of(text* project) {
   const std::int64_t id = found.model_ids[0];
   if (deployments_relid == InvalidOid) {
     const Oid ns = get_namespace_oid("automl", true);
-    if (ns != InvalidOid) deployments_relid = get_relname_relid("deployments", ns);
+    if (ns != InvalidOid) {
+      deployments_relid = get_relname_relid("deployments", ns);
+      projects_relid = get_relname_relid("projects", ns);
+    }
   }
   if (std::strlen(name) < sizeof deployed_slots[0].project && deployed_slots_generation == deployments_generation) {
     DeployedEntry& e = deployed_slots[deployed_used < kDeployedSlots ? deployed_used++ : id % kDeployedSlots];
@@ -128,11 +136,13 @@ Deployment lookup_deployment(text* project) {
   SPI_connect();
   SPIPlanPtr plan = prepare_once(
       &deployed_plan,
-      "SELECT d.model_id, EXISTS (SELECT 1 FROM automl.projects WHERE name = $1),"
+      "SELECT d.model_id, p.name IS NOT NULL,"
       "       ARRAY(SELECT (a->>'model_id')::bigint FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i),"
       "       ARRAY(SELECT sum((a->>'weight')::float8) OVER (ORDER BY i)"
-      "               FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i)"
-      "  FROM (SELECT 1) one LEFT JOIN automl.deployed_models d ON d.project = $1",
+      "               FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i),"
+      "       d.shadow_model_id, p.log_sample_rate"
+      "  FROM (SELECT 1) one LEFT JOIN automl.projects p ON p.name = $1"
+      "       LEFT JOIN automl.deployed_models d ON d.project = $1",
       1, types);
   if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
     elog(ERROR, "pg_automl: looking up the deployed model failed");
@@ -162,6 +172,11 @@ Deployment lookup_deployment(text* project) {
       d.cumulative[n_ids - 1] = 1.0;  // rounding never leaves a gap at the top
     }
   }
+  bool shadow_null = false, rate_null = false;
+  Datum shadow = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 5, &shadow_null);
+  Datum rate = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6, &rate_null);
+  d.shadow_model_id = shadow_null ? 0 : DatumGetInt64(shadow);
+  d.log_sample_rate = rate_null ? 0 : DatumGetFloat8(rate);
   SPI_finish();
   if (!exists)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
@@ -202,7 +217,7 @@ const automl::Model* load_model(std::int64_t model_id) {
   return model;
 }
 
-const automl::Model* model_for_project(FunctionCallInfo fcinfo, text* project, const text* split_key) {
+Served model_for_project(FunctionCallInfo fcinfo, text* project, const text* split_key) {
   auto* site = static_cast<CallSite*>(fcinfo->flinfo->fn_extra);
   const TimestampTz statement_start = GetCurrentStatementStartTimestamp();
   const LocalTransactionId transaction = MyProc->lxid;
@@ -216,6 +231,8 @@ const automl::Model* model_for_project(FunctionCallInfo fcinfo, text* project, c
     site->project = nullptr;
     const Deployment d = deployment_of(project);
     for (int i = 0; i < d.n_arms; ++i) site->models[i] = load_model(d.model_ids[i]);
+    site->shadow = d.shadow_model_id != 0 ? load_model(d.shadow_model_id) : nullptr;
+    site->log = d.log_sample_rate > 0 && prediction_log_available();
     const size_t size = VARSIZE_ANY(project);
     site->project = static_cast<text*>(MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, size));
     std::memcpy(site->project, project, size);
@@ -224,7 +241,10 @@ const automl::Model* model_for_project(FunctionCallInfo fcinfo, text* project, c
     site->cache_epoch = model_cache().epoch();
     site->deployment = d;
   }
-  return site->models[choose_arm(site->deployment, split_key)];
+  const Deployment& d = site->deployment;
+  const int arm = choose_arm(d, split_key);
+  return Served{site->models[arm], d.model_ids[arm], d.n_arms > 1 ? arm + 1 : 0, site->shadow, d.shadow_model_id,
+                site->log && (d.log_sample_rate >= 1.0 || pg_prng_double(&pg_global_prng_state) < d.log_sample_rate)};
 }
 
 }  // namespace pg_automl

@@ -9,12 +9,15 @@
 namespace pg_automl {
 
 // What serves a project now: one model, or the arms of an A/B split with their
-// cumulative weights. Raises 42704 for an unknown project or one without a deployment.
+// cumulative weights; a shadow model; the share of calls logged.
+// Raises 42704 for an unknown project or one without a deployment.
 struct Deployment {
   static constexpr int kMaxArms = 8;
   int n_arms = 0;
   std::int64_t model_ids[kMaxArms] = {};
   double cumulative[kMaxArms] = {};
+  std::int64_t shadow_model_id = 0;  // 0: none
+  double log_sample_rate = 0;
 };
 Deployment deployment_of(text* project);
 std::int64_t deployed_model_id(text* project);  // the first arm
@@ -25,10 +28,20 @@ void register_deployment_invalidation();
 // The parsed model with this id, from the backend cache or read and parsed once.
 const automl::Model* load_model(std::int64_t model_id);
 
-// The model a predict call site should use: resolved once per statement and kept
-// in fn_extra, so a deployment committed elsewhere is served from the next
-// statement on, without a catalog query per row.
+// What one predict call runs.
+struct Served {
+  const automl::Model* model;   // answers
+  std::int64_t model_id;
+  int arm;                      // 1-based arm of an A/B split, 0 without a split
+  const automl::Model* shadow;  // runs beside it and never answers; nullptr when none
+  std::int64_t shadow_id;
+  bool log;                     // this call is sampled for automl.prediction_log
+};
+
+// What a predict call site should use: resolved once per statement and kept in
+// fn_extra, so a deployment committed elsewhere is served from the next statement
+// on, without a catalog query per row.
 // With an A/B split, each call picks an arm: by split_key's hash when given, else at random.
-const automl::Model* model_for_project(FunctionCallInfo fcinfo, text* project, const text* split_key = nullptr);
+Served model_for_project(FunctionCallInfo fcinfo, text* project, const text* split_key = nullptr);
 
 }  // namespace pg_automl

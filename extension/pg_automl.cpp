@@ -2,6 +2,7 @@
 #include "guard.hpp"
 #include "model_cache.hpp"
 #include "model_catalog.hpp"
+#include "prediction_log.hpp"
 
 extern "C" {
 #include "utils/guc.h"
@@ -28,6 +29,7 @@ void _PG_init(void) {
                           "Least recently used models beyond this number are dropped.",
                           &pg_automl::model_cache_size, 64, 1, 100000, PGC_USERSET, 0, nullptr,
                           nullptr, nullptr);
+  pg_automl::prediction_log_init();  // its GUCs before the prefix is reserved
   MarkGUCPrefixReserved("automl");
   pg_automl::register_deployment_invalidation();
 }

@@ -15,7 +15,7 @@ case "${1:-}" in
   up)
     ensure_packages
     build_and_install
-    cluster_up "$DEV_DIR" 54320
+    cluster_up "$DEV_DIR" 54320 "$DEV_DB"
     ensure_database "$DEV_DB"
     worker_up "$DEV_DIR" "$DEV_DB"
     echo "export PGHOST=$PGHOST PGPORT=$PGPORT PGDATABASE=$DEV_DB PGUSER=$PGUSER"

@@ -78,16 +78,25 @@ free_port() {
   echo "$port"
 }
 
-# cluster_up DIR BASE_PORT: starts (or reuses) the cluster in DIR; sets PGPORT,
-# PGHOST, PGUSER.
+# cluster_up DIR BASE_PORT LOG_DATABASE: starts (or reuses) the cluster in DIR with
+# pg_automl preloaded (prediction logging writes to LOG_DATABASE); sets PGPORT,
+# PGHOST, PGUSER. A running cluster is restarted when it runs an older pg_automl.so
+# than the one installed: a preloaded library is not re-read by new sessions.
 cluster_up() {
-  local dir base_port=$2
+  local dir base_port=$2 log_db=$3
   dir=$(owned_state_dir "$1")
-  local data=$dir/data bin
+  local data=$dir/data bin library
   bin=$(pg_bindir)
+  library=$(pg_config --pkglibdir)/pg_automl.so
   if [ ! -f "$data/PG_VERSION" ]; then
     say "initialising a cluster in $data"
     as_pg_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
+  fi
+  if as_pg_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    if [ "$library" -nt "$data/postmaster.pid" ] || ! grep -q "automl.log_database=$log_db" "$data/postmaster.opts"; then
+      say "restarting the cluster in $data for the newly installed pg_automl"
+      as_pg_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+    fi
   fi
   if as_pg_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     PGPORT=$(cat "$dir/port")
@@ -96,7 +105,7 @@ cluster_up() {
     echo "$PGPORT" >"$dir/port"
     # A throwaway cluster: durability off for speed, TCP on loopback only.
     as_pg_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start \
-      -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off" >/dev/null
+      -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c shared_preload_libraries=pg_automl -c automl.log_database=$log_db" >/dev/null
   fi
   PGHOST=127.0.0.1
   PGUSER=postgres

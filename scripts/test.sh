@@ -11,10 +11,13 @@ passed=0
 failed=0
 
 count_gtest() {  # adds a GoogleTest log's totals
-  local log=$1 p f
+  local log=$1 p f s
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
   f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
   if [ -z "$p" ] && [ -z "$f" ]; then f=1; fi  # crashed before reporting
+  # A suite whose SetUpTestSuite threw skips its tests: count the suite as a failure.
+  s=$(sed -n 's/^ *\([0-9]*\) FAILED TEST SUITE.*/\1/p' "$log" | tail -1)
+  f=$(( ${f:-0} + ${s:-0} ))
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0}))
 }
@@ -36,7 +39,7 @@ count_gtest "$AUTOML_STATE_DIR/unit.log"
 say "== SQL regression tests"
 cleanup
 rm -rf "$TEST_DIR" "$(readlink -f "$TEST_DIR" 2>/dev/null || true)"
-cluster_up "$TEST_DIR" 54330
+cluster_up "$TEST_DIR" 54330 automl_it  # the integration tests log predictions
 ensure_database automl_regress
 worker_up "$TEST_DIR" automl_regress
 regress_out=$AUTOML_STATE_DIR/regress

@@ -29,6 +29,9 @@ CREATE TABLE automl.projects (
   task        text NOT NULL CHECK (task IN ('classification', 'regression')),
   target      text NOT NULL,
   metric      text NOT NULL,                  -- decides best_score and if_better
+  -- Share of predict calls written to automl.prediction_log (automl.set_logging).
+  log_sample_rate float8 NOT NULL DEFAULT 0 CHECK (log_sample_rate BETWEEN 0 AND 1),
+  owner       name NOT NULL DEFAULT current_user,
   created_by  name NOT NULL DEFAULT current_user,
   created_at  timestamptz NOT NULL DEFAULT now()
 );
@@ -133,6 +136,8 @@ CREATE TABLE automl.deployments (
   previous_id  bigint REFERENCES automl.deployments (id),
   -- A/B split: [{"model_id": …, "weight": …}, …] with weights summing to 1; NULL: model_id alone.
   arms         jsonb,
+  -- Runs beside the serving model(s) on every call, never answers; logged with them.
+  shadow_model_id bigint REFERENCES automl.models (id),
   deployed_by  name NOT NULL DEFAULT current_user,
   deployed_at  timestamptz NOT NULL DEFAULT clock_timestamp()
 );
@@ -145,14 +150,36 @@ CREATE FUNCTION automl._deployments_changed() RETURNS trigger
   AS 'MODULE_PATHNAME', 'automl_deployments_changed' LANGUAGE C;
 CREATE TRIGGER deployments_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON automl.deployments
   FOR EACH STATEMENT EXECUTE FUNCTION automl._deployments_changed();
+-- A project's log_sample_rate is cached with its deployment.
+CREATE TRIGGER projects_changed AFTER UPDATE OR DELETE OR TRUNCATE ON automl.projects
+  FOR EACH STATEMENT EXECUTE FUNCTION automl._deployments_changed();
 
 CREATE VIEW automl.deployed_models AS
   SELECT DISTINCT ON (d.project)
-         d.project, d.model_id, m.algorithm, m.task, m.metrics, d.strategy, d.deployed_at, d.arms
+         d.project, d.model_id, m.algorithm, m.task, m.metrics, d.strategy, d.deployed_at, d.arms,
+         d.shadow_model_id
     FROM automl.deployments d
     JOIN automl.models m ON m.id = d.model_id
    ORDER BY d.project, d.id DESC;
 COMMENT ON VIEW automl.deployed_models IS 'What serves each project now.';
+
+-- Written by the background worker "pg_automl prediction logger", never by predict
+-- itself (automl.set_logging). Rows of one call share call_id: the serving model's
+-- (shadow = false) and the shadow's. arm is the split arm (1-based), NULL without a split.
+CREATE TABLE automl.prediction_log (
+  logged_at      timestamptz NOT NULL,
+  project        text NOT NULL,
+  model_id       bigint NOT NULL,
+  shadow         boolean NOT NULL,
+  arm            integer,
+  call_id        bigint NOT NULL,
+  function_name  text NOT NULL,      -- predict, predict_label or predict_proba
+  features       jsonb NOT NULL,     -- {input name: value}
+  prediction     jsonb NOT NULL      -- a number, a label, or {label: probability}
+);
+CREATE INDEX prediction_log_project_time ON automl.prediction_log (project, logged_at);
+CREATE INDEX prediction_log_call ON automl.prediction_log (call_id);
+COMMENT ON TABLE automl.prediction_log IS 'Sampled predict calls (automl.set_logging), with shadow outputs.';
 
 ------------------------------------------------------------------------------
 -- Submitting jobs
@@ -362,6 +389,14 @@ BEGIN
     IF job.status IN ('succeeded', 'failed', 'cancelled') THEN
       RETURN job;
     END IF;
+    -- A job inserted by this very transaction is invisible to workers until commit:
+    -- waiting for it would only time out.
+    IF job.status = 'queued' AND (SELECT j.xmin FROM automl.jobs j WHERE j.id = wait.job_id)
+                                 = xid(pg_current_xact_id_if_assigned()) THEN
+      RAISE EXCEPTION 'job % was submitted in this transaction; no worker can see it before COMMIT', job_id
+        USING ERRCODE = 'object_not_in_prerequisite_state',
+              HINT = 'Commit first, then call automl.wait in the next statement.';
+    END IF;
     IF clock_timestamp() >= deadline THEN
       -- 55000, not 57014 (query_canceled): callers' WHEN OTHERS handlers can catch it.
       RAISE EXCEPTION 'timed out waiting for job %', job_id
@@ -465,12 +500,40 @@ $$;
 -- Deployments
 ------------------------------------------------------------------------------
 
+-- A new deployment keeps the live shadow unless it now serves (is the model or an
+-- arm) or takes other features than the new model; rollback and deploy_shadow say
+-- which shadow they want (keep_shadow => false).
 CREATE FUNCTION automl._record_deployment(project text, model_id bigint, strategy text,
-                                          previous_id bigint, arms jsonb DEFAULT NULL) RETURNS bigint
-LANGUAGE sql AS $$
-  INSERT INTO automl.deployments (project, model_id, strategy, previous_id, arms)
-  VALUES (project, model_id, strategy, previous_id, arms);
-  SELECT model_id;
+                                          previous_id bigint, arms jsonb DEFAULT NULL,
+                                          shadow_model_id bigint DEFAULT NULL,
+                                          keep_shadow boolean DEFAULT true) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  live_shadow bigint;
+BEGIN
+  IF keep_shadow THEN
+    SELECT d.shadow_model_id INTO live_shadow FROM automl.deployments d
+     WHERE d.project = _record_deployment.project ORDER BY d.id DESC LIMIT 1;
+    IF live_shadow IS NOT NULL AND live_shadow <> model_id
+       AND NOT coalesce(arms @> jsonb_build_array(jsonb_build_object('model_id', live_shadow)), false)
+       AND automl._same_features(live_shadow, model_id) THEN
+      shadow_model_id := live_shadow;
+    ELSIF live_shadow IS NOT NULL THEN
+      RAISE NOTICE 'shadow model % no longer runs beside project "%"', live_shadow, project;
+    END IF;
+  END IF;
+  INSERT INTO automl.deployments (project, model_id, strategy, previous_id, arms, shadow_model_id)
+  VALUES (project, model_id, strategy, previous_id, arms, shadow_model_id);
+  RETURN model_id;
+END
+$$;
+
+-- Two models take the same input row (feature_version, or the column list for
+-- models that predate it).
+CREATE FUNCTION automl._same_features(a bigint, b bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT count(DISTINCT coalesce(m.feature_version, m.feature_names::text)) = 1
+    FROM automl.models m WHERE m.id IN (a, b);
 $$;
 
 CREATE FUNCTION automl.deploy(project text, strategy text DEFAULT 'best_score') RETURNS bigint
@@ -501,7 +564,8 @@ BEGIN
         USING ERRCODE = 'invalid_parameter_value';
     END IF;
     SELECT * INTO back FROM automl.deployments d WHERE d.id = live.previous_id;
-    RETURN automl._record_deployment(proj.name, back.model_id, 'rollback', back.previous_id, back.arms);
+    RETURN automl._record_deployment(proj.name, back.model_id, 'rollback', back.previous_id, back.arms,
+                                     back.shadow_model_id, keep_shadow => false);
   ELSE
     RAISE EXCEPTION 'unknown deployment strategy "%"', strategy
       USING ERRCODE = 'invalid_parameter_value', HINT = 'Strategies: best_score, most_recent, rollback.';
@@ -576,6 +640,90 @@ BEGIN
   SELECT max(d.id) INTO current_id FROM automl.deployments d WHERE d.project = deploy.project;
   RETURN automl._record_deployment(project, model_id, 'manual', current_id);
 END
+$$;
+
+-- Shadow: the model predicts beside what serves on every call, never answers, and
+-- its output is logged next to the serving model's for the sampled calls (same
+-- call_id in automl.prediction_log). NULL removes the shadow. Returns the model id.
+CREATE FUNCTION automl.deploy_shadow(project text, model_id bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  proj automl.projects;
+  live automl.deployments;
+  owner_project text;
+BEGIN
+  SELECT * INTO proj FROM automl.projects p WHERE p.name = deploy_shadow.project FOR UPDATE;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
+  END IF;
+  SELECT * INTO live FROM automl.deployments d WHERE d.project = proj.name ORDER BY d.id DESC LIMIT 1;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'project "%" has no deployment to shadow', proj.name USING ERRCODE = 'undefined_object',
+      HINT = 'Deploy a model first: automl.deploy(project, model_id).';
+  END IF;
+  IF model_id IS NOT NULL THEN
+    SELECT m.project INTO owner_project FROM automl.models m WHERE m.id = deploy_shadow.model_id;
+    IF NOT FOUND THEN
+      RAISE EXCEPTION 'model % does not exist', model_id USING ERRCODE = 'undefined_object';
+    END IF;
+    IF owner_project <> proj.name THEN
+      RAISE EXCEPTION 'model % belongs to project "%", not "%"', model_id, owner_project, proj.name
+        USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF model_id = live.model_id OR coalesce(live.arms @> jsonb_build_array(jsonb_build_object('model_id', model_id)), false) THEN
+      RAISE EXCEPTION 'model % already serves project "%"; a shadow runs beside what serves', model_id, proj.name
+        USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF NOT automl._same_features(model_id, live.model_id) THEN
+      RAISE EXCEPTION 'shadow model % takes other features than model %, which serves project "%"',
+        model_id, live.model_id, proj.name USING ERRCODE = 'invalid_parameter_value',
+        DETAIL = 'Their feature_version differs: a caller could not pass one row to both.';
+    END IF;
+    IF proj.log_sample_rate = 0 THEN
+      RAISE NOTICE 'project "%" logs no predictions, so the shadow''s output is not kept', proj.name
+        USING HINT = format('Turn logging on: SELECT automl.set_logging(%L, 0.01);', proj.name);
+    END IF;
+  END IF;
+  PERFORM automl._record_deployment(proj.name, live.model_id, CASE WHEN model_id IS NULL THEN 'unshadow' ELSE 'shadow' END,
+                                    live.id, live.arms, model_id, keep_shadow => false);
+  RETURN model_id;
+END
+$$;
+
+-- Logs this share of the project's predict calls (0 turns logging off) into
+-- automl.prediction_log, through shared memory and a background worker: needs
+-- shared_preload_libraries = 'pg_automl' (see docs/operations.md).
+CREATE FUNCTION automl._prediction_log_check() RETURNS void
+  AS 'MODULE_PATHNAME', 'automl_prediction_log_check' LANGUAGE C;
+CREATE FUNCTION automl.set_logging(project text, sample_rate float8) RETURNS float8
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF sample_rate IS NULL OR NOT sample_rate BETWEEN 0 AND 1 THEN
+    RAISE EXCEPTION 'sample_rate must be between 0 and 1, got %', coalesce(sample_rate::text, 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF sample_rate > 0 THEN
+    PERFORM automl._prediction_log_check();
+  END IF;
+  UPDATE automl.projects p SET log_sample_rate = sample_rate WHERE p.name = set_logging.project;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
+  END IF;
+  RETURN sample_rate;
+END
+$$;
+
+-- Whether this session can log, and the shared queue's counters since server start.
+CREATE FUNCTION automl.prediction_log_status(
+  OUT available boolean, OUT log_database text, OUT worker_pid integer, OUT queued_bytes bigint,
+  OUT capacity_bytes bigint, OUT enqueued bigint, OUT written bigint, OUT dropped bigint)
+  AS 'MODULE_PATHNAME', 'automl_prediction_log_status' LANGUAGE C VOLATILE;
+
+-- Deletes log rows older than the interval; returns how many.
+CREATE FUNCTION automl.prune_prediction_log(older_than interval) RETURNS bigint
+LANGUAGE sql AS $$
+  WITH gone AS (DELETE FROM automl.prediction_log l WHERE l.logged_at < now() - older_than RETURNING 1)
+  SELECT count(*) FROM gone;
 $$;
 
 -- Coefficients of a linear model, read straight from its stored file, in the scaled
@@ -783,10 +931,10 @@ BEGIN
     PERFORM automl._finish_job(job_id, 'cancelled', NULL, 'cancelled while running');
     RETURN NULL;
   END IF;
-  INSERT INTO automl.projects (name, task, target, metric, created_by)
+  INSERT INTO automl.projects (name, task, target, metric, owner, created_by)
   VALUES (job.project, task, target,
           coalesce(job.spec->>'metric', CASE WHEN task = 'classification' THEN 'f1' ELSE 'r2' END),
-          job.created_by)
+          job.created_by, job.created_by)
   ON CONFLICT (name) DO NOTHING;
   SELECT * INTO proj FROM automl.projects p WHERE p.name = job.project FOR UPDATE;
   IF proj.task <> task THEN
@@ -1111,7 +1259,7 @@ COMMENT ON FUNCTION automl.describe IS 'Profiles a table, view or SELECT: one ro
 
 GRANT USAGE ON SCHEMA automl TO PUBLIC;
 GRANT SELECT ON automl.projects, automl.jobs, automl.models, automl.deployments,
-                automl.deployed_models, automl.workers, automl.trials TO PUBLIC;
+                automl.deployed_models, automl.workers, automl.trials, automl.prediction_log TO PUBLIC;
 GRANT INSERT ON automl.jobs TO PUBLIC;
 GRANT USAGE ON SEQUENCE automl.jobs_id_seq TO PUBLIC;
 REVOKE EXECUTE ON FUNCTION automl._claim_job(text), automl._hold_job_lock(bigint), automl._lock_claimed_job(bigint, bigint),
@@ -1121,4 +1269,5 @@ REVOKE EXECUTE ON FUNCTION automl._claim_job(text), automl._hold_job_lock(bigint
   automl._heartbeat(bigint, bigint, real, text), automl._release_job(bigint, bigint, text),
   automl._rescue_stale_jobs(interval), automl._register_worker(text, text, integer, integer, text),
   automl._worker_seen(text), automl._unregister_worker(text), automl.prune_jobs(interval),
-  automl._record_deployment(text, bigint, text, bigint, jsonb) FROM PUBLIC;
+  automl._record_deployment(text, bigint, text, bigint, jsonb, bigint, boolean),
+  automl.prune_prediction_log(interval) FROM PUBLIC;

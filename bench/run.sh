@@ -50,16 +50,17 @@ ensure_packages
 build_and_install
 cluster_down "$BENCH_DIR"
 cluster_up "$BENCH_DIR" 54340 "$BENCH_DB"
-psql -d postgres -qc "DROP DATABASE IF EXISTS $BENCH_DB" >/dev/null
+psql -d postgres -qc "DROP DATABASE IF EXISTS $BENCH_DB WITH (FORCE)" >/dev/null  # FORCE: the prediction logger is connected
 ensure_database "$BENCH_DB"
 export PGDATABASE=$BENCH_DB
 
 bq() { psql -X -qAt -v ON_ERROR_STOP=1 "$@"; }
 
-# best_seconds SQL: the best wall-clock time of three runs of SQL (one psql call each).
+# best_seconds SQL: the best wall-clock time of $BENCH_REPEAT (default 3) runs of SQL
+# (one psql call each).
 best_seconds() {
-  local best=999 t0 t1
-  for _ in 1 2 3; do
+  local best=999 t0 t1 i
+  for ((i = 0; i < ${BENCH_REPEAT:-3}; i++)); do
     t0=$(date +%s.%N)
     bq -c "$1" >/dev/null
     t1=$(date +%s.%N)

@@ -99,7 +99,8 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
   txn.exec0("SET LOCAL TimeZone = 'UTC'");
   txn.exec0("SET LOCAL DateStyle = 'ISO, YMD'");
   txn.exec0("SET LOCAL extra_float_digits = 1");
-  const std::string source = is_query(relation) ? "(" + relation + ") AS training_source" : relation;
+  // Newlines: a trailing -- comment in the query cannot swallow the parenthesis.
+  const std::string source = is_query(relation) ? "(\n" + relation + "\n) AS training_source" : relation;
 
   const pqxx::result shape = txn.exec("SELECT * FROM " + source + " LIMIT 0");
   std::set<pqxx::oid> oids;

@@ -15,7 +15,9 @@ extern "C" {
 #include "commands/trigger.h"
 #include "common/hashfn.h"
 #include "common/pg_prng.h"
+#include "miscadmin.h"
 #include "utils/inval.h"
+#include "utils/syscache.h"
 }
 
 namespace pg_automl {
@@ -39,6 +41,7 @@ SPIPlanPtr prepare_once(SPIPlanPtr* slot, const char* sql, int nargs, Oid* types
 struct CallSite {
   TimestampTz statement_start;
   LocalTransactionId transaction;
+  Oid user;  // what a role may use differs: SET ROLE or a SECURITY DEFINER caller re-resolves
   std::uint64_t cache_epoch;
   Deployment deployment;
   const automl::Model* models[Deployment::kMaxArms];
@@ -71,14 +74,20 @@ bool same_text(const text* a, const text* b) {
 std::uint64_t deployments_generation = 1;
 Oid deployments_relid = InvalidOid;
 Oid projects_relid = InvalidOid;  // its log_sample_rate is part of a Deployment
+Oid grants_relid = InvalidOid;    // who may be served what
 
 void on_relcache_invalidation(Datum, Oid relid) {
-  if (relid == InvalidOid || deployments_relid == InvalidOid || relid == deployments_relid || relid == projects_relid)
+  if (relid == InvalidOid || deployments_relid == InvalidOid || relid == deployments_relid || relid == projects_relid ||
+      relid == grants_relid)
     ++deployments_generation;
 }
 
+// GRANT role TO role changes who owns what through membership.
+void on_membership_invalidation(Datum, int, uint32) { ++deployments_generation; }
+
 // Backend-wide project → deployed model id, for the generation it was filled in.
 struct DeployedEntry {
+  Oid user;
   char project[NAMEDATALEN * 2];
   Deployment deployment;
 };
@@ -91,6 +100,7 @@ std::uint64_t deployed_slots_generation = 0;
 
 void register_deployment_invalidation() {
   CacheRegisterRelcacheCallback(on_relcache_invalidation, PointerGetDatum(nullptr));
+  CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, on_membership_invalidation, PointerGetDatum(nullptr));
 }
 
 std::uint64_t deployment_generation() { return deployments_generation; }
@@ -107,8 +117,10 @@ Deployment deployment_of(text* project) {
     deployed_used = 0;
     deployed_slots_generation = deployments_generation;
   }
+  const Oid user = GetUserId();
   for (int i = 0; i < deployed_used; ++i)
-    if (std::strcmp(deployed_slots[i].project, name) == 0) return deployed_slots[i].deployment;
+    if (deployed_slots[i].user == user && std::strcmp(deployed_slots[i].project, name) == 0)
+      return deployed_slots[i].deployment;
   const Deployment found = lookup_deployment(project);
   const std::int64_t id = found.model_ids[0];
   if (deployments_relid == InvalidOid) {
@@ -116,10 +128,12 @@ Deployment deployment_of(text* project) {
     if (ns != InvalidOid) {
       deployments_relid = get_relname_relid("deployments", ns);
       projects_relid = get_relname_relid("projects", ns);
+      grants_relid = get_relname_relid("project_grants", ns);
     }
   }
   if (std::strlen(name) < sizeof deployed_slots[0].project && deployed_slots_generation == deployments_generation) {
     DeployedEntry& e = deployed_slots[deployed_used < kDeployedSlots ? deployed_used++ : id % kDeployedSlots];
+    e.user = user;
     std::strcpy(e.project, name);
     e.deployment = found;
   }
@@ -140,7 +154,7 @@ Deployment lookup_deployment(text* project) {
       "       ARRAY(SELECT (a->>'model_id')::bigint FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i),"
       "       ARRAY(SELECT sum((a->>'weight')::float8) OVER (ORDER BY i)"
       "               FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i),"
-      "       d.shadow_model_id, p.log_sample_rate"
+      "       d.shadow_model_id, p.log_sample_rate, automl._project_exists($1)"
       "  FROM (SELECT 1) one LEFT JOIN automl.projects p ON p.name = $1"
       "       LEFT JOIN automl.deployed_models d ON d.project = $1",
       1, types);
@@ -177,7 +191,15 @@ Deployment lookup_deployment(text* project) {
   Datum rate = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 6, &rate_null);
   d.shadow_model_id = shadow_null ? 0 : DatumGetInt64(shadow);
   d.log_sample_rate = rate_null ? 0 : DatumGetFloat8(rate);
+  bool anyone_null = false;
+  const bool exists_for_anyone =
+      DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 7, &anyone_null));
   SPI_finish();
+  if (!exists && exists_for_anyone)
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("permission denied for project \"%s\"", text_to_cstring(project)),
+                    errhint("Its owner can share it: automl.grant_project('%s', '%s', 'predict').",
+                            text_to_cstring(project), GetUserNameFromId(GetUserId(), false))));
   if (!exists)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
                     errmsg("project \"%s\" does not exist", text_to_cstring(project)),
@@ -190,6 +212,46 @@ Deployment lookup_deployment(text* project) {
 }
 
 }  // namespace
+
+namespace {
+
+// fn_extra of predict_model: the model it checked and loaded, per statement and role.
+struct ModelSite {
+  TimestampTz statement_start;
+  LocalTransactionId transaction;
+  Oid user;
+  std::uint64_t cache_epoch;
+  std::int64_t model_id;
+  const automl::Model* model;
+};
+
+SPIPlanPtr model_access_plan = nullptr;
+
+}  // namespace
+
+const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t model_id) {
+  auto* site = static_cast<ModelSite*>(fcinfo->flinfo->fn_extra);
+  const TimestampTz statement_start = GetCurrentStatementStartTimestamp();
+  const Oid user = GetUserId();
+  if (site != nullptr && site->statement_start == statement_start && site->transaction == MyProc->lxid &&
+      site->user == user && site->cache_epoch == model_cache().epoch() && site->model_id == model_id)
+    return site->model;
+  // 42704 for an unknown id, 42501 for a model of a project the caller may not use.
+  Oid types[1] = {INT8OID};
+  Datum args[1] = {Int64GetDatum(model_id)};
+  SPI_connect();
+  SPIPlanPtr plan = prepare_once(&model_access_plan, "SELECT automl._model_project($1)", 1, types);
+  if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT)
+    elog(ERROR, "pg_automl: checking access to model %lld failed", static_cast<long long>(model_id));
+  SPI_finish();
+  const automl::Model* model = load_model(model_id);
+  if (site == nullptr) {
+    site = static_cast<ModelSite*>(MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelSite)));
+    fcinfo->flinfo->fn_extra = site;
+  }
+  *site = ModelSite{statement_start, MyProc->lxid, user, model_cache().epoch(), model_id, model};
+  return model;
+}
 
 const automl::Model* load_model(std::int64_t model_id) {
   if (const automl::Model* cached = model_cache().find(model_id)) return cached;
@@ -221,7 +283,8 @@ Served model_for_project(FunctionCallInfo fcinfo, text* project, const text* spl
   auto* site = static_cast<CallSite*>(fcinfo->flinfo->fn_extra);
   const TimestampTz statement_start = GetCurrentStatementStartTimestamp();
   const LocalTransactionId transaction = MyProc->lxid;
-  if (site == nullptr || site->statement_start != statement_start || site->transaction != transaction ||
+  const Oid user = GetUserId();
+  if (site == nullptr || site->statement_start != statement_start || site->transaction != transaction || site->user != user ||
       site->cache_epoch != model_cache().epoch() || !same_text(site->project, project)) {
     if (site == nullptr) {
       site = static_cast<CallSite*>(MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallSite)));
@@ -238,6 +301,7 @@ Served model_for_project(FunctionCallInfo fcinfo, text* project, const text* spl
     std::memcpy(site->project, project, size);
     site->statement_start = statement_start;
     site->transaction = transaction;
+    site->user = user;
     site->cache_epoch = model_cache().epoch();
     site->deployment = d;
   }

@@ -25,7 +25,12 @@ std::int64_t deployed_model_id(text* project);  // the first arm
 // Registers the relcache callback that invalidates the project → model map (_PG_init).
 void register_deployment_invalidation();
 
+// The model predict_model(id) may use: checked once per statement and role
+// (42704 unknown, 42501 another tenant's), then kept in fn_extra.
+const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t model_id);
+
 // The parsed model with this id, from the backend cache or read and parsed once.
+// No access check: callers have resolved it through a deployment or model_for_caller.
 const automl::Model* load_model(std::int64_t model_id);
 
 // What one predict call runs.

@@ -87,7 +87,7 @@ extern "C" Datum automl_predict(PG_FUNCTION_ARGS) {
 extern "C" Datum automl_predict_model(PG_FUNCTION_ARGS) {
   const int64 model_id = PG_GETARG_INT64(0);
   FeatureVector x = read_feature_array(PG_GETARG_ARRAYTYPE_P(1));
-  const automl::Model* model = load_model(model_id);
+  const automl::Model* model = model_for_caller(fcinfo, model_id);
   if (x.length != model->n_features())
     check_feature_count(model, x, psprintf("model %lld", static_cast<long long>(model_id)));
   PG_RETURN_FLOAT8(cpp_guard([&] { return model->predict(x.values); }));

@@ -16,6 +16,10 @@
 CREATE FUNCTION automl._normalize_job_spec(kind text, spec jsonb) RETURNS jsonb
   AS 'MODULE_PATHNAME', 'automl_normalize_job_spec' LANGUAGE C STABLE PARALLEL SAFE;
 
+-- Refuses a training query that is not exactly one read-only SELECT (22023).
+CREATE FUNCTION automl._check_training_query(query text) RETURNS void
+  AS 'MODULE_PATHNAME', 'automl_check_training_query' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+
 CREATE FUNCTION automl._metric_higher_is_better(metric text) RETURNS boolean
   AS 'MODULE_PATHNAME', 'automl_metric_higher_is_better' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 
@@ -105,7 +109,8 @@ CREATE TABLE automl.models (
   info           jsonb NOT NULL DEFAULT '{}',
   created_by     name NOT NULL DEFAULT current_user,
   created_at     timestamptz NOT NULL DEFAULT now(),
-  UNIQUE (project, version)
+  UNIQUE (project, version),
+  UNIQUE (id, project)  -- lets deployments reference (model, project) pairs
 );
 COMMENT ON TABLE automl.models IS 'One row per trained model; rows never change once written.';
 
@@ -142,6 +147,10 @@ CREATE TABLE automl.deployments (
   deployed_at  timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX deployments_newest ON automl.deployments (project, id DESC);
+-- A deployment's models belong to its project, however the row was written.
+ALTER TABLE automl.deployments
+  ADD FOREIGN KEY (model_id, project) REFERENCES automl.models (id, project) ON UPDATE CASCADE,
+  ADD FOREIGN KEY (shadow_model_id, project) REFERENCES automl.models (id, project) ON UPDATE CASCADE;
 COMMENT ON TABLE automl.deployments IS 'Deployment history; the newest row per project serves.';
 
 -- Every backend caches which model serves a project; this trigger tells them all
@@ -154,7 +163,7 @@ CREATE TRIGGER deployments_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE 
 CREATE TRIGGER projects_changed AFTER UPDATE OR DELETE OR TRUNCATE ON automl.projects
   FOR EACH STATEMENT EXECUTE FUNCTION automl._deployments_changed();
 
-CREATE VIEW automl.deployed_models AS
+CREATE VIEW automl.deployed_models WITH (security_invoker = true) AS
   SELECT DISTINCT ON (d.project)
          d.project, d.model_id, m.algorithm, m.task, m.metrics, d.strategy, d.deployed_at, d.arms,
          d.shadow_model_id
@@ -196,8 +205,10 @@ DECLARE
   qualified text;
 BEGIN
   IF relation ~* '^\s*(select|with|values|table)\s' THEN
+    PERFORM automl._check_training_query(relation);
     BEGIN
-      EXECUTE format('SELECT %I FROM (%s) AS training_query LIMIT 0', target, relation);
+      -- Newlines around the query: a trailing -- comment cannot swallow the parenthesis.
+      EXECUTE format(E'SELECT %I FROM (\n%s\n) AS training_query LIMIT 0', target, relation);
     EXCEPTION WHEN undefined_column THEN
       RAISE EXCEPTION 'column "%" does not exist in the training query', target
         USING ERRCODE = 'undefined_column', DETAIL = SQLERRM;
@@ -276,6 +287,9 @@ BEGIN
   IF NEW.kind = 'train' THEN
     IF NEW.project IS NULL OR NEW.project = '' THEN
       RAISE EXCEPTION 'a train job needs a project' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF automl._project_exists(NEW.project) THEN
+      PERFORM automl._require(NEW.project, 'manage');
     END IF;
     IF NEW.spec->>'task' <> 'auto' AND EXISTS (
          SELECT 1 FROM automl.projects p WHERE p.name = NEW.project AND p.task <> NEW.spec->>'task') THEN
@@ -434,6 +448,10 @@ DECLARE
 BEGIN
   SELECT status INTO current_status FROM automl.jobs WHERE id = job_id FOR UPDATE;
   IF NOT FOUND THEN
+    IF automl._job_exists(job_id) THEN
+      RAISE EXCEPTION 'permission denied for job %', job_id USING ERRCODE = 'insufficient_privilege',
+        DETAIL = 'Only its submitter, a manager of its project or automl_admin may change it.';
+    END IF;
     RAISE EXCEPTION 'job % does not exist', job_id USING ERRCODE = 'undefined_object';
   END IF;
   RETURN current_status;
@@ -544,10 +562,8 @@ DECLARE
   live automl.deployments;
   back automl.deployments;
 BEGIN
+  PERFORM automl._require(project, 'manage');
   SELECT * INTO proj FROM automl.projects p WHERE p.name = deploy.project FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
-  END IF;
   SELECT * INTO live FROM automl.deployments d WHERE d.project = proj.name ORDER BY d.id DESC LIMIT 1;
   IF strategy = 'best_score' THEN
     SELECT m.id INTO chosen FROM automl.models m
@@ -588,10 +604,8 @@ DECLARE
   versions integer;
   arms jsonb;
 BEGIN
+  PERFORM automl._require(project, 'manage');
   PERFORM 1 FROM automl.projects p WHERE p.name = deploy_split.project FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
-  END IF;
   IF model_ids IS NULL OR weights IS NULL OR cardinality(model_ids) < 2 OR cardinality(model_ids) > 8
      OR cardinality(weights) <> cardinality(model_ids) THEN
     RAISE EXCEPTION 'deploy_split needs 2 to 8 model ids and one weight each' USING ERRCODE = 'invalid_parameter_value';
@@ -625,14 +639,9 @@ DECLARE
   owner_project text;
   current_id bigint;
 BEGIN
+  PERFORM automl._require(project, 'manage');
   PERFORM 1 FROM automl.projects p WHERE p.name = deploy.project FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
-  END IF;
-  SELECT m.project INTO owner_project FROM automl.models m WHERE m.id = deploy.model_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'model % does not exist', model_id USING ERRCODE = 'undefined_object';
-  END IF;
+  owner_project := automl._model_project(model_id);
   IF owner_project <> project THEN
     RAISE EXCEPTION 'model % belongs to project "%", not "%"', model_id, owner_project, project
       USING ERRCODE = 'invalid_parameter_value';
@@ -652,20 +661,15 @@ DECLARE
   live automl.deployments;
   owner_project text;
 BEGIN
+  PERFORM automl._require(project, 'manage');
   SELECT * INTO proj FROM automl.projects p WHERE p.name = deploy_shadow.project FOR UPDATE;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
-  END IF;
   SELECT * INTO live FROM automl.deployments d WHERE d.project = proj.name ORDER BY d.id DESC LIMIT 1;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'project "%" has no deployment to shadow', proj.name USING ERRCODE = 'undefined_object',
       HINT = 'Deploy a model first: automl.deploy(project, model_id).';
   END IF;
   IF model_id IS NOT NULL THEN
-    SELECT m.project INTO owner_project FROM automl.models m WHERE m.id = deploy_shadow.model_id;
-    IF NOT FOUND THEN
-      RAISE EXCEPTION 'model % does not exist', model_id USING ERRCODE = 'undefined_object';
-    END IF;
+    owner_project := automl._model_project(model_id);
     IF owner_project <> proj.name THEN
       RAISE EXCEPTION 'model % belongs to project "%", not "%"', model_id, owner_project, proj.name
         USING ERRCODE = 'invalid_parameter_value';
@@ -702,6 +706,7 @@ BEGIN
     RAISE EXCEPTION 'sample_rate must be between 0 and 1, got %', coalesce(sample_rate::text, 'NULL')
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
+  PERFORM automl._require(project, 'manage');
   IF sample_rate > 0 THEN
     PERFORM automl._prediction_log_check();
   END IF;
@@ -937,6 +942,10 @@ BEGIN
           job.created_by, job.created_by)
   ON CONFLICT (name) DO NOTHING;
   SELECT * INTO proj FROM automl.projects p WHERE p.name = job.project FOR UPDATE;
+  IF NOT automl._can(proj.name, 'manage', job.created_by) THEN
+    RAISE EXCEPTION 'permission denied for project "%"', proj.name USING ERRCODE = 'insufficient_privilege',
+      DETAIL = format('It belongs to %s, who has not granted "manage" to %s.', proj.owner, job.created_by);
+  END IF;
   IF proj.task <> task THEN
     RAISE EXCEPTION 'project "%" is a % project; this job trained a % model', proj.name, proj.task, task
       USING ERRCODE = 'invalid_parameter_value', HINT = 'Use another project name for another task.';
@@ -1075,10 +1084,8 @@ LANGUAGE plpgsql STABLE AS $$
 DECLARE
   m automl.models;
 BEGIN
+  PERFORM automl._require(automl._model_project(model_id), 'manage');
   SELECT * INTO m FROM automl.models WHERE id = model_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'model % does not exist', model_id USING ERRCODE = 'undefined_object';
-  END IF;
   RETURN jsonb_build_object(
     'format', 'pg_automl.export', 'export_version', 1,
     'project', m.project, 'version', m.version, 'algorithm', m.algorithm, 'task', m.task,
@@ -1109,6 +1116,9 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value',
             DETAIL = 'Expected an object with "format": "pg_automl.export" and a "model" object.';
   END IF;
+  IF automl._project_exists(project) THEN
+    PERFORM automl._require(project, 'manage');
+  END IF;
   bytes := convert_to((model->'model')::text, 'UTF8');
   BEGIN
     summary := automl._model_summary(bytes);
@@ -1126,7 +1136,7 @@ BEGIN
   END IF;
   SELECT coalesce(max(m.version), 0) + 1 INTO new_version FROM automl.models m WHERE m.project = proj.name;
   INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names, feature_version,
-                             target, classes, format_version, model, info, created_by)
+                             target, classes, format_version, model, info)
   VALUES (proj.name, new_version, summary->>'algorithm', summary->>'task', summary->'hyperparams',
           CASE WHEN jsonb_typeof(model->'metrics') = 'object' THEN model->'metrics' ELSE '{}' END,
           ARRAY(SELECT jsonb_array_elements_text(summary->'feature_names')), summary->>'feature_version',
@@ -1135,8 +1145,7 @@ BEGIN
                THEN ARRAY(SELECT jsonb_array_elements_text(summary->'classes')) END,
           (model->'model'->>'format_version')::integer, bytes,
           jsonb_build_object('imported_from', jsonb_build_object('project', model->'project', 'version', model->'version',
-                                                                 'created_at', model->'created_at')),
-          current_user)
+                                                                 'created_at', model->'created_at')))
   RETURNING id INTO new_id;
   RETURN new_id;
 END
@@ -1177,8 +1186,9 @@ BEGIN
     RAISE EXCEPTION 'describe needs a relation and a positive sample_rows' USING ERRCODE = 'invalid_parameter_value';
   END IF;
   IF is_query THEN
+    PERFORM automl._check_training_query(relation);
     -- A temporary view gives the query's columns their names and types.
-    EXECUTE format('CREATE TEMP VIEW %I AS %s', view_name, relation);
+    EXECUTE format(E'CREATE TEMP VIEW %I AS\n%s\n', view_name, relation);
     source := format('pg_temp.%I', view_name);
   ELSE
     IF to_regclass(relation) IS NULL THEN
@@ -1254,20 +1264,336 @@ $$;
 COMMENT ON FUNCTION automl.describe IS 'Profiles a table, view or SELECT: one row per column (EDA).';
 
 ------------------------------------------------------------------------------
--- Privileges. Issue #8 replaces these with roles and row-level security.
+-- Tenancy: roles, project ownership and sharing, row-level security (docs/security.md)
 ------------------------------------------------------------------------------
 
-GRANT USAGE ON SCHEMA automl TO PUBLIC;
-GRANT SELECT ON automl.projects, automl.jobs, automl.models, automl.deployments,
-                automl.deployed_models, automl.workers, automl.trials, automl.prediction_log TO PUBLIC;
-GRANT INSERT ON automl.jobs TO PUBLIC;
-GRANT USAGE ON SEQUENCE automl.jobs_id_seq TO PUBLIC;
-REVOKE EXECUTE ON FUNCTION automl._claim_job(text), automl._hold_job_lock(bigint), automl._lock_claimed_job(bigint, bigint),
-  automl._finish_job(bigint, text, jsonb, text), automl._succeed_job(bigint, bigint, jsonb),
-  automl._fail_job(bigint, bigint, text, boolean),
-  automl._complete_train_job(bigint, bigint, text, text, jsonb, jsonb, text[], text, text[], integer, bytea, jsonb),
-  automl._heartbeat(bigint, bigint, real, text), automl._release_job(bigint, bigint, text),
-  automl._rescue_stale_jobs(interval), automl._register_worker(text, text, integer, integer, text),
-  automl._worker_seen(text), automl._unregister_worker(text), automl.prune_jobs(interval),
-  automl._record_deployment(text, bigint, text, bigint, jsonb, bigint, boolean),
-  automl.prune_prediction_log(interval) FROM PUBLIC;
+-- Cluster-wide roles, created once; CREATE EXTENSION in another database reuses them.
+DO $$
+DECLARE
+  r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['automl_reader', 'automl_user', 'automl_admin', 'automl_worker'] LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+      EXECUTE format('CREATE ROLE %I NOLOGIN', r);
+    END IF;
+  END LOOP;
+END
+$$;
+GRANT automl_reader TO automl_user;
+GRANT automl_user TO automl_admin;
+
+-- A project belongs to its owner; the owner (or a manager) shares it.
+CREATE TABLE automl.project_grants (
+  project    text NOT NULL REFERENCES automl.projects (name) ON UPDATE CASCADE ON DELETE CASCADE,
+  grantee    name NOT NULL,
+  privilege  text NOT NULL CHECK (privilege IN ('predict', 'manage')),
+  granted_by name NOT NULL DEFAULT current_user,
+  granted_at timestamptz NOT NULL DEFAULT now(),
+  PRIMARY KEY (project, grantee)
+);
+COMMENT ON TABLE automl.project_grants IS 'Who else may use a project: predict (and read), or manage (train, deploy, export, share).';
+-- Grants change what predict may serve to whom: drop the backends' cached answers.
+CREATE TRIGGER project_grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON automl.project_grants
+  FOR EACH STATEMENT EXECUTE FUNCTION automl._deployments_changed();
+
+-- Membership that tolerates a dropped role (a project's owner, a job's submitter):
+-- pg_has_role would raise, and a raising policy would lock everyone out.
+CREATE FUNCTION automl._member_of(who name, role name) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_roles r WHERE r.rolname = role)
+              THEN pg_catalog.pg_has_role(who, role, 'member') ELSE false END;
+$$;
+
+-- The access rules, in one place. SECURITY DEFINER so the policies can consult
+-- projects and grants without recursing into their own policies; `who` is always
+-- the caller's current_user, passed from the (invoker's) policy or function.
+CREATE FUNCTION automl._sees_all(who name) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT automl._member_of(who, 'automl_admin') OR automl._member_of(who, 'automl_worker');
+$$;
+
+CREATE FUNCTION automl._can(project text, need text, who name) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT automl._sees_all(who)
+      OR EXISTS (SELECT 1 FROM automl.projects p WHERE p.name = _can.project AND automl._member_of(who, p.owner))
+      OR EXISTS (SELECT 1 FROM automl.project_grants g
+                  WHERE g.project = _can.project AND automl._member_of(who, g.grantee)
+                    AND (g.privilege = 'manage' OR _can.need = 'predict'));
+$$;
+
+-- Every project `who` may use at `need` level; policies compare against it once per query.
+CREATE FUNCTION automl._projects_for(who name, need text) RETURNS text[]
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT coalesce(array_agg(p.name), '{}') FROM automl.projects p WHERE automl._can(p.name, need, who);
+$$;
+
+CREATE FUNCTION automl._project_exists(project text) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM automl.projects p WHERE p.name = project);
+$$;
+
+CREATE FUNCTION automl._job_exists(job_id bigint) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM automl.jobs j WHERE j.id = job_id);
+$$;
+
+CREATE FUNCTION automl._can_job(job_id bigint, who name) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM automl.jobs j WHERE j.id = job_id
+                    AND (automl._member_of(who, j.created_by) OR automl._can(j.project, 'manage', who)));
+$$;
+
+-- 42704 for an unknown project, 42501 when the caller may not use it at that level.
+CREATE FUNCTION automl._require(project text, need text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF NOT automl._project_exists(project) THEN
+    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
+  END IF;
+  IF NOT automl._can(project, need, current_user) THEN
+    RAISE EXCEPTION 'permission denied for project "%"', project USING ERRCODE = 'insufficient_privilege',
+      DETAIL = format('%s needs "%s" on it: its owner can run automl.grant_project(%L, %L, %L).',
+                      current_user, need, project, current_user, need);
+  END IF;
+END
+$$;
+
+-- The project of a model, or NULL for an unknown id (whoever asks).
+CREATE FUNCTION automl._project_of_model(model_id bigint) RETURNS text
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT m.project FROM automl.models m WHERE m.id = model_id;
+$$;
+
+-- The same for the caller: 42704 for an unknown id, 42501 when it may not see the project.
+CREATE FUNCTION automl._model_project(model_id bigint) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  found_project text := automl._project_of_model(model_id);
+BEGIN
+  IF found_project IS NULL THEN
+    RAISE EXCEPTION 'model % does not exist', model_id USING ERRCODE = 'undefined_object';
+  END IF;
+  PERFORM automl._require(found_project, 'predict');
+  RETURN found_project;
+END
+$$;
+
+-- Shares a project: 'predict' (predict, read metrics and logs) or 'manage' (also
+-- train, deploy, export, share). Needs 'manage' on the project. Returns the privilege.
+CREATE FUNCTION automl.grant_project(project text, grantee name, privilege text DEFAULT 'predict') RETURNS text
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM automl._require(project, 'manage');
+  IF privilege IS NULL OR privilege NOT IN ('predict', 'manage') THEN
+    RAISE EXCEPTION 'privilege must be ''predict'' or ''manage'', got %', coalesce(quote_literal(privilege), 'NULL')
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  IF grantee IS NULL OR NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = grantee) THEN
+    RAISE EXCEPTION 'role "%" does not exist', grantee USING ERRCODE = 'undefined_object';
+  END IF;
+  INSERT INTO automl.project_grants AS g (project, grantee, privilege) VALUES (project, grantee, privilege)
+  ON CONFLICT ON CONSTRAINT project_grants_pkey
+  DO UPDATE SET privilege = EXCLUDED.privilege, granted_by = current_user, granted_at = now();
+  RETURN privilege;
+END
+$$;
+
+CREATE FUNCTION automl.revoke_project(project text, grantee name) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM automl._require(project, 'manage');
+  DELETE FROM automl.project_grants g WHERE g.project = revoke_project.project AND g.grantee = revoke_project.grantee;
+  RETURN FOUND;
+END
+$$;
+
+-- Row-level security: a role sees the projects it owns (or is a member of the owner
+-- of) and those shared with it; automl_admin and automl_worker see everything. The
+-- scalar subqueries make each policy evaluate its project list once per query.
+ALTER TABLE automl.projects ENABLE ROW LEVEL SECURITY;
+ALTER TABLE automl.models ENABLE ROW LEVEL SECURITY;
+ALTER TABLE automl.deployments ENABLE ROW LEVEL SECURITY;
+ALTER TABLE automl.jobs ENABLE ROW LEVEL SECURITY;
+ALTER TABLE automl.trials ENABLE ROW LEVEL SECURITY;
+ALTER TABLE automl.prediction_log ENABLE ROW LEVEL SECURITY;
+ALTER TABLE automl.project_grants ENABLE ROW LEVEL SECURITY;
+
+CREATE POLICY staff ON automl.projects USING ((SELECT automl._sees_all(current_user))) WITH CHECK ((SELECT automl._sees_all(current_user)));
+CREATE POLICY staff ON automl.models USING ((SELECT automl._sees_all(current_user))) WITH CHECK ((SELECT automl._sees_all(current_user)));
+CREATE POLICY staff ON automl.deployments USING ((SELECT automl._sees_all(current_user))) WITH CHECK ((SELECT automl._sees_all(current_user)));
+CREATE POLICY staff ON automl.jobs USING ((SELECT automl._sees_all(current_user))) WITH CHECK ((SELECT automl._sees_all(current_user)));
+CREATE POLICY staff ON automl.trials USING ((SELECT automl._sees_all(current_user))) WITH CHECK ((SELECT automl._sees_all(current_user)));
+CREATE POLICY staff ON automl.prediction_log USING ((SELECT automl._sees_all(current_user))) WITH CHECK ((SELECT automl._sees_all(current_user)));
+CREATE POLICY staff ON automl.project_grants USING ((SELECT automl._sees_all(current_user))) WITH CHECK ((SELECT automl._sees_all(current_user)));
+
+CREATE POLICY readable ON automl.projects FOR SELECT
+  USING (name = ANY ((SELECT automl._projects_for(current_user, 'predict'))::text[]));
+CREATE POLICY create_own ON automl.projects FOR INSERT WITH CHECK (automl._member_of(current_user, owner));
+CREATE POLICY manage ON automl.projects FOR UPDATE
+  USING (name = ANY ((SELECT automl._projects_for(current_user, 'manage'))::text[]));
+CREATE POLICY readable ON automl.models FOR SELECT
+  USING (project = ANY ((SELECT automl._projects_for(current_user, 'predict'))::text[]));
+CREATE POLICY manage ON automl.models FOR INSERT
+  WITH CHECK (project = ANY ((SELECT automl._projects_for(current_user, 'manage'))::text[]));
+CREATE POLICY readable ON automl.deployments FOR SELECT
+  USING (project = ANY ((SELECT automl._projects_for(current_user, 'predict'))::text[]));
+CREATE POLICY manage ON automl.deployments FOR INSERT
+  WITH CHECK (project = ANY ((SELECT automl._projects_for(current_user, 'manage'))::text[]));
+CREATE POLICY readable ON automl.prediction_log FOR SELECT
+  USING (project = ANY ((SELECT automl._projects_for(current_user, 'predict'))::text[]));
+CREATE POLICY own_or_managed ON automl.jobs FOR SELECT
+  USING (automl._member_of(current_user, created_by) OR project = ANY ((SELECT automl._projects_for(current_user, 'manage'))::text[]));
+CREATE POLICY own_or_managed_update ON automl.jobs FOR UPDATE
+  USING (automl._member_of(current_user, created_by) OR project = ANY ((SELECT automl._projects_for(current_user, 'manage'))::text[]));
+-- The INSERT trigger sets created_by and refuses someone else's project with 42501.
+CREATE POLICY submit ON automl.jobs FOR INSERT WITH CHECK (automl._member_of(current_user, created_by));
+CREATE POLICY readable ON automl.trials FOR SELECT USING (automl._can_job(job_id, current_user));
+CREATE POLICY readable ON automl.project_grants FOR SELECT
+  USING (automl._member_of(current_user, grantee) OR project = ANY ((SELECT automl._projects_for(current_user, 'manage'))::text[]));
+CREATE POLICY manage ON automl.project_grants FOR INSERT
+  WITH CHECK (project = ANY ((SELECT automl._projects_for(current_user, 'manage'))::text[]));
+CREATE POLICY manage_update ON automl.project_grants FOR UPDATE
+  USING (project = ANY ((SELECT automl._projects_for(current_user, 'manage'))::text[]));
+CREATE POLICY manage_delete ON automl.project_grants FOR DELETE
+  USING (project = ANY ((SELECT automl._projects_for(current_user, 'manage'))::text[]));
+
+------------------------------------------------------------------------------
+-- Privileges: nothing for PUBLIC but the schema; the four roles get what they need.
+------------------------------------------------------------------------------
+
+GRANT USAGE ON SCHEMA automl TO automl_reader, automl_worker;
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA automl FROM PUBLIC;
+
+-- automl_reader: predict and read what is shared with it.
+GRANT SELECT ON automl.projects, automl.models, automl.deployments, automl.deployed_models,
+                automl.trials, automl.prediction_log, automl.project_grants TO automl_reader;
+-- Every overload of each name.
+DO $$
+DECLARE
+  f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+            WHERE p.pronamespace = 'automl'::regnamespace AND p.proname = ANY (ARRAY[
+    '_can',
+    '_can_job',
+    '_job_exists',
+    '_member_of',
+    '_metric_higher_is_better',
+    '_model_project',
+    '_project_exists',
+    '_project_of_model',
+    '_projects_for',
+    '_require',
+    '_sees_all',
+    'coefficients',
+    'explain',
+    'predict',
+    'predict_label',
+    'predict_model',
+    'predict_proba',
+    'prediction_log_status']) LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO automl_reader', f);
+  END LOOP;
+END
+$$;
+
+-- automl_user: train, deploy, share and manage its own projects.
+GRANT SELECT, INSERT ON automl.jobs TO automl_user;
+-- cancel and retry lock and update the caller's own jobs; never who submitted them or what.
+GRANT UPDATE (status, attempts, run_after, cancel_requested, lease, worker, heartbeat_at, progress, message,
+              error, result, started_at, finished_at) ON automl.jobs TO automl_user;
+GRANT USAGE ON SEQUENCE automl.jobs_id_seq, automl.models_id_seq, automl.deployments_id_seq TO automl_user;
+GRANT INSERT (project, version, algorithm, task, hyperparams, metrics, feature_names, feature_version, target,
+              classes, format_version, model, info) ON automl.models TO automl_user;
+GRANT INSERT (project, model_id, strategy, previous_id, arms, shadow_model_id) ON automl.deployments TO automl_user;
+GRANT INSERT (name, task, target, metric) ON automl.projects TO automl_user;
+GRANT UPDATE (log_sample_rate) ON automl.projects TO automl_user;
+GRANT INSERT (project, grantee, privilege), UPDATE (privilege, granted_by, granted_at), DELETE
+  ON automl.project_grants TO automl_user;
+GRANT SELECT ON automl.workers TO automl_user;
+DO $$
+DECLARE
+  f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+            WHERE p.pronamespace = 'automl'::regnamespace AND p.proname = ANY (ARRAY[
+    '_check_feature_columns',
+    '_check_training_query',
+    '_deployments_changed',
+    '_job_lock_key',
+    '_job_lock_space',
+    '_jobs_before_insert',
+    '_jobs_notify',
+    '_lock_job',
+    '_model_summary',
+    '_normalize_job_spec',
+    '_prediction_log_check',
+    '_record_deployment',
+    '_resolve_training_relation',
+    '_same_features',
+    'cancel',
+    'deploy',
+    'deploy_shadow',
+    'deploy_split',
+    'describe',
+    'export_model',
+    'grant_project',
+    'import_model',
+    'retry',
+    'revoke_project',
+    'set_logging',
+    'train',
+    'wait']) LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO automl_user', f);
+  END LOOP;
+END
+$$;
+
+-- automl_admin: everything, on every project.
+GRANT ALL ON ALL TABLES IN SCHEMA automl TO automl_admin;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA automl TO automl_admin;
+GRANT EXECUTE ON FUNCTION automl.prune_jobs(interval), automl.prune_prediction_log(interval) TO automl_admin;
+
+-- automl_worker: the queue functions and the tables they write; nothing to predict with.
+-- It reads training data as the submitter: GRANT each submitting role TO the worker's login.
+GRANT SELECT, INSERT, UPDATE, DELETE ON automl.jobs, automl.workers, automl.models, automl.deployments,
+                                        automl.projects, automl.trials TO automl_worker;
+GRANT SELECT ON automl.project_grants, automl.deployed_models TO automl_worker;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA automl TO automl_worker;
+DO $$
+DECLARE
+  f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+            WHERE p.pronamespace = 'automl'::regnamespace AND p.proname = ANY (ARRAY[
+    '_can',
+    '_can_job',
+    '_claim_job',
+    '_member_of',
+    '_complete_train_job',
+    '_deployments_changed',
+    '_fail_job',
+    '_finish_job',
+    '_heartbeat',
+    '_hold_job_lock',
+    '_job_lock_key',
+    '_job_lock_space',
+    '_lock_claimed_job',
+    '_metric_higher_is_better',
+    '_model_summary',
+    '_normalize_job_spec',
+    '_project_exists',
+    '_projects_for',
+    '_record_deployment',
+    '_register_worker',
+    '_release_job',
+    '_rescue_stale_jobs',
+    '_same_features',
+    '_sees_all',
+    '_succeed_job',
+    '_unregister_worker',
+    '_worker_seen']) LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO automl_worker', f);
+  END LOOP;
+END
+$$;

@@ -27,6 +27,14 @@ bool is_permanent(const std::string& sqlstate) {
          sqlstate == "P0001";
 }
 
+// The SQLSTATE of a server error. libpqxx 6.4 throws insufficient_privilege for
+// 42501 without passing the code on, so sqlstate() is empty there.
+std::string sqlstate_of(const pqxx::sql_error& e) {
+  if (!e.sqlstate().empty()) return e.sqlstate();
+  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr) return "42501";
+  return "";
+}
+
 // libpq's message is "ERROR:  text\nDETAIL: ...\nCONTEXT: ..."; users want the text.
 std::string primary_message(const std::string& what) {
   std::string line = what.substr(0, what.find('\n'));
@@ -150,12 +158,12 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
     if (!e.detail().empty()) message += " (" + e.detail() + ")";
     record_failure(conn, job, control, message, !is_permanent(e.sqlstate()));
   } catch (const pqxx::sql_error& e) {
-    if (e.sqlstate() == kClaimLost) {
+    if (sqlstate_of(e) == kClaimLost) {
       log_line("job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
                ": claim lost (the job was rescued); result discarded");
       return;
     }
-    record_failure(conn, job, control, primary_message(e.what()), !is_permanent(e.sqlstate()));
+    record_failure(conn, job, control, primary_message(e.what()), !is_permanent(sqlstate_of(e)));
   } catch (const std::exception& e) {
     record_failure(conn, job, control, e.what(), true);
   }

@@ -3,6 +3,7 @@
 #   unit         core/ GoogleTest, including parity with python3-sklearn
 #   regression   pg_regress over tests/sql against a fresh cluster with a running worker
 #   integration  GoogleTest driving real automl-worker processes (tests/integration)
+#   hostile      unit tests under ASan + UBSan and the libFuzzer harnesses (scripts/fuzz.sh)
 # Ends with one line "N passed, N failed" over all suites; exits non-zero on any failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -63,6 +64,14 @@ AUTOML_WORKER=$AUTOML_WORKER_BIN PGDATABASE=postgres \
   "$AUTOML_BUILD_DIR/tests/integration/integration_tests" --gtest_brief=1 2>&1 |
   tee "$AUTOML_STATE_DIR/integration.log" >&2 || true
 count_gtest "$AUTOML_STATE_DIR/integration.log"
+
+say "== hostile input: unit tests under ASan + UBSan, libFuzzer harnesses (${AUTOML_FUZZ_SECONDS:-15} s each)"
+bash "$AUTOML_ROOT/scripts/fuzz.sh" "${AUTOML_FUZZ_SECONDS:-15}" >"$AUTOML_STATE_DIR/fuzz.out" || true
+p=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$AUTOML_STATE_DIR/fuzz.out")
+f=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$AUTOML_STATE_DIR/fuzz.out")
+if [ -z "$p" ]; then f=1; fi  # the build or the script broke
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-0}))
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -1,6 +1,8 @@
 // preprocessor.cpp — fitting and applying the feature pipeline.
 #include "automl/preprocessor.hpp"
 
+#include "json_numbers.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -619,7 +621,7 @@ Preprocessor Preprocessor::from_json(const nlohmann::json& j) {
     p.steps_.push_back(std::move(step));
   }
   auto numeric_index = [&](const nlohmann::json& v) {
-    const size_t c = v.get<size_t>();
+    const size_t c = checked_number<size_t>(v, "a ratio or z-score column");
     if (c >= p.inputs_.size() || p.inputs_[c].type != ColumnType::Numeric) invalid("model file: bad ratio or z-score column");
     return c;
   };

@@ -1,6 +1,8 @@
 // tree_ensemble.cpp — evaluating, storing and explaining tree ensembles.
 #include "automl/tree_ensemble.hpp"
 
+#include "json_numbers.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -12,10 +14,7 @@ namespace {
 
 template <typename T>
 std::vector<T> numbers(const nlohmann::json& a) {
-  std::vector<T> out;
-  out.reserve(a.size());
-  for (const auto& v : a) out.push_back(v.is_boolean() ? static_cast<T>(v.get<bool>()) : v.get<T>());
-  return out;
+  return checked_numbers<T>(a, "a tree array");
 }
 
 // Checks that a tree is a proper binary tree over n_features, rooted at node 0.
@@ -175,7 +174,7 @@ TreeEnsemble TreeEnsemble::from_xgboost_json(const nlohmann::json& model, Eigen:
     const auto& booster = learner.at("gradient_booster");
     if (booster.at("name").get<std::string>() != "gbtree") invalid("only XGBoost's gbtree booster is supported");
     const auto& m = booster.at("model");
-    const auto groups = m.at("tree_info").get<std::vector<int>>();
+    const auto groups = numbers<int>(m.at("tree_info"));
     std::vector<Tree> trees;
     const auto& tj = m.at("trees");
     if (tj.size() != groups.size()) invalid("XGBoost model: tree_info does not match the trees");
@@ -257,14 +256,14 @@ std::unique_ptr<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& j, E
   std::vector<Tree> trees;
   for (const auto& tj : j.at("trees")) {
     Tree t;
-    t.group = tj.at("group").get<int>();
-    t.left = tj.at("left").get<std::vector<std::int32_t>>();
-    t.right = tj.at("right").get<std::vector<std::int32_t>>();
-    t.feature = tj.at("feature").get<std::vector<std::int32_t>>();
-    t.threshold = tj.at("threshold").get<std::vector<float>>();
-    t.default_left = tj.at("default_left").get<std::vector<std::uint8_t>>();
-    t.value = tj.at("value").get<std::vector<double>>();
-    t.cover = tj.at("cover").get<std::vector<double>>();
+    t.group = checked_number<int>(tj.at("group"), "a tree group");
+    t.left = numbers<std::int32_t>(tj.at("left"));
+    t.right = numbers<std::int32_t>(tj.at("right"));
+    t.feature = numbers<std::int32_t>(tj.at("feature"));
+    t.threshold = numbers<float>(tj.at("threshold"));
+    t.default_left = numbers<std::uint8_t>(tj.at("default_left"));
+    t.value = numbers<double>(tj.at("value"));
+    t.cover = numbers<double>(tj.at("cover"));
     trees.push_back(std::move(t));
   }
   return std::make_unique<TreeEnsemble>(std::move(trees), j.at("base_margin").get<std::vector<double>>(),

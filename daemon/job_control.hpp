@@ -7,17 +7,29 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <mutex>
 #include <string>
 
 namespace automl_worker {
 
-enum class StopReason : int { None = 0, Cancel = 1, Release = 2 };
+enum class StopReason : int { None = 0, Cancel = 1, Release = 2, Timeout = 3 };
+
+// What one job may use (automl-worker --max-*): beyond a limit the job fails with
+// 54000 and a message naming the flag, instead of exhausting the machine.
+struct JobLimits {
+  long long max_rows = 50'000'000;
+  long long max_columns = 2'000;
+  long long max_model_bytes = 512LL * 1024 * 1024;
+  double max_job_seconds = 24 * 3600;
+};
 
 struct JobControl {
   long long id = 0;
   long long lease = 0;
   int threads = 1;  // cores a tree learner may use (--threads)
+  JobLimits limits;
+  std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<bool> stop{false};
   std::atomic<int> stop_reason{static_cast<int>(StopReason::None)};
 

@@ -23,7 +23,8 @@ bool is_permanent(const std::string& sqlstate) {
   const std::string cls = sqlstate.substr(0, 2);
   // 22 data exception, 0A not supported, 42 syntax/undefined/privilege, 23 constraint,
   // XX001 corrupted model: all properties of the job or its data, not of the moment.
-  return cls == "22" || cls == "0A" || cls == "42" || cls == "23" || sqlstate == "XX001" ||
+  // 54 program limit exceeded: a --max-* limit of this worker.
+  return cls == "22" || cls == "0A" || cls == "42" || cls == "23" || cls == "54" || sqlstate == "XX001" ||
          sqlstate == "P0001";
 }
 
@@ -44,6 +45,9 @@ std::string primary_message(const std::string& what) {
 }
 
 void throw_if_stopped(const JobControl& control) {
+  if (control.stop && control.reason() == StopReason::Timeout)
+    throw automl::Error("54000", "the job ran longer than this worker allows (automl-worker --max-job-time " +
+                                     std::to_string(static_cast<long long>(control.limits.max_job_seconds)) + " s)");
   if (control.stop) throw automl::Error(automl::sqlstate::kQueryCanceled, "job was stopped");
 }
 
@@ -81,7 +85,8 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   // (about 100,000 rows of 20 columns per second here).
   const long long max_rows =
       spec.time_budget_seconds ? static_cast<long long>(std::max(20000.0, *spec.time_budget_seconds * 30000.0)) : 0;
-  TrainingData data = read_training_data(conn, spec.relation, spec.target, job.created_by, spec.preprocess, max_rows);
+  TrainingData data = read_training_data(conn, spec.relation, spec.target, job.created_by, spec.preprocess, max_rows,
+                                         control.limits);
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   throw_if_stopped(control);
 
@@ -98,6 +103,12 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   throw_if_stopped(control);
   control.report(0.9f, "storing the model");
   const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  if (static_cast<long long>(outcome.model_bytes.size()) > control.limits.max_model_bytes)
+    throw automl::Error("54000", "the trained model takes " + std::to_string(outcome.model_bytes.size() >> 20) +
+                                     " MB; this worker stores at most " +
+                                     std::to_string(control.limits.max_model_bytes >> 20) +
+                                     " MB (automl-worker --max-model-mb)",
+                        "fewer or shallower trees, or fewer categories (preprocess.max_categories), make it smaller");
   const automl::Model model = automl::Model::parse(outcome.model_bytes);
 
   nlohmann::json info = outcome.info;

@@ -31,6 +31,10 @@ const char* kUsage =
     "  --grace-period SECONDS  on SIGTERM/SIGINT, let running jobs finish for this long,\n"
     "                          then release them to the queue (default 30)\n"
     "  --threads N             cores one job may use for tree learners (default: all)\n"
+    "  --max-rows N            fail a job whose data has more rows (default 50000000)\n"
+    "  --max-columns N         fail a job whose data has more feature columns (default 2000)\n"
+    "  --max-model-mb N        fail a job whose model file is larger (default 512)\n"
+    "  --max-job-time SECONDS  stop and fail a job running longer (default 86400)\n"
     "  --name NAME             worker name recorded on claimed jobs (default host:pid)\n"
     "  --help                  show this help and exit\n"
     "  --version               show the version and exit\n";
@@ -39,6 +43,16 @@ bool parse_positive(const std::string& text, double& out) {
   char* end = nullptr;
   out = std::strtod(text.c_str(), &end);
   return !text.empty() && *end == '\0' && out > 0 && out < 1e6;
+}
+
+// A whole number from 1 to 10^12.
+bool parse_count(const std::string& text, long long& out) {
+  char* end = nullptr;
+  const double x = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || !(x >= 1 && x <= 1e12) || x != static_cast<double>(static_cast<long long>(x)))
+    return false;
+  out = static_cast<long long>(x);
+  return true;
 }
 
 std::string default_name() {
@@ -106,6 +120,20 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     } else if (arg == "--grace-period") {
       if (!next() || !parse_positive(value, options.grace_period))
         return fail("--grace-period needs a positive number of seconds");
+    } else if (arg == "--max-rows") {
+      if (!next() || !parse_count(value, options.limits.max_rows))
+        return fail("--max-rows needs a whole number from 1 to 10^12");
+    } else if (arg == "--max-columns") {
+      if (!next() || !parse_count(value, options.limits.max_columns))
+        return fail("--max-columns needs a whole number from 1 to 10^12");
+    } else if (arg == "--max-model-mb") {
+      long long mb = 0;
+      if (!next() || !parse_count(value, mb) || mb > 1024 * 1024)
+        return fail("--max-model-mb needs a whole number from 1 to 1048576");
+      options.limits.max_model_bytes = mb * 1024 * 1024;
+    } else if (arg == "--max-job-time") {
+      if (!next() || !parse_positive(value, options.limits.max_job_seconds))
+        return fail("--max-job-time needs a positive number of seconds");
     } else if (arg == "--heartbeat-interval") {
       if (!next() || !parse_positive(value, options.heartbeat_interval))
         return fail("--heartbeat-interval needs a positive number of seconds");

@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "job_control.hpp"
+
 namespace automl_worker {
 
 struct Options {
@@ -16,6 +18,7 @@ struct Options {
   int threads = 0;               // cores per job for tree learners; 0: all cores
   double grace_period = 30.0;   // on SIGTERM, how long running jobs may take to finish
   std::string name;             // shown in automl.jobs.worker; default host:pid
+  JobLimits limits;             // --max-rows, --max-columns, --max-model-mb, --max-job-time
 };
 
 // Parses argv. Returns nullopt and sets `exit_code` when the program should exit

@@ -91,7 +91,8 @@ bool decode_field(std::string_view raw, std::string& scratch, std::string_view& 
 
 TrainingData read_training_data(pqxx::connection_base& conn, const std::string& relation,
                                 const std::string& target, const std::string& role,
-                                const automl::PreprocessOptions& options, long long max_rows) {
+                                const automl::PreprocessOptions& options, long long max_rows,
+                                const JobLimits& limits) {
   pqxx::work txn(conn, "read_training_data");
   txn.exec0("SET TRANSACTION READ ONLY");
   txn.exec0("SET LOCAL ROLE " + txn.quote_name(role));
@@ -147,6 +148,11 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
     if (!seen.count(name))
       throw automl::Error("42703", "preprocess.exclude names column \"" + name + "\", which " + relation + " does not have");
   select_list += txn.quote_name(target) + "::text";
+  if (static_cast<long long>(data.columns.size()) > limits.max_columns)
+    throw automl::Error("54000", relation + " has " + std::to_string(data.columns.size()) +
+                                     " feature columns; this worker takes at most " +
+                                     std::to_string(limits.max_columns) + " (automl-worker --max-columns)",
+                        "leave columns out with preprocess.exclude, or select fewer in a query");
 
   // A budgeted job reads a random sample of a relation too large to read in time.
   std::string where;
@@ -158,14 +164,17 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
       where = " WHERE random() < " + std::to_string(static_cast<double>(max_rows) / expected_rows);
   }
   // One COPY streams every row; libpq never holds the whole result.
-  pqxx::stream_from stream(txn, "(SELECT " + select_list + " FROM " + source + where + ")");
+  // LIMIT: memory stays bounded by --max-rows whatever the relation holds; one row
+  // more tells that the limit was exceeded.
+  pqxx::stream_from stream(txn, "(SELECT " + select_list + " FROM " + source + where + " LIMIT " +
+                                    std::to_string(limits.max_rows + 1) + ")");
   std::string line, scratch;
   std::string_view value;
   const size_t n_features = data.columns.size();
   long long read = 0, skipped_rows = 0;
   std::vector<std::string_view> fields(n_features + 1);
   while (stream.get_raw_line(line)) {
-    ++read;
+    if (++read > limits.max_rows) continue;  // the one row past the limit (LIMIT max_rows + 1) only counts
     if (!line.empty() && line.back() == '\n') line.pop_back();  // libpqxx 6 keeps COPY's newline
     size_t start = 0;
     for (size_t f = 0; f <= n_features; ++f) {
@@ -188,6 +197,10 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
   }
   stream.complete();
   txn.commit();
+  if (read > limits.max_rows)
+    throw automl::Error("54000", relation + " has more than " + std::to_string(limits.max_rows) +
+                                     " rows; this worker reads at most that many (automl-worker --max-rows)",
+                        "train on a sample: relation => 'SELECT … FROM … TABLESAMPLE SYSTEM (10)'");
   out.notes = {{"rows_read", read}, {"rows_skipped_for_null_target", skipped_rows}, {"skipped_columns", skipped}};
   if (!where.empty())
     out.notes["read_sample"] = {{"expected_rows", expected_rows}, {"fraction", static_cast<double>(max_rows) / expected_rows},

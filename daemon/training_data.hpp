@@ -7,6 +7,7 @@
 
 #include "automl/dataset.hpp"
 #include "automl/preprocessor.hpp"
+#include "job_control.hpp"
 
 namespace automl_worker {
 
@@ -26,6 +27,7 @@ struct TrainingData {
 // a random sample of about that many is read instead, and the notes say so.
 TrainingData read_training_data(pqxx::connection_base& conn, const std::string& relation,
                                 const std::string& target, const std::string& role,
-                                const automl::PreprocessOptions& options, long long max_rows = 0);
+                                const automl::PreprocessOptions& options, long long max_rows = 0,
+                                const JobLimits& limits = JobLimits());
 
 }  // namespace automl_worker

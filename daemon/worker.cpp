@@ -133,6 +133,7 @@ void Worker::runner_loop(int index) {
       control->id = job->id;
       control->lease = job->lease;
       control->threads = options_.threads;
+      control->limits = options_.limits;
       {
         std::lock_guard<std::mutex> lock(mutex_);
         running_[index] = control;
@@ -227,6 +228,9 @@ void Worker::control_tick(pqxx::connection_base& conn) {
   }
   if (stop_seen_ && now - stop_seen_at_ >= std::chrono::duration<double>(options_.grace_period))
     for (auto& job : running_jobs()) job->request_stop(StopReason::Release);
+  for (auto& job : running_jobs())
+    if (now - job->started >= std::chrono::duration<double>(job->limits.max_job_seconds))
+      job->request_stop(StopReason::Timeout);
 
   if (now - last_heartbeat_ >= std::chrono::duration<double>(options_.heartbeat_interval)) {
     last_heartbeat_ = now;

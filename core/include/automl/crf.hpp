@@ -1,0 +1,118 @@
+// crf.hpp — a linear-chain conditional random field for short-text tagging
+// ("3M Aura 9205+ N95" → brand model model filter_type).
+//
+// Tokens become sparse string features (token_features); the model scores a tag
+// sequence by state weights (feature × tag), transition weights (tag → tag) and
+// start/end weights. Training minimises the negative log-likelihood plus
+// c2/2 ‖θ‖² with L-BFGS; inference is Viterbi, and the confidence of the answer is
+// its probability under the model, exp(score − log Z), from the forward pass.
+// No CRF library is packaged for Debian, so this one is tested hard
+// (core/tests/crf_test.cpp: finite-difference gradient check, Viterbi and log Z
+// against brute force).
+#pragma once
+
+#include <atomic>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include <Eigen/Dense>
+#include <nlohmann/json.hpp>
+
+namespace automl {
+
+struct TaggedSequence {
+  std::vector<std::string> tokens;
+  std::vector<std::string> tags;
+};
+
+struct CrfOptions {
+  double c2 = 0.1;            // L2 penalty on every weight
+  int max_iter = 200;         // L-BFGS iterations
+  int min_feature_count = 1;  // features seen fewer times in training are dropped
+};
+
+// The features of token i: the word, its shape, affixes, character classes,
+// position, and the words and shapes of its neighbours (±2, BOS/EOS past the ends).
+std::vector<std::string> token_features(const std::vector<std::string>& tokens, std::size_t i);
+
+// Splits on single spaces like string_to_array(input, ' '), dropping empty tokens.
+std::vector<std::string> whitespace_tokens(const std::string& text);
+
+// Sequence algorithms over emission scores (n × L), transitions (L × L, from → to),
+// start and end scores (L). Shared by training, tagging and the tests.
+namespace crf_detail {
+struct Scores {
+  Eigen::MatrixXd emission;
+  const Eigen::MatrixXd* transition;
+  const Eigen::VectorXd* start;
+  const Eigen::VectorXd* end;
+};
+double sequence_score(const Scores& s, const std::vector<int>& tags);
+// log Z, and when `marginals` is given, P(y_i = a) (n × L) and Σ_i P(y_i = a, y_i+1 = b) (L × L).
+double log_partition(const Scores& s, Eigen::MatrixXd* marginals = nullptr, Eigen::MatrixXd* pair_marginals = nullptr);
+std::vector<int> viterbi(const Scores& s);
+}  // namespace crf_detail
+
+class Crf {
+ public:
+  struct Tagging {
+    std::vector<std::string> tags;
+    double confidence = 0;  // P(tags | tokens), in (0, 1]
+  };
+
+  // Trains on sequences (tokens and tags of equal, non-zero length). `cancel`, when
+  // set, is polled between iterations.
+  static Crf fit(const std::vector<TaggedSequence>& data, const CrfOptions& options,
+                 const std::atomic<bool>* cancel = nullptr, int* iterations = nullptr);
+
+  Tagging tag(const std::vector<std::string>& tokens) const;
+
+  const std::vector<std::string>& labels() const { return labels_; }
+  std::size_t n_features() const { return feature_names_.size(); }
+
+  nlohmann::json to_json() const;
+  static Crf from_json(const nlohmann::json& j);  // throws Error(XX001) on a bad file
+
+  // The training objective over encoded data, for L-BFGS and the gradient check:
+  // negative log-likelihood + c2/2 ‖θ‖², and its gradient.
+  class Problem {
+   public:
+    Problem(const std::vector<TaggedSequence>& data, const CrfOptions& options);
+    Eigen::Index dimension() const;
+    double operator()(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const;
+    Crf model(const Eigen::VectorXd& theta) const;
+
+   private:
+    struct Encoded {
+      std::vector<std::vector<int>> features;  // per token
+      std::vector<int> tags;
+    };
+    std::vector<std::string> labels_;
+    std::vector<std::string> feature_names_;
+    std::vector<Encoded> data_;
+    double c2_;
+  };
+
+ private:
+  crf_detail::Scores scores(const std::vector<std::vector<int>>& features) const;
+  std::vector<std::vector<int>> encode(const std::vector<std::string>& tokens) const;
+
+  std::vector<std::string> labels_;
+  std::vector<std::string> feature_names_;
+  std::unordered_map<std::string, int> feature_index_;
+  Eigen::MatrixXd state_;       // features × labels
+  Eigen::MatrixXd transition_;  // labels × labels
+  Eigen::VectorXd start_, end_;
+};
+
+// Consecutive tokens with one label form a component ("model": "Aura 9205+"); BIO
+// prefixes (B-brand, I-brand) are stripped, B- starts a new span; O is not a component.
+// Spans of one label are joined with a space.
+nlohmann::json tag_components(const std::vector<std::string>& tokens, const std::vector<std::string>& tags);
+
+// The documented rules for the bundled respirator domain, used when a project has
+// no deployed tagger: brand, filter_type, size, model (tokens with digits), else O.
+std::vector<std::string> respirator_rules(const std::vector<std::string>& tokens);
+
+}  // namespace automl

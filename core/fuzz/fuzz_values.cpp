@@ -2,6 +2,7 @@
 // jsonb string passes through (COPY text output, CSV-like): numbers, booleans,
 // dates, timestamps and number arrays. They return nullopt/false, never crash.
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -15,6 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (const auto t = automl::parse_timestamp(text)) (void)automl::calendar_parts(*t);
   std::vector<double> array;
   (void)automl::parse_number_array(text, array);
+  std::vector<std::string> words;
+  (void)automl::parse_text_array(text, words);
   if (const auto x = automl::parse_number(text)) (void)automl::number_to_text(*x);
   return 0;
 }

@@ -56,6 +56,10 @@ std::vector<ParamSpec> params_of(const std::string& algorithm) {
             {"reg_lambda", ParamType::Number, 1.0, 0.0, kInf}, reg_alpha,
             {"early_stopping_rounds", ParamType::Integer, 10, 0, 10000},
             {"validation_fraction", ParamType::Number, 0.1, 0.0, 0.5, true}};
+  if (algorithm == "crf")
+    return {{"c2", ParamType::Number, 0.1, 0.0, 1e6},
+            {"max_iter", ParamType::Integer, 200, 1, 10000},
+            {"min_feature_count", ParamType::Integer, 1, 1, 1000}};
   if (algorithm == "random_forest")
     return {n_estimators, max_depth, {"subsample", ParamType::Number, 0.8, 0.0, 1.0, true},
             {"colsample_bynode", ParamType::Number, 0.8, 0.0, 1.0, true}, min_child_weight,
@@ -108,7 +112,7 @@ const std::vector<AlgorithmInfo>& algorithm_catalogue() {
       {"lasso", true, false, true},         {"elastic_net", true, false, true},
       {"logistic", true, true, false},      {"xgboost", true, true, true},
       {"random_forest", true, true, true},  {"kmeans", false, false, false},
-      {"crf", false, false, false},
+      {"crf", true, false, false},  // task 'tagging' only
   };
   return catalogue;
 }

@@ -147,6 +147,7 @@ bool is_regression_metric(const std::string& name) { return contains(kRegression
 
 bool metric_higher_is_better(const std::string& name) {
   if (name == "log_loss" || name == "mae" || name == "rmse") return false;
+  if (name == "entity_f1" || name == "token_accuracy") return true;  // tagging
   if (is_classification_metric(name) || is_regression_metric(name)) return true;
   invalid("unknown metric \"" + name + "\"");
 }

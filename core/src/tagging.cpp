@@ -1,6 +1,9 @@
 // tagging.cpp — what surrounds the CRF: tokenisation, token features, components
 // of a tagged sequence, and the rules used when no tagger is deployed.
 #include <algorithm>
+#include <array>
+#include <map>
+#include <set>
 #include <cctype>
 #include <regex>
 #include <string>
@@ -87,6 +90,59 @@ std::vector<std::string> token_features(const std::vector<std::string>& tokens, 
   }
   if (i > 0) f.push_back("w[-1]|w=" + lower(tokens[i - 1]) + "|" + lw);
   return f;
+}
+
+std::vector<TagSpan> tag_spans(const std::vector<std::string>& tags) {
+  std::vector<TagSpan> spans;
+  for (std::size_t i = 0; i < tags.size(); ++i) {
+    std::string label = tags[i];
+    bool begins = false;
+    if (label.size() > 2 && (label.compare(0, 2, "B-") == 0 || label.compare(0, 2, "I-") == 0)) {
+      begins = label[0] == 'B';
+      label = label.substr(2);
+    }
+    if (label == "O" || label.empty()) continue;
+    if (!spans.empty() && spans.back().end == i && spans.back().label == label && !begins) {
+      spans.back().end = i + 1;
+    } else {
+      spans.push_back({label, i, i + 1});
+    }
+  }
+  return spans;
+}
+
+nlohmann::json tagging_metrics(const std::vector<TaggedSequence>& truth,
+                               const std::vector<std::vector<std::string>>& predicted) {
+  std::size_t tokens = 0, right = 0;
+  std::map<std::string, std::array<double, 3>> counts;  // true positives, predicted, actual
+  for (std::size_t k = 0; k < truth.size(); ++k) {
+    const auto& want = truth[k].tags;
+    const auto& got = predicted[k];
+    for (std::size_t i = 0; i < want.size(); ++i, ++tokens) right += i < got.size() && got[i] == want[i];
+    const auto a = tag_spans(want), p = tag_spans(got);
+    const std::set<TagSpan> actual(a.begin(), a.end());
+    for (const auto& s : a) counts[s.label][2] += 1;
+    for (const auto& s : p) {
+      counts[s.label][1] += 1;
+      if (actual.count(s)) counts[s.label][0] += 1;
+    }
+  }
+  auto prf = [](double tp, double pred, double act) {
+    const double precision = pred > 0 ? tp / pred : 0, recall = act > 0 ? tp / act : 0;
+    const double f1 = precision + recall > 0 ? 2 * precision * recall / (precision + recall) : 0;
+    return std::array<double, 3>{precision, recall, f1};
+  };
+  nlohmann::json per_label = nlohmann::json::object();
+  double tp = 0, pred = 0, act = 0;
+  for (const auto& [label, c] : counts) {
+    const auto m = prf(c[0], c[1], c[2]);
+    per_label[label] = {{"precision", m[0]}, {"recall", m[1]}, {"f1", m[2]}, {"support", c[2]}};
+    tp += c[0], pred += c[1], act += c[2];
+  }
+  const auto overall = prf(tp, pred, act);
+  return {{"token_accuracy", tokens > 0 ? static_cast<double>(right) / static_cast<double>(tokens) : 0.0},
+          {"entity_precision", overall[0]}, {"entity_recall", overall[1]}, {"entity_f1", overall[2]},
+          {"per_label", per_label}};
 }
 
 nlohmann::json tag_components(const std::vector<std::string>& tokens, const std::vector<std::string>& tags) {

@@ -94,6 +94,44 @@ void validate_search_params(const std::string& algorithm, const std::string& sea
 
 }  // namespace
 
+// Tagging: a CRF over a text[] column of tokens and a text[] target of tags. No
+// searches, folds or preprocessing; the metric is entity_f1 or token_accuracy.
+TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
+  const std::string task = get_string(spec, "task", "auto");
+  if (task != "tagging" && task != "auto")
+    invalid("algorithm 'crf' is for task 'tagging'", "got task \"" + task + "\"");
+  s.task = "tagging";
+  s.algorithm = get_string(spec, "algorithm", "auto");
+  if (s.algorithm == "auto") s.algorithm = "crf";
+  if (s.algorithm != "crf") invalid("task 'tagging' needs algorithm 'crf'", "got \"" + s.algorithm + "\"");
+  auto hp = spec.find("hyperparams");
+  if (hp != spec.end() && !hp->is_null()) {
+    if (!hp->is_object()) invalid("hyperparams must be a JSON object", "got " + hp->dump());
+    s.hyperparams = *hp;
+  }
+  s.hyperparams = resolve_hyperparams("crf", s.hyperparams);
+  if (get_string(spec, "search", "none") != "none") not_supported("searches are not implemented for tagging");
+  if (get_integer(spec, "folds", 0) != 0) not_supported("folds are not implemented for tagging");
+  if (auto tb = spec.find("time_budget"); tb != spec.end() && !tb->is_null()) invalid("time_budget applies to search => 'auto'");
+  if (auto pp = spec.find("preprocess"); pp != spec.end() && !pp->is_null() && !pp->empty())
+    invalid("preprocess does not apply to tagging", "tokens are featurised by the CRF itself");
+  if (auto metric = spec.find("metric"); metric != spec.end() && !metric->is_null()) {
+    s.metric = get_string(spec, "metric", "");
+    if (*s.metric != "entity_f1" && *s.metric != "token_accuracy")
+      invalid("metric \"" + *s.metric + "\" does not apply to tagging", "tagging metrics: entity_f1, token_accuracy");
+  }
+  s.test_size = get_number(spec, "test_size", 0.25);
+  if (!(s.test_size > 0.0 && s.test_size < 1.0))
+    invalid("test_size must be between 0 and 1 exclusive", "got " + nlohmann::json(s.test_size).dump());
+  s.deploy = get_string(spec, "deploy", "if_better");
+  if (s.deploy != "if_better" && s.deploy != "always" && s.deploy != "never")
+    invalid("unknown deploy policy \"" + s.deploy + "\"", "policies: if_better, always, never");
+  const long long seed = get_integer(spec, "seed", 42);
+  if (seed < 0) invalid("seed must not be negative", "got " + std::to_string(seed));
+  s.seed = static_cast<std::uint64_t>(seed);
+  return s;
+}
+
 TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   if (!spec.is_object()) invalid("the spec of a train job must be a JSON object", "got " + spec.dump());
   reject_unknown_keys(spec,
@@ -105,8 +143,8 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   s.target = get_string(spec, "target", "", true);
 
   s.task = get_string(spec, "task", "auto");
-  if (s.task == "clustering" || s.task == "tagging")
-    not_supported("task \"" + s.task + "\" is not implemented yet");
+  if (s.task == "clustering") not_supported("task \"" + s.task + "\" is not implemented yet");
+  if (s.task == "tagging" || get_string(spec, "algorithm", "auto") == "crf") return parse_tagging(spec, s);
   if (s.task != "auto" && !task_of(s.task))
     invalid("unknown task \"" + s.task + "\"", "tasks: auto, classification, regression, clustering, tagging");
 

@@ -167,6 +167,43 @@ bool parse_number_array(std::string_view text, std::vector<double>& out) {
   return true;
 }
 
+bool parse_text_array(std::string_view text, std::vector<std::string>& out) {
+  out.clear();
+  if (text.size() < 2 || text.front() != '{' || text.back() != '}') return false;
+  size_t i = 1;
+  const size_t end = text.size() - 1;
+  if (i == end) return true;  // {}
+  while (true) {
+    std::string item;
+    if (text[i] == '"') {
+      for (++i;; ++i) {
+        if (i >= end) return false;
+        if (text[i] == '\\') {
+          if (++i >= end) return false;
+          item.push_back(text[i]);
+        } else if (text[i] == '"') {
+          ++i;
+          break;
+        } else {
+          item.push_back(text[i]);
+        }
+      }
+    } else {
+      const size_t start = i;
+      while (i < end && text[i] != ',') {
+        if (text[i] == '"' || text[i] == '{' || text[i] == '}' || text[i] == '\\') return false;
+        ++i;
+      }
+      item.assign(text.substr(start, i - start));
+      if (item.empty() || item == "NULL") return false;  // no NULL or empty unquoted elements
+    }
+    out.push_back(std::move(item));
+    if (i == end) return true;
+    if (text[i] != ',') return false;
+    ++i;
+  }
+}
+
 CalendarParts calendar_parts(double epoch_seconds) {
   const double day_number = std::floor(epoch_seconds / 86400.0);
   const auto days = static_cast<long long>(day_number);

@@ -4,10 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
+#include <fstream>
 #include <random>
 
 #include "automl/crf.hpp"
 #include "automl/error.hpp"
+#include "automl/values.hpp"
 
 namespace automl {
 namespace {
@@ -122,6 +125,82 @@ TEST(Tagging, WhitespaceTokensLikeStringToArray) {
 TEST(Tagging, RulesForRespirators) {
   EXPECT_EQ(respirator_rules({"3M", "Aura", "9205+", "N95", "Large"}),
             (std::vector<std::string>{"brand", "O", "model", "filter_type", "size"}));
+}
+
+}  // namespace
+}  // namespace automl
+
+namespace automl {
+namespace {
+
+// The bundled dataset: CSV rows "name,{tokens},{tags}" (scripts/generate_respirators.py).
+std::vector<TaggedSequence> read_respirators(const std::string& file, std::size_t limit) {
+  std::ifstream in(std::string(AUTOML_SOURCE_DIR) + "/data/" + file);
+  std::string line;
+  std::getline(in, line);  // header
+  std::vector<TaggedSequence> out;
+  while (out.size() < limit && std::getline(in, line)) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // Python's csv writes CRLF
+    // The two array fields are CSV-quoted with doubled quotes; they start at ",\"{".
+    const auto first = line.find(",\"{");
+    const auto second = line.find(",\"{", first + 1);
+    auto field = [&](std::size_t from, std::size_t to) {
+      std::string quoted = line.substr(from + 2, to - from - 3), raw;
+      for (std::size_t i = 0; i < quoted.size(); ++i) {
+        raw.push_back(quoted[i]);
+        if (quoted[i] == '"' && i + 1 < quoted.size() && quoted[i + 1] == '"') ++i;
+      }
+      return raw;
+    };
+    TaggedSequence s;
+    EXPECT_TRUE(parse_text_array(field(first, second), s.tokens)) << line;
+    EXPECT_TRUE(parse_text_array(field(second, line.size()), s.tags)) << line;
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+TEST(Crf, TagsUnseenBrandsAndModelsOfTheRespiratorData) {
+  const auto train = read_respirators("respirators_train.csv", 3000);
+  const auto test = read_respirators("respirators_test.csv", 500);
+  ASSERT_EQ(train.size(), 3000u);
+  const Crf crf = Crf::fit(train, CrfOptions{});
+  std::size_t tokens = 0, right = 0;
+  for (const auto& s : test) {
+    const auto tagged = crf.tag(s.tokens);
+    for (std::size_t i = 0; i < s.tags.size(); ++i, ++tokens) right += tagged.tags[i] == s.tags[i];
+  }
+  const double accuracy = static_cast<double>(right) / static_cast<double>(tokens);
+  std::printf("[ measure  ] CRF token accuracy on unseen brands and models: %.4f (%zu tokens)\n", accuracy, tokens);
+  EXPECT_GT(accuracy, 0.95);
+}
+
+TEST(Values, TextArrays) {
+  std::vector<std::string> v;
+  EXPECT_TRUE(parse_text_array(R"({3M,"Aura 2","say \"hi\"",N95})", v));
+  EXPECT_EQ(v, (std::vector<std::string>{"3M", "Aura 2", "say \"hi\"", "N95"}));
+  EXPECT_TRUE(parse_text_array("{}", v));
+  EXPECT_TRUE(v.empty());
+  for (const char* bad : {"{a,NULL}", "{a,,b}", "{{a}}", "a,b", "{\"a}", "{a\"b}"}) EXPECT_FALSE(parse_text_array(bad, v)) << bad;
+}
+
+}  // namespace
+}  // namespace automl
+
+namespace automl {
+namespace {
+
+TEST(Tagging, EntityMetricsCountExactSpans) {
+  const std::vector<TaggedSequence> truth = {{{"a", "b", "c"}, {"brand", "model", "model"}}};
+  const auto perfect = tagging_metrics(truth, {{"brand", "model", "model"}});
+  EXPECT_DOUBLE_EQ(perfect["entity_f1"].get<double>(), 1.0);
+  // The model span is cut short: 1 of 2 entities right, token accuracy 2/3.
+  const auto m = tagging_metrics(truth, {{"brand", "model", "O"}});
+  EXPECT_NEAR(m["token_accuracy"].get<double>(), 2.0 / 3, 1e-12);
+  EXPECT_NEAR(m["entity_precision"].get<double>(), 0.5, 1e-12);
+  EXPECT_NEAR(m["entity_recall"].get<double>(), 0.5, 1e-12);
+  EXPECT_DOUBLE_EQ(m["per_label"]["brand"]["f1"].get<double>(), 1.0);
+  EXPECT_DOUBLE_EQ(m["per_label"]["model"]["f1"].get<double>(), 0.0);
 }
 
 }  // namespace

@@ -36,7 +36,8 @@ TEST(TrainSpec, RefusesEachBadFieldWithTheRightCode) {
     return s;
   };
   EXPECT_EQ(code_of(with("task", "forecast")), "22023");
-  EXPECT_EQ(code_of(with("task", "tagging")), "0A000");
+  EXPECT_EQ(code_of(with("task", "tagging")), "ok");  // a CRF (crf_test.cpp, tests/sql/tagging.sql)
+  EXPECT_EQ(code_of(with("task", "clustering")), "0A000");
   EXPECT_EQ(code_of(with("algorithm", "svm")), "22023");
   EXPECT_EQ(code_of(with("algorithm", "kmeans")), "0A000");
   EXPECT_EQ(code_of(with("test_size", 1)), "22023");
@@ -91,6 +92,34 @@ TEST(JobSpec, KindsAndNoop) {
   EXPECT_EQ(code_of({{"seconds", -1}}, "noop"), "22023");
   EXPECT_EQ(code_of({}, "import"), "0A000");
   EXPECT_EQ(code_of({}, "nonsense"), "22023");
+}
+
+}  // namespace
+}  // namespace automl
+
+namespace automl {
+namespace {
+
+TEST(TrainSpec, TaggingTakesCrfAndItsOwnMetrics) {
+  const nlohmann::json tagging = {{"relation", "names"}, {"target", "tags"}, {"task", "tagging"}};
+  const TrainSpec s = TrainSpec::parse(tagging);
+  EXPECT_EQ(s.algorithm, "crf");
+  EXPECT_DOUBLE_EQ(s.hyperparams["c2"].get<double>(), 0.1);
+  auto with = [&](const char* key, nlohmann::json value) {
+    auto j = tagging;
+    j[key] = std::move(value);
+    return j;
+  };
+  EXPECT_EQ(TrainSpec::parse(with("metric", "token_accuracy")).metric, "token_accuracy");
+  EXPECT_THROW(TrainSpec::parse(with("metric", "r2")), Error);
+  EXPECT_THROW(TrainSpec::parse(with("algorithm", "logistic")), Error);
+  EXPECT_THROW(TrainSpec::parse(with("hyperparams", nlohmann::json{{"c2", -1}})), Error);
+  EXPECT_THROW(TrainSpec::parse(with("hyperparams", nlohmann::json{{"C", 1}})), Error);
+  EXPECT_THROW(TrainSpec::parse(with("search", "grid")), Error);
+  auto crf_for_regression = tagging;
+  crf_for_regression["task"] = "regression";
+  crf_for_regression["algorithm"] = "crf";
+  EXPECT_THROW(TrainSpec::parse(crf_for_regression), Error);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 
 #include <atomic>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -105,6 +106,21 @@ class Crf {
   Eigen::MatrixXd transition_;  // labels × labels
   Eigen::VectorXd start_, end_;
 };
+
+// Entities of a tag sequence: runs of one label (BIO prefixes stripped; B- starts a
+// new run), O excluded. [begin, end) token positions.
+struct TagSpan {
+  std::string label;
+  std::size_t begin, end;
+  bool operator<(const TagSpan& o) const { return std::tie(begin, end, label) < std::tie(o.begin, o.end, o.label); }
+};
+std::vector<TagSpan> tag_spans(const std::vector<std::string>& tags);
+
+// Token accuracy and entity-level precision, recall and F1 (exact spans), overall
+// and per label: {"token_accuracy", "entity_precision", "entity_recall", "entity_f1",
+// "per_label": {label: {"precision", "recall", "f1", "support"}}}.
+nlohmann::json tagging_metrics(const std::vector<TaggedSequence>& truth,
+                               const std::vector<std::vector<std::string>>& predicted);
 
 // Consecutive tokens with one label form a component ("model": "Aura 9205+"); BIO
 // prefixes (B-brand, I-brand) are stripped, B- starts a new span; O is not a component.

@@ -40,6 +40,10 @@ std::optional<double> parse_timestamp(std::string_view text);
 // PostgreSQL's text form of a one-dimensional number array, "{1,2.5,NULL}" (NULL → NaN).
 bool parse_number_array(std::string_view text, std::vector<double>& out);
 
+// PostgreSQL's text form of a one-dimensional text[] ("{3M,\"Aura 2\",N95}"), as COPY
+// writes it. False for NULL elements, nested arrays or malformed text.
+bool parse_text_array(std::string_view text, std::vector<std::string>& out);
+
 // Calendar parts of a UTC time, for date and timestamp features.
 struct CalendarParts {
   double year, month, day, day_of_week /* 0 = Sunday, like extract(dow) */, day_of_year, hour;

@@ -7,13 +7,14 @@
 #   train     end-to-end training of a 1M-row mixed table vs psycopg2 + pandas + scikit-learn
 #   automl    search => 'auto' vs python3-xgboost and scikit-learn HistGradientBoosting
 #   serving   predict inside the backend vs a Flask + gunicorn + scikit-learn microservice
+#   tagging   CRF training on 10k names and automl.tag throughput per core
 #
 # The cluster lives in .devenv/bench and is stopped when the run ends.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 BENCH_DIR=$AUTOML_STATE_DIR/bench
 BENCH_DB=automl_bench
-ALL_SUITES=(queue train automl serving)
+ALL_SUITES=(queue train automl serving tagging)
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=("${ALL_SUITES[@]}")
 for suite in "${SUITES[@]}"; do

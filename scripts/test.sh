@@ -46,11 +46,12 @@ worker_up "$TEST_DIR" automl_regress
 regress_out=$AUTOML_STATE_DIR/regress
 rm -rf "$regress_out" && mkdir -p "$regress_out"
 tests=$(cd "$AUTOML_ROOT/tests/sql" && ls -- *.sql | sed 's/\.sql$//' | sort)
+# From the checkout's root: tests load bundled data with \copy 'data/…'.
 # shellcheck disable=SC2086
-"$(pg_config --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+(cd "$AUTOML_ROOT" && "$(pg_config --pkglibdir)/pgxs/src/test/regress/pg_regress" \
   --inputdir="$AUTOML_ROOT/tests" --outputdir="$regress_out" --use-existing \
   --host="$PGHOST" --port="$PGPORT" --user="$PGUSER" --dbname=automl_regress $tests \
-  2>&1 | tee "$AUTOML_STATE_DIR/regress.log" >&2 || true
+  2>&1) | tee "$AUTOML_STATE_DIR/regress.log" >&2 || true
 p=$(grep -cE '^(ok|test) .* \.\.\. ok|^ok ' "$AUTOML_STATE_DIR/regress.log" || true)
 f=$(grep -cE '\.\.\. FAILED|^not ok ' "$AUTOML_STATE_DIR/regress.log" || true)
 passed=$((passed + p))

@@ -30,7 +30,7 @@ CREATE FUNCTION automl._metric_higher_is_better(metric text) RETURNS boolean
 CREATE TABLE automl.projects (
   id          bigserial PRIMARY KEY,
   name        text NOT NULL UNIQUE CHECK (name <> ''),
-  task        text NOT NULL CHECK (task IN ('classification', 'regression')),
+  task        text NOT NULL CHECK (task IN ('classification', 'regression', 'tagging')),
   target      text NOT NULL,
   metric      text NOT NULL,                  -- decides best_score and if_better
   -- Share of predict calls written to automl.prediction_log (automl.set_logging).
@@ -298,7 +298,7 @@ BEGIN
     END IF;
     NEW.spec := jsonb_set(NEW.spec, '{relation}',
                           to_jsonb(automl._resolve_training_relation(NEW.spec->>'relation', NEW.spec->>'target')));
-    IF NEW.spec->>'relation' !~* '^\s*(select|with|values|table)\s' THEN
+    IF NEW.spec->>'relation' !~* '^\s*(select|with|values|table)\s' AND NEW.spec->>'task' <> 'tagging' THEN
       PERFORM automl._check_feature_columns((NEW.spec->>'relation')::regclass, NEW.spec->>'target', NEW.spec->'preprocess');
     END IF;
   END IF;
@@ -817,6 +817,14 @@ CREATE FUNCTION automl.explain(project text, features jsonb) RETURNS jsonb
   AS 'MODULE_PATHNAME', 'automl_explain' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 CREATE FUNCTION automl.explain(project text, features anyelement) RETURNS jsonb
   AS 'MODULE_PATHNAME', 'automl_explain' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+-- Short-text tagging with the project's deployed CRF (task 'tagging'), or with the
+-- bundled respirator rules when it has none ("source": "rules"). Tokens: the input
+-- split on spaces, like string_to_array(input, ' ') without empty tokens.
+CREATE FUNCTION automl.tag(project text, input text) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'automl_tag' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+CREATE FUNCTION automl.tag(project text, inputs text[]) RETURNS jsonb
+  AS 'MODULE_PATHNAME', 'automl_tag_batch' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+
 CREATE FUNCTION automl.predict_model(model_id bigint, features float8[]) RETURNS float8
   AS 'MODULE_PATHNAME', 'automl_predict_model' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 
@@ -938,7 +946,7 @@ BEGIN
   END IF;
   INSERT INTO automl.projects (name, task, target, metric, owner, created_by)
   VALUES (job.project, task, target,
-          coalesce(job.spec->>'metric', CASE WHEN task = 'classification' THEN 'f1' ELSE 'r2' END),
+          coalesce(job.spec->>'metric', CASE task WHEN 'classification' THEN 'f1' WHEN 'tagging' THEN 'entity_f1' ELSE 'r2' END),
           job.created_by, job.created_by)
   ON CONFLICT (name) DO NOTHING;
   SELECT * INTO proj FROM automl.projects p WHERE p.name = job.project FOR UPDATE;
@@ -1125,9 +1133,9 @@ BEGIN
   EXCEPTION WHEN data_corrupted OR feature_not_supported OR invalid_parameter_value THEN
     RAISE EXCEPTION 'the exported model cannot be imported: %', SQLERRM USING ERRCODE = 'invalid_parameter_value';
   END;
-  INSERT INTO automl.projects (name, task, target, metric, created_by)
+  INSERT INTO automl.projects (name, task, target, metric)
   VALUES (project, summary->>'task', summary->>'target',
-          CASE WHEN summary->>'task' = 'classification' THEN 'f1' ELSE 'r2' END, current_user)
+          CASE WHEN summary->>'task' = 'classification' THEN 'f1' ELSE 'r2' END)
   ON CONFLICT (name) DO NOTHING;
   SELECT * INTO proj FROM automl.projects p WHERE p.name = import_model.project FOR UPDATE;
   IF proj.task <> summary->>'task' THEN
@@ -1491,7 +1499,8 @@ BEGIN
     'predict_label',
     'predict_model',
     'predict_proba',
-    'prediction_log_status']) LOOP
+    'prediction_log_status',
+    'tag']) LOOP
     EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO automl_reader', f);
   END LOOP;
 END

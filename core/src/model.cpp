@@ -203,6 +203,8 @@ Model Model::parse(std::string_view bytes) {
   nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object())
     throw Error(sqlstate::kDataCorrupted, "model file is not a JSON object");
+  if (j.value("type", "") == "crf")
+    throw Error(sqlstate::kInvalidParameterValue, "this is a tagging model (a CRF)", "tag text with automl.tag(project, text)");
   if (j.value("format", "") != kFormatName)
     throw Error(sqlstate::kDataCorrupted, "model file does not have format \"" +
                                               std::string(kFormatName) + "\"");

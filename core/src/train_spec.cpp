@@ -113,7 +113,9 @@ TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
   if (get_string(spec, "search", "none") != "none") not_supported("searches are not implemented for tagging");
   if (get_integer(spec, "folds", 0) != 0) not_supported("folds are not implemented for tagging");
   if (auto tb = spec.find("time_budget"); tb != spec.end() && !tb->is_null()) invalid("time_budget applies to search => 'auto'");
-  if (auto pp = spec.find("preprocess"); pp != spec.end() && !pp->is_null() && !pp->empty())
+  // A stored spec carries the default preprocess options; anything else is a mistake.
+  if (auto pp = spec.find("preprocess");
+      pp != spec.end() && PreprocessOptions::parse(*pp).to_json() != PreprocessOptions().to_json())
     invalid("preprocess does not apply to tagging", "tokens are featurised by the CRF itself");
   if (auto metric = spec.find("metric"); metric != spec.end() && !metric->is_null()) {
     s.metric = get_string(spec, "metric", "");

@@ -144,7 +144,7 @@ void run_tagging(pqxx::connection_base& conn, const ClaimedJob& job, JobControl&
   automl::CrfOptions options;
   options.c2 = spec.hyperparams.value("c2", 0.1);
   options.max_iter = spec.hyperparams.value("max_iter", 200);
-  options.min_feature_count = spec.hyperparams.value("min_feature_count", 1);
+  options.min_feature_count = spec.hyperparams.value("min_feature_count", 2);
   int iterations = 0;
   const automl::Crf crf = automl::Crf::fit(train, options, &control.stop, &iterations);
   if (control.stop) throw automl::Error(automl::sqlstate::kQueryCanceled, "job was stopped");

@@ -1,4 +1,5 @@
-// fuzz_model_parse.cpp — libFuzzer: any bytes as a stored model (automl.models.model,
+// fuzz_model_parse.cpp — libFuzzer: any bytes as a stored model (automl.models.model —
+// tabular or a CRF tagger —
 // or the "model" of an import document). Parsing either succeeds or throws
 // automl::Error; a model that parses must then predict on any row without crashing
 // (tree indices, coefficient shapes and class lists are all checked at parse time).
@@ -8,10 +9,23 @@
 #include <string_view>
 #include <vector>
 
+#include "automl/crf.hpp"
 #include "automl/error.hpp"
 #include "automl/model.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // A tagging model (CRF) file: parse, then tag a few token lists.
+  const nlohmann::json doc = nlohmann::json::parse(data, data + size, nullptr, false);
+  if (doc.is_object() && doc.value("type", "") == "crf") {
+    try {
+      const automl::Crf crf = automl::Crf::from_json(doc);
+      const auto tagging = crf.tag({"3M", "Aura", "9205+", "N95"});
+      if (!(tagging.confidence > 0 && tagging.confidence <= 1)) __builtin_trap();
+      (void)crf.tag({"x"});
+    } catch (const automl::Error&) {
+    }
+    return 0;
+  }
   std::optional<automl::Model> parsed;
   try {
     parsed.emplace(automl::Model::parse(std::string_view(reinterpret_cast<const char*>(data), size)));

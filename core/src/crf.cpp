@@ -176,7 +176,10 @@ double Crf::Problem::operator()(const Eigen::VectorXd& theta, Eigen::VectorXd& g
   return objective;
 }
 
-Crf Crf::Problem::model(const Eigen::VectorXd& theta) const {
+Crf Crf::Problem::model(const Eigen::VectorXd& fitted) const {
+  // Weights are kept at float precision, as the model file stores them: the model in
+  // memory after training is exactly the one that serves.
+  const Eigen::VectorXd theta = fitted.cast<float>().cast<double>();
   const Layout lay{static_cast<Eigen::Index>(feature_names_.size()), static_cast<Eigen::Index>(labels_.size())};
   Crf crf;
   crf.labels_ = labels_;
@@ -258,11 +261,13 @@ Crf::Tagging Crf::tag(const std::vector<std::string>& tokens) const {
 }
 
 nlohmann::json Crf::to_json() const {
+  // float precision: a quarter of the text of doubles, and the worker evaluates the
+  // model as read back from this file, so its metrics describe exactly what serves.
   auto flat = [](const Eigen::MatrixXd& m) {
-    std::vector<double> v;
+    std::vector<float> v;
     v.reserve(static_cast<std::size_t>(m.size()));
     for (Eigen::Index r = 0; r < m.rows(); ++r)
-      for (Eigen::Index c = 0; c < m.cols(); ++c) v.push_back(m(r, c));
+      for (Eigen::Index c = 0; c < m.cols(); ++c) v.push_back(static_cast<float>(m(r, c)));
     return v;
   };
   return {{"type", "crf"},
@@ -270,8 +275,8 @@ nlohmann::json Crf::to_json() const {
           {"features", feature_names_},
           {"state", flat(state_)},
           {"transition", flat(transition_)},
-          {"start", std::vector<double>(start_.data(), start_.data() + start_.size())},
-          {"end", std::vector<double>(end_.data(), end_.data() + end_.size())}};
+          {"start", flat(start_)},
+          {"end", flat(end_)}};
 }
 
 Crf Crf::from_json(const nlohmann::json& j) {
@@ -282,10 +287,15 @@ Crf Crf::from_json(const nlohmann::json& j) {
     crf.feature_names_ = j.at("features").get<std::vector<std::string>>();
     const Eigen::Index L = static_cast<Eigen::Index>(crf.labels_.size()), F = static_cast<Eigen::Index>(crf.feature_names_.size());
     if (L < 1 || L > 10000) invalid_file("a CRF needs 1 to 10000 labels");
-    const auto state = checked_numbers<double>(j.at("state"), "CRF state weights");
-    const auto transition = checked_numbers<double>(j.at("transition"), "CRF transition weights");
-    const auto start = checked_numbers<double>(j.at("start"), "CRF start weights");
-    const auto end = checked_numbers<double>(j.at("end"), "CRF end weights");
+    // Read as float (what was written), then widened exactly.
+    auto weights = [&](const char* key, const char* what) {
+      const auto f = checked_numbers<float>(j.at(key), what);
+      return std::vector<double>(f.begin(), f.end());
+    };
+    const auto state = weights("state", "CRF state weights");
+    const auto transition = weights("transition", "CRF transition weights");
+    const auto start = weights("start", "CRF start weights");
+    const auto end = weights("end", "CRF end weights");
     if (static_cast<Eigen::Index>(state.size()) != F * L || static_cast<Eigen::Index>(transition.size()) != L * L ||
         static_cast<Eigen::Index>(start.size()) != L || static_cast<Eigen::Index>(end.size()) != L)
       invalid_file("CRF weights do not match its labels and features");

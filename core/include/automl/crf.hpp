@@ -30,7 +30,7 @@ struct TaggedSequence {
 struct CrfOptions {
   double c2 = 0.1;            // L2 penalty on every weight
   int max_iter = 200;         // L-BFGS iterations
-  int min_feature_count = 1;  // features seen fewer times in training are dropped
+  int min_feature_count = 2;  // features seen fewer times in training are dropped
 };
 
 // The features of token i: the word, its shape, affixes, character classes,

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "guard.hpp"
+#include "pg/spi_plan.hpp"
 #include "model_cache.hpp"
 #include "prediction_log.hpp"
 
@@ -25,16 +26,6 @@ namespace {
 
 SPIPlanPtr deployed_plan = nullptr;
 SPIPlanPtr model_plan = nullptr;
-
-SPIPlanPtr prepare_once(SPIPlanPtr* slot, const char* sql, int nargs, Oid* types) {
-  if (*slot == nullptr) {
-    SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
-    if (plan == nullptr) elog(ERROR, "pg_automl: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-    SPI_keepplan(plan);
-    *slot = plan;
-  }
-  return *slot;
-}
 
 // What fn_extra holds for one predict call site. Plain data: it lives in palloc'd
 // memory that PostgreSQL frees without running destructors.

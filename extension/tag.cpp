@@ -7,6 +7,7 @@
 
 #include "automl/crf.hpp"
 #include "guard.hpp"
+#include "pg/spi_plan.hpp"
 #include "model_cache.hpp"
 
 extern "C" {
@@ -35,16 +36,6 @@ struct TagSite {
 };
 
 SPIPlanPtr deployed_plan = nullptr, model_plan = nullptr;
-
-SPIPlanPtr prepare_once(SPIPlanPtr* slot, const char* sql, int nargs, Oid* types) {
-  if (*slot == nullptr) {
-    SPIPlanPtr plan = SPI_prepare(sql, nargs, types);
-    if (plan == nullptr) elog(ERROR, "pg_automl: SPI_prepare failed: %s", SPI_result_code_string(SPI_result));
-    SPI_keepplan(plan);
-    *slot = plan;
-  }
-  return *slot;
-}
 
 const automl::Crf* load_tagger(std::int64_t model_id) {
   auto& cache = taggers();

@@ -1472,16 +1472,23 @@ CREATE POLICY manage_delete ON automl.project_grants FOR DELETE
 GRANT USAGE ON SCHEMA automl TO automl_reader, automl_worker;
 REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA automl FROM PUBLIC;
 
--- automl_reader: predict and read what is shared with it.
-GRANT SELECT ON automl.projects, automl.models, automl.deployments, automl.deployed_models,
-                automl.trials, automl.prediction_log, automl.project_grants TO automl_reader;
--- Every overload of each name.
-DO $$
+-- GRANT EXECUTE on every overload of each named function (install-time helper).
+CREATE FUNCTION automl._grant_execute(role name, names text[]) RETURNS void
+LANGUAGE plpgsql AS $$
 DECLARE
   f regprocedure;
 BEGIN
   FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
-            WHERE p.pronamespace = 'automl'::regnamespace AND p.proname = ANY (ARRAY[
+            WHERE p.pronamespace = 'automl'::regnamespace AND p.proname = ANY (names) LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', f, role);
+  END LOOP;
+END
+$$;
+
+-- automl_reader: predict and read what is shared with it.
+GRANT SELECT ON automl.projects, automl.models, automl.deployments, automl.deployed_models,
+                automl.trials, automl.prediction_log, automl.project_grants TO automl_reader;
+SELECT automl._grant_execute('automl_reader', ARRAY[
     '_can',
     '_can_job',
     '_job_exists',
@@ -1500,11 +1507,7 @@ BEGIN
     'predict_model',
     'predict_proba',
     'prediction_log_status',
-    'tag']) LOOP
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO automl_reader', f);
-  END LOOP;
-END
-$$;
+    'tag']);
 
 -- automl_user: train, deploy, share and manage its own projects.
 GRANT SELECT, INSERT ON automl.jobs TO automl_user;
@@ -1520,12 +1523,7 @@ GRANT UPDATE (log_sample_rate) ON automl.projects TO automl_user;
 GRANT INSERT (project, grantee, privilege), UPDATE (privilege, granted_by, granted_at), DELETE
   ON automl.project_grants TO automl_user;
 GRANT SELECT ON automl.workers TO automl_user;
-DO $$
-DECLARE
-  f regprocedure;
-BEGIN
-  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
-            WHERE p.pronamespace = 'automl'::regnamespace AND p.proname = ANY (ARRAY[
+SELECT automl._grant_execute('automl_user', ARRAY[
     '_check_feature_columns',
     '_check_training_query',
     '_deployments_changed',
@@ -1552,11 +1550,7 @@ BEGIN
     'revoke_project',
     'set_logging',
     'train',
-    'wait']) LOOP
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO automl_user', f);
-  END LOOP;
-END
-$$;
+    'wait']);
 
 -- automl_admin: everything, on every project.
 GRANT ALL ON ALL TABLES IN SCHEMA automl TO automl_admin;
@@ -1569,12 +1563,7 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON automl.jobs, automl.workers, automl.mode
                                         automl.projects, automl.trials TO automl_worker;
 GRANT SELECT ON automl.project_grants, automl.deployed_models TO automl_worker;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA automl TO automl_worker;
-DO $$
-DECLARE
-  f regprocedure;
-BEGIN
-  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
-            WHERE p.pronamespace = 'automl'::regnamespace AND p.proname = ANY (ARRAY[
+SELECT automl._grant_execute('automl_worker', ARRAY[
     '_can',
     '_can_job',
     '_claim_job',
@@ -1601,8 +1590,6 @@ BEGIN
     '_sees_all',
     '_succeed_job',
     '_unregister_worker',
-    '_worker_seen']) LOOP
-    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO automl_worker', f);
-  END LOOP;
-END
-$$;
+    '_worker_seen']);
+
+DROP FUNCTION automl._grant_execute(name, text[]);  -- install-time only

@@ -16,7 +16,7 @@
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   // A tagging model (CRF) file: parse, then tag a few token lists.
   const nlohmann::json doc = nlohmann::json::parse(data, data + size, nullptr, false);
-  if (doc.is_object() && doc.value("type", "") == "crf") {
+  if (doc.is_object() && doc.contains("type") && doc["type"] == "crf") {
     try {
       const automl::Crf crf = automl::Crf::from_json(doc);
       const auto tagging = crf.tag({"3M", "Aura", "9205+", "N95"});

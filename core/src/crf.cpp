@@ -281,7 +281,7 @@ nlohmann::json Crf::to_json() const {
 
 Crf Crf::from_json(const nlohmann::json& j) {
   try {
-    if (!j.is_object() || j.value("type", "") != "crf") invalid_file("not a CRF");
+    if (!j.is_object() || !j.contains("type") || j["type"] != "crf") invalid_file("not a CRF");
     Crf crf;
     crf.labels_ = j.at("labels").get<std::vector<std::string>>();
     crf.feature_names_ = j.at("features").get<std::vector<std::string>>();

@@ -203,9 +203,10 @@ Model Model::parse(std::string_view bytes) {
   nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object())
     throw Error(sqlstate::kDataCorrupted, "model file is not a JSON object");
-  if (j.value("type", "") == "crf")
+  // value() would throw json's type_error for a non-string: compare the JSON instead.
+  if (j.contains("type") && j["type"] == "crf")
     throw Error(sqlstate::kInvalidParameterValue, "this is a tagging model (a CRF)", "tag text with automl.tag(project, text)");
-  if (j.value("format", "") != kFormatName)
+  if (!j.contains("format") || j["format"] != kFormatName)
     throw Error(sqlstate::kDataCorrupted, "model file does not have format \"" +
                                               std::string(kFormatName) + "\"");
   const auto version_it = j.find("format_version");

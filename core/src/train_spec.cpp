@@ -94,6 +94,28 @@ void validate_search_params(const std::string& algorithm, const std::string& sea
 
 }  // namespace
 
+namespace {
+
+double parse_test_size(const nlohmann::json& spec) {
+  const double test_size = get_number(spec, "test_size", 0.25);
+  if (!(test_size > 0.0 && test_size < 1.0))
+    invalid("test_size must be between 0 and 1 exclusive", "got " + nlohmann::json(test_size).dump());
+  return test_size;
+}
+
+std::string parse_deploy(const nlohmann::json& spec) {
+  std::string deploy = get_string(spec, "deploy", "if_better");
+  if (deploy != "if_better" && deploy != "always" && deploy != "never")
+    invalid("unknown deploy policy \"" + deploy + "\"", "policies: if_better, always, never");
+  return deploy;
+}
+
+std::uint64_t parse_seed(const nlohmann::json& spec) {
+  const long long seed = get_integer(spec, "seed", 42);
+  if (seed < 0) invalid("seed must not be negative", "got " + std::to_string(seed));
+  return static_cast<std::uint64_t>(seed);
+}
+
 // Tagging: a CRF over a text[] column of tokens and a text[] target of tags. No
 // searches, folds or preprocessing; the metric is entity_f1 or token_accuracy.
 TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
@@ -122,17 +144,13 @@ TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
     if (*s.metric != "entity_f1" && *s.metric != "token_accuracy")
       invalid("metric \"" + *s.metric + "\" does not apply to tagging", "tagging metrics: entity_f1, token_accuracy");
   }
-  s.test_size = get_number(spec, "test_size", 0.25);
-  if (!(s.test_size > 0.0 && s.test_size < 1.0))
-    invalid("test_size must be between 0 and 1 exclusive", "got " + nlohmann::json(s.test_size).dump());
-  s.deploy = get_string(spec, "deploy", "if_better");
-  if (s.deploy != "if_better" && s.deploy != "always" && s.deploy != "never")
-    invalid("unknown deploy policy \"" + s.deploy + "\"", "policies: if_better, always, never");
-  const long long seed = get_integer(spec, "seed", 42);
-  if (seed < 0) invalid("seed must not be negative", "got " + std::to_string(seed));
-  s.seed = static_cast<std::uint64_t>(seed);
+  s.test_size = parse_test_size(spec);
+  s.deploy = parse_deploy(spec);
+  s.seed = parse_seed(spec);
   return s;
 }
+
+}  // namespace
 
 TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   if (!spec.is_object()) invalid("the spec of a train job must be a JSON object", "got " + spec.dump());
@@ -208,9 +226,7 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
       invalid("metric \"" + *s.metric + "\" does not apply to " + s.task);
   }
 
-  s.test_size = get_number(spec, "test_size", 0.25);
-  if (!(s.test_size > 0.0 && s.test_size < 1.0))
-    invalid("test_size must be between 0 and 1 exclusive", "got " + nlohmann::json(s.test_size).dump());
+  s.test_size = parse_test_size(spec);
 
   const long long folds = get_integer(spec, "folds", 0);
   if (folds < 0 || folds == 1) invalid("folds must be 0 (one held-out split) or at least 2", "got " + std::to_string(folds));
@@ -227,13 +243,8 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   if (s.search == "auto" && !s.time_budget_seconds)
     invalid("search => 'auto' needs a time_budget", "for example time_budget => '30 seconds'");
 
-  s.deploy = get_string(spec, "deploy", "if_better");
-  if (s.deploy != "if_better" && s.deploy != "always" && s.deploy != "never")
-    invalid("unknown deploy policy \"" + s.deploy + "\"", "policies: if_better, always, never");
-
-  const long long seed = get_integer(spec, "seed", 42);
-  if (seed < 0) invalid("seed must not be negative", "got " + std::to_string(seed));
-  s.seed = static_cast<std::uint64_t>(seed);
+  s.deploy = parse_deploy(spec);
+  s.seed = parse_seed(spec);
   if (auto pp = spec.find("preprocess"); pp != spec.end()) s.preprocess = PreprocessOptions::parse(*pp);
   for (const auto& column : s.preprocess.exclude)
     if (column == s.target) invalid("preprocess.exclude names the target column \"" + column + "\"");

@@ -6,6 +6,7 @@
 
 #include "automl/error.hpp"
 #include "automl/tree_ensemble.hpp"
+#include "json_numbers.hpp"
 
 namespace automl {
 namespace {
@@ -132,7 +133,7 @@ std::unique_ptr<LinearEstimator> LinearEstimator::from_json(const nlohmann::json
   }
   if (!all_finite(intercept)) invalid("model file: intercept must be finite");
   w.intercept = Eigen::Map<Eigen::VectorXd>(intercept.data(), static_cast<Eigen::Index>(intercept.size()));
-  w.n_iter = j.value("n_iter", 0);
+  w.n_iter = j.contains("n_iter") ? checked_number<int>(j["n_iter"], "n_iter") : 0;
   w.converged = j.value("converged", true);
   return std::make_unique<LinearEstimator>(std::move(w), link_from_string(j.at("link").get<std::string>()));
 }

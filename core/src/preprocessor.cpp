@@ -593,7 +593,7 @@ Preprocessor Preprocessor::from_json(const nlohmann::json& j) {
     ColumnSchema s;
     s.name = inputs[c].at("name").get<std::string>();
     s.type = column_type_from_string(inputs[c].at("type").get<std::string>());
-    s.width = inputs[c].value("width", 1);
+    s.width = inputs[c].contains("width") ? checked_number<int>(inputs[c]["width"], "a column width") : 1;
     s.sql_type = inputs[c].value("sql_type", "");
     if (s.width < 1 || s.width > 100000 || (s.type != ColumnType::NumericArray && s.width != 1))
       invalid("model file: bad width of " + in_quotes(s.name));

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <string>
 
+#include "automl/crf.hpp"
 #include "automl/model.hpp"
 #include "guard.hpp"
 
@@ -21,6 +22,18 @@ extern "C" Datum automl_model_summary(PG_FUNCTION_ARGS) {
   const size_t size = VARSIZE_ANY_EXHDR(bytes);
   // The result crosses the guard as malloc'd C text: no C++ object outlives it.
   char* summary = cpp_guard([&] {
+    // A tagger (CRF) is checked by the parser that serves automl.tag.
+    const nlohmann::json doc = nlohmann::json::parse(data, data + size, nullptr, false);
+    if (doc.is_object() && doc.contains("type") && doc["type"] == "crf") {
+      const automl::Crf crf = automl::Crf::from_json(doc);
+      if (!doc.contains("tokens_column") || !doc["tokens_column"].is_string() || !doc.contains("target") ||
+          !doc["target"].is_string())
+        throw automl::Error(automl::sqlstate::kDataCorrupted, "model file: a CRF without its tokens and target columns");
+      const nlohmann::json j = {{"task", "tagging"}, {"algorithm", "crf"}, {"hyperparams", nlohmann::json::object()},
+                                {"feature_names", {doc["tokens_column"]}}, {"feature_version", nullptr},
+                                {"target", doc["target"]}, {"format_version", 1}, {"classes", crf.labels()}};
+      return malloc_copy(j.dump());
+    }
     const automl::Model m = automl::Model::parse(std::string_view(data, size));
     nlohmann::json j = {{"task", automl::to_string(m.task())}, {"algorithm", m.algorithm()},
                         {"hyperparams", m.hyperparams()}, {"feature_names", m.feature_names()},

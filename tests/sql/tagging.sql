@@ -76,3 +76,12 @@ SELECT error_of($$SELECT automl.predict('respirators', '{"tokens": ["3M"]}'::jso
 SELECT automl.tag('no_such_project', 'Moldex 2200 N95')->>'source' AS unknown_project_source;
 SELECT automl.tag('respirators', '')->'tags' AS empty_input;
 SELECT error_of($$SELECT automl.tag('respirators', ARRAY[['a'], ['b']])$$);
+
+-- Export and import: the tagger travels as one jsonb document and tags the same.
+SELECT automl.import_model('respirators_copy', automl.export_model(model_id)) AS copy_id
+  FROM automl.deployed_models WHERE project = 'respirators' \gset
+SELECT automl.deploy('respirators_copy', :copy_id) = :copy_id AS deployed;
+SELECT task, metric FROM automl.projects WHERE name = 'respirators_copy';
+SELECT automl.tag('respirators_copy', name) - 'model_id' = automl.tag('respirators', name) - 'model_id' AS same_output,
+       count(*)
+  FROM respirators_test GROUP BY 1;

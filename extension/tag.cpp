@@ -24,12 +24,15 @@ std::map<std::int64_t, std::unique_ptr<const automl::Crf>>& taggers() {
   static std::map<std::int64_t, std::unique_ptr<const automl::Crf>> cache;
   return cache;
 }
+// Bumped when a tagger leaves the cache: call sites holding its pointer re-resolve.
+std::uint64_t taggers_epoch = 0;
 
 // fn_extra: what this call site tags with in this statement, for this role.
 struct TagSite {
   TimestampTz statement_start;
   LocalTransactionId transaction;
   Oid user;
+  std::uint64_t epoch;
   std::int64_t model_id;  // 0: the rules
   const automl::Crf* crf;
   text* project;
@@ -53,7 +56,10 @@ const automl::Crf* load_tagger(std::int64_t model_id) {
   SPI_finish();
   const automl::Crf* crf = cpp_guard([&] {
     auto parsed = std::make_unique<const automl::Crf>(automl::Crf::from_json(nlohmann::json::parse(copy)));
-    if (static_cast<int>(cache.size()) >= std::max(model_cache_size, kMinimumModels)) cache.erase(cache.begin());
+    if (static_cast<int>(cache.size()) >= std::max(model_cache_size, kMinimumModels)) {
+      cache.erase(cache.begin());
+      ++taggers_epoch;
+    }
     return cache.emplace(model_id, std::move(parsed)).first->second.get();
   });
   pfree(copy);
@@ -70,7 +76,7 @@ const TagSite& tag_site(FunctionCallInfo fcinfo, text* project) {
            std::memcmp(VARDATA_ANY(site->project), VARDATA_ANY(project), VARSIZE_ANY_EXHDR(project)) == 0;
   };
   if (site != nullptr && site->statement_start == statement_start && site->transaction == MyProc->lxid &&
-      site->user == user && same_project())
+      site->user == user && site->epoch == taggers_epoch && same_project())
     return *site;
   Oid types[1] = {TEXTOID};
   Datum args[1] = {PointerGetDatum(project)};
@@ -109,6 +115,7 @@ const TagSite& tag_site(FunctionCallInfo fcinfo, text* project) {
   site->statement_start = statement_start;
   site->transaction = MyProc->lxid;
   site->user = user;
+  site->epoch = taggers_epoch;
   site->model_id = model_id;
   site->crf = crf;
   return *site;

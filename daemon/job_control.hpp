@@ -11,6 +11,8 @@
 #include <mutex>
 #include <string>
 
+#include "automl/error.hpp"
+
 namespace automl_worker {
 
 enum class StopReason : int { None = 0, Cancel = 1, Release = 2, Timeout = 3 };
@@ -22,6 +24,22 @@ struct JobLimits {
   long long max_columns = 2'000;
   long long max_model_bytes = 512LL * 1024 * 1024;
   double max_job_seconds = 24 * 3600;
+
+  // Each raises 54000 naming the flag when the limit is exceeded.
+  void check_rows(long long rows, const std::string& relation) const {
+    if (rows > max_rows)
+      throw automl::Error("54000", relation + " has more than " + std::to_string(max_rows) +
+                                       " rows; this worker reads at most that many (automl-worker --max-rows)",
+                          "train on a sample: relation => 'SELECT … FROM … TABLESAMPLE SYSTEM (10)'");
+  }
+  void check_model_size(std::size_t bytes) const {
+    if (static_cast<long long>(bytes) > max_model_bytes)
+      throw automl::Error("54000", "the trained model takes " + std::to_string(bytes >> 20) +
+                                       " MB; this worker stores at most " + std::to_string(max_model_bytes >> 20) +
+                                       " MB (automl-worker --max-model-mb)",
+                          "fewer or shallower trees, fewer categories (preprocess.max_categories) or, for a "
+                          "tagger, a higher min_feature_count make it smaller");
+  }
 };
 
 struct JobControl {

@@ -105,12 +105,7 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   throw_if_stopped(control);
   control.report(0.9f, "storing the model");
   const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  if (static_cast<long long>(outcome.model_bytes.size()) > control.limits.max_model_bytes)
-    throw automl::Error("54000", "the trained model takes " + std::to_string(outcome.model_bytes.size() >> 20) +
-                                     " MB; this worker stores at most " +
-                                     std::to_string(control.limits.max_model_bytes >> 20) +
-                                     " MB (automl-worker --max-model-mb)",
-                        "fewer or shallower trees, or fewer categories (preprocess.max_categories), make it smaller");
+  control.limits.check_model_size(outcome.model_bytes.size());
   const automl::Model model = automl::Model::parse(outcome.model_bytes);
 
   nlohmann::json info = outcome.info;

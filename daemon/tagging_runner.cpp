@@ -11,6 +11,7 @@
 #include "automl/crf.hpp"
 #include "automl/error.hpp"
 #include "automl/values.hpp"
+#include "training_data.hpp"
 
 namespace automl_worker {
 namespace {
@@ -23,22 +24,10 @@ struct Sequences {
   long long skipped = 0;  // rows whose tags are NULL
 };
 
-bool is_query(const std::string& relation) {
-  const auto first = relation.find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return false;
-  std::string head = relation.substr(first, 7);
-  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
-  return head.rfind("select", 0) == 0 || head.rfind("with", 0) == 0 || head.rfind("values", 0) == 0 ||
-         head.rfind("table", 0) == 0;
-}
-
 Sequences read_sequences(pqxx::connection_base& conn, const automl::TrainSpec& spec, const std::string& role,
                          const JobLimits& limits) {
   pqxx::work txn(conn, "read_tagging_data");
-  txn.exec0("SET TRANSACTION READ ONLY");
-  txn.exec0("SET LOCAL ROLE " + txn.quote_name(role));
-  const std::string source =
-      is_query(spec.relation) ? "(\n" + spec.relation + "\n) AS training_source" : spec.relation;
+  const std::string source = begin_reading(txn, spec.relation, role);
   const pqxx::result shape = txn.exec("SELECT * FROM " + source + " LIMIT 0");
   Sequences out;
   bool target_found = false;
@@ -112,9 +101,7 @@ Sequences read_sequences(pqxx::connection_base& conn, const automl::TrainSpec& s
   stream.complete();
   txn.commit();
   if (!error.empty()) throw automl::Error("22023", error);
-  if (row > limits.max_rows)
-    throw automl::Error("54000", spec.relation + " has more than " + std::to_string(limits.max_rows) +
-                                     " rows; this worker reads at most that many (automl-worker --max-rows)");
+  limits.check_rows(row, spec.relation);
   if (out.rows.size() < 2)
     throw automl::Error("22023", "a tagging job needs at least 2 tagged rows, the relation has " +
                                      std::to_string(out.rows.size()));
@@ -161,11 +148,7 @@ void run_tagging(pqxx::connection_base& conn, const ClaimedJob& job, JobControl&
   file["target"] = spec.target;
   file["tokens_column"] = data.tokens_column;
   const std::string bytes = file.dump();
-  if (static_cast<long long>(bytes.size()) > control.limits.max_model_bytes)
-    throw automl::Error("54000", "the trained tagger takes " + std::to_string(bytes.size() >> 20) +
-                                     " MB; this worker stores at most " +
-                                     std::to_string(control.limits.max_model_bytes >> 20) +
-                                     " MB (automl-worker --max-model-mb)");
+  control.limits.check_model_size(bytes.size());
   const nlohmann::json info = {{"read_seconds", read_seconds},
                                {"train_seconds", total_seconds - read_seconds},
                                {"rows_read", train.size() + test.size() + static_cast<std::size_t>(data.skipped)},

@@ -35,6 +35,16 @@ bool is_query(const std::string& relation) {
   return std::regex_search(relation, query);
 }
 
+}  // namespace
+
+std::string begin_reading(pqxx::work& txn, const std::string& relation, const std::string& role) {
+  txn.exec0("SET TRANSACTION READ ONLY");
+  txn.exec0("SET LOCAL ROLE " + txn.quote_name(role));
+  return is_query(relation) ? "(\n" + relation + "\n) AS training_source" : relation;
+}
+
+namespace {
+
 struct TypeInfo {
   std::optional<ColumnType> type;  // nullopt: unsupported
   pqxx::oid base = 0;              // the type after looking through domains
@@ -94,14 +104,11 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
                                 const automl::PreprocessOptions& options, long long max_rows,
                                 const JobLimits& limits) {
   pqxx::work txn(conn, "read_training_data");
-  txn.exec0("SET TRANSACTION READ ONLY");
-  txn.exec0("SET LOCAL ROLE " + txn.quote_name(role));
+  const std::string source = begin_reading(txn, relation, role);
   // Text output that core/ parses the same way on every server: ISO dates, UTC.
   txn.exec0("SET LOCAL TimeZone = 'UTC'");
   txn.exec0("SET LOCAL DateStyle = 'ISO, YMD'");
   txn.exec0("SET LOCAL extra_float_digits = 1");
-  // Newlines: a trailing -- comment in the query cannot swallow the parenthesis.
-  const std::string source = is_query(relation) ? "(\n" + relation + "\n) AS training_source" : relation;
 
   const pqxx::result shape = txn.exec("SELECT * FROM " + source + " LIMIT 0");
   std::set<pqxx::oid> oids;
@@ -197,10 +204,7 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
   }
   stream.complete();
   txn.commit();
-  if (read > limits.max_rows)
-    throw automl::Error("54000", relation + " has more than " + std::to_string(limits.max_rows) +
-                                     " rows; this worker reads at most that many (automl-worker --max-rows)",
-                        "train on a sample: relation => 'SELECT … FROM … TABLESAMPLE SYSTEM (10)'");
+  limits.check_rows(read, relation);
   out.notes = {{"rows_read", read}, {"rows_skipped_for_null_target", skipped_rows}, {"skipped_columns", skipped}};
   if (!where.empty())
     out.notes["read_sample"] = {{"expected_rows", expected_rows}, {"fraction", static_cast<double>(max_rows) / expected_rows},

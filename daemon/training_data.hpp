@@ -16,6 +16,11 @@ struct TrainingData {
   nlohmann::json notes;  // rows read and skipped, skipped columns: reported in the job result
 };
 
+// Opens the reading of a training relation in `txn`: read only, as `role` (the
+// submitter), and returns what to put after FROM: the name, or a SELECT statement as
+// a subquery on lines of its own (a trailing -- comment cannot swallow the parenthesis).
+std::string begin_reading(pqxx::work& txn, const std::string& relation, const std::string& role);
+
 // Reads `relation` (a schema-qualified name or a SELECT statement, as normalised at
 // INSERT) with the privileges of `role`, in a read-only transaction, through one
 // COPY … TO STDOUT. Every column but the target becomes a typed feature column

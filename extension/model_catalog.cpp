@@ -30,15 +30,11 @@ SPIPlanPtr model_plan = nullptr;
 // What fn_extra holds for one predict call site. Plain data: it lives in palloc'd
 // memory that PostgreSQL frees without running destructors.
 struct CallSite {
-  TimestampTz statement_start;
-  LocalTransactionId transaction;
-  Oid user;  // what a role may use differs: SET ROLE or a SECURITY DEFINER caller re-resolves
-  std::uint64_t cache_epoch;
+  SiteKey key;
   Deployment deployment;
   const automl::Model* models[Deployment::kMaxArms];
   const automl::Model* shadow;
   bool log;  // the project logs and this backend can
-  text* project;  // copy in fn_mcxt
 };
 
 // The arm of a split for this call: by the key's hash when given (stable across
@@ -59,6 +55,29 @@ bool same_text(const text* a, const text* b) {
   return VARSIZE_ANY_EXHDR(a) == VARSIZE_ANY_EXHDR(b) &&
          std::memcmp(VARDATA_ANY(a), VARDATA_ANY(b), VARSIZE_ANY_EXHDR(a)) == 0;
 }
+
+}  // namespace
+
+bool SiteKey::matches(const text* project_now, std::uint64_t epoch_now) const {
+  return statement_start == GetCurrentStatementStartTimestamp() && transaction == MyProc->lxid &&
+         user == GetUserId() && cache_epoch == epoch_now &&
+         (project_now == nullptr ? project == nullptr : project != nullptr && same_text(project, project_now));
+}
+
+void SiteKey::set(FunctionCallInfo fcinfo, const text* project_now, std::uint64_t epoch_now) {
+  statement_start = GetCurrentStatementStartTimestamp();
+  transaction = MyProc->lxid;
+  user = GetUserId();
+  cache_epoch = epoch_now;
+  if (project != nullptr) pfree(project);
+  project = nullptr;
+  if (project_now != nullptr) {
+    project = static_cast<text*>(MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(project_now)));
+    std::memcpy(project, project_now, VARSIZE_ANY(project_now));
+  }
+}
+
+namespace {
 
 // Bumped by the relcache callback when automl.deployments changes (in any session,
 // delivered at our next statement) or when the cache is reset.
@@ -94,15 +113,13 @@ void register_deployment_invalidation() {
   CacheRegisterSyscacheCallback(AUTHMEMROLEMEM, on_membership_invalidation, PointerGetDatum(nullptr));
 }
 
-std::uint64_t deployment_generation() { return deployments_generation; }
-
 namespace {
 
-Deployment lookup_deployment(text* project);
+DeploymentStatus lookup_deployment(text* project, Deployment* out);
 
 }  // namespace
 
-Deployment deployment_of(text* project) {
+DeploymentStatus find_deployment(text* project, Deployment* out) {
   const char* name = text_to_cstring(project);
   if (deployed_slots_generation != deployments_generation) {
     deployed_used = 0;
@@ -110,10 +127,13 @@ Deployment deployment_of(text* project) {
   }
   const Oid user = GetUserId();
   for (int i = 0; i < deployed_used; ++i)
-    if (deployed_slots[i].user == user && std::strcmp(deployed_slots[i].project, name) == 0)
-      return deployed_slots[i].deployment;
-  const Deployment found = lookup_deployment(project);
-  const std::int64_t id = found.model_ids[0];
+    if (deployed_slots[i].user == user && std::strcmp(deployed_slots[i].project, name) == 0) {
+      *out = deployed_slots[i].deployment;
+      return DeploymentStatus::Deployed;
+    }
+  const DeploymentStatus status = lookup_deployment(project, out);
+  if (status != DeploymentStatus::Deployed) return status;  // not cached: the next statement asks again
+  const std::int64_t id = out->model_ids[0];
   if (deployments_relid == InvalidOid) {
     const Oid ns = get_namespace_oid("automl", true);
     if (ns != InvalidOid) {
@@ -126,16 +146,30 @@ Deployment deployment_of(text* project) {
     DeployedEntry& e = deployed_slots[deployed_used < kDeployedSlots ? deployed_used++ : id % kDeployedSlots];
     e.user = user;
     std::strcpy(e.project, name);
-    e.deployment = found;
+    e.deployment = *out;
   }
-  return found;
+  return status;
 }
 
-std::int64_t deployed_model_id(text* project) { return deployment_of(project).model_ids[0]; }
+Deployment deployment_of(text* project) {
+  Deployment d;
+  switch (find_deployment(project, &d)) {
+    case DeploymentStatus::Deployed: break;
+    case DeploymentStatus::NoProject:
+      ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                      errmsg("project \"%s\" does not exist", text_to_cstring(project)),
+                      errhint("Train one with automl.train(project => ...).")));
+    case DeploymentStatus::NoDeployment:
+      ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                      errmsg("project \"%s\" has no deployed model", text_to_cstring(project)),
+                      errhint("Deploy one with automl.deploy('%s').", text_to_cstring(project))));
+  }
+  return d;
+}
 
 namespace {
 
-Deployment lookup_deployment(text* project) {
+DeploymentStatus lookup_deployment(text* project, Deployment* out) {
   Oid types[1] = {TEXTOID};
   Datum args[1] = {PointerGetDatum(project)};
   SPI_connect();
@@ -191,15 +225,10 @@ Deployment lookup_deployment(text* project) {
                     errmsg("permission denied for project \"%s\"", text_to_cstring(project)),
                     errhint("Its owner can share it: automl.grant_project('%s', '%s', 'predict').",
                             text_to_cstring(project), GetUserNameFromId(GetUserId(), false))));
-  if (!exists)
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
-                    errmsg("project \"%s\" does not exist", text_to_cstring(project)),
-                    errhint("Train one with automl.train(project => ...).")));
-  if (id_null)
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
-                    errmsg("project \"%s\" has no deployed model", text_to_cstring(project)),
-                    errhint("Deploy one with automl.deploy('%s').", text_to_cstring(project))));
-  return d;
+  if (!exists) return DeploymentStatus::NoProject;
+  if (id_null) return DeploymentStatus::NoDeployment;
+  *out = d;
+  return DeploymentStatus::Deployed;
 }
 
 }  // namespace
@@ -208,10 +237,7 @@ namespace {
 
 // fn_extra of predict_model: the model it checked and loaded, per statement and role.
 struct ModelSite {
-  TimestampTz statement_start;
-  LocalTransactionId transaction;
-  Oid user;
-  std::uint64_t cache_epoch;
+  SiteKey key;  // project unused: the model id says what was checked
   std::int64_t model_id;
   const automl::Model* model;
 };
@@ -222,10 +248,7 @@ SPIPlanPtr model_access_plan = nullptr;
 
 const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t model_id) {
   auto* site = static_cast<ModelSite*>(fcinfo->flinfo->fn_extra);
-  const TimestampTz statement_start = GetCurrentStatementStartTimestamp();
-  const Oid user = GetUserId();
-  if (site != nullptr && site->statement_start == statement_start && site->transaction == MyProc->lxid &&
-      site->user == user && site->cache_epoch == model_cache().epoch() && site->model_id == model_id)
+  if (site != nullptr && site->key.matches(nullptr, model_cache().epoch()) && site->model_id == model_id)
     return site->model;
   // 42704 for an unknown id, 42501 for a model of a project the caller may not use.
   Oid types[1] = {INT8OID};
@@ -240,12 +263,24 @@ const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t mode
     site = static_cast<ModelSite*>(MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(ModelSite)));
     fcinfo->flinfo->fn_extra = site;
   }
-  *site = ModelSite{statement_start, MyProc->lxid, user, model_cache().epoch(), model_id, model};
+  site->key.set(fcinfo, nullptr, model_cache().epoch());
+  site->model_id = model_id;
+  site->model = model;
   return model;
 }
 
 const automl::Model* load_model(std::int64_t model_id) {
   if (const automl::Model* cached = model_cache().find(model_id)) return cached;
+  std::size_t size = 0;
+  char* bytes = read_model_file(model_id, &size);
+  const automl::Model* model = cpp_guard([&] {
+    return model_cache().insert(model_id, automl::Model::parse(std::string_view(bytes, size)));
+  });
+  pfree(bytes);
+  return model;
+}
+
+char* read_model_file(std::int64_t model_id, std::size_t* size) {
   Oid types[1] = {INT8OID};
   Datum args[1] = {Int64GetDatum(model_id)};
   SPI_connect();
@@ -259,41 +294,26 @@ const automl::Model* load_model(std::int64_t model_id) {
   Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
   bytea* stored = DatumGetByteaPP(value);
   // Copy out of SPI's memory, which SPI_finish releases.
-  const size_t size = VARSIZE_ANY_EXHDR(stored);
-  char* bytes = static_cast<char*>(SPI_palloc(size + 1));
-  std::memcpy(bytes, VARDATA_ANY(stored), size);
+  *size = VARSIZE_ANY_EXHDR(stored);
+  char* bytes = static_cast<char*>(SPI_palloc(*size + 1));
+  std::memcpy(bytes, VARDATA_ANY(stored), *size);
+  bytes[*size] = '\0';
   SPI_finish();
-  const automl::Model* model = cpp_guard([&] {
-    return model_cache().insert(model_id, automl::Model::parse(std::string_view(bytes, size)));
-  });
-  pfree(bytes);
-  return model;
+  return bytes;
 }
 
 Served model_for_project(FunctionCallInfo fcinfo, text* project, const text* split_key) {
   auto* site = static_cast<CallSite*>(fcinfo->flinfo->fn_extra);
-  const TimestampTz statement_start = GetCurrentStatementStartTimestamp();
-  const LocalTransactionId transaction = MyProc->lxid;
-  const Oid user = GetUserId();
-  if (site == nullptr || site->statement_start != statement_start || site->transaction != transaction || site->user != user ||
-      site->cache_epoch != model_cache().epoch() || !same_text(site->project, project)) {
+  if (site == nullptr || !site->key.matches(project, model_cache().epoch())) {
     if (site == nullptr) {
       site = static_cast<CallSite*>(MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(CallSite)));
       fcinfo->flinfo->fn_extra = site;
     }
-    if (site->project != nullptr) pfree(site->project);
-    site->project = nullptr;
     const Deployment d = deployment_of(project);
     for (int i = 0; i < d.n_arms; ++i) site->models[i] = load_model(d.model_ids[i]);
     site->shadow = d.shadow_model_id != 0 ? load_model(d.shadow_model_id) : nullptr;
     site->log = d.log_sample_rate > 0 && prediction_log_available();
-    const size_t size = VARSIZE_ANY(project);
-    site->project = static_cast<text*>(MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, size));
-    std::memcpy(site->project, project, size);
-    site->statement_start = statement_start;
-    site->transaction = transaction;
-    site->user = user;
-    site->cache_epoch = model_cache().epoch();
+    site->key.set(fcinfo, project, model_cache().epoch());
     site->deployment = d;
   }
   const Deployment& d = site->deployment;

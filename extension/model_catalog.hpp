@@ -20,7 +20,28 @@ struct Deployment {
   double log_sample_rate = 0;
 };
 Deployment deployment_of(text* project);
-std::int64_t deployed_model_id(text* project);  // the first arm
+
+// The same without raising for a project that is unknown or has nothing deployed
+// (automl.tag then uses its rules); another tenant's project still raises 42501.
+enum class DeploymentStatus { Deployed, NoDeployment, NoProject };
+DeploymentStatus find_deployment(text* project, Deployment* out);
+
+// What fn_extra caches is valid for one statement, transaction and role (SET ROLE
+// or a SECURITY DEFINER caller re-resolves), while the cache it points into keeps
+// its epoch, and for one project. Plain data: fn_extra is freed without destructors.
+struct SiteKey {
+  TimestampTz statement_start;
+  LocalTransactionId transaction;
+  Oid user;
+  std::uint64_t cache_epoch;
+  text* project;  // copy in fn_mcxt
+
+  bool matches(const text* project_now, std::uint64_t epoch_now) const;
+  void set(FunctionCallInfo fcinfo, const text* project_now, std::uint64_t epoch_now);
+};
+
+// The stored bytes of a model (palloc'd, `*size` set); 42704 for an unknown id.
+char* read_model_file(std::int64_t model_id, std::size_t* size);
 
 // Registers the relcache callback that invalidates the project → model map (_PG_init).
 void register_deployment_invalidation();

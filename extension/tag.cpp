@@ -2,16 +2,13 @@
 // the project's deployed CRF, or with the bundled respirator rules when the project
 // has no deployed model. The CRF is parsed once per backend and model id.
 #include <cstring>
-#include <map>
-#include <memory>
 
 #include "automl/crf.hpp"
 #include "guard.hpp"
-#include "pg/spi_plan.hpp"
 #include "model_cache.hpp"
+#include "model_catalog.hpp"
 
 extern "C" {
-#include "miscadmin.h"
 PG_FUNCTION_INFO_V1(automl_tag);
 PG_FUNCTION_INFO_V1(automl_tag_batch);
 }
@@ -19,104 +16,45 @@ PG_FUNCTION_INFO_V1(automl_tag_batch);
 namespace pg_automl {
 namespace {
 
-// Parsed taggers by model id (model rows never change), at most model_cache_size.
-std::map<std::int64_t, std::unique_ptr<const automl::Crf>>& taggers() {
-  static std::map<std::int64_t, std::unique_ptr<const automl::Crf>> cache;
-  return cache;
-}
-// Bumped when a tagger leaves the cache: call sites holding its pointer re-resolve.
-std::uint64_t taggers_epoch = 0;
-
 // fn_extra: what this call site tags with in this statement, for this role.
 struct TagSite {
-  TimestampTz statement_start;
-  LocalTransactionId transaction;
-  Oid user;
-  std::uint64_t epoch;
+  SiteKey key;
   std::int64_t model_id;  // 0: the rules
   const automl::Crf* crf;
-  text* project;
 };
 
-SPIPlanPtr deployed_plan = nullptr, model_plan = nullptr;
-
-const automl::Crf* load_tagger(std::int64_t model_id) {
-  auto& cache = taggers();
-  if (auto it = cache.find(model_id); it != cache.end()) return it->second.get();
-  Oid types[1] = {INT8OID};
-  Datum args[1] = {Int64GetDatum(model_id)};
-  SPI_connect();
-  SPIPlanPtr plan = prepare_once(&model_plan, "SELECT convert_from(model, 'UTF8') FROM automl.models WHERE id = $1", 1, types);
-  if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-    elog(ERROR, "pg_automl: reading tagger %lld failed", static_cast<long long>(model_id));
-  bool is_null = false;
-  char* json = text_to_cstring(DatumGetTextPP(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null)));
-  char* copy = static_cast<char*>(SPI_palloc(std::strlen(json) + 1));  // outlives SPI_finish
-  std::strcpy(copy, json);
-  SPI_finish();
+// The deployed model as a tagger, parsed once per backend; a tabular model → 22023.
+const automl::Crf* load_tagger(std::int64_t model_id, text* project) {
+  if (const automl::Crf* cached = tagger_cache().find(model_id)) return cached;
+  std::size_t size = 0;
+  char* bytes = read_model_file(model_id, &size);
+  const char* name = text_to_cstring(project);
   const automl::Crf* crf = cpp_guard([&] {
-    auto parsed = std::make_unique<const automl::Crf>(automl::Crf::from_json(nlohmann::json::parse(copy)));
-    if (static_cast<int>(cache.size()) >= std::max(model_cache_size, kMinimumModels)) {
-      cache.erase(cache.begin());
-      ++taggers_epoch;
-    }
-    return cache.emplace(model_id, std::move(parsed)).first->second.get();
+    const nlohmann::json doc = nlohmann::json::parse(bytes, bytes + size, nullptr, false);
+    if (!doc.is_object() || !doc.contains("type") || doc["type"] != "crf")
+      throw automl::Error(automl::sqlstate::kInvalidParameterValue,
+                          std::string("project \"") + name + "\" serves a tabular model; automl.tag needs a tagging model",
+                          "train one with task => 'tagging', algorithm => 'crf'");
+    return tagger_cache().insert(model_id, automl::Crf::from_json(doc));
   });
-  pfree(copy);
+  pfree(bytes);
   return crf;
 }
 
-// Resolves the call site once per statement: the deployed tagger, or the rules.
+// Resolves the call site once per statement: the deployed tagger (through the
+// backend's deployment cache, like predict), or the rules.
 const TagSite& tag_site(FunctionCallInfo fcinfo, text* project) {
   auto* site = static_cast<TagSite*>(fcinfo->flinfo->fn_extra);
-  const TimestampTz statement_start = GetCurrentStatementStartTimestamp();
-  const Oid user = GetUserId();
-  const auto same_project = [&] {
-    return site->project != nullptr && VARSIZE_ANY_EXHDR(site->project) == VARSIZE_ANY_EXHDR(project) &&
-           std::memcmp(VARDATA_ANY(site->project), VARDATA_ANY(project), VARSIZE_ANY_EXHDR(project)) == 0;
-  };
-  if (site != nullptr && site->statement_start == statement_start && site->transaction == MyProc->lxid &&
-      site->user == user && site->epoch == taggers_epoch && same_project())
-    return *site;
-  Oid types[1] = {TEXTOID};
-  Datum args[1] = {PointerGetDatum(project)};
-  SPI_connect();
-  SPIPlanPtr plan = prepare_once(
-      &deployed_plan,
-      "SELECT d.model_id, d.task, EXISTS (SELECT 1 FROM automl.projects p WHERE p.name = $1), automl._project_exists($1)"
-      "  FROM (SELECT 1) one LEFT JOIN automl.deployed_models d ON d.project = $1",
-      1, types);
-  if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-    elog(ERROR, "pg_automl: looking up the tagger failed");
-  bool id_null = false, task_null = false, b = false;
-  const Datum id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &id_null);
-  const Datum task = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 2, &task_null);
-  const bool visible = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 3, &b));
-  const bool exists = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 4, &b));
-  const char* task_name = task_null ? "" : pstrdup(text_to_cstring(DatumGetTextPP(task)));
-  const std::int64_t model_id = id_null ? 0 : DatumGetInt64(id);
-  SPI_finish();
-  if (exists && !visible)
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied for project \"%s\"", text_to_cstring(project))));
-  if (model_id != 0 && std::strcmp(task_name, "tagging") != 0)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("project \"%s\" serves a %s model; automl.tag needs a tagging model", text_to_cstring(project),
-                           task_name),
-                    errhint("Train one with task => 'tagging', algorithm => 'crf'.")));
-  const automl::Crf* crf = model_id != 0 ? load_tagger(model_id) : nullptr;
+  if (site != nullptr && site->key.matches(project, tagger_cache().epoch())) return *site;
+  Deployment d;
+  const bool deployed = find_deployment(project, &d) == DeploymentStatus::Deployed;
+  const automl::Crf* crf = deployed ? load_tagger(d.model_ids[0], project) : nullptr;
   if (site == nullptr) {
     site = static_cast<TagSite*>(MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(TagSite)));
     fcinfo->flinfo->fn_extra = site;
   }
-  if (site->project != nullptr) pfree(site->project);
-  site->project = static_cast<text*>(MemoryContextAlloc(fcinfo->flinfo->fn_mcxt, VARSIZE_ANY(project)));
-  std::memcpy(site->project, project, VARSIZE_ANY(project));
-  site->statement_start = statement_start;
-  site->transaction = MyProc->lxid;
-  site->user = user;
-  site->epoch = taggers_epoch;
-  site->model_id = model_id;
+  site->key.set(fcinfo, project, tagger_cache().epoch());
+  site->model_id = deployed ? d.model_ids[0] : 0;
   site->crf = crf;
   return *site;
 }

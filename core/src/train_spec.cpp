@@ -96,6 +96,14 @@ void validate_search_params(const std::string& algorithm, const std::string& sea
 
 namespace {
 
+// As given (an object, or absent): defaults are filled in by resolve_hyperparams.
+nlohmann::json parse_hyperparams(const nlohmann::json& spec) {
+  auto hp = spec.find("hyperparams");
+  if (hp == spec.end() || hp->is_null()) return nlohmann::json::object();
+  if (!hp->is_object()) invalid("hyperparams must be a JSON object", "got " + hp->dump());
+  return *hp;
+}
+
 double parse_test_size(const nlohmann::json& spec) {
   const double test_size = get_number(spec, "test_size", 0.25);
   if (!(test_size > 0.0 && test_size < 1.0))
@@ -126,11 +134,7 @@ TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
   s.algorithm = get_string(spec, "algorithm", "auto");
   if (s.algorithm == "auto") s.algorithm = "crf";
   if (s.algorithm != "crf") invalid("task 'tagging' needs algorithm 'crf'", "got \"" + s.algorithm + "\"");
-  auto hp = spec.find("hyperparams");
-  if (hp != spec.end() && !hp->is_null()) {
-    if (!hp->is_object()) invalid("hyperparams must be a JSON object", "got " + hp->dump());
-    s.hyperparams = *hp;
-  }
+  s.hyperparams = parse_hyperparams(spec);
   s.hyperparams = resolve_hyperparams("crf", s.hyperparams);
   if (get_string(spec, "search", "none") != "none") not_supported("searches are not implemented for tagging");
   if (get_integer(spec, "folds", 0) != 0) not_supported("folds are not implemented for tagging");
@@ -175,11 +179,7 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
     if (auto task = task_of(s.task)) check_algorithm_task(s.algorithm, *task);
   }
 
-  auto hp = spec.find("hyperparams");
-  if (hp != spec.end() && !hp->is_null()) {
-    if (!hp->is_object()) invalid("hyperparams must be a JSON object", "got " + hp->dump());
-    s.hyperparams = *hp;
-  }
+  s.hyperparams = parse_hyperparams(spec);
   std::string concrete = s.algorithm;
   if (concrete == "auto" && task_of(s.task)) concrete = default_algorithm(*task_of(s.task));
   if (concrete != "auto") {

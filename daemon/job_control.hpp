@@ -50,6 +50,11 @@ struct JobControl {
   std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   std::atomic<bool> stop{false};
   std::atomic<int> stop_reason{static_cast<int>(StopReason::None)};
+  // The backend reading the job's data (0: not reading): a stop cancels its
+  // statement (pg_cancel_backend from the control connection), so a slow query
+  // stops within a heartbeat instead of running to its end.
+  std::atomic<int> reading_backend{0};
+  bool reading_cancelled = false;  // control thread only
 
   void request_stop(StopReason reason) {
     int none = static_cast<int>(StopReason::None);

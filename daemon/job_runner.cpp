@@ -87,8 +87,7 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   // (about 100,000 rows of 20 columns per second here).
   const long long max_rows =
       spec.time_budget_seconds ? static_cast<long long>(std::max(20000.0, *spec.time_budget_seconds * 30000.0)) : 0;
-  TrainingData data = read_training_data(conn, spec.relation, spec.target, job.created_by, spec.preprocess, max_rows,
-                                         control.limits);
+  TrainingData data = read_training_data(conn, control, spec.relation, spec.target, spec.preprocess, max_rows);
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   throw_if_stopped(control);
 
@@ -148,6 +147,16 @@ void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const Jo
   }
 }
 
+// A job the worker stopped while a statement of it ran: recorded as the stop
+// it was (a cancellation, a release, or --max-job-time).
+void record_stop(pqxx::connection_base& conn, const ClaimedJob& job, const JobControl& control) {
+  try {
+    throw_if_stopped(control);
+  } catch (const automl::Error& e) {
+    record_failure(conn, job, control, e.what(), !is_permanent(e.sqlstate()));
+  }
+}
+
 }  // namespace
 
 void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& control) {
@@ -166,6 +175,17 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
     if (!e.detail().empty()) message += " (" + e.detail() + ")";
     record_failure(conn, job, control, message, !is_permanent(e.sqlstate()));
   } catch (const pqxx::sql_error& e) {
+    control.reading_backend = 0;
+    if (control.stop) {  // the control thread cancelled the statement, or statement_timeout hit the limit
+      record_stop(conn, job, control);
+      return;
+    }
+    if (sqlstate_of(e) == "57014" && control.limits.max_job_seconds <=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - control.started).count() + 1) {
+      control.request_stop(StopReason::Timeout);
+      record_stop(conn, job, control);
+      return;
+    }
     if (sqlstate_of(e) == kClaimLost) {
       log_line("job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
                ": claim lost (the job was rescued); result discarded");

@@ -24,17 +24,16 @@ struct Sequences {
   long long skipped = 0;  // rows whose tags are NULL
 };
 
-Sequences read_sequences(pqxx::connection_base& conn, const automl::TrainSpec& spec, const std::string& role,
-                         const JobLimits& limits) {
+Sequences read_sequences(pqxx::connection_base& conn, const automl::TrainSpec& spec, JobControl& control) {
+  const JobLimits& limits = control.limits;
   pqxx::work txn(conn, "read_tagging_data");
-  const std::string source = begin_reading(txn, spec.relation, role);
-  const pqxx::result shape = txn.exec("SELECT * FROM " + source + " LIMIT 0");
+  const SourceShape shape = begin_reading(txn, control);
   Sequences out;
   bool target_found = false;
   std::vector<std::string> candidates;
-  for (pqxx::row::size_type c = 0; c < shape.columns(); ++c) {
-    const std::string name = shape.column_name(c);
-    const bool text_array = shape.column_type(c) == kTextArray || shape.column_type(c) == kVarcharArray;
+  for (std::size_t c = 0; c < shape.names.size(); ++c) {
+    const std::string& name = shape.names[c];
+    const bool text_array = shape.types[c] == kTextArray || shape.types[c] == kVarcharArray;
     if (name == spec.target) {
       if (!text_array)
         throw automl::Error("22023", "the target of a tagging job must be a text[] of tags; \"" + name + "\" is not");
@@ -49,9 +48,8 @@ Sequences read_sequences(pqxx::connection_base& conn, const automl::TrainSpec& s
                                      spec.relation + " has " + std::to_string(candidates.size()),
                         "select the tokens and tags columns in a query");
   out.tokens_column = candidates[0];
-  pqxx::stream_from stream(txn, "(SELECT " + txn.quote_name(out.tokens_column) + "::text, " +
-                                    txn.quote_name(spec.target) + "::text FROM " + source + " LIMIT " +
-                                    std::to_string(limits.max_rows + 1) + ")");
+  pqxx::stream_from stream(txn, training_rows_query(txn, control, {out.tokens_column, spec.target},
+                                                   limits.max_rows + 1, 1.0));
   std::string line;
   long long row = 0;
   std::string error;
@@ -100,6 +98,7 @@ Sequences read_sequences(pqxx::connection_base& conn, const automl::TrainSpec& s
   }
   stream.complete();
   txn.commit();
+  control.reading_backend = 0;
   if (!error.empty()) throw automl::Error("22023", error);
   limits.check_rows(row, spec.relation);
   if (out.rows.size() < 2)
@@ -113,7 +112,7 @@ Sequences read_sequences(pqxx::connection_base& conn, const automl::TrainSpec& s
 void run_tagging(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& control, const automl::TrainSpec& spec) {
   const auto started = std::chrono::steady_clock::now();
   control.report(0.05f, "reading " + spec.relation);
-  Sequences data = read_sequences(conn, spec, job.created_by, control.limits);
+  Sequences data = read_sequences(conn, spec, control);
   const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
   // A deterministic held-out split by the job's seed.

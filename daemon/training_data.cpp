@@ -1,9 +1,11 @@
-// training_data.cpp — one read-only transaction, as the submitting role, that
-// streams a relation through COPY into typed columns and a target.
+// training_data.cpp — one read-only transaction that streams a claimed job's
+// relation, read inside the backend as its submitter, through COPY into typed
+// columns and a target.
 #include "training_data.hpp"
 
 #include <algorithm>
-#include <regex>
+#include <chrono>
+#include <cstdio>
 #include <set>
 
 #include "automl/error.hpp"
@@ -30,17 +32,41 @@ automl::ValueKind kind_of(pqxx::oid t) {
   return automl::ValueKind::Text;
 }
 
-bool is_query(const std::string& relation) {
-  static const std::regex query("^\\s*(select|with|values|table)\\s", std::regex::icase);
-  return std::regex_search(relation, query);
-}
-
 }  // namespace
 
-std::string begin_reading(pqxx::work& txn, const std::string& relation, const std::string& role) {
+SourceShape begin_reading(pqxx::work& txn, JobControl& control) {
   txn.exec0("SET TRANSACTION READ ONLY");
-  txn.exec0("SET LOCAL ROLE " + txn.quote_name(role));
-  return is_query(relation) ? "(\n" + relation + "\n) AS training_source" : relation;
+  // --max-job-time bounds the reading too (at least 1 s, so a job near its limit
+  // still fails with the limit's message rather than a zero timeout's "no limit").
+  const double left = control.limits.max_job_seconds -
+                      std::chrono::duration<double>(std::chrono::steady_clock::now() - control.started).count();
+  txn.exec0("SET LOCAL statement_timeout = " + std::to_string(std::max(1000LL, static_cast<long long>(left * 1000))));
+  control.reading_backend = txn.conn().backendpid();
+  SourceShape shape;
+  const pqxx::result r = txn.exec_params(
+      "SELECT u.name, u.type, s.estimated_rows FROM automl._training_shape($1, $2) s,"
+      " unnest(s.column_names, s.column_types) WITH ORDINALITY AS u(name, type, n) ORDER BY u.n",
+      control.id, control.lease);
+  for (const auto& row : r) {
+    shape.names.push_back(row[0].as<std::string>());
+    shape.types.push_back(row[1].as<pqxx::oid>());
+    shape.estimated_rows = row[2].as<double>();
+  }
+  return shape;
+}
+
+std::string training_rows_query(pqxx::work& txn, const JobControl& control, const std::vector<std::string>& columns,
+                                long long row_limit, double fraction) {
+  std::string list, definitions;
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    list += (i ? ", " : "") + txn.quote(columns[i]);
+    definitions += (i ? ", c" : "c") + std::to_string(i + 1) + " text";
+  }
+  char fraction_text[64];
+  std::snprintf(fraction_text, sizeof fraction_text, "%.17g", fraction);
+  return "(SELECT * FROM automl._training_rows(" + std::to_string(control.id) + ", " + std::to_string(control.lease) +
+         ", ARRAY[" + list + "]::text[], " + std::to_string(row_limit) + ", " + fraction_text + ") AS t(" +
+         definitions + "))";
 }
 
 namespace {
@@ -99,35 +125,28 @@ bool decode_field(std::string_view raw, std::string& scratch, std::string_view& 
 
 }  // namespace
 
-TrainingData read_training_data(pqxx::connection_base& conn, const std::string& relation,
-                                const std::string& target, const std::string& role,
-                                const automl::PreprocessOptions& options, long long max_rows,
-                                const JobLimits& limits) {
+TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control, const std::string& relation,
+                                const std::string& target, const automl::PreprocessOptions& options,
+                                long long max_rows) {
+  const JobLimits& limits = control.limits;
   pqxx::work txn(conn, "read_training_data");
-  const std::string source = begin_reading(txn, relation, role);
-  // Text output that core/ parses the same way on every server: ISO dates, UTC.
-  txn.exec0("SET LOCAL TimeZone = 'UTC'");
-  txn.exec0("SET LOCAL DateStyle = 'ISO, YMD'");
-  txn.exec0("SET LOCAL extra_float_digits = 1");
-
-  const pqxx::result shape = txn.exec("SELECT * FROM " + source + " LIMIT 0");
-  std::set<pqxx::oid> oids;
-  for (pqxx::row::size_type c = 0; c < shape.columns(); ++c) oids.insert(shape.column_type(c));
+  const SourceShape shape = begin_reading(txn, control);
+  const std::set<pqxx::oid> oids(shape.types.begin(), shape.types.end());
   const auto types = classify_types(txn, oids);
 
   TrainingData out;
   automl::Dataset& data = out.dataset;
   data.target_name = target;
-  std::string select_list;
+  std::vector<std::string> selected;
   std::set<std::string> seen;
   nlohmann::json skipped = nlohmann::json::array();
   bool target_found = false;
-  for (pqxx::row::size_type c = 0; c < shape.columns(); ++c) {
-    const std::string name = shape.column_name(c);
+  for (std::size_t c = 0; c < shape.names.size(); ++c) {
+    const std::string& name = shape.names[c];
     if (!seen.insert(name).second)
       throw automl::Error(automl::sqlstate::kInvalidParameterValue,
                           "the training relation has more than one column named \"" + name + "\"");
-    const TypeInfo& info = types.at(shape.column_type(c));
+    const TypeInfo& info = types.at(shape.types[c]);
     if (name == target) {
       target_found = true;
       data.target_kind = kind_of(info.base);
@@ -148,13 +167,13 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
     automl::Column column;
     column.schema = {name, *info.type, *info.type == ColumnType::NumericArray ? 0 : 1, info.name};
     data.columns.push_back(std::move(column));
-    select_list += txn.quote_name(name) + ", ";
+    selected.push_back(name);
   }
   if (!target_found) throw automl::Error("42703", "column \"" + target + "\" does not exist in " + relation);
   for (const auto& name : options.exclude)
     if (!seen.count(name))
       throw automl::Error("42703", "preprocess.exclude names column \"" + name + "\", which " + relation + " does not have");
-  select_list += txn.quote_name(target) + "::text";
+  selected.push_back(target);
   if (static_cast<long long>(data.columns.size()) > limits.max_columns)
     throw automl::Error("54000", relation + " has " + std::to_string(data.columns.size()) +
                                      " feature columns; this worker takes at most " +
@@ -162,19 +181,13 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
                         "leave columns out with preprocess.exclude, or select fewer in a query");
 
   // A budgeted job reads a random sample of a relation too large to read in time.
-  std::string where;
-  double expected_rows = 0;
-  if (max_rows > 0) {
-    const auto plan = nlohmann::json::parse(txn.exec1("EXPLAIN (FORMAT JSON) SELECT 1 FROM " + source)[0].c_str());
-    expected_rows = plan.at(0).at("Plan").at("Plan Rows").get<double>();
-    if (expected_rows > static_cast<double>(max_rows))
-      where = " WHERE random() < " + std::to_string(static_cast<double>(max_rows) / expected_rows);
-  }
+  const double expected_rows = shape.estimated_rows;
+  const double fraction =
+      max_rows > 0 && expected_rows > static_cast<double>(max_rows) ? static_cast<double>(max_rows) / expected_rows : 1.0;
   // One COPY streams every row; libpq never holds the whole result.
-  // LIMIT: memory stays bounded by --max-rows whatever the relation holds; one row
-  // more tells that the limit was exceeded.
-  pqxx::stream_from stream(txn, "(SELECT " + select_list + " FROM " + source + where + " LIMIT " +
-                                    std::to_string(limits.max_rows + 1) + ")");
+  // The row limit: memory stays bounded by --max-rows whatever the relation holds;
+  // one row more tells that the limit was exceeded.
+  pqxx::stream_from stream(txn, training_rows_query(txn, control, selected, limits.max_rows + 1, fraction));
   std::string line, scratch;
   std::string_view value;
   const size_t n_features = data.columns.size();
@@ -204,10 +217,11 @@ TrainingData read_training_data(pqxx::connection_base& conn, const std::string& 
   }
   stream.complete();
   txn.commit();
+  control.reading_backend = 0;
   limits.check_rows(read, relation);
   out.notes = {{"rows_read", read}, {"rows_skipped_for_null_target", skipped_rows}, {"skipped_columns", skipped}};
-  if (!where.empty())
-    out.notes["read_sample"] = {{"expected_rows", expected_rows}, {"fraction", static_cast<double>(max_rows) / expected_rows},
+  if (fraction < 1)
+    out.notes["read_sample"] = {{"expected_rows", expected_rows}, {"fraction", fraction},
                                 {"reason", "the time budget cannot fit reading every row"}};
   return out;
 }

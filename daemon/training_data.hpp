@@ -4,6 +4,7 @@
 #include <pqxx/pqxx>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "automl/dataset.hpp"
 #include "automl/preprocessor.hpp"
@@ -16,13 +17,28 @@ struct TrainingData {
   nlohmann::json notes;  // rows read and skipped, skipped columns: reported in the job result
 };
 
-// Opens the reading of a training relation in `txn`: read only, as `role` (the
-// submitter), and returns what to put after FROM: the name, or a SELECT statement as
-// a subquery on lines of its own (a trailing -- comment cannot swallow the parenthesis).
-std::string begin_reading(pqxx::work& txn, const std::string& relation, const std::string& role);
+// The shape of a claimed job's training relation: column names and types, and the
+// planner's estimate of its rows.
+struct SourceShape {
+  std::vector<std::string> names;
+  std::vector<pqxx::oid> types;
+  double estimated_rows = 0;
+};
 
-// Reads `relation` (a schema-qualified name or a SELECT statement, as normalised at
-// INSERT) with the privileges of `role`, in a read-only transaction, through one
+// Opens the reading of a claimed job's data in `txn`: read only, with what is left
+// of --max-job-time as statement_timeout, and the reading connection's backend made
+// known to the control thread, which cancels its statement when the job is
+// stopped. The worker runs none of the tenant's SQL itself: the relation is
+// planned and read by automl._training_shape / _training_rows inside the backend, as
+// the submitter in a security-restricted operation.
+SourceShape begin_reading(pqxx::work& txn, JobControl& control);
+
+// The COPY source that streams `columns` of the job's relation as text: at most
+// `row_limit` rows, each kept with probability `fraction`.
+std::string training_rows_query(pqxx::work& txn, const JobControl& control, const std::vector<std::string>& columns,
+                                long long row_limit, double fraction);
+
+// Reads the claimed job's relation (`relation` names it in messages) through one
 // COPY … TO STDOUT. Every column but the target becomes a typed feature column
 // (numbers, booleans, text and enums, dates and timestamps, number arrays) unless
 // `options.exclude` names it; other types fail with 0A000 naming the column, or are
@@ -30,9 +46,8 @@ std::string begin_reading(pqxx::work& txn, const std::string& relation, const st
 // and counted; NULL features are kept for imputation.
 // `max_rows` (search 'auto' under a time budget): when the planner expects more rows,
 // a random sample of about that many is read instead, and the notes say so.
-TrainingData read_training_data(pqxx::connection_base& conn, const std::string& relation,
-                                const std::string& target, const std::string& role,
-                                const automl::PreprocessOptions& options, long long max_rows = 0,
-                                const JobLimits& limits = JobLimits());
+TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control, const std::string& relation,
+                                const std::string& target, const automl::PreprocessOptions& options,
+                                long long max_rows = 0);
 
 }  // namespace automl_worker

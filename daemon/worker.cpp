@@ -100,11 +100,6 @@ void Worker::wait_for_work(std::uint64_t seen) {
                            [&] { return stopping_ || wake_generation_ != seen; });
 }
 
-void Worker::cancel_job(long long id) {
-  for (auto& job : running_jobs())
-    if (job->id == id) job->request_stop(StopReason::Cancel);
-}
-
 std::vector<std::shared_ptr<JobControl>> Worker::running_jobs() {
   std::lock_guard<std::mutex> lock(mutex_);
   std::vector<std::shared_ptr<JobControl>> jobs;
@@ -181,8 +176,10 @@ void Worker::control_loop() {
           continue;
         }
         jobs_listener = std::make_unique<Listener>(*conn, "automl_jobs", [this](const std::string&) { wake_runners(); });
+        // Anyone can NOTIFY this channel: a notification only makes the next tick
+        // heartbeat now, which reads cancel_requested from the jobs themselves.
         cancel_listener = std::make_unique<Listener>(
-            *conn, "automl_cancel", [this](const std::string& id) { cancel_job(std::stoll(id)); });
+            *conn, "automl_cancel", [this](const std::string&) { last_heartbeat_ = Clock::time_point{}; });
         char host[256] = "localhost";
         gethostname(host, sizeof host - 1);
         pqxx::work txn(*conn, "register");
@@ -247,6 +244,15 @@ void Worker::control_tick(pqxx::connection_base& conn) {
       if (r.empty() || r[0][0].is_null()) job->request_stop(StopReason::Cancel);
       else if (!r[0][0].as<bool>()) job->request_stop(StopReason::Cancel);
     }
+    txn.commit();
+  }
+  // A stopped job still running a statement (reading its data): cancel it, once.
+  for (const auto& job : running_jobs()) {
+    const int backend = job->reading_backend;
+    if (!job->stop || backend == 0 || job->reading_cancelled) continue;
+    job->reading_cancelled = true;
+    pqxx::work txn(conn, "cancel_reading");
+    txn.exec_params("SELECT pg_cancel_backend($1)", backend);
     txn.commit();
   }
   if (now - last_rescue_ >= std::chrono::duration<double>(std::max(options_.rescue_after / 4, 1.0))) {

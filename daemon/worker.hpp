@@ -37,7 +37,6 @@ class Worker {
   void wake_runners();
   std::uint64_t wake_generation();
   void wait_for_work(std::uint64_t seen);
-  void cancel_job(long long id);
   std::vector<std::shared_ptr<JobControl>> running_jobs();
 
   Options options_;

@@ -183,7 +183,7 @@ DeploymentStatus lookup_deployment(text* project, Deployment* out) {
       "  FROM (SELECT 1) one LEFT JOIN automl.projects p ON p.name = $1"
       "       LEFT JOIN automl.deployed_models d ON d.project = $1",
       1, types);
-  if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+  if (execute_pinned(plan, args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
     elog(ERROR, "pg_automl: looking up the deployed model failed");
   bool id_null = false, exists_null = false;
   Datum id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &id_null);
@@ -255,7 +255,7 @@ const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t mode
   Datum args[1] = {Int64GetDatum(model_id)};
   SPI_connect();
   SPIPlanPtr plan = prepare_once(&model_access_plan, "SELECT automl._model_project($1)", 1, types);
-  if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT)
+  if (execute_pinned(plan, args, nullptr, true, 1) != SPI_OK_SELECT)
     elog(ERROR, "pg_automl: checking access to model %lld failed", static_cast<long long>(model_id));
   SPI_finish();
   const automl::Model* model = load_model(model_id);
@@ -285,7 +285,7 @@ char* read_model_file(std::int64_t model_id, std::size_t* size) {
   Datum args[1] = {Int64GetDatum(model_id)};
   SPI_connect();
   SPIPlanPtr plan = prepare_once(&model_plan, "SELECT model FROM automl.models WHERE id = $1", 1, types);
-  if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT)
+  if (execute_pinned(plan, args, nullptr, true, 1) != SPI_OK_SELECT)
     elog(ERROR, "pg_automl: reading model %lld failed", static_cast<long long>(model_id));
   if (SPI_processed == 0)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),

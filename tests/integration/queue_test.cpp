@@ -147,7 +147,7 @@ TEST_F(QueueTest, HeartbeatsCarryProgressAndMessages) {
   const long long id = insert_noop("{\"seconds\": 2}");
   EXPECT_TRUE(eventually("SELECT coalesce(message LIKE 'sleeping%', false)" + where(id), 10));
   EXPECT_TRUE(eventually("SELECT heartbeat_at > started_at + interval '0.5 s'" + where(id), 10));
-  EXPECT_TRUE(one("SELECT concurrency = 1 AND version = '0.1.0' FROM automl.workers WHERE id = 'reporter'")[0]
+  EXPECT_TRUE(one("SELECT concurrency = 1 AND version = '0.2.0' FROM automl.workers WHERE id = 'reporter'")[0]
                   .as<bool>());
   EXPECT_TRUE(eventually("SELECT status = 'succeeded'" + where(id), 10));
 }

@@ -24,7 +24,7 @@ TEST_F(WorkerTest, HelpVersionAndUsageErrors) {
 
   WorkerProcess version({"--version"}, false);
   ASSERT_EQ(version.wait_exit(10), 0);
-  EXPECT_EQ(version.output(), "automl-worker 0.1.0\n");
+  EXPECT_EQ(version.output(), "automl-worker 0.2.0\n");
 
   WorkerProcess bad({"--no-such-flag"}, false);
   EXPECT_EQ(bad.wait_exit(10), 2);

@@ -1,0 +1,61 @@
+// pg/run_as.cpp — see run_as.hpp.
+#include "pg/run_as.hpp"
+
+extern "C" {
+#include "miscadmin.h"
+#include "utils/guc.h"
+#include "utils/syscache.h"
+#include "catalog/pg_proc.h"
+#include "access/htup_details.h"
+}
+
+namespace pg_automl {
+namespace {
+
+void set_local(const char* name, const char* value) {
+  (void)set_config_option(name, value, PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+}
+
+}  // namespace
+
+SavedIdentity enter_restricted(Oid user, const char* search_path) {
+  SavedIdentity saved{};
+  GetUserIdAndSecContext(&saved.user, &saved.sec_context);
+  SetUserIdAndSecContext(user, saved.sec_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+  saved.guc_level = NewGUCNestLevel();
+  set_local("search_path", search_path);
+  return saved;
+}
+
+void leave_restricted(const SavedIdentity& saved) {
+  AtEOXact_GUC(false, saved.guc_level);  // roll back whatever the query set
+  SetUserIdAndSecContext(saved.user, saved.sec_context);
+}
+
+SavedIdentity enter_owner_of(Oid fn) {
+  HeapTuple tuple = SearchSysCache1(PROCOID, ObjectIdGetDatum(fn));
+  if (!HeapTupleIsValid(tuple)) elog(ERROR, "pg_automl: cache lookup failed for function %u", fn);
+  const Oid owner = reinterpret_cast<Form_pg_proc>(GETSTRUCT(tuple))->proowner;
+  ReleaseSysCache(tuple);
+  SavedIdentity saved{};
+  GetUserIdAndSecContext(&saved.user, &saved.sec_context);
+  SetUserIdAndSecContext(owner, saved.sec_context | SECURITY_LOCAL_USERID_CHANGE);
+  saved.guc_level = NewGUCNestLevel();
+  set_local("search_path", kPinnedSearchPath);
+  return saved;
+}
+
+void leave_owner(const SavedIdentity& saved) {
+  AtEOXact_GUC(true, saved.guc_level);
+  SetUserIdAndSecContext(saved.user, saved.sec_context);
+}
+
+int enter_pinned_search_path() {
+  const int level = NewGUCNestLevel();
+  set_local("search_path", kPinnedSearchPath);
+  return level;
+}
+
+void leave_pinned_search_path(int level) { AtEOXact_GUC(true, level); }
+
+}  // namespace pg_automl

@@ -1,0 +1,327 @@
+// training_query.cpp — the tenant's training data, read the way PostgreSQL runs
+// somebody else's SQL (REFRESH MATERIALIZED VIEW in matview.c): inside this
+// backend, as the role that submitted the job, in a security-restricted operation
+// whose settings are rolled back at the end. automl-worker calls
+//   automl._training_shape(job, lease)   column names, types, planner's row estimate
+//   automl._training_rows(job, lease, columns, row_limit, fraction)   the rows, as text
+// (the latter through COPY (SELECT * FROM ...) TO STDOUT). What runs is re-derived
+// here from the job row, never taken from the worker: a table is looked up by its
+// stored qualified name and quoted again; a query must pass the parse-tree check
+// and run as exactly one read-only statement through a cursor.
+#include "pg/postgres.hpp"
+#include "pg/run_as.hpp"
+#include "pg/spi_plan.hpp"
+
+extern "C" {
+#include "access/htup_details.h"
+#include "catalog/namespace.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "nodes/makefuncs.h"
+#include "nodes/parsenodes.h"
+#include "parser/parser.h"
+#include "utils/acl.h"
+#include "utils/memutils.h"
+#include "utils/plancache.h"
+#include "utils/regproc.h"
+#include "utils/tuplestore.h"
+PG_FUNCTION_INFO_V1(automl_check_training_query);
+PG_FUNCTION_INFO_V1(automl_training_shape);
+PG_FUNCTION_INFO_V1(automl_training_rows);
+}
+
+namespace pg_automl {
+namespace {
+
+// A WITH clause whose every query is a plain SELECT (no INSERT/UPDATE/DELETE inside).
+bool only_selects(WithClause* with) {
+  if (with == nullptr) return true;
+  ListCell* cell;
+  foreach (cell, with->ctes) {
+    auto* cte = static_cast<CommonTableExpr*>(lfirst(cell));
+    if (!IsA(cte->ctequery, SelectStmt)) return false;
+    if (!only_selects(castNode(SelectStmt, cte->ctequery)->withClause)) return false;
+  }
+  return true;
+}
+
+// Raises 22023 unless `query` is exactly one SELECT (or VALUES / TABLE) that reads:
+// no second statement, no data-modifying WITH, no SELECT INTO, no row locks.
+// Checked on PostgreSQL's own parse tree, so comments and quoting hide nothing.
+void check_training_query(const char* query) {
+  List* statements = raw_parser(query, RAW_PARSE_DEFAULT);
+  const char* problem = nullptr;
+  if (list_length(statements) != 1) {
+    problem = "it must be exactly one statement";
+  } else {
+    Node* stmt = linitial_node(RawStmt, statements)->stmt;
+    if (!IsA(stmt, SelectStmt)) {
+      problem = "it must be a SELECT, VALUES or TABLE statement";
+    } else {
+      auto* select = castNode(SelectStmt, stmt);
+      if (select->intoClause != nullptr)
+        problem = "SELECT INTO would create a table";
+      else if (select->lockingClause != NIL)
+        problem = "FOR UPDATE/SHARE would lock rows";
+      else if (!only_selects(select->withClause))
+        problem = "a WITH query must not modify data";
+    }
+  }
+  if (problem != nullptr)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("the training query is refused: %s", problem),
+                    errhint("Pass a table or view name, or one read-only SELECT statement.")));
+}
+
+// The same test as the SQL side's '^\s*(select|with|values|table)\s'.
+bool is_query(const char* relation) {
+  while (*relation == ' ' || *relation == '\t' || *relation == '\n' || *relation == '\r' || *relation == '\f' ||
+         *relation == '\v')
+    ++relation;
+  for (const char* word : {"select", "with", "values", "table"}) {
+    const size_t n = std::strlen(word);
+    if (pg_strncasecmp(relation, word, n) == 0 && relation[n] != '\0' && std::strchr(" \t\n\r\f\v", relation[n]))
+      return true;
+  }
+  return false;
+}
+
+struct TrainingSource {
+  Oid submitter;
+  char* search_path;  // the submitter's, recorded at submission
+  char* from;         // what follows FROM: a quoted qualified name or a parenthesised query
+  char* label;        // for messages
+};
+
+SPIPlanPtr job_plan = nullptr;
+
+// A copy that outlives SPI_finish.
+char* spi_strdup(const char* text) {
+  char* copy = static_cast<char*>(SPI_palloc(std::strlen(text) + 1));
+  std::strcpy(copy, text);
+  return copy;
+}
+
+// Reads the claimed job (55P03 when it no longer carries `lease`) and checks that
+// the calling worker may act for its submitter, as SET ROLE would.
+TrainingSource training_source(std::int64_t job_id, std::int64_t lease) {
+  Oid types[2] = {INT8OID, INT8OID};
+  Datum args[2] = {Int64GetDatum(job_id), Int64GetDatum(lease)};
+  SPI_connect();
+  SPIPlanPtr plan = prepare_once(&job_plan,
+                                 "SELECT j.spec ->> 'relation', j.created_by::text, j.search_path FROM automl.jobs j"
+                                 " WHERE j.id = $1 AND j.lease = $2 AND j.status = 'running'",
+                                 2, types);
+  if (execute_pinned(plan, args, nullptr, true, 1) != SPI_OK_SELECT)
+    elog(ERROR, "pg_automl: reading job %lld failed", static_cast<long long>(job_id));
+  if (SPI_processed != 1)
+    ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
+                    errmsg("job %lld is no longer claimed by this worker (lease %lld)", static_cast<long long>(job_id),
+                           static_cast<long long>(lease))));
+  HeapTuple row = SPI_tuptable->vals[0];
+  TupleDesc desc = SPI_tuptable->tupdesc;
+  char* relation = SPI_getvalue(row, desc, 1);
+  char* submitter_name = SPI_getvalue(row, desc, 2);
+  char* search_path = SPI_getvalue(row, desc, 3);
+  TrainingSource out{};
+  out.label = spi_strdup(relation);
+  // Jobs queued before 0.2.0 recorded no search_path: PostgreSQL's default.
+  out.search_path = spi_strdup(search_path != nullptr ? search_path : "\"$user\", public");
+  out.submitter = get_role_oid(submitter_name, true);
+  if (!OidIsValid(out.submitter))
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                    errmsg("role \"%s\", which submitted job %lld, does not exist", submitter_name,
+                           static_cast<long long>(job_id))));
+  if (!is_member_of_role(GetUserId(), out.submitter))
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("permission denied to set role \"%s\"", submitter_name),
+                    errdetail("A job reads its data as the role that submitted it, and the worker's login \"%s\" "
+                              "is not a member of \"%s\".",
+                              GetUserNameFromId(GetUserId(), false), submitter_name),
+                    errhint("GRANT \"%s\" TO the worker's login (docs/security.md).", submitter_name)));
+  SPI_finish();
+
+  if (is_query(out.label)) {
+    check_training_query(out.label);
+    // Newlines around the query: a trailing -- comment cannot swallow the parenthesis.
+    out.from = psprintf("(\n%s\n) AS training_source", out.label);
+  } else {
+    // Stored schema-qualified at submission; resolved and quoted again here.
+    RangeVar* rv = makeRangeVarFromNameList(stringToQualifiedNameList(out.label));
+    const Oid relid = RangeVarGetRelid(rv, NoLock, true);
+    if (!OidIsValid(relid))
+      ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation \"%s\" does not exist", out.label)));
+    out.from = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
+  }
+  return out;
+}
+
+// Plans `sql` as the submitter; the caller runs it inside the same restricted scope.
+SPIPlanPtr plan_as_submitter(const char* sql) {
+  SPIPlanPtr plan = SPI_prepare(sql, 0, nullptr);
+  if (plan == nullptr) elog(ERROR, "pg_automl: cannot plan the training query: %s", SPI_result_code_string(SPI_result));
+  if (list_length(SPI_plan_get_plan_sources(plan)) != 1)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("the training query must be one statement")));
+  return plan;
+}
+
+}  // namespace
+}  // namespace pg_automl
+
+using namespace pg_automl;
+
+// SQL access to the parse-tree check, for the INSERT trigger and describe.
+extern "C" Datum automl_check_training_query(PG_FUNCTION_ARGS) {
+  check_training_query(text_to_cstring(PG_GETARG_TEXT_PP(0)));
+  PG_RETURN_VOID();
+}
+
+// (column_names text[], column_types oid[], estimated_rows float8) of a claimed
+// job's training relation, planned (never executed) as its submitter.
+extern "C" Datum automl_training_shape(PG_FUNCTION_ARGS) {
+  const TrainingSource source = training_source(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+  TupleDesc result_desc;
+  if (get_call_result_type(fcinfo, nullptr, &result_desc) != TYPEFUNC_COMPOSITE)
+    elog(ERROR, "pg_automl: _training_shape must return a row");
+  MemoryContext caller_context = CurrentMemoryContext;
+  const SavedIdentity saved = enter_restricted(source.submitter, source.search_path);
+  SPI_connect();
+  SPIPlanPtr plan = plan_as_submitter(psprintf("SELECT * FROM %s", source.from));
+  auto* plansource = static_cast<CachedPlanSource*>(linitial(SPI_plan_get_plan_sources(plan)));
+  TupleDesc desc = plansource->resultDesc;
+  CachedPlan* cached = SPI_plan_get_cached_plan(plan);
+  const double rows = linitial_node(PlannedStmt, cached->stmt_list)->planTree->plan_rows;
+  ReleaseCachedPlan(cached, nullptr);
+  MemoryContext old = MemoryContextSwitchTo(caller_context);
+  const int n = desc->natts;
+  Datum* names = static_cast<Datum*>(palloc(sizeof(Datum) * (n + 1)));
+  Datum* oids = static_cast<Datum*>(palloc(sizeof(Datum) * (n + 1)));
+  int kept = 0;
+  for (int i = 0; i < n; ++i) {
+    Form_pg_attribute a = TupleDescAttr(desc, i);
+    if (a->attisdropped) continue;
+    names[kept] = CStringGetTextDatum(NameStr(a->attname));
+    oids[kept] = ObjectIdGetDatum(a->atttypid);
+    ++kept;
+  }
+  Datum values[3] = {PointerGetDatum(construct_array(names, kept, TEXTOID, -1, false, TYPALIGN_INT)),
+                     PointerGetDatum(construct_array(oids, kept, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
+                     Float8GetDatum(rows)};
+  bool nulls[3] = {false, false, false};
+  HeapTuple tuple = heap_form_tuple(BlessTupleDesc(result_desc), values, nulls);
+  MemoryContextSwitchTo(old);
+  SPI_finish();
+  leave_restricted(saved);
+  PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
+}
+
+// The rows of a claimed job's training relation: `columns` (in that order) as text,
+// at most row_limit of them, each kept with probability `fraction` (< 1 samples).
+// The last column is the target, cast to text (a boolean reads true/false); the
+// others are in their types' output format, as COPY writes them. Runs as the
+// submitter; output functions and the cast run there too.
+extern "C" Datum automl_training_rows(PG_FUNCTION_ARGS) {
+  if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
+    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("_training_rows takes no NULL argument")));
+  const TrainingSource source = training_source(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
+  Datum* column_datums;
+  bool* column_nulls;
+  int n_columns;
+  deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), TEXTOID, -1, false, TYPALIGN_INT, &column_datums, &column_nulls,
+                    &n_columns);
+  const int64 row_limit = PG_GETARG_INT64(3);
+  const double fraction = PG_GETARG_FLOAT8(4);
+  if (n_columns < 1 || row_limit < 0 || !(fraction > 0 && fraction <= 1))
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("_training_rows needs columns, a row limit >= 0 and a fraction in (0, 1]")));
+
+  InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
+  auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
+  TupleDesc out_desc = rsinfo->setDesc;
+  if (out_desc->natts != n_columns)
+    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                    errmsg("_training_rows returns %d columns; the column list has %d", n_columns, out_desc->natts)));
+  for (int i = 0; i < n_columns; ++i)
+    if (column_nulls[i] || TupleDescAttr(out_desc, i)->atttypid != TEXTOID)
+      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("_training_rows returns text columns only")));
+
+  StringInfoData sql;
+  initStringInfo(&sql);
+  appendStringInfoString(&sql, "SELECT ");
+  for (int i = 0; i < n_columns; ++i)
+    appendStringInfo(&sql, "%s%s%s", i ? ", " : "", quote_identifier(TextDatumGetCString(column_datums[i])),
+                     i == n_columns - 1 ? "::text" : "");
+  appendStringInfo(&sql, " FROM %s", source.from);
+  if (fraction < 1) appendStringInfo(&sql, " WHERE pg_catalog.random() < %.17g", fraction);
+  appendStringInfo(&sql, " LIMIT " INT64_FORMAT, row_limit);
+
+  Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * n_columns));
+  bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * n_columns));
+  const SavedIdentity saved = enter_restricted(source.submitter, source.search_path);
+  // Text as core/ parses it on every server: ISO dates, UTC, shortest exact floats.
+  (void)set_config_option("TimeZone", "UTC", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+  (void)set_config_option("DateStyle", "ISO, YMD", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+  (void)set_config_option("extra_float_digits", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+  SPI_connect();
+  SPIPlanPtr plan = plan_as_submitter(sql.data);
+  // A cursor runs exactly one query, read only.
+  Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, true);
+  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "training row", ALLOCSET_DEFAULT_SIZES);
+  for (;;) {
+    SPI_cursor_fetch(portal, true, 1000);
+    if (SPI_processed == 0) break;
+    SPITupleTable* batch = SPI_tuptable;
+    for (uint64 r = 0; r < SPI_processed; ++r) {
+      CHECK_FOR_INTERRUPTS();
+      MemoryContext old = MemoryContextSwitchTo(row_context);
+      for (int c = 0; c < n_columns; ++c) {
+        char* text = SPI_getvalue(batch->vals[r], batch->tupdesc, c + 1);
+        nulls[c] = text == nullptr;
+        values[c] = text == nullptr ? Datum(0) : CStringGetTextDatum(text);
+      }
+      tuplestore_putvalues(rsinfo->setResult, out_desc, values, nulls);
+      MemoryContextSwitchTo(old);
+      MemoryContextReset(row_context);
+    }
+    SPI_freetuptable(batch);
+  }
+  SPI_cursor_close(portal);
+  SPI_finish();
+  leave_restricted(saved);
+  return Datum(0);
+}
+
+extern "C" {
+PG_FUNCTION_INFO_V1(automl_relation_in_caller_path);
+}
+
+// A relation as the caller means it, in the caller's own search_path: a table or
+// view name becomes its quoted qualified name; a query (checked like a training
+// query) becomes a temporary view whose names were bound now. Lets a function with a
+// pinned search_path work on what the caller named.
+extern "C" Datum automl_relation_in_caller_path(PG_FUNCTION_ARGS) {
+  const char* relation = text_to_cstring(PG_GETARG_TEXT_PP(0));
+  if (is_query(relation)) {
+    check_training_query(relation);
+    const char* view = psprintf("automl_describe_%d", MyProcPid);
+    // Newlines around the query: a trailing -- comment cannot swallow anything.
+    const char* create = psprintf("CREATE TEMP VIEW %s AS\n%s\n", view, relation);
+    if (list_length(raw_parser(create, RAW_PARSE_DEFAULT)) != 1)
+      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("the query must be exactly one statement")));
+    SPI_connect();
+    if (OidIsValid(RangeVarGetRelid(makeRangeVar(pstrdup("pg_temp"), pstrdup(view), -1), NoLock, true)) &&
+        SPI_execute(psprintf("DROP VIEW pg_temp.%s", view), false, 0) != SPI_OK_UTILITY)
+      elog(ERROR, "pg_automl: cannot drop the temporary view of the previous describe");
+    if (SPI_execute(create, false, 0) != SPI_OK_UTILITY)
+      elog(ERROR, "pg_automl: cannot create the temporary view for the query");
+    SPI_finish();
+    PG_RETURN_TEXT_P(cstring_to_text(psprintf("pg_temp.%s", view)));
+  }
+  RangeVar* rv = makeRangeVarFromNameList(stringToQualifiedNameList(relation));
+  const Oid relid = RangeVarGetRelid(rv, NoLock, true);
+  if (!OidIsValid(relid))
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation \"%s\" does not exist", relation),
+                    errhint("Pass a table or view name (schema-qualified if not on the search_path) or a SELECT "
+                            "statement.")));
+  PG_RETURN_TEXT_P(cstring_to_text(
+      quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid))));
+}

@@ -1,0 +1,528 @@
+-- pg_automl 0.1.0 → 0.2.0: the trust boundary (docs/security.md).
+--
+-- 0.1.0 is released and its install script never changes; everything since is
+-- here. A fresh install of 0.2.0 runs the 0.1.0 script and then this one (the
+-- build assembles pg_automl--0.2.0.sql from the two), so an upgraded database and
+-- a new one are the same by construction. Nothing here drops a user's data.
+--
+-- What changes:
+--  - a tenant's training query runs inside the backend as its submitter, in a
+--    security-restricted operation (automl._training_rows), never with the
+--    worker's rights;
+--  - every SQL function pins search_path; names a caller passes are resolved in the
+--    caller's own search_path, once, before the pinned code runs;
+--  - the access rules decide for the calling role (C, extension/access_rules.cpp),
+--    never for a role passed as an argument;
+--  - a deployment names models of its own project only; a model row written
+--    directly is derived from its file like an imported one;
+--  - per-role job limits, fair claiming between submitters, negative priorities
+--    for automl_admin only.
+
+\echo Use "ALTER EXTENSION pg_automl UPDATE TO '0.2.0'" to load this file. \quit
+
+------------------------------------------------------------------------------
+-- Training data: read as the submitter, inside the backend
+------------------------------------------------------------------------------
+
+-- The submitter's search_path when the job was queued: its query's names are
+-- resolved in it when the worker reads the data, not in the worker's.
+ALTER TABLE automl.jobs ADD COLUMN search_path text;
+
+-- Column names and types of a claimed job's relation and the planner's row
+-- estimate, planned as its submitter in a security-restricted operation.
+CREATE FUNCTION automl._training_shape(job_id bigint, claim_lease bigint,
+  OUT column_names text[], OUT column_types oid[], OUT estimated_rows float8)
+  AS 'MODULE_PATHNAME', 'automl_training_shape' LANGUAGE C STRICT VOLATILE;
+
+-- The rows (columns as text), run as the submitter in a security-restricted
+-- operation whose settings are rolled back; the worker COPYs them out.
+CREATE FUNCTION automl._training_rows(job_id bigint, claim_lease bigint, columns text[], row_limit bigint,
+                                      fraction float8) RETURNS SETOF record
+  AS 'MODULE_PATHNAME', 'automl_training_rows' LANGUAGE C VOLATILE ROWS 100000;
+
+-- A table or view name in the caller's search_path as a qualified name; a query as
+-- a temporary view bound now.
+CREATE FUNCTION automl._relation_in_caller_path(relation text) RETURNS text
+  AS 'MODULE_PATHNAME', 'automl_relation_in_caller_path' LANGUAGE C STRICT VOLATILE;
+
+------------------------------------------------------------------------------
+-- Access rules for the caller
+------------------------------------------------------------------------------
+
+-- The role-taking rules of 0.1.0 (_sees_all(name), _can(text, text, name),
+-- _projects_for(name, text), _can_job(bigint, name), _project_of_model) stay for
+-- the worker and the owner; tenants call these, which decide for themselves.
+CREATE FUNCTION automl._sees_all() RETURNS boolean
+  AS 'MODULE_PATHNAME', 'automl_caller_sees_all' LANGUAGE C STABLE;
+CREATE FUNCTION automl._can(project text, need text) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'automl_caller_can' LANGUAGE C STABLE;
+CREATE FUNCTION automl._projects_for(need text) RETURNS text[]
+  AS 'MODULE_PATHNAME', 'automl_caller_projects' LANGUAGE C STABLE;
+CREATE FUNCTION automl._can_job(job_id bigint) RETURNS boolean
+  AS 'MODULE_PATHNAME', 'automl_caller_can_job' LANGUAGE C STABLE;
+
+-- Whether a model id exists, for 42501 vs 42704 (as _job_exists does for jobs);
+-- never which project holds it.
+CREATE FUNCTION automl._model_exists(model_id bigint) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT EXISTS (SELECT 1 FROM automl.models m WHERE m.id = model_id);
+$$;
+
+CREATE OR REPLACE FUNCTION automl._require(project text, need text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF NOT automl._project_exists(project) THEN
+    RAISE EXCEPTION 'project "%" does not exist', project USING ERRCODE = 'undefined_object';
+  END IF;
+  IF NOT automl._can(project, need) THEN
+    RAISE EXCEPTION 'permission denied for project "%"', project USING ERRCODE = 'insufficient_privilege',
+      DETAIL = format('%s needs "%s" on it: its owner can run automl.grant_project(%L, %L, %L).',
+                      current_user, need, project, current_user, need);
+  END IF;
+END
+$$;
+
+-- The project of a model the caller may see: 42704 for an unknown id, 42501 for a
+-- model of a project the caller may not use (without naming that project).
+CREATE OR REPLACE FUNCTION automl._model_project(model_id bigint) RETURNS text
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  found_project text;
+BEGIN
+  SELECT m.project INTO found_project FROM automl.models m WHERE m.id = _model_project.model_id;
+  IF found_project IS NULL THEN
+    IF automl._model_exists(model_id) THEN
+      RAISE EXCEPTION 'permission denied for model %', model_id USING ERRCODE = 'insufficient_privilege',
+        DETAIL = 'It belongs to a project that is not shared with ' || current_user || '.';
+    END IF;
+    RAISE EXCEPTION 'model % does not exist', model_id USING ERRCODE = 'undefined_object';
+  END IF;
+  RETURN found_project;
+END
+$$;
+
+ALTER POLICY staff ON automl.projects USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
+ALTER POLICY staff ON automl.models USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
+ALTER POLICY staff ON automl.deployments USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
+ALTER POLICY staff ON automl.jobs USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
+ALTER POLICY staff ON automl.trials USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
+ALTER POLICY staff ON automl.prediction_log USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
+ALTER POLICY staff ON automl.project_grants USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
+ALTER POLICY readable ON automl.projects USING (name = ANY ((SELECT automl._projects_for('predict'))::text[]));
+ALTER POLICY manage ON automl.projects USING (name = ANY ((SELECT automl._projects_for('manage'))::text[]));
+ALTER POLICY readable ON automl.models USING (project = ANY ((SELECT automl._projects_for('predict'))::text[]));
+ALTER POLICY manage ON automl.models WITH CHECK (project = ANY ((SELECT automl._projects_for('manage'))::text[]));
+ALTER POLICY readable ON automl.deployments USING (project = ANY ((SELECT automl._projects_for('predict'))::text[]));
+ALTER POLICY manage ON automl.deployments WITH CHECK (project = ANY ((SELECT automl._projects_for('manage'))::text[]));
+ALTER POLICY readable ON automl.prediction_log USING (project = ANY ((SELECT automl._projects_for('predict'))::text[]));
+ALTER POLICY own_or_managed ON automl.jobs
+  USING (automl._member_of(current_user, created_by) OR project = ANY ((SELECT automl._projects_for('manage'))::text[]));
+ALTER POLICY own_or_managed_update ON automl.jobs
+  USING (automl._member_of(current_user, created_by) OR project = ANY ((SELECT automl._projects_for('manage'))::text[]));
+ALTER POLICY readable ON automl.trials USING (automl._can_job(job_id));
+ALTER POLICY readable ON automl.project_grants
+  USING (automl._member_of(current_user, grantee) OR project = ANY ((SELECT automl._projects_for('manage'))::text[]));
+ALTER POLICY manage ON automl.project_grants WITH CHECK (project = ANY ((SELECT automl._projects_for('manage'))::text[]));
+ALTER POLICY manage_update ON automl.project_grants USING (project = ANY ((SELECT automl._projects_for('manage'))::text[]));
+ALTER POLICY manage_delete ON automl.project_grants USING (project = ANY ((SELECT automl._projects_for('manage'))::text[]));
+
+------------------------------------------------------------------------------
+-- Submitting jobs: names in the submitter's search_path, limits, priorities
+------------------------------------------------------------------------------
+
+-- Per-role limits on a submitter's jobs (automl.set_role_limits); no row, no limit.
+CREATE TABLE automl.role_limits (
+  role        name PRIMARY KEY,
+  max_running integer CHECK (max_running >= 0),
+  max_queued  integer CHECK (max_queued >= 0),
+  set_by      name NOT NULL DEFAULT current_user,
+  set_at      timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE automl.role_limits IS 'Per-role limits on running and queued jobs (automl.set_role_limits).';
+ALTER TABLE automl.role_limits ENABLE ROW LEVEL SECURITY;
+CREATE POLICY staff ON automl.role_limits USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
+CREATE POLICY own ON automl.role_limits FOR SELECT USING (automl._member_of(current_user, role));
+
+-- When each submitter's job was last claimed: claiming serves submitters in turn.
+CREATE TABLE automl.submitter_turns (
+  role            name PRIMARY KEY,
+  last_claimed_at timestamptz NOT NULL
+);
+COMMENT ON TABLE automl.submitter_turns IS 'Round-robin state of the claim order between submitters.';
+-- Each submitter's next job, without sorting the whole queue.
+CREATE INDEX jobs_submitter_queue ON automl.jobs (created_by, priority, id) WHERE status = 'queued';
+
+CREATE FUNCTION automl.set_role_limits(role name, max_running integer, max_queued integer)
+RETURNS automl.role_limits
+LANGUAGE plpgsql AS $$
+DECLARE
+  updated automl.role_limits;
+BEGIN
+  IF NOT automl._member_of(current_user, 'automl_admin') THEN
+    RAISE EXCEPTION 'permission denied to set role limits' USING ERRCODE = 'insufficient_privilege',
+      DETAIL = 'Only automl_admin may.';
+  END IF;
+  IF role IS NULL OR NOT EXISTS (SELECT 1 FROM pg_roles r WHERE r.rolname = set_role_limits.role) THEN
+    RAISE EXCEPTION 'role "%" does not exist', role USING ERRCODE = 'undefined_object';
+  END IF;
+  IF max_running < 0 OR max_queued < 0 THEN
+    RAISE EXCEPTION 'limits must not be negative (NULL: no limit)' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  INSERT INTO automl.role_limits AS l (role, max_running, max_queued)
+  VALUES (set_role_limits.role, set_role_limits.max_running, set_role_limits.max_queued)
+  ON CONFLICT ON CONSTRAINT role_limits_pkey
+  DO UPDATE SET max_running = EXCLUDED.max_running, max_queued = EXCLUDED.max_queued, set_by = current_user,
+                set_at = now()
+  RETURNING * INTO updated;
+  RETURN updated;
+END
+$$;
+COMMENT ON FUNCTION automl.set_role_limits IS 'automl_admin: at most max_running running and max_queued queued jobs of a role (NULL: no limit).';
+
+-- Resolves a training relation in the submitter's search_path: a table or view
+-- becomes its schema-qualified name (the worker's search_path is not the
+-- submitter's); a query is checked and planned as a subquery. The target must exist.
+DROP FUNCTION automl._resolve_training_relation(text, text);
+CREATE FUNCTION automl._resolve_training_relation(relation text, target text, caller_search_path text) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  rel oid;
+  qualified text;
+  probe text;
+BEGIN
+  IF relation ~* '^\s*(select|with|values|table)\s' THEN
+    PERFORM automl._check_training_query(relation);
+    -- Newlines around the query: a trailing -- comment cannot swallow the parenthesis.
+    probe := format(E'SELECT %I FROM (\n%s\n) AS training_query LIMIT 0', target, relation);
+    BEGIN
+      -- The submitter's own query, as the submitter, in the submitter's search_path.
+      PERFORM pg_catalog.set_config('search_path', caller_search_path, true);
+      EXECUTE probe;
+      PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+    EXCEPTION WHEN undefined_column THEN
+      RAISE EXCEPTION 'column "%" does not exist in the training query', target
+        USING ERRCODE = 'undefined_column', DETAIL = SQLERRM;
+    END;
+    RETURN relation;
+  END IF;
+  PERFORM pg_catalog.set_config('search_path', caller_search_path, true);
+  rel := pg_catalog.to_regclass(relation);
+  PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', true);
+  IF rel IS NULL THEN
+    RAISE EXCEPTION 'relation "%" does not exist', relation
+      USING ERRCODE = 'undefined_table',
+            HINT = 'Pass a table or view name (schema-qualified if not on the search_path) or a SELECT statement.';
+  END IF;
+  SELECT format('%I.%I', n.nspname, c.relname) INTO qualified
+    FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel;
+  IF NOT EXISTS (SELECT 1 FROM pg_attribute
+                  WHERE attrelid = rel AND attname = target AND attnum > 0 AND NOT attisdropped) THEN
+    RAISE EXCEPTION 'column "%" does not exist in relation "%"', target, qualified
+      USING ERRCODE = 'undefined_column';
+  END IF;
+  IF NOT has_table_privilege(rel, 'SELECT') THEN
+    RAISE EXCEPTION 'permission denied for relation "%"', qualified
+      USING ERRCODE = 'insufficient_privilege',
+            DETAIL = 'A job reads its data with the privileges of the role that submits it.';
+  END IF;
+  RETURN qualified;
+END
+$$;
+
+-- Validates and normalises a job about to be queued (the INSERT trigger's work):
+-- the spec, the caller's right to the project, the relation in the caller's
+-- search_path, priority and the role's queue limit; queue bookkeeping columns are
+-- reset so a plain INSERT cannot forge a state.
+CREATE FUNCTION automl._prepare_job(job automl.jobs, caller_search_path text) RETURNS automl.jobs
+LANGUAGE plpgsql AS $$
+DECLARE
+  queued_limit integer;
+  queued bigint;
+BEGIN
+  IF job.kind IS NULL THEN
+    RAISE EXCEPTION 'job kind must not be NULL' USING ERRCODE = 'null_value_not_allowed';
+  END IF;
+  job.spec := automl._normalize_job_spec(job.kind, coalesce(job.spec, '{}'));
+  IF job.kind = 'train' THEN
+    IF job.project IS NULL OR job.project = '' THEN
+      RAISE EXCEPTION 'a train job needs a project' USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF automl._project_exists(job.project) THEN
+      PERFORM automl._require(job.project, 'manage');
+    END IF;
+    IF job.spec->>'task' <> 'auto' AND EXISTS (
+         SELECT 1 FROM automl.projects p WHERE p.name = job.project AND p.task <> job.spec->>'task') THEN
+      RAISE EXCEPTION 'project "%" is not a % project', job.project, job.spec->>'task'
+        USING ERRCODE = 'invalid_parameter_value', HINT = 'Use another project name for another task.';
+    END IF;
+    job.spec := jsonb_set(job.spec, '{relation}',
+                          to_jsonb(automl._resolve_training_relation(job.spec->>'relation', job.spec->>'target',
+                                                                     caller_search_path)));
+    IF job.spec->>'relation' !~* '^\s*(select|with|values|table)\s' AND job.spec->>'task' <> 'tagging' THEN
+      PERFORM automl._check_feature_columns((job.spec->>'relation')::regclass, job.spec->>'target', job.spec->'preprocess');
+    END IF;
+  END IF;
+  job.priority := coalesce(job.priority, 0);
+  IF job.priority < 0 AND NOT automl._member_of(current_user, 'automl_admin') THEN
+    RAISE EXCEPTION 'priority % is reserved for automl_admin', job.priority USING ERRCODE = 'insufficient_privilege',
+      DETAIL = 'Lower numbers run first; other roles queue at priority 0 or above.';
+  END IF;
+  -- The role's queue limit; the lock makes concurrent submissions count each other.
+  SELECT l.max_queued INTO queued_limit FROM automl.role_limits l WHERE l.role = current_user;
+  IF queued_limit IS NOT NULL THEN
+    PERFORM pg_advisory_xact_lock(automl._job_lock_space(), hashtext(current_user::text));
+    SELECT count(*) INTO queued FROM automl.jobs j WHERE j.created_by = current_user AND j.status = 'queued';
+    IF queued >= queued_limit THEN
+      RAISE EXCEPTION 'role "%" already has % queued job(s), its limit', current_user, queued
+        USING ERRCODE = 'program_limit_exceeded',
+              HINT = 'Wait for some to run, or ask automl_admin to raise it with automl.set_role_limits.';
+    END IF;
+  END IF;
+  job.search_path := caller_search_path;
+  job.status := 'queued';
+  job.attempts := 0;
+  job.progress := 0;
+  job.message := NULL;
+  job.error := NULL;
+  job.errors := '[]';
+  job.result := NULL;
+  job.worker := NULL;
+  job.heartbeat_at := NULL;
+  job.cancel_requested := false;
+  job.lease := NULL;
+  job.created_by := current_user;
+  job.created_at := now();
+  job.started_at := NULL;
+  job.finished_at := NULL;
+  job.run_after := coalesce(job.run_after, now());
+  RETURN job;
+END
+$$;
+
+-- Every INSERT into automl.jobs passes here. The one function of the extension
+-- without a pinned search_path, on purpose: it hands the submitter's search_path to
+-- _prepare_job, which resolves the relation in it. Its only statement calls
+-- schema-qualified functions, so that search_path cannot change what it runs.
+CREATE OR REPLACE FUNCTION automl._jobs_before_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+  RETURN automl._prepare_job(NEW, pg_catalog.current_setting('search_path'));
+END
+$$;
+
+-- Not pinned either, so the trigger sees the caller's search_path; every call in
+-- it is schema-qualified or grammar.
+CREATE OR REPLACE FUNCTION automl.train(
+  project       text,
+  relation      text,
+  target        text,
+  task          text     DEFAULT 'auto',
+  algorithm     text     DEFAULT 'auto',
+  hyperparams   jsonb    DEFAULT '{}',
+  search        text     DEFAULT 'none',
+  search_params jsonb    DEFAULT '{}',
+  metric        text     DEFAULT NULL,
+  test_size     float8   DEFAULT 0.25,
+  folds         integer  DEFAULT 0,
+  time_budget   interval DEFAULT NULL,
+  deploy        text     DEFAULT 'if_better',
+  priority      integer  DEFAULT 0,
+  seed          bigint   DEFAULT 42,
+  run_after     timestamptz DEFAULT NULL,
+  max_attempts  integer  DEFAULT 3,
+  preprocess    jsonb    DEFAULT '{}') RETURNS bigint
+LANGUAGE sql AS $$
+  INSERT INTO automl.jobs (kind, project, priority, run_after, max_attempts, spec)
+  VALUES ('train', train.project, coalesce(train.priority, 0), coalesce(train.run_after, pg_catalog.now()),
+          coalesce(train.max_attempts, 3),
+          pg_catalog.jsonb_build_object(
+            'relation', train.relation, 'target', train.target, 'task', train.task,
+            'algorithm', train.algorithm, 'hyperparams', train.hyperparams,
+            'search', train.search, 'search_params', train.search_params,
+            'metric', train.metric, 'test_size', train.test_size, 'folds', train.folds,
+            'time_budget', extract(epoch FROM train.time_budget), 'deploy', train.deploy,
+            'seed', train.seed, 'preprocess', coalesce(train.preprocess, '{}')))
+  RETURNING id;
+$$;
+
+-- describe: the 0.1.0 body runs pinned on what the caller named, resolved first in
+-- the caller's search_path (a query becomes a temporary view).
+ALTER FUNCTION automl.describe(text, bigint) RENAME TO _describe;
+CREATE FUNCTION automl.describe(relation text, sample_rows bigint DEFAULT 1000000)
+RETURNS TABLE (column_name text, type text, rows bigint, nulls bigint, distinct_values bigint,
+               mean float8, stddev float8, min text, q1 float8, median float8, q3 float8, max text,
+               top_values jsonb, sampled boolean)
+LANGUAGE sql AS $$
+  SELECT * FROM automl._describe(automl._relation_in_caller_path(describe.relation), describe.sample_rows);
+$$;
+COMMENT ON FUNCTION automl.describe IS 'Profiles a table, view or SELECT: one row per column (EDA).';
+
+------------------------------------------------------------------------------
+-- Claiming: submitters in turn, within their running limits
+------------------------------------------------------------------------------
+
+-- Claims the next runnable job: the lowest priority first; among equal priorities
+-- the submitter whose turn it is (least recently claimed), then its oldest job.
+-- A submitter at its max_running is passed over. SKIP LOCKED lets many workers
+-- claim concurrently without waiting on each other.
+CREATE OR REPLACE FUNCTION automl._claim_job(worker_name text) RETURNS SETOF automl.jobs
+LANGUAGE plpgsql AS $$
+DECLARE
+  candidate record;
+  claimed automl.jobs;
+BEGIN
+  FOR candidate IN
+    WITH heads AS (
+      SELECT DISTINCT ON (q.created_by) q.id, q.priority, q.created_by
+        FROM automl.jobs q
+       WHERE q.status = 'queued' AND q.run_after <= now()
+       ORDER BY q.created_by, q.priority, q.id)
+    SELECT h.id, h.created_by
+      FROM heads h
+      LEFT JOIN automl.submitter_turns t ON t.role = h.created_by
+      LEFT JOIN automl.role_limits l ON l.role = h.created_by
+     WHERE l.max_running IS NULL
+        OR (SELECT count(*) FROM automl.jobs r WHERE r.status = 'running' AND r.created_by = h.created_by) < l.max_running
+     ORDER BY h.priority, t.last_claimed_at NULLS FIRST, h.id
+  LOOP
+    UPDATE automl.jobs j
+       SET status = 'running', attempts = j.attempts + 1, worker = worker_name,
+           lease = nextval('automl.job_leases'),
+           started_at = now(), heartbeat_at = now(), progress = 0,
+           message = 'claimed by ' || worker_name
+     WHERE j.id = (SELECT q.id FROM automl.jobs q WHERE q.id = candidate.id AND q.status = 'queued'
+                   FOR UPDATE SKIP LOCKED)
+    RETURNING j.* INTO claimed;
+    IF FOUND THEN
+      INSERT INTO automl.submitter_turns AS t (role, last_claimed_at) VALUES (candidate.created_by, clock_timestamp())
+      ON CONFLICT (role) DO UPDATE SET last_claimed_at = EXCLUDED.last_claimed_at;
+      RETURN NEXT claimed;
+      RETURN;
+    END IF;
+  END LOOP;
+END
+$$;
+
+------------------------------------------------------------------------------
+-- Deployments and models: constraints, whoever writes the row
+------------------------------------------------------------------------------
+
+-- Whether every id is a model of the project (not subject to the caller's view).
+CREATE FUNCTION automl._models_of_project(project text, model_ids bigint[]) RETURNS boolean
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+  SELECT count(DISTINCT m.id) = cardinality(model_ids)
+    FROM automl.models m WHERE m.project = _models_of_project.project AND m.id = ANY (model_ids);
+$$;
+
+-- A deployment's split arms are models of its project that take the same
+-- features, 2 to 8 of them, distinct, with positive weights summing to 1, the
+-- first being model_id: what deploy_split writes, enforced for every writer.
+CREATE FUNCTION automl._deployments_check() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  ids bigint[];
+  weights float8[];
+BEGIN
+  IF NEW.arms IS NULL THEN
+    RETURN NEW;
+  END IF;
+  IF jsonb_typeof(NEW.arms) <> 'array' OR jsonb_array_length(NEW.arms) NOT BETWEEN 2 AND 8
+     OR EXISTS (SELECT 1 FROM jsonb_array_elements(NEW.arms) a
+                 WHERE jsonb_typeof(a) <> 'object' OR jsonb_typeof(a->'model_id') <> 'number'
+                    OR jsonb_typeof(a->'weight') <> 'number' OR (SELECT count(*) FROM jsonb_object_keys(a)) <> 2) THEN
+    RAISE EXCEPTION 'deployment arms must be 2 to 8 objects {"model_id": …, "weight": …}'
+      USING ERRCODE = 'check_violation';
+  END IF;
+  SELECT array_agg((a->>'model_id')::bigint ORDER BY i), array_agg((a->>'weight')::float8 ORDER BY i)
+    INTO ids, weights FROM jsonb_array_elements(NEW.arms) WITH ORDINALITY x(a, i);
+  IF ids[1] IS DISTINCT FROM NEW.model_id OR (SELECT count(DISTINCT id) FROM unnest(ids) id) <> cardinality(ids)
+     OR EXISTS (SELECT 1 FROM unnest(weights) w WHERE NOT w > 0 OR w = 'Infinity')
+     OR abs((SELECT sum(w) FROM unnest(weights) w) - 1) > 1e-9 THEN
+    RAISE EXCEPTION 'deployment arms must be distinct models, the first being model_id, with positive weights summing to 1'
+      USING ERRCODE = 'check_violation';
+  END IF;
+  IF NOT automl._models_of_project(NEW.project, ids) THEN
+    RAISE EXCEPTION 'every arm of a deployment of project "%" must be a model of that project', NEW.project
+      USING ERRCODE = 'foreign_key_violation';
+  END IF;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER deployments_check BEFORE INSERT OR UPDATE ON automl.deployments
+  FOR EACH ROW EXECUTE FUNCTION automl._deployments_check();
+
+-- A model row written by a tenant (rather than the worker) describes its file: the
+-- catalogue columns are derived from the model by the serving parser, as
+-- import_model does, so the row cannot claim what the file is not.
+CREATE FUNCTION automl._models_before_insert() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+  summary jsonb;
+BEGIN
+  IF automl._sees_all() THEN
+    RETURN NEW;
+  END IF;
+  summary := automl._model_summary(NEW.model);
+  NEW.algorithm := summary->>'algorithm';
+  NEW.task := summary->>'task';
+  NEW.hyperparams := summary->'hyperparams';
+  NEW.feature_names := ARRAY(SELECT jsonb_array_elements_text(summary->'feature_names'));
+  NEW.feature_version := summary->>'feature_version';
+  NEW.target := summary->>'target';
+  NEW.classes := CASE WHEN jsonb_typeof(summary->'classes') = 'array'
+                      THEN ARRAY(SELECT jsonb_array_elements_text(summary->'classes')) END;
+  NEW.format_version := (summary->>'format_version')::integer;
+  NEW.created_by := current_user;
+  RETURN NEW;
+END
+$$;
+CREATE TRIGGER models_before_insert BEFORE INSERT ON automl.models
+  FOR EACH ROW EXECUTE FUNCTION automl._models_before_insert();
+
+------------------------------------------------------------------------------
+-- Privileges
+------------------------------------------------------------------------------
+
+-- The role-taking rules answer for anyone: the worker and the owner only.
+REVOKE EXECUTE ON FUNCTION automl._sees_all(name), automl._can(text, text, name), automl._projects_for(name, text),
+  automl._can_job(bigint, name), automl._project_of_model(bigint) FROM automl_reader, automl_user;
+GRANT EXECUTE ON FUNCTION automl._sees_all(), automl._can(text, text), automl._projects_for(text),
+  automl._can_job(bigint), automl._model_exists(bigint) TO automl_reader, automl_worker;
+GRANT EXECUTE ON FUNCTION automl._resolve_training_relation(text, text, text), automl._prepare_job(automl.jobs, text),
+  automl._relation_in_caller_path(text), automl._describe(text, bigint), automl.describe(text, bigint),
+  automl._deployments_check(), automl._models_before_insert(), automl._models_of_project(text, bigint[])
+  TO automl_user;
+GRANT EXECUTE ON FUNCTION automl._deployments_check(), automl._models_before_insert(),
+  automl._models_of_project(text, bigint[]), automl._training_shape(bigint, bigint),
+  automl._training_rows(bigint, bigint, text[], bigint, float8) TO automl_worker;
+GRANT EXECUTE ON FUNCTION automl.set_role_limits(name, integer, integer) TO automl_admin;
+-- import_model creates the project it imports into.
+GRANT USAGE ON SEQUENCE automl.projects_id_seq TO automl_user;
+GRANT SELECT ON automl.role_limits TO automl_reader;
+GRANT ALL ON automl.role_limits, automl.submitter_turns TO automl_admin;
+GRANT SELECT ON automl.role_limits TO automl_worker;
+GRANT SELECT, INSERT, UPDATE ON automl.submitter_turns TO automl_worker;
+
+------------------------------------------------------------------------------
+-- search_path: pinned on every SQL function
+------------------------------------------------------------------------------
+
+-- Every SQL and PL/pgSQL function resolves names in pg_catalog first and temp last,
+-- whatever its caller set. The exceptions, which must see the caller's
+-- search_path and call only schema-qualified functions: the jobs INSERT trigger,
+-- train and describe. C functions run SQL only through plans prepared under this
+-- search_path (extension/pg/spi_plan.hpp), and are not given a SET clause, which
+-- would cost every predict call a GUC save and restore.
+DO $$
+DECLARE
+  f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+            WHERE p.pronamespace = 'automl'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
+              AND p.oid NOT IN ('automl._jobs_before_insert()'::regprocedure,
+                                'automl.describe(text, bigint)'::regprocedure)
+              AND p.proname <> 'train' LOOP
+    EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp', f);
+  END LOOP;
+END
+$$;

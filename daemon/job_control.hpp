@@ -24,6 +24,7 @@ struct JobLimits {
   long long max_columns = 2'000;
   long long max_model_bytes = 512LL * 1024 * 1024;
   double max_job_seconds = 24 * 3600;
+  long long max_memory_bytes = 0;  // 0: half the machine's memory (set by parse_options)
 
   // Each raises 54000 naming the flag when the limit is exceeded.
   void check_rows(long long rows, const std::string& relation) const {

@@ -95,6 +95,7 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   automl::TrainOptions options;
   options.cancel = &control.stop;
   options.threads = control.threads;
+  options.max_memory_bytes = static_cast<std::size_t>(control.limits.max_memory_bytes);
   // The budget runs from the claim (started_at); keep a moment for storing the model.
   if (spec.time_budget_seconds)
     options.deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(

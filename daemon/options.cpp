@@ -34,7 +34,10 @@ const char* kUsage =
     "  --max-rows N            fail a job whose data has more rows (default 50000000)\n"
     "  --max-columns N         fail a job whose data has more feature columns (default 2000)\n"
     "  --max-model-mb N        fail a job whose model file is larger (default 512)\n"
-    "  --max-job-time SECONDS  stop and fail a job running longer (default 86400)\n"
+    "  --max-job-time SECONDS  stop and fail a job running longer, reading included\n"
+    "                          (default 86400)\n"
+    "  --max-memory-mb N       fail a job whose encoded training rows would need more\n"
+    "                          memory, before allocating it (default: half of RAM)\n"
     "  --name NAME             worker name recorded on claimed jobs (default host:pid)\n"
     "  --help                  show this help and exit\n"
     "  --version               show the version and exit\n";
@@ -134,6 +137,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     } else if (arg == "--max-job-time") {
       if (!next() || !parse_positive(value, options.limits.max_job_seconds))
         return fail("--max-job-time needs a positive number of seconds");
+    } else if (arg == "--max-memory-mb") {
+      long long mb = 0;
+      if (!next() || !parse_count(value, mb) || mb > 1024LL * 1024 * 1024)
+        return fail("--max-memory-mb needs a whole number from 1 to 1073741824");
+      options.limits.max_memory_bytes = mb * 1024 * 1024;
     } else if (arg == "--heartbeat-interval") {
       if (!next() || !parse_positive(value, options.heartbeat_interval))
         return fail("--heartbeat-interval needs a positive number of seconds");
@@ -142,6 +150,8 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
     }
   }
   if (options.name.empty()) options.name = default_name();
+  if (options.limits.max_memory_bytes == 0)
+    options.limits.max_memory_bytes = static_cast<long long>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE) / 2;
   if (options.threads == 0) options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return options;
 }

@@ -8,6 +8,7 @@
 
 #include "guard.hpp"
 #include "pg/spi_plan.hpp"
+#include "serving_limits.hpp"
 #include "model_cache.hpp"
 #include "prediction_log.hpp"
 
@@ -274,7 +275,10 @@ const automl::Model* load_model(std::int64_t model_id) {
   std::size_t size = 0;
   char* bytes = read_model_file(model_id, &size);
   const automl::Model* model = cpp_guard([&] {
-    return model_cache().insert(model_id, automl::Model::parse(std::string_view(bytes, size)));
+    automl::Model parsed = automl::Model::parse(std::string_view(bytes, size));
+    if (parsed.task() == automl::Task::Classification)
+      check_labels(parsed.labels().classes().size(), "model " + std::to_string(model_id));
+    return model_cache().insert(model_id, std::move(parsed));
   });
   pfree(bytes);
   return model;
@@ -295,6 +299,10 @@ char* read_model_file(std::int64_t model_id, std::size_t* size) {
   bytea* stored = DatumGetByteaPP(value);
   // Copy out of SPI's memory, which SPI_finish releases.
   *size = VARSIZE_ANY_EXHDR(stored);
+  if (model_too_large(*size))
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("model %lld is %zu MB; this server loads at most %d MB (automl.max_model_mb)",
+                           static_cast<long long>(model_id), *size >> 20, max_model_mb)));
   char* bytes = static_cast<char*>(SPI_palloc(*size + 1));
   std::memcpy(bytes, VARDATA_ANY(stored), *size);
   bytes[*size] = '\0';

@@ -7,6 +7,7 @@
 #include "automl/crf.hpp"
 #include "automl/model.hpp"
 #include "guard.hpp"
+#include "serving_limits.hpp"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(automl_model_summary);
@@ -20,12 +21,17 @@ extern "C" Datum automl_model_summary(PG_FUNCTION_ARGS) {
   bytea* bytes = PG_GETARG_BYTEA_PP(0);
   const char* data = VARDATA_ANY(bytes);
   const size_t size = VARSIZE_ANY_EXHDR(bytes);
+  if (model_too_large(size))
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("the model file is %zu MB; this server loads at most %d MB (automl.max_model_mb)",
+                           size >> 20, max_model_mb)));
   // The result crosses the guard as malloc'd C text: no C++ object outlives it.
   char* summary = cpp_guard([&] {
     // A tagger (CRF) is checked by the parser that serves automl.tag.
     const nlohmann::json doc = nlohmann::json::parse(data, data + size, nullptr, false);
     if (doc.is_object() && doc.contains("type") && doc["type"] == "crf") {
       const automl::Crf crf = automl::Crf::from_json(doc);
+      check_labels(crf.labels().size(), "the tagger");
       if (!doc.contains("tokens_column") || !doc["tokens_column"].is_string() || !doc.contains("target") ||
           !doc["target"].is_string())
         throw automl::Error(automl::sqlstate::kDataCorrupted, "model file: a CRF without its tokens and target columns");
@@ -35,6 +41,7 @@ extern "C" Datum automl_model_summary(PG_FUNCTION_ARGS) {
       return malloc_copy(j.dump());
     }
     const automl::Model m = automl::Model::parse(std::string_view(data, size));
+    if (m.task() == automl::Task::Classification) check_labels(m.labels().classes().size(), "the model");
     nlohmann::json j = {{"task", automl::to_string(m.task())}, {"algorithm", m.algorithm()},
                         {"hyperparams", m.hyperparams()}, {"feature_names", m.feature_names()},
                         {"feature_version", m.feature_version()}, {"target", m.target()},

@@ -4,9 +4,11 @@
 #include <cstring>
 
 #include "automl/crf.hpp"
+#include "automl/interrupt.hpp"
 #include "guard.hpp"
 #include "model_cache.hpp"
 #include "model_catalog.hpp"
+#include "serving_limits.hpp"
 
 extern "C" {
 PG_FUNCTION_INFO_V1(automl_tag);
@@ -35,7 +37,9 @@ const automl::Crf* load_tagger(std::int64_t model_id, text* project) {
       throw automl::Error(automl::sqlstate::kInvalidParameterValue,
                           std::string("project \"") + name + "\" serves a tabular model; automl.tag needs a tagging model",
                           "train one with task => 'tagging', algorithm => 'crf'");
-    return tagger_cache().insert(model_id, automl::Crf::from_json(doc));
+    automl::Crf crf = automl::Crf::from_json(doc);
+    check_labels(crf.labels().size(), "the tagger of project \"" + std::string(name) + "\"");
+    return tagger_cache().insert(model_id, std::move(crf));
   });
   pfree(bytes);
   return crf;
@@ -62,6 +66,7 @@ const TagSite& tag_site(FunctionCallInfo fcinfo, text* project) {
 // One input's result as JSON (C++ land).
 nlohmann::json tag_one(const TagSite& site, const std::string& input) {
   const std::vector<std::string> tokens = automl::whitespace_tokens(input);
+  check_tag_tokens(tokens.size());
   nlohmann::json out = {{"tokens", tokens}};
   std::vector<std::string> tags;
   if (site.crf != nullptr) {
@@ -114,7 +119,10 @@ extern "C" Datum automl_tag_batch(PG_FUNCTION_ARGS) {
   const TagSite& site = tag_site(fcinfo, project);
   char* json = cpp_guard([&] {
     nlohmann::json out = nlohmann::json::array();
-    for (int i = 0; i < n; ++i) out.push_back(texts[i] == nullptr ? nlohmann::json(nullptr) : tag_one(site, texts[i]));
+    for (int i = 0; i < n; ++i) {
+      automl::check_interrupt();
+      out.push_back(texts[i] == nullptr ? nlohmann::json(nullptr) : tag_one(site, texts[i]));
+    }
     return malloc_copy(out.dump());
   });
   PG_RETURN_DATUM(jsonb_from(json));

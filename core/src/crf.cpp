@@ -1,6 +1,7 @@
 // crf.cpp — linear-chain CRF: sequence algorithms, the training objective, L-BFGS
 // training, tagging and the model file (see crf.hpp).
 #include "automl/crf.hpp"
+#include "automl/interrupt.hpp"
 
 #include <LBFGS.h>
 
@@ -39,17 +40,21 @@ double log_partition(const Scores& s, Eigen::MatrixXd* marginals, Eigen::MatrixX
   Eigen::MatrixXd alpha(n, L), beta(n, L);
   alpha.row(0) = s.start->transpose() + s.emission.row(0);
   Eigen::VectorXd scratch(L);
-  for (Eigen::Index i = 1; i < n; ++i)
+  for (Eigen::Index i = 1; i < n; ++i) {
+    check_interrupt();  // L² work per token: a long input with many labels takes a while
     for (Eigen::Index b = 0; b < L; ++b) {
       scratch = alpha.row(i - 1).transpose() + s.transition->col(b);
       alpha(i, b) = log_sum_exp(scratch) + s.emission(i, b);
     }
+  }
   beta.row(n - 1) = s.end->transpose();
-  for (Eigen::Index i = n - 2; i >= 0; --i)
+  for (Eigen::Index i = n - 2; i >= 0; --i) {
+    check_interrupt();
     for (Eigen::Index a = 0; a < L; ++a) {
       scratch = s.transition->row(a).transpose() + s.emission.row(i + 1).transpose() + beta.row(i + 1).transpose();
       beta(i, a) = log_sum_exp(scratch);
     }
+  }
   scratch = alpha.row(n - 1).transpose() + *s.end;
   const double log_z = log_sum_exp(scratch);
   if (marginals != nullptr) *marginals = ((alpha + beta).array() - log_z).exp().matrix();
@@ -69,12 +74,14 @@ std::vector<int> viterbi(const Scores& s) {
   Eigen::MatrixXd best(n, L);
   Eigen::MatrixXi from(n, L);
   best.row(0) = s.start->transpose() + s.emission.row(0);
-  for (Eigen::Index i = 1; i < n; ++i)
+  for (Eigen::Index i = 1; i < n; ++i) {
+    check_interrupt();
     for (Eigen::Index b = 0; b < L; ++b) {
       Eigen::Index arg;
       best(i, b) = (best.row(i - 1).transpose() + s.transition->col(b)).maxCoeff(&arg) + s.emission(i, b);
       from(i, b) = static_cast<int>(arg);
     }
+  }
   Eigen::Index last;
   (best.row(n - 1).transpose() + *s.end).maxCoeff(&last);
   std::vector<int> tags(static_cast<std::size_t>(n));

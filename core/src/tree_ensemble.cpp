@@ -8,6 +8,7 @@
 #include <functional>
 
 #include "automl/error.hpp"
+#include "automl/interrupt.hpp"
 
 namespace automl {
 namespace {
@@ -17,14 +18,17 @@ std::vector<T> numbers(const nlohmann::json& a) {
   return checked_numbers<T>(a, "a tree array");
 }
 
-// Checks that a tree is a proper binary tree over n_features, rooted at node 0.
-void check_tree(const TreeEnsemble::Tree& t, Eigen::Index n_features, int n_outputs) {
+// Checks that a tree is a proper binary tree over n_features, rooted at node 0, at
+// most kMaxDepth deep, and records its depth. No recursion: a hostile file's
+// 500,000-deep chain is measured in one pass and refused.
+void check_tree(TreeEnsemble::Tree& t, Eigen::Index n_features, int n_outputs) {
   const size_t n = t.left.size();
   if (n == 0 || t.right.size() != n || t.feature.size() != n || t.threshold.size() != n ||
       t.default_left.size() != n || t.value.size() != n || t.cover.size() != n)
     invalid("model file: tree arrays differ in length");
   if (t.group < 0 || t.group >= n_outputs) invalid("model file: tree group out of range");
-  std::vector<int> seen(n, 0);
+  std::vector<int> seen(n, 0), depth(n, 0);
+  t.depth = 0;
   for (size_t i = 0; i < n; ++i) {
     const bool leaf = t.left[i] == -1;
     if (leaf != (t.right[i] == -1)) invalid("model file: a node with one child");
@@ -34,7 +38,13 @@ void check_tree(const TreeEnsemble::Tree& t, Eigen::Index n_features, int n_outp
       // Children come after their parent, so evaluation always terminates.
       if (child <= static_cast<std::int32_t>(i) || static_cast<size_t>(child) >= n || seen[static_cast<size_t>(child)]++)
         invalid("model file: tree child index out of order");
+      // A parent comes before its children, so its depth is final here.
+      depth[static_cast<size_t>(child)] = depth[i] + 1;
+      t.depth = std::max(t.depth, depth[i] + 1);
     }
+    if (t.depth > TreeEnsemble::kMaxDepth)
+      invalid("model file: a tree is deeper than " + std::to_string(TreeEnsemble::kMaxDepth) + " levels",
+              "pg_automl trains trees of depth 30 at most; this file was not written by it");
     if (t.feature[i] < 0 || t.feature[i] >= n_features) invalid("model file: split feature out of range");
   }
 }
@@ -126,11 +136,6 @@ void tree_shap(const TreeEnsemble::Tree& t, const double* x, double* phi, int no
   tree_shap(t, x, phi, cold, depth + 1, path, cold_zero * incoming_zero, 0, t.feature[n]);
 }
 
-int tree_depth(const TreeEnsemble::Tree& t, int node) {
-  const auto n = static_cast<size_t>(node);
-  return t.left[n] == -1 ? 0 : 1 + std::max(tree_depth(t, t.left[n]), tree_depth(t, t.right[n]));
-}
-
 double mean_value(const TreeEnsemble::Tree& t, int node) {
   const auto n = static_cast<size_t>(node);
   if (t.left[n] == -1) return t.value[n];
@@ -147,7 +152,7 @@ TreeEnsemble::TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_mar
   if (base_margin_.empty()) invalid("model file: a tree ensemble needs at least one output");
   for (double b : base_margin_)
     if (!std::isfinite(b)) invalid("model file: non-finite base margin");
-  for (const Tree& t : trees_) check_tree(t, n_features_, n_outputs());
+  for (Tree& t : trees_) check_tree(t, n_features_, n_outputs());
 }
 
 TreeEnsemble TreeEnsemble::from_xgboost_json(const nlohmann::json& model, Eigen::Index n_features) {
@@ -225,7 +230,9 @@ void TreeEnsemble::contributions(const double* x, int group, double* out) const 
   std::vector<PathElement> buffer;
   for (const Tree& t : trees_) {
     if (t.group != group) continue;
-    const int max_depth = tree_depth(t, 0) + 2;
+    check_interrupt();
+    // TreeSHAP's path buffer grows with depth², which check_tree bounded.
+    const int max_depth = t.depth + 2;
     buffer.assign(static_cast<size_t>(max_depth * (max_depth + 1) / 2 + max_depth + 2), PathElement{});
     tree_shap(t, x, out, 0, 0, buffer.data(), 1, 1, -1);
     out[p] += mean_value(t, 0);

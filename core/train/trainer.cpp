@@ -205,6 +205,9 @@ std::pair<double, double> validate(const Candidate& c, const Eigen::MatrixXd& X,
   return {mean, std::sqrt(var / (folds - 1))};
 }
 
+// Trials one job may run and keep: each is a row of automl.trials.
+constexpr size_t kMaxTrials = 1000;
+
 // What a search settled on: the best configuration, the rows to fit it on (all the
 // training rows unless the budget forces a sample), and the trials.
 struct SearchResult {
@@ -261,7 +264,12 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base, const Eige
   double best_seconds = 0;
   std::mt19937_64 rng(spec.seed ^ 0xa11);
   const size_t fixed = queue.size();
+  bool capped = false;
   for (size_t t = 0;; ++t) {
+    if (trials.size() >= kMaxTrials) {
+      capped = true;  // a tiny table under a long budget would otherwise try millions
+      break;
+    }
     if (t >= queue.size()) {
       if (!budgeted || best < 0) break;
       queue.push_back(auto_variation(best_candidate, rng));  // explore around the best
@@ -328,8 +336,31 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base, const Eige
   result.summary = {{"kind", spec.search}, {"metric", metric}, {"trials", trials.size()},
                         {"best_trial", best + 1}, {"best_value", best_value}, {"trial_rows", sample.size()},
                         {"seconds", seconds_since(search_start)}};
+  if (capped) result.summary["stopped"] = "max_trials";
   result.trials = trials;
   return result;
+}
+
+// The encoded rows (train and test) and one working copy a learner makes, in
+// doubles: refused with 54000 naming the widest column before any is allocated.
+void check_memory(const Preprocessor& preprocessor, Eigen::Index rows, std::size_t max_bytes) {
+  if (max_bytes == 0) return;
+  const double width = static_cast<double>(preprocessor.n_outputs());
+  const double bytes = static_cast<double>(rows) * width * sizeof(double) * 2;
+  if (bytes <= static_cast<double>(max_bytes)) return;
+  std::map<int, int> per_input;
+  for (int source : preprocessor.output_sources()) ++per_input[source];
+  int widest = -1, widest_width = 0;
+  for (const auto& [source, n] : per_input)
+    if (source >= 0 && n > widest_width) widest = source, widest_width = n;
+  const std::string column = widest >= 0 ? preprocessor.inputs()[static_cast<size_t>(widest)].name : "";
+  throw Error("54000",
+              "training needs about " + std::to_string(static_cast<long long>(bytes / (1 << 20))) + " MB for " +
+                  std::to_string(rows) + " rows of " + std::to_string(static_cast<long long>(width)) +
+                  " encoded features, more than this worker allows (automl-worker --max-memory-mb " +
+                  std::to_string(max_bytes >> 20) + ")",
+              column.empty() ? "" : "column \"" + column + "\" alone encodes to " + std::to_string(widest_width) +
+                                        " features; lower preprocess.max_categories or exclude it");
 }
 
 Eigen::VectorXi class_counts(const Eigen::VectorXi& y, int n_classes) {
@@ -411,6 +442,7 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
   // Everything learnt from data — imputation values, categories, scaling — comes
   // from the training split only.
   Preprocessor preprocessor = Preprocessor::fit(data, split.train, spec.preprocess);
+  check_memory(preprocessor, data.rows(), options.max_memory_bytes);
   const Eigen::MatrixXd X_train = preprocessor.transform(data, split.train);
 
   Eigen::VectorXi yc_train, yc_test;

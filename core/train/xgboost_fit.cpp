@@ -81,6 +81,49 @@ std::string fmt(double x) {
   return buffer;
 }
 
+// Trees per booster when growing a forest: one XGBoost round builds them all and
+// cannot be interrupted, so a forest of 1,000 trees is 50 rounds of 20.
+constexpr int kForestChunk = 20;
+
+// XGBoost's random forest (one round of num_parallel_tree trees, no shrinkage) in
+// chunks: XGBoost scales each tree of a round by 1 / (trees in the round), so a
+// chunk of c trees out of n is rescaled by c / n and the merged ensemble is the
+// average over all n trees, as one round of n would give.
+// A budgeted fit stops between chunks at `deadline`, keeping the trees grown.
+template <typename Configure>
+TreeFit fit_forest(Eigen::Index n_features, const DMatrix& train, const std::vector<DMatrixHandle>& cache, int n_trees,
+                   std::uint64_t seed, const Configure& configure, const std::atomic<bool>* cancel,
+                   std::chrono::steady_clock::time_point deadline) {
+  std::vector<std::pair<TreeEnsemble::Tree, int>> grown;  // each tree with the size of its chunk
+  std::vector<double> base;
+  Link link = Link::Identity;
+  int total = 0, chunks = 0;
+  while (total < n_trees) {
+    if (cancel && *cancel) throw Error(sqlstate::kQueryCanceled, "training was cancelled");
+    if (total > 0 && std::chrono::steady_clock::now() >= deadline) break;
+    const int size = std::min(kForestChunk, n_trees - total);
+    Booster booster(cache);
+    configure(booster, chunks == 0 ? seed : seed + 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(chunks));
+    booster.set("num_parallel_tree", std::to_string(size));
+    check(XGBoosterUpdateOneIter(booster.get(), 0, train.get()), "XGBoosterUpdateOneIter");
+    const TreeEnsemble part = TreeEnsemble::from_xgboost_json(booster.json_model(), n_features);
+    base = part.base_margin();
+    link = part.link();
+    for (const TreeEnsemble::Tree& tree : part.trees()) grown.emplace_back(tree, size);
+    total += size;
+    ++chunks;
+  }
+  std::vector<TreeEnsemble::Tree> trees;
+  for (auto& [tree, size] : grown) {
+    for (double& v : tree.value) v *= static_cast<double>(size) / total;
+    trees.push_back(std::move(tree));
+  }
+  TreeFit out;
+  out.ensemble = std::make_shared<TreeEnsemble>(std::move(trees), base, link, n_features);
+  out.info = {{"rounds", 1}, {"trees", out.ensemble->n_trees()}, {"chunks", chunks}};
+  return out;
+}
+
 }  // namespace
 
 TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const Eigen::MatrixXd& X,
@@ -109,38 +152,41 @@ TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const 
     valid = std::make_unique<DMatrix>(X, valid_rows, y);
     cache.push_back(valid->get());
   }
+  // Every booster of this fit is set up the same way; a forest is grown in chunks
+  // of trees (a booster each), so a cancellation is heard between chunks.
+  auto configure = [&](Booster& booster, std::uint64_t booster_seed) {
+    booster.set("nthread", std::to_string(std::max(1, threads)));
+    booster.set("seed", std::to_string(booster_seed % 2147483647));
+    booster.set("tree_method", "hist");
+    booster.set("verbosity", "0");
+    if (!classify) {
+      booster.set("objective", "reg:squarederror");
+      booster.set("eval_metric", "rmse");
+    } else if (n_classes == 2) {
+      booster.set("objective", "binary:logistic");
+      booster.set("eval_metric", "logloss");
+    } else {
+      booster.set("objective", "multi:softprob");
+      booster.set("num_class", std::to_string(n_classes));
+      booster.set("eval_metric", "mlogloss");
+    }
+    booster.set("max_depth", std::to_string(hp.at("max_depth").get<int>()));
+    booster.set("min_child_weight", fmt(hp.at("min_child_weight").get<double>()));
+    booster.set("lambda", fmt(hp.at("reg_lambda").get<double>()));
+    booster.set("alpha", fmt(hp.at("reg_alpha").get<double>()));
+    booster.set("subsample", fmt(hp.at("subsample").get<double>()));
+    if (forest) {
+      booster.set("colsample_bynode", fmt(hp.at("colsample_bynode").get<double>()));
+      booster.set("eta", "1");
+    } else {
+      booster.set("eta", fmt(hp.at("learning_rate").get<double>()));
+      booster.set("colsample_bytree", fmt(hp.at("colsample_bytree").get<double>()));
+    }
+  };
+  const int rounds = hp.at("n_estimators").get<int>();
+  if (forest) return fit_forest(X.cols(), train, cache, rounds, seed, configure, cancel, deadline);
   Booster booster(cache);
-  booster.set("nthread", std::to_string(std::max(1, threads)));
-  booster.set("seed", std::to_string(seed % 2147483647));
-  booster.set("tree_method", "hist");
-  booster.set("verbosity", "0");
-  if (!classify) {
-    booster.set("objective", "reg:squarederror");
-    booster.set("eval_metric", "rmse");
-  } else if (n_classes == 2) {
-    booster.set("objective", "binary:logistic");
-    booster.set("eval_metric", "logloss");
-  } else {
-    booster.set("objective", "multi:softprob");
-    booster.set("num_class", std::to_string(n_classes));
-    booster.set("eval_metric", "mlogloss");
-  }
-  booster.set("max_depth", std::to_string(hp.at("max_depth").get<int>()));
-  booster.set("min_child_weight", fmt(hp.at("min_child_weight").get<double>()));
-  booster.set("lambda", fmt(hp.at("reg_lambda").get<double>()));
-  booster.set("alpha", fmt(hp.at("reg_alpha").get<double>()));
-  booster.set("subsample", fmt(hp.at("subsample").get<double>()));
-  int rounds = hp.at("n_estimators").get<int>();
-  if (forest) {
-    // XGBoost's random forest: one round of num_parallel_tree trees, no shrinkage.
-    booster.set("num_parallel_tree", std::to_string(rounds));
-    booster.set("colsample_bynode", fmt(hp.at("colsample_bynode").get<double>()));
-    booster.set("eta", "1");
-    rounds = 1;
-  } else {
-    booster.set("eta", fmt(hp.at("learning_rate").get<double>()));
-    booster.set("colsample_bytree", fmt(hp.at("colsample_bytree").get<double>()));
-  }
+  configure(booster, seed);
 
   double best = std::numeric_limits<double>::infinity();
   int best_iteration = -1, done = 0;

@@ -33,6 +33,8 @@ struct TrainOptions {
   // search => 'auto' finishes its search and final fit before this instant.
   std::optional<std::chrono::steady_clock::time_point> deadline;
   std::function<void(float progress, const std::string& message)> progress;
+  // Refuse (54000) before encoding when the encoded rows would take more (0: no limit).
+  std::size_t max_memory_bytes = 0;
 };
 
 TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOptions& options);

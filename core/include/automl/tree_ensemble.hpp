@@ -28,7 +28,11 @@ class TreeEnsemble final : public Estimator {
     std::vector<std::uint8_t> default_left;
     std::vector<double> value;       // leaf value (internal nodes: unused)
     std::vector<double> cover;       // sum of hessians per node, for SHAP
+    int depth = 0;                   // levels below the root, measured at load
   };
+  // Deeper trees are refused at load (trained ones have max_depth <= 30): bounds
+  // recursion and TreeSHAP's depth² memory whatever a model file says.
+  static constexpr int kMaxDepth = 64;
 
   TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link, Eigen::Index n_features);
 
@@ -50,6 +54,8 @@ class TreeEnsemble final : public Estimator {
   std::vector<double> split_importance() const;
 
   size_t n_trees() const { return trees_.size(); }
+  const std::vector<Tree>& trees() const { return trees_; }
+  const std::vector<double>& base_margin() const { return base_margin_; }
 
  private:
   std::vector<Tree> trees_;

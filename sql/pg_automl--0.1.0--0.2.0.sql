@@ -108,7 +108,10 @@ ALTER POLICY staff ON automl.jobs USING ((SELECT automl._sees_all())) WITH CHECK
 ALTER POLICY staff ON automl.trials USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
 ALTER POLICY staff ON automl.prediction_log USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
 ALTER POLICY staff ON automl.project_grants USING ((SELECT automl._sees_all())) WITH CHECK ((SELECT automl._sees_all()));
-ALTER POLICY readable ON automl.projects USING (name = ANY ((SELECT automl._projects_for('predict'))::text[]));
+-- A role sees what it owns, too: INSERT … ON CONFLICT (import_model) checks the new
+-- row against this policy before the project is in anyone's list.
+ALTER POLICY readable ON automl.projects
+  USING (name = ANY ((SELECT automl._projects_for('predict'))::text[]) OR automl._member_of(current_user, owner));
 ALTER POLICY manage ON automl.projects USING (name = ANY ((SELECT automl._projects_for('manage'))::text[]));
 ALTER POLICY readable ON automl.models USING (project = ANY ((SELECT automl._projects_for('predict'))::text[]));
 ALTER POLICY manage ON automl.models WITH CHECK (project = ANY ((SELECT automl._projects_for('manage'))::text[]));

@@ -1,0 +1,224 @@
+-- hostile_tenant: a tenant (mallory, automl_user with a schema of its own) attacks
+-- another (victim) and the worker, and a reader (peek) probes what it may learn.
+-- Each block is an attack that broke through in 0.1.0; every one must fail here.
+-- Later features add their attacks to this file (and to
+-- tests/integration/hostile_tenant_test.cpp for those needing worker processes).
+DO $$
+DECLARE
+  r text;
+BEGIN
+  FOREACH r IN ARRAY ARRAY['mallory', 'victim', 'peek'] LOOP
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
+      EXECUTE format('CREATE ROLE %I', r);
+    END IF;
+  END LOOP;
+END
+$$;
+GRANT automl_user TO mallory, victim;
+GRANT automl_reader TO peek;
+CREATE SCHEMA mallory AUTHORIZATION mallory;
+CREATE SCHEMA victim AUTHORIZATION victim;
+-- What mallory's code logs when it runs: as whom. Anyone may write here, so a
+-- function of mallory's that runs as someone else leaves a row.
+CREATE TABLE mallory.calls (who name, at timestamptz DEFAULT pg_catalog.clock_timestamp());
+ALTER TABLE mallory.calls OWNER TO mallory;
+GRANT INSERT ON mallory.calls TO PUBLIC;
+
+SET ROLE victim;
+CREATE TABLE victim.pts AS SELECT i::float8 AS x, 2.0 * i + 1 AS y FROM generate_series(1, 200) i;
+SELECT automl.train('victim_proj', 'victim.pts', 'y', algorithm => 'linear') AS victim_job \gset
+SELECT status FROM automl.wait(:victim_job);
+SELECT (result->>'model_id')::bigint AS victim_model FROM automl.jobs WHERE id = :victim_job \gset
+RESET ROLE;
+
+SET ROLE mallory;
+CREATE TABLE mallory.pts AS SELECT i::float8 AS x, 3.0 * i AS y, (i % 2 = 0) AS even FROM generate_series(1, 200) i;
+SELECT automl.train('m_proj', 'mallory.pts', 'y', algorithm => 'xgboost', hyperparams => '{"n_estimators": 3}',
+                    preprocess => '{"exclude": ["even"]}') AS m_job \gset
+SELECT status FROM automl.wait(:m_job);
+SELECT (result->>'model_id')::bigint AS m_model FROM automl.jobs WHERE id = :m_job \gset
+
+-- 1. A training query raises its own privileges: set_config('role') and SET ROLE
+-- inside a function fail in the security-restricted read; superuser-only functions
+-- and other tenants' tables stay out of reach.
+CREATE FUNCTION mallory.become_superuser() RETURNS integer LANGUAGE plpgsql AS $$
+BEGIN
+  SET ROLE postgres;
+  RETURN 1;
+END
+$$;
+SELECT automl.train('m_escalate1', $q$SELECT x, y, CASE WHEN set_config('role', 'postgres', true) IS NOT NULL THEN 1 END AS z FROM mallory.pts$q$, 'y') AS j1 \gset
+SELECT automl.train('m_escalate2', $q$SELECT x, y, mallory.become_superuser() AS z FROM mallory.pts$q$, 'y') AS j2 \gset
+SELECT automl.train('m_escalate3', $q$SELECT x, y, CASE WHEN set_config('session_authorization', 'postgres', true) IS NOT NULL THEN 1 END AS z FROM mallory.pts$q$, 'y') AS j3 \gset
+SELECT status, error FROM automl.wait(:j1);
+SELECT status, error FROM automl.wait(:j2);
+SELECT status, error FROM automl.wait(:j3);
+-- Superuser-only functions and other tenants' tables: refused at submission, as mallory.
+SELECT error_of($q$SELECT automl.train('m_escalate4', 'SELECT x, y, length(pg_read_file(''postgresql.conf'')) AS z FROM mallory.pts', 'y')$q$);
+SELECT error_of($$SELECT automl.train('m_steal', 'SELECT x, y FROM victim.pts', 'y')$$);
+SELECT error_of($$SELECT automl.train('m_steal', 'victim.pts', 'y')$$);
+
+-- 2. Settings do not outlive the query: a session-level search_path, an
+-- application_name and a shadowing now() left behind by mallory's query never
+-- reach the worker's own SQL or victim's job.
+CREATE FUNCTION mallory.now() RETURNS timestamptz LANGUAGE sql AS $$
+  INSERT INTO mallory.calls (who) VALUES (current_user) RETURNING pg_catalog.now();
+$$;
+GRANT EXECUTE ON FUNCTION mallory.now() TO PUBLIC;
+SELECT automl.train('m_leak', $q$SELECT x, y FROM mallory.pts WHERE set_config('search_path', 'mallory, pg_catalog', false) IS NOT NULL AND set_config('application_name', 'pwned', false) IS NOT NULL$q$, 'y', algorithm => 'linear') AS j5 \gset
+SELECT status, error FROM automl.wait(:j5);
+RESET ROLE;
+SET ROLE victim;
+SELECT automl.train('victim_proj', 'victim.pts', 'y', algorithm => 'ridge', deploy => 'never') AS j6 \gset
+SELECT status, error FROM automl.wait(:j6);
+RESET ROLE;
+SELECT count(*) AS worker_sessions_named_pwned FROM pg_stat_activity WHERE application_name = 'pwned';
+SELECT count(*) AS calls_of_mallory_now FROM mallory.calls;
+
+-- 3. What the worker executes cannot be rewritten: a shadowed format() does not
+-- change the stored relation, and a stored relation rewritten behind the worker's
+-- back (here by a superuser, as a stand-in for any bug) runs as one read-only
+-- statement or not at all.
+SET ROLE mallory;
+CREATE FUNCTION mallory.format(text, name, name) RETURNS text LANGUAGE sql AS
+  $$ SELECT 'mallory.pts LIMIT 0; COMMIT; CREATE TABLE public.pwned (); SELECT 1' $$;
+SET search_path = mallory, pg_catalog;
+SELECT automl.train('m_rewrite', 'pts', 'y', algorithm => 'linear', run_after => pg_catalog.now() + interval '1 hour') AS j7 \gset
+SELECT spec->>'relation' AS stored_relation, search_path AS submitter_search_path FROM automl.jobs WHERE id = :j7;
+RESET search_path;
+RESET ROLE;
+UPDATE automl.jobs SET spec = jsonb_set(spec, '{relation}', '"mallory.pts LIMIT 0; CREATE TABLE public.pwned (); SELECT 1"'),
+                       run_after = now() WHERE id = :j7;
+SET ROLE mallory;
+SELECT automl.train('m_rewrite2', 'mallory.pts', 'y', algorithm => 'linear', run_after => now() + interval '1 hour') AS j8 \gset
+RESET ROLE;
+UPDATE automl.jobs SET spec = jsonb_set(spec, '{relation}', '"SELECT x, y FROM mallory.pts; CREATE TABLE public.pwned2 AS SELECT 1"'),
+                       run_after = now() WHERE id = :j8;
+SELECT status, error FROM automl.wait(:j7);
+SELECT status, error FROM automl.wait(:j8);
+SELECT to_regclass('public.pwned') AS pwned, to_regclass('public.pwned2') AS pwned2;
+
+-- 4. A bare NOTIFY stops nobody's job: only automl.cancel (its privilege checks,
+-- then cancel_requested) does.
+SET ROLE victim;
+INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{"seconds": 1.5}') RETURNING id AS j9 \gset
+RESET ROLE;
+SELECT pg_sleep(0.5);
+SET ROLE mallory;
+SELECT pg_notify('automl_cancel', :'j9');
+SELECT error_of(format('SELECT automl.cancel(%s)', :j9)) ~ '^42501' AS cancel_refused;
+RESET ROLE;
+SELECT status, cancel_requested FROM automl.wait(:j9);
+
+-- 5. A deployment names models of its own project only, whoever writes the row;
+-- a model row written directly describes its file.
+SET ROLE mallory;
+SELECT error_of(format($$INSERT INTO automl.deployments (project, model_id, strategy, arms)
+  VALUES ('m_proj', %1$s, 'split', '[{"model_id": %1$s, "weight": 0.5}, {"model_id": %2$s, "weight": 0.5}]')$$,
+  :m_model, :victim_model)) AS foreign_arm;
+SELECT error_of(format($$INSERT INTO automl.deployments (project, model_id, strategy, arms)
+  VALUES ('m_proj', %1$s, 'split', '[{"model_id": %1$s, "weight": 2}]')$$, :m_model)) AS malformed_arms;
+SELECT error_of(format($$INSERT INTO automl.deployments (project, model_id, strategy, shadow_model_id)
+  VALUES ('m_proj', %1$s, 'shadow', %2$s)$$, :m_model, :victim_model)) ~ '^23503' AS foreign_shadow;
+INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names, target,
+                           format_version, model)
+SELECT 'm_proj', 99, 'lies', 'regression', '{}', '{}', ARRAY['a', 'b', 'c'], 'nothing', 1, m.model
+  FROM automl.models m WHERE m.id = :m_model
+RETURNING algorithm, task, feature_names, target, classes;
+SELECT error_of($$INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names,
+  target, format_version, model) VALUES ('m_proj', 100, 'x', 'regression', '{}', '{}', '{}', 'y', 2, '\x7b7d')$$)
+  AS garbage_model;
+RESET ROLE;
+
+-- 6. Access-rule helpers decide for the caller; the role-taking ones are not callable.
+SET ROLE peek;
+SELECT error_of($$SELECT automl._projects_for('postgres', 'predict')$$);
+SELECT error_of(format('SELECT automl._project_of_model(%s)', :victim_model)) ~ '^42501' AS project_of_model_refused;
+SELECT error_of($$SELECT automl._can('victim_proj', 'manage', 'victim')$$);
+SELECT error_of($$SELECT automl._can_job(1, 'victim')$$);
+SELECT automl._projects_for('predict') AS peek_sees, automl._can('victim_proj', 'predict') AS peek_may_predict;
+SELECT error_of(format('SELECT automl.predict_model(%s, ARRAY[1.0])', :victim_model)) ~ 'victim_proj' AS names_the_project;
+RESET ROLE;
+SET ROLE mallory;
+SELECT ARRAY(SELECT unnest(automl._projects_for('manage')) ORDER BY 1) AS mallory_manages;
+RESET ROLE;
+
+-- 7. Hostile model documents: a 100,000-deep tree is refused at import and at a
+-- direct INSERT; labels, model size and text length are bounded by GUCs; a long
+-- tagging call honours statement_timeout.
+SET ROLE mallory;
+SELECT automl.export_model(:m_model) AS m_export \gset
+CREATE TEMP TABLE deep AS
+SELECT jsonb_set(:'m_export'::jsonb, '{model,estimator,trees,0}', jsonb_build_object(
+         'group', 0,
+         'left', jsonb_agg(CASE WHEN i % 2 = 0 AND i < 200000 THEN i + 2 ELSE -1 END ORDER BY i),
+         'right', jsonb_agg(CASE WHEN i % 2 = 0 AND i < 200000 THEN i + 1 ELSE -1 END ORDER BY i),
+         'feature', jsonb_agg(0), 'threshold', jsonb_agg(0.5), 'default_left', jsonb_agg(1),
+         'value', jsonb_agg(0.1), 'cover', jsonb_agg(1))) AS doc
+  FROM generate_series(0, 200000) i;
+SELECT error_of($$SELECT automl.import_model('m_deep', (SELECT doc FROM deep))$$);
+SELECT error_of($$INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names,
+  target, format_version, model) SELECT 'm_proj', 101, 'x', 'regression', '{}', '{}', '{}', 'y', 2,
+  convert_to((doc->'model')::text, 'UTF8') FROM deep$$);
+-- A tagger of 300 labels is served within the limits; tightened limits refuse it.
+CREATE FUNCTION pg_temp.tagger(labels integer) RETURNS jsonb LANGUAGE sql AS $$
+  SELECT jsonb_build_object('format', 'pg_automl.export', 'model', jsonb_build_object(
+    'type', 'crf', 'format_version', 1, 'task', 'tagging', 'target', 'tags', 'tokens_column', 'tokens',
+    'labels', (SELECT jsonb_agg('L' || i) FROM generate_series(1, labels) i),
+    'features', '["w=a"]'::jsonb,
+    'state', (SELECT jsonb_agg((i % 7) * 0.1) FROM generate_series(1, labels) i),
+    'transition', (SELECT jsonb_agg((i % 5) * 0.01) FROM generate_series(1, labels * labels) i),
+    'start', (SELECT jsonb_agg(0) FROM generate_series(1, labels) i),
+    'end', (SELECT jsonb_agg(0) FROM generate_series(1, labels) i)))
+$$;
+SELECT automl.import_model('m_tagger', pg_temp.tagger(300)) AS m_tagger \gset
+SELECT automl.deploy('m_tagger', :m_tagger) = :m_tagger AS deployed;
+SELECT error_of($$SELECT automl.tag('m_tagger', repeat('a ', 1001))$$);
+SET statement_timeout = '300ms';
+SELECT automl.tag('m_tagger', ARRAY(SELECT repeat('a ', 999) FROM generate_series(1, 30)));
+RESET statement_timeout;
+SELECT jsonb_array_length(automl.tag('m_tagger', 'a a a')->'tags') AS still_serves;
+RESET ROLE;
+SET automl.max_labels = 50;  -- a superuser tightens it
+SET ROLE mallory;
+SELECT error_of($$SELECT automl.import_model('m_tagger2', pg_temp.tagger(60))$$);
+RESET ROLE;
+RESET automl.max_labels;
+SET ROLE mallory;
+SELECT error_of($$SET automl.max_labels = 100000$$);
+
+-- 8. A job still reading its query stops at automl.cancel within seconds.
+SELECT automl.train('m_slow', 'SELECT x, y FROM mallory.pts, (SELECT pg_sleep(40)) s', 'y') AS j10 \gset
+SELECT pg_sleep(1);
+SELECT automl.cancel(:j10);
+SELECT status, finished_at - started_at < interval '8 seconds' AS stopped_quickly FROM automl.wait(:j10);
+
+-- 9. Priorities below 0 are automl_admin's; automl_admin sets per-role limits;
+-- claiming serves submitters in turn.
+SELECT error_of($$SELECT automl.train('m_proj', 'mallory.pts', 'y', priority => -1)$$);
+SELECT error_of($$INSERT INTO automl.jobs (kind, priority, spec) VALUES ('noop', -2147483648, '{}')$$);
+SELECT error_of($$SELECT automl.set_role_limits('mallory', 100, 100)$$);
+RESET ROLE;
+SELECT role, max_running, max_queued FROM automl.set_role_limits('mallory', 1, 3);
+SET ROLE mallory;
+INSERT INTO automl.jobs (kind, spec, run_after) SELECT 'noop', '{}', now() + interval '1 second' FROM generate_series(1, 3);
+SELECT error_of($$INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{}')$$);
+SELECT role, max_queued FROM automl.role_limits;
+RESET ROLE;
+SET ROLE victim;
+INSERT INTO automl.jobs (kind, spec, run_after) VALUES ('noop', '{}', now() + interval '1 second') RETURNING id AS j11 \gset
+RESET ROLE;
+SELECT status FROM automl.wait(:j11);
+-- victim's one job did not wait behind all of mallory's.
+SELECT count(*) <= 1 AS at_most_one_of_mallory_first
+  FROM automl.jobs j WHERE j.kind = 'noop' AND j.created_by = 'mallory'
+   AND j.started_at < (SELECT started_at FROM automl.jobs WHERE id = :j11);
+SELECT count(*) AS mallory_noops, bool_and((automl.wait(id)).status = 'succeeded') AS all_done FROM automl.jobs
+ WHERE kind = 'noop' AND created_by = 'mallory' AND id > :j10;
+SELECT role AS limits_lifted_for FROM automl.set_role_limits('mallory', NULL, NULL);
+
+-- 10. import_model works for automl_user, into its own projects.
+SET ROLE mallory;
+SELECT automl.import_model('m_copy', automl.export_model(:m_model)) > 0 AS imported;
+SELECT name, owner FROM automl.projects WHERE name = 'm_copy';
+RESET ROLE;

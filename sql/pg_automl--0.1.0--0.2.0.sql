@@ -152,8 +152,6 @@ CREATE TABLE automl.submitter_turns (
   last_claimed_at timestamptz NOT NULL
 );
 COMMENT ON TABLE automl.submitter_turns IS 'Round-robin state of the claim order between submitters.';
--- Each submitter's next job, without sorting the whole queue.
-CREATE INDEX jobs_submitter_queue ON automl.jobs (created_by, priority, id) WHERE status = 'queued';
 
 CREATE FUNCTION automl.set_role_limits(role name, max_running integer, max_queued integer)
 RETURNS automl.role_limits
@@ -365,9 +363,10 @@ COMMENT ON FUNCTION automl.describe IS 'Profiles a table, view or SELECT: one ro
 ------------------------------------------------------------------------------
 
 -- Claims the next runnable job: the lowest priority first; among equal priorities
--- the submitter whose turn it is (least recently claimed), then its oldest job.
--- A submitter at its max_running is passed over. SKIP LOCKED lets many workers
--- claim concurrently without waiting on each other.
+-- the submitter whose turn it is (least recently claimed), then the oldest job, so
+-- one submitter's thousand jobs do not keep another's waiting. A submitter at its
+-- max_running is passed over. SKIP LOCKED lets many workers claim concurrently
+-- without waiting on each other: a locked candidate is passed for the next.
 CREATE OR REPLACE FUNCTION automl._claim_job(worker_name text) RETURNS SETOF automl.jobs
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -375,18 +374,16 @@ DECLARE
   claimed automl.jobs;
 BEGIN
   FOR candidate IN
-    WITH heads AS (
-      SELECT DISTINCT ON (q.created_by) q.id, q.priority, q.created_by
-        FROM automl.jobs q
-       WHERE q.status = 'queued' AND q.run_after <= now()
-       ORDER BY q.created_by, q.priority, q.id)
-    SELECT h.id, h.created_by
-      FROM heads h
-      LEFT JOIN automl.submitter_turns t ON t.role = h.created_by
-      LEFT JOIN automl.role_limits l ON l.role = h.created_by
-     WHERE l.max_running IS NULL
-        OR (SELECT count(*) FROM automl.jobs r WHERE r.status = 'running' AND r.created_by = h.created_by) < l.max_running
-     ORDER BY h.priority, t.last_claimed_at NULLS FIRST, h.id
+    SELECT q.id, q.created_by
+      FROM automl.jobs q
+      LEFT JOIN automl.submitter_turns t ON t.role = q.created_by
+      LEFT JOIN automl.role_limits l ON l.role = q.created_by
+     WHERE q.status = 'queued' AND q.run_after <= now()
+       AND (l.max_running IS NULL
+            OR (SELECT count(*) FROM automl.jobs r WHERE r.status = 'running' AND r.created_by = q.created_by)
+               < l.max_running)
+     ORDER BY q.priority, t.last_claimed_at NULLS FIRST, q.id
+     LIMIT 64
   LOOP
     UPDATE automl.jobs j
        SET status = 'running', attempts = j.attempts + 1, worker = worker_name,

@@ -127,9 +127,11 @@ cluster_restart_command() {
   echo "$owner$(pg_bindir)/pg_ctl -D $data -m fast -w -t 60 restart >/dev/null"
 }
 
-# ensure_database DB: the database, with the extension as the checkout defines it. The
-# version stays 0.1.0 during development, so a changed install script is noticed by
-# its checksum and the extension re-created (its models and jobs are dropped).
+# ensure_database DB: the database, with the extension as the checkout defines it.
+# Development only: these throwaway databases (under .devenv/) are re-created when the
+# scripts of the version being developed change, noticed by their checksum. Users'
+# databases are never treated so: they upgrade with ALTER EXTENSION pg_automl UPDATE,
+# which keeps every row.
 ensure_database() {
   local db=$1 stamp sum
   psql -d postgres -qAtc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||

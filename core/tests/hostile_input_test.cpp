@@ -125,8 +125,8 @@ Dataset rings(int n, std::vector<std::string>* target) {
   return Dataset::numeric(X, {"a", "b"}, "label", ValueKind::Text, *target);
 }
 
-// A forest of 2,000 trees is grown 20 at a time: a cancellation raised while it
-// grows is heard between chunks, long before the forest would be done.
+// A forest of 2,000 trees grows in chunks of about half a second: a cancellation
+// raised while it grows is heard between chunks, long before the forest is done.
 TEST(HostileJob, AForestStopsBetweenChunks) {
   std::vector<std::string> y;
   const Dataset d = rings(20000, &y);
@@ -146,7 +146,7 @@ TEST(HostileJob, AForestStopsBetweenChunks) {
   std::printf("[hostile] a 2000-tree forest stopped %.2f s after its cancellation\n", seconds - 0.3);
 }
 
-// Chunks average like one forest: 45 trees in chunks of 20, 20 and 5 serve the rings.
+// Chunks average like one forest: 45 trees in chunks serve the rings.
 TEST(HostileJob, AChunkedForestIsOneForest) {
   std::vector<std::string> y;
   const Dataset d = rings(1500, &y);

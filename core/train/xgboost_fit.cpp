@@ -3,6 +3,8 @@
 
 #include <xgboost/c_api.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -82,8 +84,12 @@ std::string fmt(double x) {
 }
 
 // Trees per booster when growing a forest: one XGBoost round builds them all and
-// cannot be interrupted, so a forest of 1,000 trees is 50 rounds of 20.
-constexpr int kForestChunk = 20;
+// cannot be interrupted, so a forest grows in chunks. The first has 20 trees; later
+// ones are sized to take about half a second each (at most 500 trees), so a
+// cancellation is heard within about that, and cheap trees do not pay a booster's
+// set-up per 20 of them.
+constexpr int kFirstForestChunk = 20, kMaxForestChunk = 500;
+constexpr double kForestChunkSeconds = 0.5;
 
 // XGBoost's random forest (one round of num_parallel_tree trees, no shrinkage) in
 // chunks: XGBoost scales each tree of a round by 1 / (trees in the round), so a
@@ -97,11 +103,12 @@ TreeFit fit_forest(Eigen::Index n_features, const DMatrix& train, const std::vec
   std::vector<std::pair<TreeEnsemble::Tree, int>> grown;  // each tree with the size of its chunk
   std::vector<double> base;
   Link link = Link::Identity;
-  int total = 0, chunks = 0;
+  int total = 0, chunks = 0, next = kFirstForestChunk;
   while (total < n_trees) {
     if (cancel && *cancel) throw Error(sqlstate::kQueryCanceled, "training was cancelled");
     if (total > 0 && std::chrono::steady_clock::now() >= deadline) break;
-    const int size = std::min(kForestChunk, n_trees - total);
+    const int size = std::min(next, n_trees - total);
+    const auto chunk_start = std::chrono::steady_clock::now();
     Booster booster(cache);
     configure(booster, chunks == 0 ? seed : seed + 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(chunks));
     booster.set("num_parallel_tree", std::to_string(size));
@@ -112,6 +119,10 @@ TreeFit fit_forest(Eigen::Index n_features, const DMatrix& train, const std::vec
     for (const TreeEnsemble::Tree& tree : part.trees()) grown.emplace_back(tree, size);
     total += size;
     ++chunks;
+    const double per_tree =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - chunk_start).count() / size;
+    next = static_cast<int>(std::clamp(kForestChunkSeconds / std::max(per_tree, 1e-6),
+                                       static_cast<double>(kFirstForestChunk), static_cast<double>(kMaxForestChunk)));
   }
   std::vector<TreeEnsemble::Tree> trees;
   for (auto& [tree, size] : grown) {

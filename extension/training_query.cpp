@@ -159,9 +159,52 @@ TrainingSource training_source(std::int64_t job_id, std::int64_t lease) {
 SPIPlanPtr plan_as_submitter(const char* sql) {
   SPIPlanPtr plan = SPI_prepare(sql, 0, nullptr);
   if (plan == nullptr) elog(ERROR, "pg_automl: cannot plan the training query: %s", SPI_result_code_string(SPI_result));
-  if (list_length(SPI_plan_get_plan_sources(plan)) != 1)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("the training query must be one statement")));
+  List* sources = SPI_plan_get_plan_sources(plan);
+  if (list_length(sources) != 1 || static_cast<CachedPlanSource*>(linitial(sources))->commandTag != CMDTAG_SELECT)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("the training query must be one SELECT statement")));
   return plan;
+}
+
+// Receives the training query's rows and stores each as text columns, with the
+// columns' output functions looked up once (SPI_getvalue would per value).
+struct TextRowsReceiver {
+  DestReceiver pub;  // first: the executor sees a DestReceiver
+  Tuplestorestate* store;
+  TupleDesc out_desc;
+  MemoryContext row_context;
+  FmgrInfo* output;
+  Datum* values;
+  bool* nulls;
+};
+
+void start_text_rows(DestReceiver* self, int, TupleDesc typeinfo) {
+  auto* r = reinterpret_cast<TextRowsReceiver*>(self);
+  const int n = typeinfo->natts;
+  if (n != r->out_desc->natts) elog(ERROR, "pg_automl: the training query returns %d columns, not %d", n, r->out_desc->natts);
+  r->output = static_cast<FmgrInfo*>(palloc0(sizeof(FmgrInfo) * n));
+  r->values = static_cast<Datum*>(palloc(sizeof(Datum) * n));
+  r->nulls = static_cast<bool*>(palloc(sizeof(bool) * n));
+  for (int c = 0; c < n; ++c) {
+    Oid function;
+    bool varlena;
+    getTypeOutputInfo(TupleDescAttr(typeinfo, c)->atttypid, &function, &varlena);
+    fmgr_info(function, &r->output[c]);
+  }
+}
+
+bool receive_text_row(TupleTableSlot* slot, DestReceiver* self) {
+  auto* r = reinterpret_cast<TextRowsReceiver*>(self);
+  slot_getallattrs(slot);
+  MemoryContext old = MemoryContextSwitchTo(r->row_context);
+  for (int c = 0; c < r->out_desc->natts; ++c) {
+    r->nulls[c] = slot->tts_isnull[c];
+    r->values[c] = r->nulls[c] ? Datum(0)
+                               : PointerGetDatum(cstring_to_text(OutputFunctionCall(&r->output[c], slot->tts_values[c])));
+  }
+  tuplestore_putvalues(r->store, r->out_desc, r->values, r->nulls);
+  MemoryContextSwitchTo(old);
+  MemoryContextReset(r->row_context);
+  return true;
 }
 
 }  // namespace
@@ -254,8 +297,14 @@ extern "C" Datum automl_training_rows(PG_FUNCTION_ARGS) {
   if (fraction < 1) appendStringInfo(&sql, " WHERE pg_catalog.random() < %.17g", fraction);
   appendStringInfo(&sql, " LIMIT " INT64_FORMAT, row_limit);
 
-  Datum* values = static_cast<Datum*>(palloc(sizeof(Datum) * n_columns));
-  bool* nulls = static_cast<bool*>(palloc(sizeof(bool) * n_columns));
+  TextRowsReceiver receiver{};
+  receiver.pub.receiveSlot = receive_text_row;
+  receiver.pub.rStartup = start_text_rows;
+  receiver.pub.rShutdown = [](DestReceiver*) {};
+  receiver.pub.rDestroy = [](DestReceiver*) {};
+  receiver.pub.mydest = DestNone;
+  receiver.store = rsinfo->setResult;
+  receiver.out_desc = out_desc;
   const SavedIdentity saved = enter_restricted(source.submitter, source.search_path);
   // Text as core/ parses it on every server: ISO dates, UTC, shortest exact floats.
   (void)set_config_option("TimeZone", "UTC", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
@@ -263,28 +312,14 @@ extern "C" Datum automl_training_rows(PG_FUNCTION_ARGS) {
   (void)set_config_option("extra_float_digits", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
   SPI_connect();
   SPIPlanPtr plan = plan_as_submitter(sql.data);
-  // A cursor runs exactly one query, read only.
-  Portal portal = SPI_cursor_open(nullptr, plan, nullptr, nullptr, true);
-  MemoryContext row_context = AllocSetContextCreate(CurrentMemoryContext, "training row", ALLOCSET_DEFAULT_SIZES);
-  for (;;) {
-    SPI_cursor_fetch(portal, true, 1000);
-    if (SPI_processed == 0) break;
-    SPITupleTable* batch = SPI_tuptable;
-    for (uint64 r = 0; r < SPI_processed; ++r) {
-      CHECK_FOR_INTERRUPTS();
-      MemoryContext old = MemoryContextSwitchTo(row_context);
-      for (int c = 0; c < n_columns; ++c) {
-        char* text = SPI_getvalue(batch->vals[r], batch->tupdesc, c + 1);
-        nulls[c] = text == nullptr;
-        values[c] = text == nullptr ? Datum(0) : CStringGetTextDatum(text);
-      }
-      tuplestore_putvalues(rsinfo->setResult, out_desc, values, nulls);
-      MemoryContextSwitchTo(old);
-      MemoryContextReset(row_context);
-    }
-    SPI_freetuptable(batch);
-  }
-  SPI_cursor_close(portal);
+  receiver.row_context = AllocSetContextCreate(CurrentMemoryContext, "training row", ALLOCSET_DEFAULT_SIZES);
+  // One read-only statement (plan_as_submitter checked there is one; SPI refuses a
+  // statement that writes); each row goes straight to the tuplestore as text.
+  SPIExecuteOptions options{};
+  options.read_only = true;
+  options.dest = &receiver.pub;
+  if (SPI_execute_plan_extended(plan, &options) < 0)
+    elog(ERROR, "pg_automl: reading the training relation failed: %s", SPI_result_code_string(SPI_result));
   SPI_finish();
   leave_restricted(saved);
   return Datum(0);

@@ -153,6 +153,11 @@ CREATE TABLE automl.submitter_turns (
 );
 COMMENT ON TABLE automl.submitter_turns IS 'Round-robin state of the claim order between submitters.';
 
+-- The advisory-lock space of per-role counting (queued and running limits): apart
+-- from the job locks' space, so counting never waits on a running job's lock.
+CREATE FUNCTION automl._role_lock_space() RETURNS integer
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT 1635085677 $$;  -- 'aumm'
+
 CREATE FUNCTION automl.set_role_limits(role name, max_running integer, max_queued integer)
 RETURNS automl.role_limits
 LANGUAGE plpgsql AS $$
@@ -271,7 +276,7 @@ BEGIN
   -- The role's queue limit; the lock makes concurrent submissions count each other.
   SELECT l.max_queued INTO queued_limit FROM automl.role_limits l WHERE l.role = current_user;
   IF queued_limit IS NOT NULL THEN
-    PERFORM pg_advisory_xact_lock(automl._job_lock_space(), hashtext(current_user::text));
+    PERFORM pg_advisory_xact_lock(automl._role_lock_space(), hashtext(current_user::text));
     SELECT count(*) INTO queued FROM automl.jobs j WHERE j.created_by = current_user AND j.status = 'queued';
     IF queued >= queued_limit THEN
       RAISE EXCEPTION 'role "%" already has % queued job(s), its limit', current_user, queued
@@ -374,7 +379,7 @@ DECLARE
   claimed automl.jobs;
 BEGIN
   FOR candidate IN
-    SELECT q.id, q.created_by
+    SELECT q.id, q.created_by, l.max_running
       FROM automl.jobs q
       LEFT JOIN automl.submitter_turns t ON t.role = q.created_by
       LEFT JOIN automl.role_limits l ON l.role = q.created_by
@@ -385,6 +390,13 @@ BEGIN
      ORDER BY q.priority, t.last_claimed_at NULLS FIRST, q.id
      LIMIT 64
   LOOP
+    IF candidate.max_running IS NOT NULL THEN
+      -- Count again under the role's lock: a concurrent claim of the same role has
+      -- committed (and is counted) or not started.
+      PERFORM pg_advisory_xact_lock(automl._role_lock_space(), hashtext(candidate.created_by::text));
+      CONTINUE WHEN (SELECT count(*) FROM automl.jobs r
+                      WHERE r.status = 'running' AND r.created_by = candidate.created_by) >= candidate.max_running;
+    END IF;
     UPDATE automl.jobs j
        SET status = 'running', attempts = j.attempts + 1, worker = worker_name,
            lease = nextval('automl.job_leases'),
@@ -496,6 +508,7 @@ GRANT EXECUTE ON FUNCTION automl._deployments_check(), automl._models_before_ins
   automl._models_of_project(text, bigint[]), automl._training_shape(bigint, bigint),
   automl._training_rows(bigint, bigint, text[], bigint, float8) TO automl_worker;
 GRANT EXECUTE ON FUNCTION automl.set_role_limits(name, integer, integer) TO automl_admin;
+GRANT EXECUTE ON FUNCTION automl._role_lock_space() TO automl_user, automl_worker;
 -- import_model creates the project it imports into.
 GRANT USAGE ON SEQUENCE automl.projects_id_seq TO automl_user;
 GRANT SELECT ON automl.role_limits TO automl_reader;

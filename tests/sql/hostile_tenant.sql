@@ -217,6 +217,33 @@ SELECT count(*) AS mallory_noops, bool_and((automl.wait(id)).status = 'succeeded
  WHERE kind = 'noop' AND created_by = 'mallory' AND id > :j10;
 SELECT role AS limits_lifted_for FROM automl.set_role_limits('mallory', NULL, NULL);
 
+-- 11. A search_path one caller leaves on a session (a pooled backend) rebinds
+-- nothing in the extension's own lookups for the next caller: mallory's "="
+-- operator and jsonb_array_elements are never called by predict.
+SET ROLE mallory;
+CREATE FUNCTION mallory.text_eq(a text, b text) RETURNS boolean LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO mallory.calls (who) VALUES (current_user);
+  RETURN a OPERATOR(pg_catalog.=) b;
+END
+$$;
+CREATE OPERATOR mallory.= (LEFTARG = text, RIGHTARG = text, FUNCTION = mallory.text_eq);
+CREATE FUNCTION mallory.jsonb_array_elements(jsonb) RETURNS SETOF jsonb LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO mallory.calls (who) VALUES (current_user);
+  RETURN QUERY SELECT pg_catalog.jsonb_array_elements($1);
+END
+$$;
+GRANT EXECUTE ON FUNCTION mallory.text_eq(text, text), mallory.jsonb_array_elements(jsonb) TO PUBLIC;
+GRANT USAGE ON SCHEMA mallory TO PUBLIC;
+SET search_path = mallory, pg_catalog;
+SELECT automl.predict('m_proj', ARRAY[10.0]) > 0 AS mallory_predicts;
+SET ROLE victim;
+SELECT round(automl.predict('victim_proj', ARRAY[10.0])::numeric, 1) AS victim_predicts;
+RESET ROLE;
+RESET search_path;
+SELECT count(*) AS calls_of_mallory_operators FROM mallory.calls;
+
 -- 10. import_model works for automl_user, into its own projects.
 SET ROLE mallory;
 SELECT automl.import_model('m_copy', automl.export_model(:m_model)) > 0 AS imported;

@@ -13,8 +13,8 @@
 --    caller's own search_path, once, before the pinned code runs;
 --  - the access rules decide for the calling role (C, extension/access_rules.cpp),
 --    never for a role passed as an argument;
---  - a deployment names models of its own project only; a model row written
---    directly is derived from its file like an imported one;
+--  - a deployment names models of its own project only; tenants write models and
+--    deployments only through the extension's functions;
 --  - per-role job limits, fair claiming between submitters, negative priorities
 --    for automl_admin only.
 
@@ -463,33 +463,96 @@ $$;
 CREATE TRIGGER deployments_check BEFORE INSERT OR UPDATE ON automl.deployments
   FOR EACH ROW EXECUTE FUNCTION automl._deployments_check();
 
--- A model row written by a tenant (rather than the worker) describes its file: the
--- catalogue columns are derived from the model by the serving parser, as
--- import_model does, so the row cannot claim what the file is not.
-CREATE FUNCTION automl._models_before_insert() RETURNS trigger
+-- Tenants write models and deployments only through the extension's functions: these
+-- C functions check that the calling role manages the project and insert as the
+-- extension's owner, recording the caller (extension/registry_writes.cpp).
+CREATE FUNCTION automl._insert_deployment(project text, model_id bigint, strategy text, previous_id bigint,
+                                          arms jsonb, shadow_model_id bigint) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'automl_insert_deployment' LANGUAGE C VOLATILE;
+CREATE FUNCTION automl._insert_model(project text, version integer, algorithm text, task text, hyperparams jsonb,
+                                     metrics jsonb, feature_names text[], feature_version text, target text,
+                                     classes text[], format_version integer, model bytea, info jsonb) RETURNS bigint
+  AS 'MODULE_PATHNAME', 'automl_insert_model' LANGUAGE C VOLATILE;
+
+-- A new deployment keeps the live shadow unless it now serves (is the model or an
+-- arm) or takes other features than the new model; rollback and deploy_shadow say
+-- which shadow they want (keep_shadow => false).
+CREATE OR REPLACE FUNCTION automl._record_deployment(project text, model_id bigint, strategy text,
+                                          previous_id bigint, arms jsonb DEFAULT NULL,
+                                          shadow_model_id bigint DEFAULT NULL,
+                                          keep_shadow boolean DEFAULT true) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  live_shadow bigint;
+BEGIN
+  IF keep_shadow THEN
+    SELECT d.shadow_model_id INTO live_shadow FROM automl.deployments d
+     WHERE d.project = _record_deployment.project ORDER BY d.id DESC LIMIT 1;
+    IF live_shadow IS NOT NULL AND live_shadow <> model_id
+       AND NOT coalesce(arms @> jsonb_build_array(jsonb_build_object('model_id', live_shadow)), false)
+       AND automl._same_features(live_shadow, model_id) THEN
+      shadow_model_id := live_shadow;
+    ELSIF live_shadow IS NOT NULL THEN
+      RAISE NOTICE 'shadow model % no longer runs beside project "%"', live_shadow, project;
+    END IF;
+  END IF;
+  PERFORM automl._insert_deployment(project, model_id, strategy, previous_id, arms, shadow_model_id);
+  RETURN model_id;
+END
+$$;
+
+-- Adds an exported model to a project as its next version (not deployed: use
+-- automl.deploy(project, id)). The model file is checked by the serving parser;
+-- the catalogue row is derived from it, not taken on trust from the wrapper.
+CREATE OR REPLACE FUNCTION automl.import_model(project text, model jsonb) RETURNS bigint
 LANGUAGE plpgsql AS $$
 DECLARE
   summary jsonb;
+  bytes bytea;
+  proj automl.projects;
+  new_id bigint;
+  new_version integer;
 BEGIN
-  IF automl._sees_all() THEN
-    RETURN NEW;
+  IF project IS NULL OR project = '' THEN
+    RAISE EXCEPTION 'import_model needs a project name' USING ERRCODE = 'invalid_parameter_value';
   END IF;
-  summary := automl._model_summary(NEW.model);
-  NEW.algorithm := summary->>'algorithm';
-  NEW.task := summary->>'task';
-  NEW.hyperparams := summary->'hyperparams';
-  NEW.feature_names := ARRAY(SELECT jsonb_array_elements_text(summary->'feature_names'));
-  NEW.feature_version := summary->>'feature_version';
-  NEW.target := summary->>'target';
-  NEW.classes := CASE WHEN jsonb_typeof(summary->'classes') = 'array'
-                      THEN ARRAY(SELECT jsonb_array_elements_text(summary->'classes')) END;
-  NEW.format_version := (summary->>'format_version')::integer;
-  NEW.created_by := current_user;
-  RETURN NEW;
+  IF model IS NULL OR jsonb_typeof(model) <> 'object' OR model->>'format' IS DISTINCT FROM 'pg_automl.export'
+     OR jsonb_typeof(model->'model') IS DISTINCT FROM 'object' THEN
+    RAISE EXCEPTION 'import_model needs a document made by automl.export_model'
+      USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = 'Expected an object with "format": "pg_automl.export" and a "model" object.';
+  END IF;
+  IF automl._project_exists(project) THEN
+    PERFORM automl._require(project, 'manage');
+  END IF;
+  bytes := convert_to((model->'model')::text, 'UTF8');
+  BEGIN
+    summary := automl._model_summary(bytes);
+  EXCEPTION WHEN data_corrupted OR feature_not_supported OR invalid_parameter_value THEN
+    RAISE EXCEPTION 'the exported model cannot be imported: %', SQLERRM USING ERRCODE = 'invalid_parameter_value';
+  END;
+  INSERT INTO automl.projects (name, task, target, metric)
+  VALUES (project, summary->>'task', summary->>'target',
+          CASE summary->>'task' WHEN 'classification' THEN 'f1' WHEN 'tagging' THEN 'entity_f1' ELSE 'r2' END)
+  ON CONFLICT (name) DO NOTHING;
+  SELECT * INTO proj FROM automl.projects p WHERE p.name = import_model.project FOR UPDATE;
+  IF proj.task <> summary->>'task' THEN
+    RAISE EXCEPTION 'project "%" is a % project; the model is a % model', proj.name, proj.task, summary->>'task'
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  SELECT coalesce(max(m.version), 0) + 1 INTO new_version FROM automl.models m WHERE m.project = proj.name;
+  new_id := automl._insert_model(proj.name, new_version, summary->>'algorithm', summary->>'task', summary->'hyperparams',
+          CASE WHEN jsonb_typeof(model->'metrics') = 'object' THEN model->'metrics' ELSE '{}' END,
+          ARRAY(SELECT jsonb_array_elements_text(summary->'feature_names')), summary->>'feature_version',
+          summary->>'target',
+          CASE WHEN jsonb_typeof(summary->'classes') = 'array'
+               THEN ARRAY(SELECT jsonb_array_elements_text(summary->'classes')) END,
+          (model->'model'->>'format_version')::integer, bytes,
+          jsonb_build_object('imported_from', jsonb_build_object('project', model->'project', 'version', model->'version',
+                                                                 'created_at', model->'created_at')));
+  RETURN new_id;
 END
 $$;
-CREATE TRIGGER models_before_insert BEFORE INSERT ON automl.models
-  FOR EACH ROW EXECUTE FUNCTION automl._models_before_insert();
 
 ------------------------------------------------------------------------------
 -- Privileges
@@ -502,15 +565,20 @@ GRANT EXECUTE ON FUNCTION automl._sees_all(), automl._can(text, text), automl._p
   automl._can_job(bigint), automl._model_exists(bigint) TO automl_reader, automl_worker;
 GRANT EXECUTE ON FUNCTION automl._resolve_training_relation(text, text, text), automl._prepare_job(automl.jobs, text),
   automl._relation_in_caller_path(text), automl._describe(text, bigint), automl.describe(text, bigint),
-  automl._deployments_check(), automl._models_before_insert(), automl._models_of_project(text, bigint[])
+  automl._deployments_check(), automl._models_of_project(text, bigint[]),
+  automl._insert_deployment(text, bigint, text, bigint, jsonb, bigint),
+  automl._insert_model(text, integer, text, text, jsonb, jsonb, text[], text, text, text[], integer, bytea, jsonb)
   TO automl_user;
-GRANT EXECUTE ON FUNCTION automl._deployments_check(), automl._models_before_insert(),
+GRANT EXECUTE ON FUNCTION automl._deployments_check(), automl._insert_deployment(text, bigint, text, bigint, jsonb, bigint),
   automl._models_of_project(text, bigint[]), automl._training_shape(bigint, bigint),
   automl._training_rows(bigint, bigint, text[], bigint, float8) TO automl_worker;
 GRANT EXECUTE ON FUNCTION automl.set_role_limits(name, integer, integer) TO automl_admin;
 GRANT EXECUTE ON FUNCTION automl._role_lock_space() TO automl_user, automl_worker;
 -- import_model creates the project it imports into.
 GRANT USAGE ON SEQUENCE automl.projects_id_seq TO automl_user;
+-- Written only through _insert_model and _insert_deployment (and by the worker).
+REVOKE INSERT ON automl.models, automl.deployments FROM automl_user;
+REVOKE USAGE ON SEQUENCE automl.models_id_seq, automl.deployments_id_seq FROM automl_user;
 GRANT SELECT ON automl.role_limits TO automl_reader;
 GRANT ALL ON automl.role_limits, automl.submitter_turns TO automl_admin;
 GRANT SELECT ON automl.role_limits TO automl_worker;

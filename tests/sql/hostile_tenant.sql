@@ -37,6 +37,8 @@ SELECT automl.train('m_proj', 'mallory.pts', 'y', algorithm => 'xgboost', hyperp
                     preprocess => '{"exclude": ["even"]}') AS m_job \gset
 SELECT status FROM automl.wait(:m_job);
 SELECT (result->>'model_id')::bigint AS m_model FROM automl.jobs WHERE id = :m_job \gset
+CREATE FUNCTION pg_temp.masked(statement text) RETURNS text LANGUAGE sql AS
+  $$ SELECT substr(e, 1, 7) || regexp_replace(substr(e, 8), '\m[0-9]+\M', 'N', 'g') FROM error_of(statement) e $$;
 
 -- 1. A training query raises its own privileges: set_config('role') and SET ROLE
 -- inside a function fail in the security-restricted read; superuser-only functions
@@ -110,24 +112,27 @@ SELECT error_of(format('SELECT automl.cancel(%s)', :j9)) ~ '^42501' AS cancel_re
 RESET ROLE;
 SELECT status, cancel_requested FROM automl.wait(:j9);
 
--- 5. A deployment names models of its own project only, whoever writes the row;
--- a model row written directly describes its file.
+-- 5. Tenants write models and deployments only through the extension's functions,
+-- and a deployment names models of its own project only, whoever writes it.
 SET ROLE mallory;
 SELECT error_of(format($$INSERT INTO automl.deployments (project, model_id, strategy, arms)
   VALUES ('m_proj', %1$s, 'split', '[{"model_id": %1$s, "weight": 0.5}, {"model_id": %2$s, "weight": 0.5}]')$$,
-  :m_model, :victim_model)) AS foreign_arm;
-SELECT error_of(format($$INSERT INTO automl.deployments (project, model_id, strategy, arms)
-  VALUES ('m_proj', %1$s, 'split', '[{"model_id": %1$s, "weight": 2}]')$$, :m_model)) AS malformed_arms;
-SELECT error_of(format($$INSERT INTO automl.deployments (project, model_id, strategy, shadow_model_id)
-  VALUES ('m_proj', %1$s, 'shadow', %2$s)$$, :m_model, :victim_model)) ~ '^23503' AS foreign_shadow;
-INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names, target,
-                           format_version, model)
-SELECT 'm_proj', 99, 'lies', 'regression', '{}', '{}', ARRAY['a', 'b', 'c'], 'nothing', 1, m.model
-  FROM automl.models m WHERE m.id = :m_model
-RETURNING algorithm, task, feature_names, target, classes;
+  :m_model, :victim_model)) AS direct_deployment;
 SELECT error_of($$INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names,
   target, format_version, model) VALUES ('m_proj', 100, 'x', 'regression', '{}', '{}', '{}', 'y', 2, '\x7b7d')$$)
-  AS garbage_model;
+  AS direct_model;
+-- The writing function itself: another tenant's project, a foreign arm, a malformed split.
+SELECT error_of(format($$SELECT automl._insert_deployment('victim_proj', %s, 'manual', NULL, NULL, NULL)$$,
+  :victim_model)) AS for_their_project;
+SELECT error_of(format($$SELECT automl._insert_deployment('m_proj', %1$s, 'split', NULL,
+  '[{"model_id": %1$s, "weight": 0.5}, {"model_id": %2$s, "weight": 0.5}]', NULL)$$, :m_model, :victim_model))
+  AS foreign_arm;
+SELECT error_of(format($$SELECT automl._insert_deployment('m_proj', %1$s, 'split', NULL,
+  '[{"model_id": %1$s, "weight": 2}]', NULL)$$, :m_model)) AS malformed_arms;
+SELECT error_of(format($$SELECT automl._insert_deployment('m_proj', %1$s, 'shadow', NULL, NULL, %2$s)$$,
+  :m_model, :victim_model)) ~ '^23503' AS foreign_shadow;
+SELECT pg_temp.masked(format('SELECT automl.deploy_split(%L, ARRAY[%s, %s], ARRAY[1, 1])', 'm_proj', :m_model,
+  :victim_model)) AS split_with_their_model;
 RESET ROLE;
 
 -- 6. Access-rule helpers decide for the caller; the role-taking ones are not callable.
@@ -143,9 +148,9 @@ SET ROLE mallory;
 SELECT ARRAY(SELECT unnest(automl._projects_for('manage')) ORDER BY 1) AS mallory_manages;
 RESET ROLE;
 
--- 7. Hostile model documents: a 100,000-deep tree is refused at import and at a
--- direct INSERT; labels, model size and text length are bounded by GUCs; a long
--- tagging call honours statement_timeout.
+-- 7. Hostile model documents: a 100,000-deep tree is refused at import and by the
+-- parser every path shares; labels, model size and text length are bounded by GUCs;
+-- a long tagging call honours statement_timeout.
 SET ROLE mallory;
 SELECT automl.export_model(:m_model) AS m_export \gset
 CREATE TEMP TABLE deep AS
@@ -157,9 +162,8 @@ SELECT jsonb_set(:'m_export'::jsonb, '{model,estimator,trees,0}', jsonb_build_ob
          'value', jsonb_agg(0.1), 'cover', jsonb_agg(1))) AS doc
   FROM generate_series(0, 200000) i;
 SELECT error_of($$SELECT automl.import_model('m_deep', (SELECT doc FROM deep))$$);
-SELECT error_of($$INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names,
-  target, format_version, model) SELECT 'm_proj', 101, 'x', 'regression', '{}', '{}', '{}', 'y', 2,
-  convert_to((doc->'model')::text, 'UTF8') FROM deep$$);
+-- The parser every path shares (predict, explain, export, import) refuses it too.
+SELECT error_of($$SELECT automl._model_summary(convert_to((doc->'model')::text, 'UTF8')) FROM deep$$);
 -- A tagger of 300 labels is served within the limits; tightened limits refuse it.
 CREATE FUNCTION pg_temp.tagger(labels integer) RETURNS jsonb LANGUAGE sql AS $$
   SELECT jsonb_build_object('format', 'pg_automl.export', 'model', jsonb_build_object(

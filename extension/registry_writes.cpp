@@ -1,0 +1,89 @@
+// registry_writes.cpp — the only way a tenant's session writes automl.models and
+// automl.deployments.
+//
+// Tenants hold no INSERT on either table: a row written by hand could claim what
+// its model file is not, or name models the tenant may not use. The extension's
+// functions (deploy*, import_model) write through these C functions, which check that
+// the *calling* role manages the project — a SECURITY DEFINER function could not
+// tell who called it — and then insert as the extension's owner, recording the
+// caller as the row's author. Called directly, they apply the same check.
+#include "pg/postgres.hpp"
+#include "pg/run_as.hpp"
+#include "pg/spi_plan.hpp"
+
+extern "C" {
+#include "miscadmin.h"
+PG_FUNCTION_INFO_V1(automl_insert_deployment);
+PG_FUNCTION_INFO_V1(automl_insert_model);
+}
+
+namespace pg_automl {
+namespace {
+
+SPIPlanPtr manages_plan = nullptr, deployment_plan = nullptr, model_plan = nullptr;
+
+// Inserts with the function's arguments as $1 … $n-1 (the first is the project)
+// and the caller's name as $n, as the owner of the function, after checking that
+// the caller may manage the project; returns the new row's id.
+Datum insert_for_manager(FunctionCallInfo fcinfo, SPIPlanPtr* slot, const char* sql, int nargs, Oid* types) {
+  if (PG_ARGISNULL(0))
+    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("the project must not be NULL")));
+  const char* caller_name = GetUserNameFromId(GetUserId(), false);
+  Datum* args = static_cast<Datum*>(palloc(sizeof(Datum) * nargs));
+  char* nulls = static_cast<char*>(palloc(nargs + 1));
+  for (int i = 0; i < nargs - 1; ++i) {
+    nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
+    args[i] = PG_ARGISNULL(i) ? Datum(0) : PG_GETARG_DATUM(i);
+  }
+  args[nargs - 1] = DirectFunctionCall1(namein, CStringGetDatum(caller_name));
+  nulls[nargs - 1] = ' ';
+  nulls[nargs] = '\0';
+  const SavedIdentity saved = enter_owner_of(fcinfo->flinfo->fn_oid);
+  SPI_connect();
+  Oid check_types[2] = {TEXTOID, NAMEOID};
+  Datum check_args[2] = {args[0], args[nargs - 1]};
+  SPIPlanPtr check = prepare_once(&manages_plan, "SELECT automl._can($1, 'manage', $2)", 2, check_types);
+  if (SPI_execute_plan(check, check_args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+    elog(ERROR, "pg_automl: checking the right to manage a project failed");
+  bool is_null = false;
+  const bool may = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
+  if (is_null || !may)
+    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+                    errmsg("permission denied for project \"%s\"", TextDatumGetCString(args[0])),
+                    errdetail("%s needs \"manage\" on it.", caller_name)));
+  SPIPlanPtr plan = prepare_once(slot, sql, nargs, types);
+  // No row count: with one, the executor would stop after the RETURNING row and never
+  // fire the AFTER STATEMENT trigger that tells every backend the deployment changed.
+  if (SPI_execute_plan(plan, args, nulls, false, 0) != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
+    elog(ERROR, "pg_automl: writing the registry failed");
+  const Datum id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
+  SPI_finish();
+  leave_owner(saved);
+  return id;
+}
+
+}  // namespace
+}  // namespace pg_automl
+
+using namespace pg_automl;
+
+// _insert_deployment(project, model_id, strategy, previous_id, arms, shadow_model_id)
+extern "C" Datum automl_insert_deployment(PG_FUNCTION_ARGS) {
+  Oid types[7] = {TEXTOID, INT8OID, TEXTOID, INT8OID, JSONBOID, INT8OID, NAMEOID};
+  return insert_for_manager(fcinfo, &deployment_plan,
+                            "INSERT INTO automl.deployments (project, model_id, strategy, previous_id, arms,"
+                            " shadow_model_id, deployed_by) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+                            7, types);
+}
+
+// _insert_model(project, version, algorithm, task, hyperparams, metrics, feature_names,
+// feature_version, target, classes, format_version, model, info): import_model's row.
+extern "C" Datum automl_insert_model(PG_FUNCTION_ARGS) {
+  Oid types[14] = {TEXTOID,  INT4OID, TEXTOID, TEXTOID, JSONBOID, JSONBOID, TEXTARRAYOID,
+                   TEXTOID,  TEXTOID, TEXTARRAYOID, INT4OID, BYTEAOID, JSONBOID, NAMEOID};
+  return insert_for_manager(fcinfo, &model_plan,
+                            "INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics,"
+                            " feature_names, feature_version, target, classes, format_version, model, info, created_by)"
+                            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
+                            14, types);
+}

@@ -76,14 +76,22 @@ extern "C" Datum automl_insert_deployment(PG_FUNCTION_ARGS) {
                             7, types);
 }
 
-// _insert_model(project, version, algorithm, task, hyperparams, metrics, feature_names,
-// feature_version, target, classes, format_version, model, info): import_model's row.
+// _insert_model(project, version, model, metrics, info): import_model's row, its
+// catalogue columns derived from the file by the serving parser (_model_summary), so
+// the row describes what will serve whoever calls.
 extern "C" Datum automl_insert_model(PG_FUNCTION_ARGS) {
-  Oid types[14] = {TEXTOID,  INT4OID, TEXTOID, TEXTOID, JSONBOID, JSONBOID, TEXTARRAYOID,
-                   TEXTOID,  TEXTOID, TEXTARRAYOID, INT4OID, BYTEAOID, JSONBOID, NAMEOID};
-  return insert_for_manager(fcinfo, &model_plan,
-                            "INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics,"
-                            " feature_names, feature_version, target, classes, format_version, model, info, created_by)"
-                            " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-                            14, types);
+  Oid types[6] = {TEXTOID, INT4OID, BYTEAOID, JSONBOID, JSONBOID, NAMEOID};
+  return insert_for_manager(
+      fcinfo, &model_plan,
+      "INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names,"
+      " feature_version, target, classes, format_version, model, info, created_by)"
+      " SELECT $1, $2, s.doc ->> 'algorithm', s.doc ->> 'task', s.doc -> 'hyperparams', coalesce($4, '{}'),"
+      "        ARRAY(SELECT jsonb_array_elements_text(s.doc -> 'feature_names')), s.doc ->> 'feature_version',"
+      "        s.doc ->> 'target',"
+      "        CASE WHEN jsonb_typeof(s.doc -> 'classes') = 'array'"
+      "             THEN ARRAY(SELECT jsonb_array_elements_text(s.doc -> 'classes')) END,"
+      "        (convert_from($3, 'UTF8')::jsonb ->> 'format_version')::integer, $3, coalesce($5, '{}'), $6"
+      "   FROM automl._model_summary($3) AS s(doc)"
+      " RETURNING id",
+      6, types);
 }

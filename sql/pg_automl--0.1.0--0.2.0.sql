@@ -469,9 +469,8 @@ CREATE TRIGGER deployments_check BEFORE INSERT OR UPDATE ON automl.deployments
 CREATE FUNCTION automl._insert_deployment(project text, model_id bigint, strategy text, previous_id bigint,
                                           arms jsonb, shadow_model_id bigint) RETURNS bigint
   AS 'MODULE_PATHNAME', 'automl_insert_deployment' LANGUAGE C VOLATILE;
-CREATE FUNCTION automl._insert_model(project text, version integer, algorithm text, task text, hyperparams jsonb,
-                                     metrics jsonb, feature_names text[], feature_version text, target text,
-                                     classes text[], format_version integer, model bytea, info jsonb) RETURNS bigint
+CREATE FUNCTION automl._insert_model(project text, version integer, model bytea, metrics jsonb, info jsonb)
+RETURNS bigint
   AS 'MODULE_PATHNAME', 'automl_insert_model' LANGUAGE C VOLATILE;
 
 -- A new deployment keeps the live shadow unless it now serves (is the model or an
@@ -541,13 +540,8 @@ BEGIN
       USING ERRCODE = 'invalid_parameter_value';
   END IF;
   SELECT coalesce(max(m.version), 0) + 1 INTO new_version FROM automl.models m WHERE m.project = proj.name;
-  new_id := automl._insert_model(proj.name, new_version, summary->>'algorithm', summary->>'task', summary->'hyperparams',
+  new_id := automl._insert_model(proj.name, new_version, bytes,
           CASE WHEN jsonb_typeof(model->'metrics') = 'object' THEN model->'metrics' ELSE '{}' END,
-          ARRAY(SELECT jsonb_array_elements_text(summary->'feature_names')), summary->>'feature_version',
-          summary->>'target',
-          CASE WHEN jsonb_typeof(summary->'classes') = 'array'
-               THEN ARRAY(SELECT jsonb_array_elements_text(summary->'classes')) END,
-          (model->'model'->>'format_version')::integer, bytes,
           jsonb_build_object('imported_from', jsonb_build_object('project', model->'project', 'version', model->'version',
                                                                  'created_at', model->'created_at')));
   RETURN new_id;
@@ -567,7 +561,7 @@ GRANT EXECUTE ON FUNCTION automl._resolve_training_relation(text, text, text), a
   automl._relation_in_caller_path(text), automl._describe(text, bigint), automl.describe(text, bigint),
   automl._deployments_check(), automl._models_of_project(text, bigint[]),
   automl._insert_deployment(text, bigint, text, bigint, jsonb, bigint),
-  automl._insert_model(text, integer, text, text, jsonb, jsonb, text[], text, text, text[], integer, bytea, jsonb)
+  automl._insert_model(text, integer, bytea, jsonb, jsonb)
   TO automl_user;
 GRANT EXECUTE ON FUNCTION automl._deployments_check(), automl._insert_deployment(text, bigint, text, bigint, jsonb, bigint),
   automl._models_of_project(text, bigint[]), automl._training_shape(bigint, bigint),

@@ -172,6 +172,7 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
   } catch (const pqxx::broken_connection&) {
     throw;
   } catch (const automl::Error& e) {
+    control.reading_backend = 0;  // a later stop must not cancel the statements that record this
     std::string message = e.what();
     if (!e.detail().empty()) message += " (" + e.detail() + ")";
     record_failure(conn, job, control, message, !is_permanent(e.sqlstate()));
@@ -194,6 +195,7 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
     }
     record_failure(conn, job, control, primary_message(e.what()), !is_permanent(sqlstate_of(e)));
   } catch (const std::exception& e) {
+    control.reading_backend = 0;
     record_failure(conn, job, control, e.what(), true);
   }
 }

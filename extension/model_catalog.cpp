@@ -97,10 +97,14 @@ void on_relcache_invalidation(Datum, Oid relid) {
 void on_membership_invalidation(Datum, int, uint32) { ++deployments_generation; }
 
 // Backend-wide project → deployed model id, for the generation it was filled in.
+// An entry read under an old snapshot (REPEATABLE READ, SERIALIZABLE, a parallel
+// worker) holds for that transaction only: kept longer, it would outlive the
+// invalidation that it predates, and serve a replaced model or a revoked grant.
 struct DeployedEntry {
   Oid user;
   char project[NAMEDATALEN * 2];
   Deployment deployment;
+  LocalTransactionId only_in;  // InvalidLocalTransactionId: any later transaction too
 };
 constexpr int kDeployedSlots = 64;
 DeployedEntry deployed_slots[kDeployedSlots];
@@ -118,17 +122,26 @@ namespace {
 
 DeploymentStatus lookup_deployment(text* project, Deployment* out);
 
+// Whether lookup_deployment read with a snapshot taken after every invalidation this
+// backend had accepted: READ COMMITTED outside parallel mode, where the lookup takes
+// a fresh snapshot of its own (after its plan's locks have accepted invalidations).
+bool lookup_was_fresh() { return !IsolationUsesXactSnapshot() && !IsInParallelMode(); }
+
 }  // namespace
 
 DeploymentStatus find_deployment(text* project, Deployment* out) {
   const char* name = text_to_cstring(project);
+  // Deployments and grants committed since this transaction last looked: a call site
+  // resolves once per statement, so this costs one check of the queue per statement.
+  AcceptInvalidationMessages();
   if (deployed_slots_generation != deployments_generation) {
     deployed_used = 0;
     deployed_slots_generation = deployments_generation;
   }
   const Oid user = GetUserId();
   for (int i = 0; i < deployed_used; ++i)
-    if (deployed_slots[i].user == user && std::strcmp(deployed_slots[i].project, name) == 0) {
+    if (deployed_slots[i].user == user && std::strcmp(deployed_slots[i].project, name) == 0 &&
+        (deployed_slots[i].only_in == InvalidLocalTransactionId || deployed_slots[i].only_in == MyProc->lxid)) {
       *out = deployed_slots[i].deployment;
       return DeploymentStatus::Deployed;
     }
@@ -144,10 +157,16 @@ DeploymentStatus find_deployment(text* project, Deployment* out) {
     }
   }
   if (std::strlen(name) < sizeof deployed_slots[0].project && deployed_slots_generation == deployments_generation) {
-    DeployedEntry& e = deployed_slots[deployed_used < kDeployedSlots ? deployed_used++ : id % kDeployedSlots];
+    // A slot of this project and role (an entry of an earlier transaction) first.
+    int slot = -1;
+    for (int i = 0; i < deployed_used && slot < 0; ++i)
+      if (deployed_slots[i].user == user && std::strcmp(deployed_slots[i].project, name) == 0) slot = i;
+    if (slot < 0) slot = deployed_used < kDeployedSlots ? deployed_used++ : static_cast<int>(id % kDeployedSlots);
+    DeployedEntry& e = deployed_slots[slot];
     e.user = user;
     std::strcpy(e.project, name);
     e.deployment = *out;
+    e.only_in = lookup_was_fresh() ? InvalidLocalTransactionId : MyProc->lxid;
   }
   return status;
 }
@@ -184,7 +203,9 @@ DeploymentStatus lookup_deployment(text* project, Deployment* out) {
       "  FROM (SELECT 1) one LEFT JOIN automl.projects p ON p.name = $1"
       "       LEFT JOIN automl.deployed_models d ON d.project = $1",
       1, types);
-  if (execute_pinned(plan, args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
+  // Not read-only where that is allowed: SPI then reads with a new snapshot (in READ
+  // COMMITTED), so what is cached beyond this statement is what was committed last.
+  if (execute_pinned(plan, args, nullptr, IsInParallelMode(), 1) != SPI_OK_SELECT || SPI_processed != 1)
     elog(ERROR, "pg_automl: looking up the deployed model failed");
   bool id_null = false, exists_null = false;
   Datum id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &id_null);

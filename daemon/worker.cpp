@@ -66,6 +66,21 @@ std::unique_ptr<pqxx::connection> connect(const std::string& dsn, const std::ato
   return nullptr;
 }
 
+// An error that means pg_automl is not (or no longer) installed in the database:
+// its schema or functions are missing, e.g. between DROP and CREATE EXTENSION.
+bool extension_missing(const std::exception& e) {
+  const auto* sql = dynamic_cast<const pqxx::sql_error*>(&e);
+  if (sql == nullptr) return false;
+  const std::string state = sql->sqlstate();
+  return state == "3F000" || state == "42883" || state == "42P01";
+}
+
+std::string host_name() {
+  char host[256] = "localhost";
+  gethostname(host, sizeof host - 1);
+  return host;
+}
+
 class Listener final : public pqxx::notification_receiver {
  public:
   Listener(pqxx::connection_base& conn, const std::string& channel,
@@ -146,6 +161,15 @@ void Worker::runner_loop(int index) {
       running_.erase(index);
       conn.reset();
     } catch (const std::exception& e) {
+      {
+        std::lock_guard<std::mutex> lock(mutex_);
+        running_.erase(index);
+      }
+      if (extension_missing(e)) {  // said once by the control thread; poll quietly
+        if (options_.once) break;
+        wait_for_work(wake_generation());
+        continue;
+      }
       log_line(std::string("runner error: ") + e.what());
       {
         std::lock_guard<std::mutex> lock(mutex_);
@@ -162,7 +186,6 @@ void Worker::runner_loop(int index) {
 void Worker::control_loop() {
   std::unique_ptr<pqxx::connection> conn;
   std::unique_ptr<Listener> jobs_listener, cancel_listener;
-  bool registered = false;
   // Runs until the last runner has exited, even while stopping: running jobs still
   // need heartbeats, cancellations and, past the grace period, their release.
   while (active_runners_ > 0) {
@@ -180,13 +203,7 @@ void Worker::control_loop() {
         // heartbeat now, which reads cancel_requested from the jobs themselves.
         cancel_listener = std::make_unique<Listener>(
             *conn, "automl_cancel", [this](const std::string&) { last_heartbeat_ = Clock::time_point{}; });
-        char host[256] = "localhost";
-        gethostname(host, sizeof host - 1);
-        pqxx::work txn(*conn, "register");
-        txn.exec_params("SELECT automl._register_worker($1, $2, $3, $4, $5)", options_.name, std::string(host),
-                        static_cast<int>(getpid()), options_.concurrency, std::string(AUTOML_VERSION));
-        txn.commit();
-        registered = true;
+        last_heartbeat_ = Clock::time_point{};  // the first heartbeat registers
         wake_runners();  // jobs may have arrived while we were not listening
       }
       conn->await_notification(0, 100000);
@@ -197,13 +214,21 @@ void Worker::control_loop() {
       jobs_listener.reset();
       conn.reset();
     } catch (const std::exception& e) {
-      log_line(std::string("control error: ") + e.what());
+      if (extension_missing(e)) {
+        if (!waiting_for_extension_)
+          log_line(std::string("pg_automl is not installed in this database (") + e.what() +
+                   "); waiting for CREATE EXTENSION pg_automl");
+        waiting_for_extension_ = true;
+        last_heartbeat_ = Clock::now();  // look again after one heartbeat interval
+      } else {
+        log_line(std::string("control error: ") + e.what());
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(200));
     }
   }
   cancel_listener.reset();
   jobs_listener.reset();
-  if (conn && registered) {
+  if (conn && registered_) {
     try {
       pqxx::work txn(*conn, "unregister");
       txn.exec_params("SELECT automl._unregister_worker($1)", options_.name);
@@ -232,7 +257,11 @@ void Worker::control_tick(pqxx::connection_base& conn) {
   if (now - last_heartbeat_ >= std::chrono::duration<double>(options_.heartbeat_interval)) {
     last_heartbeat_ = now;
     pqxx::work txn(conn, "heartbeat");
-    txn.exec_params("SELECT automl._worker_seen($1)", options_.name);
+    // Registers again whenever the row is gone (deleted, rescued, extension re-created).
+    const bool registered_again =
+        txn.exec_params1("SELECT automl._worker_alive($1, $2, $3, $4, $5)", options_.name, host_name(),
+                         static_cast<int>(getpid()), options_.concurrency, std::string(AUTOML_VERSION))[0]
+            .as<bool>();
     for (const auto& job : running_jobs()) {
       float progress;
       std::string message;
@@ -245,6 +274,10 @@ void Worker::control_tick(pqxx::connection_base& conn) {
       else if (!r[0][0].as<bool>()) job->request_stop(StopReason::Cancel);
     }
     txn.commit();
+    if (waiting_for_extension_) log_line("pg_automl is installed again; serving the queue");
+    else if (registered_again && registered_) log_line("registered again: this worker's row in automl.workers was gone");
+    waiting_for_extension_ = false;
+    registered_ = true;
   }
   // A stopped job still running a statement (reading its data): cancel it, once.
   for (const auto& job : running_jobs()) {

@@ -48,6 +48,8 @@ class Worker {
   std::map<int, std::shared_ptr<JobControl>> running_;  // by runner index
   std::chrono::steady_clock::time_point last_heartbeat_{}, last_rescue_{}, stop_seen_at_{};
   bool stop_seen_ = false;
+  bool registered_ = false;              // the control thread has written our row once
+  bool waiting_for_extension_ = false;  // said once per outage, not every tick
 };
 
 }  // namespace automl_worker

@@ -549,6 +549,26 @@ END
 $$;
 
 ------------------------------------------------------------------------------
+-- Worker registry
+------------------------------------------------------------------------------
+
+-- A worker's heartbeat: refreshes its row, or writes it again when it is missing (a
+-- DELETE, a stall past --rescue-after, the extension re-created). Returns whether it
+-- had to register again.
+CREATE FUNCTION automl._worker_alive(worker_name text, host text, pid integer, concurrency integer,
+                                     version text) RETURNS boolean
+LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE automl.workers w SET last_seen = now() WHERE w.id = worker_name;
+  IF FOUND THEN
+    RETURN false;
+  END IF;
+  PERFORM automl._register_worker(worker_name, host, pid, concurrency, version);
+  RETURN true;
+END
+$$;
+
+------------------------------------------------------------------------------
 -- Privileges
 ------------------------------------------------------------------------------
 
@@ -567,6 +587,7 @@ GRANT EXECUTE ON FUNCTION automl._deployments_check(), automl._insert_deployment
   automl._models_of_project(text, bigint[]), automl._training_shape(bigint, bigint),
   automl._training_rows(bigint, bigint, text[], bigint, float8) TO automl_worker;
 GRANT EXECUTE ON FUNCTION automl.set_role_limits(name, integer, integer) TO automl_admin;
+GRANT EXECUTE ON FUNCTION automl._worker_alive(text, text, integer, integer, text) TO automl_worker;
 GRANT EXECUTE ON FUNCTION automl._role_lock_space() TO automl_user, automl_worker;
 -- import_model creates the project it imports into.
 GRANT USAGE ON SEQUENCE automl.projects_id_seq TO automl_user;

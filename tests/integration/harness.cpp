@@ -40,7 +40,7 @@ void recreate_database() {
   t2.exec0("CREATE EXTENSION pg_automl");
 }
 
-WorkerProcess::WorkerProcess(std::vector<std::string> args, bool with_dsn) {
+WorkerProcess::WorkerProcess(std::vector<std::string> args, bool with_dsn, bool with_log) {
   if (with_dsn) {
     args.insert(args.begin(), dsn());
     args.insert(args.begin(), "--dsn");
@@ -53,6 +53,7 @@ WorkerProcess::WorkerProcess(std::vector<std::string> args, bool with_dsn) {
     // A worker must not outlive a crashed test binary: it would hold the log pipe open.
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     dup2(pipe_fds[1], STDOUT_FILENO);
+    if (with_log) dup2(pipe_fds[1], STDERR_FILENO);
     close(pipe_fds[0]);
     close(pipe_fds[1]);
     std::vector<char*> argv;

@@ -17,10 +17,11 @@ namespace automl_it {
 const std::string& dsn();
 void recreate_database();
 
-// One automl-worker process, started with the test database's --dsn.
+// One automl-worker process, started with the test database's --dsn; with_log: its
+// log (stderr) is captured with its output.
 class WorkerProcess {
  public:
-  explicit WorkerProcess(std::vector<std::string> args, bool with_dsn = true);
+  explicit WorkerProcess(std::vector<std::string> args, bool with_dsn = true, bool with_log = false);
   ~WorkerProcess();
   WorkerProcess(const WorkerProcess&) = delete;
   WorkerProcess& operator=(const WorkerProcess&) = delete;
@@ -28,7 +29,7 @@ class WorkerProcess {
   void signal(int sig) const { ::kill(pid_, sig); }
   // Waits up to `seconds` for the process to exit; its exit code, or nullopt.
   std::optional<int> wait_exit(double seconds);
-  // Everything it wrote to stdout (after it exited).
+  // Everything it wrote to stdout, and its log with with_log (after it exited).
   const std::string& output() const { return output_; }
 
  private:

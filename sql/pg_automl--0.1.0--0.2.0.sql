@@ -305,13 +305,21 @@ BEGIN
 END
 $$;
 
+-- Whether the running statement is a COPY by a superuser or automl_admin: a restore
+-- (pg_restore, psql with a plain dump), whose job rows come back as they were.
+CREATE FUNCTION automl._loading_verbatim() RETURNS boolean
+  AS 'MODULE_PATHNAME', 'automl_loading_verbatim' LANGUAGE C STABLE;
+
 -- Every INSERT into automl.jobs passes here. The one function of the extension
 -- without a pinned search_path, on purpose: it hands the submitter's search_path to
--- _prepare_job, which resolves the relation in it. Its only statement calls
+-- _prepare_job, which resolves the relation in it. Its statements call only
 -- schema-qualified functions, so that search_path cannot change what it runs.
 CREATE OR REPLACE FUNCTION automl._jobs_before_insert() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+  IF automl._loading_verbatim() THEN
+    RETURN NEW;
+  END IF;
   RETURN automl._prepare_job(NEW, pg_catalog.current_setting('search_path'));
 END
 $$;
@@ -569,6 +577,27 @@ END
 $$;
 
 ------------------------------------------------------------------------------
+-- Backups: pg_dump saves every table of user state, and the sequences
+------------------------------------------------------------------------------
+
+-- Without these, pg_dump skips the rows of an extension's tables: a dump and restore
+-- lost every project, model, deployment, job, trial and grant. automl.workers is
+-- left out: its rows describe processes, which a restore does not bring back.
+-- (One call per statement: each updates the extension's catalogue row.)
+DO $$
+DECLARE
+  t regclass;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['automl.projects', 'automl.jobs', 'automl.models', 'automl.trials', 'automl.deployments',
+                           'automl.prediction_log', 'automl.project_grants', 'automl.role_limits',
+                           'automl.submitter_turns', 'automl.projects_id_seq', 'automl.jobs_id_seq',
+                           'automl.models_id_seq', 'automl.deployments_id_seq', 'automl.job_leases']::regclass[] LOOP
+    PERFORM pg_catalog.pg_extension_config_dump(t, '');
+  END LOOP;
+END
+$$;
+
+------------------------------------------------------------------------------
 -- Privileges
 ------------------------------------------------------------------------------
 
@@ -588,6 +617,7 @@ GRANT EXECUTE ON FUNCTION automl._deployments_check(), automl._insert_deployment
   automl._training_rows(bigint, bigint, text[], bigint, float8) TO automl_worker;
 GRANT EXECUTE ON FUNCTION automl.set_role_limits(name, integer, integer) TO automl_admin;
 GRANT EXECUTE ON FUNCTION automl._worker_alive(text, text, integer, integer, text) TO automl_worker;
+GRANT EXECUTE ON FUNCTION automl._loading_verbatim() TO automl_user;
 GRANT EXECUTE ON FUNCTION automl._role_lock_space() TO automl_user, automl_worker;
 -- import_model creates the project it imports into.
 GRANT USAGE ON SEQUENCE automl.projects_id_seq TO automl_user;

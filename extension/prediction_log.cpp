@@ -5,6 +5,7 @@
 #include <cstring>
 
 extern "C" {
+#include "access/xlog.h"
 #include "commands/dbcommands.h"
 #include "funcapi.h"
 #include "miscadmin.h"
@@ -133,7 +134,8 @@ void prediction_log_init() {
 }
 
 bool prediction_log_available() {
-  if (queue == nullptr) return false;
+  // A standby writes nothing (and the logger starts only once recovery is over).
+  if (queue == nullptr || RecoveryInProgress()) return false;
   if (in_log_database < 0) {
     const char* name = get_database_name(MyDatabaseId);
     in_log_database = name != nullptr && log_database != nullptr && std::strcmp(name, log_database) == 0;

@@ -3,6 +3,7 @@
 #   unit         core/ GoogleTest, including parity with python3-sklearn
 #   regression   pg_regress over tests/sql against a fresh cluster with a running worker
 #   integration  GoogleTest driving real automl-worker processes (tests/integration)
+#   replica      a hot standby of the test cluster (tests/replica)
 #   hostile      unit tests under ASan + UBSan and the libFuzzer harnesses (scripts/fuzz.sh)
 # Ends with one line "N passed, N failed" over all suites; exits non-zero on any failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -65,6 +66,14 @@ AUTOML_WORKER=$AUTOML_WORKER_BIN PGDATABASE=postgres \
   "$AUTOML_BUILD_DIR/tests/integration/integration_tests" --gtest_brief=1 2>&1 |
   tee "$AUTOML_STATE_DIR/integration.log" >&2 || true
 count_gtest "$AUTOML_STATE_DIR/integration.log"
+
+say "== replica: a hot standby of the test cluster"
+bash "$AUTOML_ROOT/tests/replica/replica_test.sh" "$TEST_DIR" 2>&1 | tee "$AUTOML_STATE_DIR/replica.out" >&2 || true
+p=$(sed -n 's/^replica: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$AUTOML_STATE_DIR/replica.out")
+f=$(sed -n 's/^replica: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$AUTOML_STATE_DIR/replica.out")
+if [ -z "$p" ]; then f=1; fi  # the standby could not be built
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-0}))
 
 say "== hostile input: unit tests under ASan + UBSan, libFuzzer harnesses (${AUTOML_FUZZ_SECONDS:-15} s each)"
 bash "$AUTOML_ROOT/scripts/fuzz.sh" "${AUTOML_FUZZ_SECONDS:-15}" >"$AUTOML_STATE_DIR/fuzz.out" || true

@@ -68,7 +68,21 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
   SELECT EXISTS (SELECT 1 FROM automl.models m WHERE m.id = model_id);
 $$;
 
-CREATE OR REPLACE FUNCTION automl._require(project text, need text) RETURNS void
+-- On a hot standby, a call that writes says so, instead of PostgreSQL's generic
+-- "cannot execute … in a read-only transaction" from somewhere inside it.
+CREATE FUNCTION automl._require_primary(what text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF pg_catalog.pg_is_in_recovery() THEN
+    RAISE EXCEPTION '% writes to the database, and this server is a standby', what
+      USING ERRCODE = 'read_only_sql_transaction',
+            HINT = 'Run it on the primary. predict, predict_proba, predict_label, explain, tag and export_model work here.';
+  END IF;
+END
+$$;
+
+-- 42704 for an unknown project, 42501 when the caller may not use it at that level.
+CREATE FUNCTION automl._require_read(project text, need text) RETURNS void
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
   IF NOT automl._project_exists(project) THEN
@@ -79,6 +93,55 @@ BEGIN
       DETAIL = format('%s needs "%s" on it: its owner can run automl.grant_project(%L, %L, %L).',
                       current_user, need, project, current_user, need);
   END IF;
+END
+$$;
+
+-- The same for a call that will change the project ('manage'): on a standby it says
+-- that it must run on the primary.
+CREATE OR REPLACE FUNCTION automl._require(project text, need text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  PERFORM automl._require_read(project, need);
+  IF need = 'manage' THEN
+    PERFORM automl._require_primary(format('changing project "%s"', project));
+  END IF;
+END
+$$;
+
+-- A self-contained document: the model file (preprocessing, estimator, feature schema,
+-- format version) plus its catalogue row (metrics, hyper-parameters, provenance).
+CREATE OR REPLACE FUNCTION automl.export_model(model_id bigint) RETURNS jsonb
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  m automl.models;
+BEGIN
+  PERFORM automl._require_read(automl._model_project(model_id), 'manage');  -- reads: works on a standby
+  SELECT * INTO m FROM automl.models WHERE id = model_id;
+  RETURN jsonb_build_object(
+    'format', 'pg_automl.export', 'export_version', 1,
+    'project', m.project, 'version', m.version, 'algorithm', m.algorithm, 'task', m.task,
+    'hyperparams', m.hyperparams, 'metrics', m.metrics, 'feature_names', to_jsonb(m.feature_names),
+    'feature_version', m.feature_version, 'target', m.target, 'classes', to_jsonb(m.classes),
+    'created_at', m.created_at, 'model', convert_from(m.model, 'UTF8')::jsonb);
+END
+$$;
+
+-- The status of a job whose row this transaction now locks; 42704 for an unknown id.
+CREATE OR REPLACE FUNCTION automl._lock_job(job_id bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+  current_status text;
+BEGIN
+  PERFORM automl._require_primary('changing a job');
+  SELECT status INTO current_status FROM automl.jobs WHERE id = job_id FOR UPDATE;
+  IF NOT FOUND THEN
+    IF automl._job_exists(job_id) THEN
+      RAISE EXCEPTION 'permission denied for job %', job_id USING ERRCODE = 'insufficient_privilege',
+        DETAIL = 'Only its submitter, a manager of its project or automl_admin may change it.';
+    END IF;
+    RAISE EXCEPTION 'job % does not exist', job_id USING ERRCODE = 'undefined_object';
+  END IF;
+  RETURN current_status;
 END
 $$;
 
@@ -346,6 +409,7 @@ CREATE OR REPLACE FUNCTION automl.train(
   max_attempts  integer  DEFAULT 3,
   preprocess    jsonb    DEFAULT '{}') RETURNS bigint
 LANGUAGE sql AS $$
+  SELECT automl._require_primary('automl.train');
   INSERT INTO automl.jobs (kind, project, priority, run_after, max_attempts, spec)
   VALUES ('train', train.project, coalesce(train.priority, 0), coalesce(train.run_after, pg_catalog.now()),
           coalesce(train.max_attempts, 3),
@@ -520,6 +584,7 @@ DECLARE
   new_id bigint;
   new_version integer;
 BEGIN
+  PERFORM automl._require_primary('automl.import_model');
   IF project IS NULL OR project = '' THEN
     RAISE EXCEPTION 'import_model needs a project name' USING ERRCODE = 'invalid_parameter_value';
   END IF;
@@ -605,7 +670,8 @@ $$;
 REVOKE EXECUTE ON FUNCTION automl._sees_all(name), automl._can(text, text, name), automl._projects_for(name, text),
   automl._can_job(bigint, name), automl._project_of_model(bigint) FROM automl_reader, automl_user;
 GRANT EXECUTE ON FUNCTION automl._sees_all(), automl._can(text, text), automl._projects_for(text),
-  automl._can_job(bigint), automl._model_exists(bigint) TO automl_reader, automl_worker;
+  automl._can_job(bigint), automl._model_exists(bigint), automl._require_read(text, text),
+  automl._require_primary(text) TO automl_reader, automl_worker;
 GRANT EXECUTE ON FUNCTION automl._resolve_training_relation(text, text, text), automl._prepare_job(automl.jobs, text),
   automl._relation_in_caller_path(text), automl._describe(text, bigint), automl.describe(text, bigint),
   automl._deployments_check(), automl._models_of_project(text, bigint[]),

@@ -4,6 +4,7 @@
 #   regression   pg_regress over tests/sql against a fresh cluster with a running worker
 #   integration  GoogleTest driving real automl-worker processes (tests/integration)
 #   replica      a hot standby of the test cluster (tests/replica)
+#   pooler       pgbouncer in transaction pooling in front of it (tests/pooler)
 #   hostile      unit tests under ASan + UBSan and the libFuzzer harnesses (scripts/fuzz.sh)
 # Ends with one line "N passed, N failed" over all suites; exits non-zero on any failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -31,6 +32,7 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir -p "$AUTOML_STATE_DIR"
+AUTOML_PACKAGES+=(pgbouncer)  # the pooler suite
 ensure_packages
 build_and_install
 
@@ -72,6 +74,14 @@ bash "$AUTOML_ROOT/tests/replica/replica_test.sh" "$TEST_DIR" 2>&1 | tee "$AUTOM
 p=$(sed -n 's/^replica: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$AUTOML_STATE_DIR/replica.out")
 f=$(sed -n 's/^replica: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$AUTOML_STATE_DIR/replica.out")
 if [ -z "$p" ]; then f=1; fi  # the standby could not be built
+passed=$((passed + ${p:-0}))
+failed=$((failed + ${f:-0}))
+
+say "== pooler: pgbouncer in transaction pooling"
+bash "$AUTOML_ROOT/tests/pooler/pgbouncer_test.sh" "$TEST_DIR" 2>&1 | tee "$AUTOML_STATE_DIR/pooler.out" >&2 || true
+p=$(sed -n 's/^pooler: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$AUTOML_STATE_DIR/pooler.out")
+f=$(sed -n 's/^pooler: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$AUTOML_STATE_DIR/pooler.out")
+if [ -z "$p" ]; then f=1; fi  # pgbouncer could not start
 passed=$((passed + ${p:-0}))
 failed=$((failed + ${f:-0}))
 

@@ -137,7 +137,7 @@ ensure_database() {
   psql -d postgres -qAtc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
     psql -d postgres -qc "CREATE DATABASE \"$db\"" >/dev/null
   stamp=$AUTOML_STATE_DIR/schema-$PGPORT-$db.md5
-  sum=$(cat "$AUTOML_ROOT"/sql/pg_automl--*.sql | md5sum | cut -c1-32)
+  sum=$(cat "$AUTOML_ROOT"/sql/pg_automl--*.sql "$AUTOML_ROOT"/sql/updates/pg_automl--*.sql | md5sum | cut -c1-32)
   if psql -d "$db" -qAtc "SELECT 1 FROM pg_extension WHERE extname = 'pg_automl'" | grep -q 1 &&
      [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
     say "the install script changed since database $db got pg_automl: re-creating the extension"

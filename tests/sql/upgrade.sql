@@ -1,19 +1,25 @@
--- upgrade: a database on the released 0.1.0 upgrades to 0.2.0 with ALTER EXTENSION,
--- keeps its rows, and ends up with the very catalog a fresh 0.2.0 install has.
+-- upgrade: a database on the released 0.1.0, with models deployed and serving,
+-- upgrades to 0.2.0 with ALTER EXTENSION, keeps its rows and its predictions, and ends
+-- up with the very catalog a fresh 0.2.0 install has, object by object.
+-- Models to carry over: exported from this database's projects (train_predict, trees).
+SELECT automl.export_model((SELECT model_id FROM automl.deployed_models WHERE project = 'iris')) AS iris_doc \gset
+SELECT automl.export_model((SELECT min(id) FROM automl.models WHERE algorithm = 'xgboost')) AS trees_doc \gset
 CREATE DATABASE automl_upgrade_fresh;
 CREATE DATABASE automl_upgrade_old;
 \c automl_upgrade_fresh
 CREATE EXTENSION pg_automl;
 SELECT extversion FROM pg_extension WHERE extname = 'pg_automl';
--- Everything a user relies on: functions (signature, rights, settings, body),
--- columns, policies, privileges, triggers.
+-- Everything a user relies on, one line per object: functions (signature, rights,
+-- settings, body), columns, relations and their rights, constraints, indexes, views,
+-- policies, triggers.
 CREATE FUNCTION pg_temp.catalog() RETURNS TABLE (item text) LANGUAGE sql AS $$
-  SELECT format('function %s definer=%s config=%s volatility=%s parallel=%s acl=%s body=%s', p.oid::regprocedure,
-                p.prosecdef, p.proconfig, p.provolatile, p.proparallel, p.proacl, md5(p.prosrc))
+  SELECT format('function %s definer=%s config=%s volatility=%s parallel=%s strict=%s acl=%s body=%s',
+                p.oid::regprocedure, p.prosecdef, p.proconfig, p.provolatile, p.proparallel, p.proisstrict,
+                p.proacl, md5(p.prosrc))
     FROM pg_proc p WHERE p.pronamespace = 'automl'::regnamespace
   UNION ALL
-  SELECT format('column %s.%s %s %s default=%s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
-                a.attnotnull, pg_get_expr(d.adbin, d.adrelid))
+  SELECT format('column %s.%s %s notnull=%s default=%s acl=%s', c.relname, a.attname,
+                format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attacl)
     FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
    WHERE c.relnamespace = 'automl'::regnamespace
@@ -21,33 +27,63 @@ CREATE FUNCTION pg_temp.catalog() RETURNS TABLE (item text) LANGUAGE sql AS $$
   SELECT format('relation %s %s acl=%s rls=%s', c.relname, c.relkind, c.relacl, c.relrowsecurity)
     FROM pg_class c WHERE c.relnamespace = 'automl'::regnamespace
   UNION ALL
+  SELECT format('constraint %s on %s: %s', co.conname, co.conrelid::regclass, pg_get_constraintdef(co.oid))
+    FROM pg_constraint co WHERE co.connamespace = 'automl'::regnamespace
+  UNION ALL
+  SELECT format('index %s', pg_get_indexdef(i.indexrelid))
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'automl'::regnamespace
+  UNION ALL
+  SELECT format('view %s: %s', c.relname, md5(pg_get_viewdef(c.oid)))
+    FROM pg_class c WHERE c.relnamespace = 'automl'::regnamespace AND c.relkind = 'v'
+  UNION ALL
   SELECT format('policy %s on %s %s using=%s check=%s', p.polname, p.polrelid::regclass, p.polcmd,
                 pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
     FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = 'automl'::regnamespace
   UNION ALL
-  SELECT format('trigger %s on %s %s', t.tgname, t.tgrelid::regclass, pg_get_triggerdef(t.oid))
+  SELECT format('trigger %s', pg_get_triggerdef(t.oid))
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
    WHERE c.relnamespace = 'automl'::regnamespace AND NOT t.tgisinternal
+  UNION ALL
+  SELECT format('extension config %s', unnest(e.extconfig)::regclass) FROM pg_extension e WHERE e.extname = 'pg_automl'
 $$;
-SELECT md5(string_agg(item, E'\n' ORDER BY item)) AS fresh_catalog, count(*) AS items FROM pg_temp.catalog() \gset
-SELECT :items > 300 AS catalog_is_described;
+SELECT string_agg(item, E'\n' ORDER BY item) AS fresh_catalog, count(*) AS items FROM pg_temp.catalog() \gset
+SELECT :items > 400 AS catalog_is_described;
 
 \c automl_upgrade_old
 CREATE EXTENSION pg_automl VERSION '0.1.0';
--- A user's rows from the released version.
+-- A user's rows from the released version: models imported and deployed, a job.
+SELECT automl.import_model('kept_iris', :'iris_doc') AS kept_iris \gset
+SELECT automl.import_model('kept_trees', :'trees_doc') AS kept_trees \gset
+SELECT automl.deploy('kept_iris', :kept_iris) = :kept_iris AND automl.deploy('kept_trees', :kept_trees) = :kept_trees
+  AS deployed;
 INSERT INTO automl.jobs (kind, spec, run_after) VALUES ('noop', '{"seconds": 1}', 'infinity');
-INSERT INTO automl.projects (name, task, target, metric) VALUES ('kept', 'regression', 'y', 'r2');
+CREATE TABLE probe AS SELECT i / 10.0 AS a, (i % 7) / 3.0 AS b, (i % 5) / 2.0 AS c, (i % 3) / 4.0 AS d
+  FROM generate_series(1, 200) i;
+CREATE FUNCTION pg_temp.served() RETURNS text LANGUAGE sql AS $$
+  SELECT md5(string_agg(automl.predict_label('kept_iris', ARRAY[a, b, c, d]) || ':' ||
+                        automl.predict_proba('kept_iris', ARRAY[a, b, c, d])::text || ':' ||
+                        automl.explain('kept_iris', jsonb_build_object('sepal_length', a, 'sepal_width', b,
+                                       'petal_length', c, 'petal_width', d))::text, ',' ORDER BY a, b))
+    FROM probe
+$$;
+SELECT pg_temp.served() AS served_before \gset
+SELECT automl.predict_model(:kept_trees, (SELECT array_agg(0.5::float8) FROM generate_series(1,
+         (SELECT cardinality(feature_names) FROM automl.models WHERE id = :kept_trees)))) AS trees_before \gset
 ALTER EXTENSION pg_automl UPDATE TO '0.2.0';
 SELECT extversion FROM pg_extension WHERE extname = 'pg_automl';
 SELECT kind, status, spec, search_path FROM automl.jobs;
-SELECT name, task, owner FROM automl.projects;
+SELECT name, task, owner FROM automl.projects ORDER BY name;
+SELECT pg_temp.served() = :'served_before' AS same_predictions,
+       automl.predict_model(:kept_trees, (SELECT array_agg(0.5::float8) FROM generate_series(1,
+         (SELECT cardinality(feature_names) FROM automl.models WHERE id = :kept_trees)))) = :trees_before AS same_trees;
 CREATE FUNCTION pg_temp.catalog() RETURNS TABLE (item text) LANGUAGE sql AS $$
-  SELECT format('function %s definer=%s config=%s volatility=%s parallel=%s acl=%s body=%s', p.oid::regprocedure,
-                p.prosecdef, p.proconfig, p.provolatile, p.proparallel, p.proacl, md5(p.prosrc))
+  SELECT format('function %s definer=%s config=%s volatility=%s parallel=%s strict=%s acl=%s body=%s',
+                p.oid::regprocedure, p.prosecdef, p.proconfig, p.provolatile, p.proparallel, p.proisstrict,
+                p.proacl, md5(p.prosrc))
     FROM pg_proc p WHERE p.pronamespace = 'automl'::regnamespace
   UNION ALL
-  SELECT format('column %s.%s %s %s default=%s', c.relname, a.attname, format_type(a.atttypid, a.atttypmod),
-                a.attnotnull, pg_get_expr(d.adbin, d.adrelid))
+  SELECT format('column %s.%s %s notnull=%s default=%s acl=%s', c.relname, a.attname,
+                format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attacl)
     FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
     LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
    WHERE c.relnamespace = 'automl'::regnamespace
@@ -55,16 +91,31 @@ CREATE FUNCTION pg_temp.catalog() RETURNS TABLE (item text) LANGUAGE sql AS $$
   SELECT format('relation %s %s acl=%s rls=%s', c.relname, c.relkind, c.relacl, c.relrowsecurity)
     FROM pg_class c WHERE c.relnamespace = 'automl'::regnamespace
   UNION ALL
+  SELECT format('constraint %s on %s: %s', co.conname, co.conrelid::regclass, pg_get_constraintdef(co.oid))
+    FROM pg_constraint co WHERE co.connamespace = 'automl'::regnamespace
+  UNION ALL
+  SELECT format('index %s', pg_get_indexdef(i.indexrelid))
+    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'automl'::regnamespace
+  UNION ALL
+  SELECT format('view %s: %s', c.relname, md5(pg_get_viewdef(c.oid)))
+    FROM pg_class c WHERE c.relnamespace = 'automl'::regnamespace AND c.relkind = 'v'
+  UNION ALL
   SELECT format('policy %s on %s %s using=%s check=%s', p.polname, p.polrelid::regclass, p.polcmd,
                 pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
     FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = 'automl'::regnamespace
   UNION ALL
-  SELECT format('trigger %s on %s %s', t.tgname, t.tgrelid::regclass, pg_get_triggerdef(t.oid))
+  SELECT format('trigger %s', pg_get_triggerdef(t.oid))
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
    WHERE c.relnamespace = 'automl'::regnamespace AND NOT t.tgisinternal
+  UNION ALL
+  SELECT format('extension config %s', unnest(e.extconfig)::regclass) FROM pg_extension e WHERE e.extname = 'pg_automl'
 $$;
-SELECT md5(string_agg(item, E'\n' ORDER BY item)) = :'fresh_catalog' AS same_catalog_as_a_fresh_install
-  FROM pg_temp.catalog();
+-- What differs from a fresh install, either way: nothing.
+SELECT 'only upgraded: ' || item AS difference FROM pg_temp.catalog()
+EXCEPT SELECT 'only upgraded: ' || unnest(string_to_array(:'fresh_catalog', E'\n'))
+UNION ALL
+(SELECT 'only fresh: ' || unnest(string_to_array(:'fresh_catalog', E'\n'))
+ EXCEPT SELECT 'only fresh: ' || item FROM pg_temp.catalog());
 -- Every SQL function is pinned but the three that must see their caller's search_path.
 SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
  WHERE p.pronamespace = 'automl'::regnamespace AND l.lanname IN ('sql', 'plpgsql')

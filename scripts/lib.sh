@@ -127,21 +127,33 @@ cluster_restart_command() {
   echo "$owner$(pg_bindir)/pg_ctl -D $data -m fast -w -t 60 restart >/dev/null"
 }
 
-# ensure_database DB: the database, with the extension as the checkout defines it.
-# Development only: these throwaway databases (under .devenv/) are re-created when the
-# scripts of the version being developed change, noticed by their checksum. Users'
-# databases are never treated so: they upgrade with ALTER EXTENSION pg_automl UPDATE,
-# which keeps every row.
+# ensure_database DB: the database, with the extension as the checkout defines it,
+# never at the cost of the database's models. An older version is upgraded (ALTER
+# EXTENSION … UPDATE keeps every row). When the scripts of the version being developed
+# changed since the database installed it (noticed by their checksum), the extension
+# is re-created only if it holds no project and no job; otherwise the database keeps
+# it and is told how to re-create it by hand.
 ensure_database() {
-  local db=$1 stamp sum
+  local db=$1 stamp sum installed wanted kept
   psql -d postgres -qAtc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
     psql -d postgres -qc "CREATE DATABASE \"$db\"" >/dev/null
   stamp=$AUTOML_STATE_DIR/schema-$PGPORT-$db.md5
   sum=$(cat "$AUTOML_ROOT"/sql/pg_automl--*.sql "$AUTOML_ROOT"/sql/updates/pg_automl--*.sql | md5sum | cut -c1-32)
-  if psql -d "$db" -qAtc "SELECT 1 FROM pg_extension WHERE extname = 'pg_automl'" | grep -q 1 &&
-     [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
-    say "the install script changed since database $db got pg_automl: re-creating the extension"
-    psql -d "$db" -qc "DROP EXTENSION pg_automl CASCADE" >/dev/null 2>&1
+  installed=$(psql -d "$db" -qAtc "SELECT extversion FROM pg_extension WHERE extname = 'pg_automl'")
+  wanted=$(sed -n "s/^default_version = '\(.*\)'$/\1/p" "$AUTOML_ROOT/extension/pg_automl.control")
+  if [ -n "$installed" ] && [ "$installed" != "$wanted" ]; then
+    say "upgrading pg_automl $installed to $wanted in database $db"
+    psql -d "$db" -qc "ALTER EXTENSION pg_automl UPDATE TO '$wanted'" >/dev/null
+  elif [ -n "$installed" ] && [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+    kept=$(psql -d "$db" -qAtc "SELECT (SELECT count(*) FROM automl.projects) + (SELECT count(*) FROM automl.jobs)")
+    if [ "$kept" = 0 ]; then
+      say "the scripts of pg_automl $wanted changed since database $db installed it: re-creating the (empty) extension"
+      psql -d "$db" -qc "DROP EXTENSION pg_automl" >/dev/null
+    else
+      say "the scripts of pg_automl $wanted changed since database $db installed it; its projects and jobs are kept,"
+      say "so it keeps the older definitions. To take the new ones (dropping every model): psql -d $db -c 'DROP EXTENSION pg_automl CASCADE'"
+      return 0
+    fi
   fi
   psql -d "$db" -qc "CREATE EXTENSION IF NOT EXISTS pg_automl" >/dev/null
   echo "$sum" >"$stamp"

@@ -16,7 +16,11 @@
 --  - a deployment names models of its own project only; tenants write models and
 --    deployments only through the extension's functions;
 --  - per-role job limits, fair claiming between submitters, negative priorities
---    for automl_admin only.
+--    for automl_admin only;
+--  - every table of user state is dumped by pg_dump, and a restore's COPY into
+--    automl.jobs keeps the rows as they were;
+--  - on a hot standby, calls that write say to run them on the primary;
+--  - a worker registers again whenever its row is missing.
 
 \echo Use "ALTER EXTENSION pg_automl UPDATE TO '0.2.0'" to load this file. \quit
 

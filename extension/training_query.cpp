@@ -122,6 +122,9 @@ TrainingSource training_source(std::int64_t job_id, std::int64_t lease) {
   char* relation = SPI_getvalue(row, desc, 1);
   char* submitter_name = SPI_getvalue(row, desc, 2);
   char* search_path = SPI_getvalue(row, desc, 3);
+  if (relation == nullptr || submitter_name == nullptr)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("job %lld has no training relation", static_cast<long long>(job_id))));
   TrainingSource out{};
   out.label = spi_strdup(relation);
   // Jobs queued before 0.2.0 recorded no search_path: PostgreSQL's default.

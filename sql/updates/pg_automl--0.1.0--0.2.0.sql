@@ -670,6 +670,10 @@ $$;
 -- Privileges
 ------------------------------------------------------------------------------
 
+-- Functions are executable by PUBLIC when created: 0.1.0 revoked that from the
+-- functions it made; the same for the ones made here, before granting each role
+-- what it needs.
+REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA automl FROM PUBLIC;
 -- The role-taking rules answer for anyone: the worker and the owner only.
 REVOKE EXECUTE ON FUNCTION automl._sees_all(name), automl._can(text, text, name), automl._projects_for(name, text),
   automl._can_job(bigint, name), automl._project_of_model(bigint) FROM automl_reader, automl_user;

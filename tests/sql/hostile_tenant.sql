@@ -99,6 +99,18 @@ UPDATE automl.jobs SET spec = jsonb_set(spec, '{relation}', '"SELECT x, y FROM m
 SELECT status, error FROM automl.wait(:j7);
 SELECT status, error FROM automl.wait(:j8);
 SELECT to_regclass('public.pwned') AS pwned, to_regclass('public.pwned2') AS pwned2;
+-- The worker's reading functions: not callable by a tenant, and refusing a job that
+-- is not claimed with that lease or has no relation.
+SET ROLE mallory;
+SELECT error_of(format('SELECT * FROM automl._training_rows(%s, 1, ARRAY[''y''], 10, 1) AS t(y text)', :victim_job));
+SELECT error_of(format('SELECT automl._training_shape(%s, 1)', :victim_job));
+RESET ROLE;
+INSERT INTO automl.jobs (kind, spec, run_after) VALUES ('noop', '{}', 'infinity') RETURNING id AS j_noop \gset
+SELECT error_of(format('SELECT automl._training_shape(%s, 1)', :j_noop)) ~ '^55P03: job [0-9]+ is no longer claimed' AS not_claimed;
+UPDATE automl.jobs SET status = 'running', lease = 7 WHERE id = :j_noop;
+SELECT error_of(format('SELECT automl._training_shape(%s, 7)', :j_noop)) ~ '^22023: job [0-9]+ has no training relation$'
+  AS no_relation;
+DELETE FROM automl.jobs WHERE id = :j_noop;
 
 -- 4. A bare NOTIFY stops nobody's job: only automl.cancel (its privilege checks,
 -- then cancel_requested) does.

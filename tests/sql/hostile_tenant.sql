@@ -160,6 +160,12 @@ SET ROLE mallory;
 SELECT ARRAY(SELECT unnest(automl._projects_for('manage')) ORDER BY 1) AS mallory_manages;
 RESET ROLE;
 
+-- No function of the extension is PUBLIC's: each role gets what it needs by name.
+SELECT p.oid::regprocedure AS executable_by_public FROM pg_proc p
+ WHERE p.pronamespace = 'automl'::regnamespace
+   AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0))
+ ORDER BY 1;
+
 -- 7. Hostile model documents: a 100,000-deep tree is refused at import and by the
 -- parser every path shares; labels, model size and text length are bounded by GUCs;
 -- a long tagging call honours statement_timeout.

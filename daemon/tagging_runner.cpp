@@ -48,8 +48,12 @@ Sequences read_sequences(pqxx::connection_base& conn, const automl::TrainSpec& s
                                      spec.relation + " has " + std::to_string(candidates.size()),
                         "select the tokens and tags columns in a query");
   out.tokens_column = candidates[0];
+  const std::string tokens_type = shape.types[static_cast<std::size_t>(
+      std::find(shape.names.begin(), shape.names.end(), out.tokens_column) - shape.names.begin())] == kTextArray
+                                      ? "text[]"
+                                      : "character varying[]";
   pqxx::stream_from stream(txn, training_rows_query(txn, control, {out.tokens_column, spec.target},
-                                                   limits.max_rows + 1, 1.0));
+                                                   {tokens_type, "text"}, limits.max_rows + 1, 1.0));
   std::string line;
   long long row = 0;
   std::string error;

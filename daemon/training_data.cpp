@@ -56,11 +56,12 @@ SourceShape begin_reading(pqxx::work& txn, JobControl& control) {
 }
 
 std::string training_rows_query(pqxx::work& txn, const JobControl& control, const std::vector<std::string>& columns,
-                                long long row_limit, double fraction) {
+                                const std::vector<std::string>& types, long long row_limit, double fraction) {
   std::string list, definitions;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     list += (i ? ", " : "") + txn.quote(columns[i]);
-    definitions += (i ? ", c" : "c") + std::to_string(i + 1) + " text";
+    // The query's own types (format_type of this session); the target is text.
+    definitions += (i ? ", c" : "c") + std::to_string(i + 1) + " " + (i + 1 < columns.size() ? types[i] : "text");
   }
   char fraction_text[64];
   std::snprintf(fraction_text, sizeof fraction_text, "%.17g", fraction);
@@ -131,13 +132,18 @@ TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control
   const JobLimits& limits = control.limits;
   pqxx::work txn(conn, "read_training_data");
   const SourceShape shape = begin_reading(txn, control);
+  // The COPY writes the rows in this session: text that core/ parses the same way on
+  // every server (ISO dates, UTC, shortest exact floats).
+  txn.exec0("SET LOCAL TimeZone = 'UTC'");
+  txn.exec0("SET LOCAL DateStyle = 'ISO, YMD'");
+  txn.exec0("SET LOCAL extra_float_digits = 1");
   const std::set<pqxx::oid> oids(shape.types.begin(), shape.types.end());
   const auto types = classify_types(txn, oids);
 
   TrainingData out;
   automl::Dataset& data = out.dataset;
   data.target_name = target;
-  std::vector<std::string> selected;
+  std::vector<std::string> selected, selected_types;
   std::set<std::string> seen;
   nlohmann::json skipped = nlohmann::json::array();
   bool target_found = false;
@@ -168,6 +174,7 @@ TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control
     column.schema = {name, *info.type, *info.type == ColumnType::NumericArray ? 0 : 1, info.name};
     data.columns.push_back(std::move(column));
     selected.push_back(name);
+    selected_types.push_back(info.name);
   }
   if (!target_found) throw automl::Error("42703", "column \"" + target + "\" does not exist in " + relation);
   for (const auto& name : options.exclude)
@@ -187,7 +194,7 @@ TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control
   // One COPY streams every row; libpq never holds the whole result.
   // The row limit: memory stays bounded by --max-rows whatever the relation holds;
   // one row more tells that the limit was exceeded.
-  pqxx::stream_from stream(txn, training_rows_query(txn, control, selected, limits.max_rows + 1, fraction));
+  pqxx::stream_from stream(txn, training_rows_query(txn, control, selected, selected_types, limits.max_rows + 1, fraction));
   std::string line, scratch;
   std::string_view value;
   const size_t n_features = data.columns.size();

@@ -33,10 +33,11 @@ struct SourceShape {
 // the submitter in a security-restricted operation.
 SourceShape begin_reading(pqxx::work& txn, JobControl& control);
 
-// The COPY source that streams `columns` of the job's relation as text: at most
+// The COPY source that streams `columns` of the job's relation, of `types` (their
+// format_type names; the last column, the target, is read as text): at most
 // `row_limit` rows, each kept with probability `fraction`.
 std::string training_rows_query(pqxx::work& txn, const JobControl& control, const std::vector<std::string>& columns,
-                                long long row_limit, double fraction);
+                                const std::vector<std::string>& types, long long row_limit, double fraction);
 
 // Reads the claimed job's relation (`relation` names it in messages) through one
 // COPY … TO STDOUT. Every column but the target becomes a typed feature column

@@ -168,45 +168,31 @@ SPIPlanPtr plan_as_submitter(const char* sql) {
   return plan;
 }
 
-// Receives the training query's rows and stores each as text columns, with the
-// columns' output functions looked up once (SPI_getvalue would per value).
-struct TextRowsReceiver {
+// Receives the training query's rows into the tuplestore as they are: the column
+// definition list the worker wrote must name the query's own types (the target is
+// cast to text in the query). Output functions run later, in the worker's COPY; they
+// are the types' own, which only a superuser can create.
+struct RowsReceiver {
   DestReceiver pub;  // first: the executor sees a DestReceiver
   Tuplestorestate* store;
   TupleDesc out_desc;
-  MemoryContext row_context;
-  FmgrInfo* output;
-  Datum* values;
-  bool* nulls;
 };
 
-void start_text_rows(DestReceiver* self, int, TupleDesc typeinfo) {
-  auto* r = reinterpret_cast<TextRowsReceiver*>(self);
-  const int n = typeinfo->natts;
-  if (n != r->out_desc->natts) elog(ERROR, "pg_automl: the training query returns %d columns, not %d", n, r->out_desc->natts);
-  r->output = static_cast<FmgrInfo*>(palloc0(sizeof(FmgrInfo) * n));
-  r->values = static_cast<Datum*>(palloc(sizeof(Datum) * n));
-  r->nulls = static_cast<bool*>(palloc(sizeof(bool) * n));
-  for (int c = 0; c < n; ++c) {
-    Oid function;
-    bool varlena;
-    getTypeOutputInfo(TupleDescAttr(typeinfo, c)->atttypid, &function, &varlena);
-    fmgr_info(function, &r->output[c]);
-  }
+void start_rows(DestReceiver* self, int, TupleDesc typeinfo) {
+  auto* r = reinterpret_cast<RowsReceiver*>(self);
+  if (typeinfo->natts != r->out_desc->natts)
+    elog(ERROR, "pg_automl: the training query returns %d columns, not %d", typeinfo->natts, r->out_desc->natts);
+  for (int c = 0; c < typeinfo->natts; ++c)
+    if (TupleDescAttr(typeinfo, c)->atttypid != TupleDescAttr(r->out_desc, c)->atttypid)
+      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                      errmsg("column %d of the training query has type %s, not %s", c + 1,
+                             format_type_be(TupleDescAttr(typeinfo, c)->atttypid),
+                             format_type_be(TupleDescAttr(r->out_desc, c)->atttypid)),
+                      errhint("The column definition list of _training_rows names the types _training_shape reported.")));
 }
 
-bool receive_text_row(TupleTableSlot* slot, DestReceiver* self) {
-  auto* r = reinterpret_cast<TextRowsReceiver*>(self);
-  slot_getallattrs(slot);
-  MemoryContext old = MemoryContextSwitchTo(r->row_context);
-  for (int c = 0; c < r->out_desc->natts; ++c) {
-    r->nulls[c] = slot->tts_isnull[c];
-    r->values[c] = r->nulls[c] ? Datum(0)
-                               : PointerGetDatum(cstring_to_text(OutputFunctionCall(&r->output[c], slot->tts_values[c])));
-  }
-  tuplestore_putvalues(r->store, r->out_desc, r->values, r->nulls);
-  MemoryContextSwitchTo(old);
-  MemoryContextReset(r->row_context);
+bool receive_row(TupleTableSlot* slot, DestReceiver* self) {
+  tuplestore_puttupleslot(reinterpret_cast<RowsReceiver*>(self)->store, slot);
   return true;
 }
 
@@ -260,11 +246,11 @@ extern "C" Datum automl_training_shape(PG_FUNCTION_ARGS) {
   PG_RETURN_DATUM(HeapTupleGetDatum(tuple));
 }
 
-// The rows of a claimed job's training relation: `columns` (in that order) as text,
-// at most row_limit of them, each kept with probability `fraction` (< 1 samples).
-// The last column is the target, cast to text (a boolean reads true/false); the
-// others are in their types' output format, as COPY writes them. Runs as the
-// submitter; output functions and the cast run there too.
+// The rows of a claimed job's training relation: `columns` (in that order), at most
+// row_limit of them, each kept with probability `fraction` (< 1 samples). The last
+// column is the target, cast to text (a boolean reads true/false); the others keep
+// their types, which the caller's column definition list names. The query and the
+// cast run as the submitter.
 extern "C" Datum automl_training_rows(PG_FUNCTION_ARGS) {
   if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("_training_rows takes no NULL argument")));
@@ -287,8 +273,10 @@ extern "C" Datum automl_training_rows(PG_FUNCTION_ARGS) {
     ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                     errmsg("_training_rows returns %d columns; the column list has %d", n_columns, out_desc->natts)));
   for (int i = 0; i < n_columns; ++i)
-    if (column_nulls[i] || TupleDescAttr(out_desc, i)->atttypid != TEXTOID)
-      ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("_training_rows returns text columns only")));
+    if (column_nulls[i])
+      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("_training_rows takes no NULL column name")));
+  if (TupleDescAttr(out_desc, n_columns - 1)->atttypid != TEXTOID)
+    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("the last column of _training_rows (the target) is text")));
 
   StringInfoData sql;
   initStringInfo(&sql);
@@ -300,9 +288,9 @@ extern "C" Datum automl_training_rows(PG_FUNCTION_ARGS) {
   if (fraction < 1) appendStringInfo(&sql, " WHERE pg_catalog.random() < %.17g", fraction);
   appendStringInfo(&sql, " LIMIT " INT64_FORMAT, row_limit);
 
-  TextRowsReceiver receiver{};
-  receiver.pub.receiveSlot = receive_text_row;
-  receiver.pub.rStartup = start_text_rows;
+  RowsReceiver receiver{};
+  receiver.pub.receiveSlot = receive_row;
+  receiver.pub.rStartup = start_rows;
   receiver.pub.rShutdown = [](DestReceiver*) {};
   receiver.pub.rDestroy = [](DestReceiver*) {};
   receiver.pub.mydest = DestNone;
@@ -315,9 +303,8 @@ extern "C" Datum automl_training_rows(PG_FUNCTION_ARGS) {
   (void)set_config_option("extra_float_digits", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
   SPI_connect();
   SPIPlanPtr plan = plan_as_submitter(sql.data);
-  receiver.row_context = AllocSetContextCreate(CurrentMemoryContext, "training row", ALLOCSET_DEFAULT_SIZES);
   // One read-only statement (plan_as_submitter checked there is one; SPI refuses a
-  // statement that writes); each row goes straight to the tuplestore as text.
+  // statement that writes); each row goes straight to the tuplestore.
   SPIExecuteOptions options{};
   options.read_only = true;
   options.dest = &receiver.pub;

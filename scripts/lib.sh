@@ -72,9 +72,15 @@ owned_state_dir() {
 
 port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
+# Whether any TCP socket uses the port, a client's included (one in TIME_WAIT after
+# many test connections makes a server's bind fail although nothing listens).
+port_has_sockets() {
+  grep -qi ":$(printf '%04X' "$1") " /proc/net/tcp /proc/net/tcp6 2>/dev/null
+}
+
 free_port() {
   local port=$1
-  while port_in_use "$port"; do port=$((port + 1)); done
+  while port_in_use "$port" || port_has_sockets "$port"; do port=$((port + 1)); done
   echo "$port"
 }
 

@@ -25,6 +25,18 @@ count_gtest() {  # adds a GoogleTest log's totals
   failed=$((failed + ${f:-0}))
 }
 
+# A shell suite (tests/replica, tests/pooler) against the test cluster: adds its
+# "NAME: N passed, N failed" line; a suite that printed none counts as one failure.
+run_shell_suite() {
+  local name=$1 script=$2 p f
+  bash "$script" "$TEST_DIR" 2>&1 | tee "$AUTOML_STATE_DIR/$name.out" >&2 || true
+  p=$(sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p" "$AUTOML_STATE_DIR/$name.out")
+  f=$(sed -n "s/^$name: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p" "$AUTOML_STATE_DIR/$name.out")
+  if [ -z "$p" ]; then f=1; fi
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0}))
+}
+
 cleanup() {
   worker_down "$TEST_DIR"
   cluster_down "$TEST_DIR"
@@ -70,20 +82,10 @@ AUTOML_WORKER=$AUTOML_WORKER_BIN PGDATABASE=postgres \
 count_gtest "$AUTOML_STATE_DIR/integration.log"
 
 say "== replica: a hot standby of the test cluster"
-bash "$AUTOML_ROOT/tests/replica/replica_test.sh" "$TEST_DIR" 2>&1 | tee "$AUTOML_STATE_DIR/replica.out" >&2 || true
-p=$(sed -n 's/^replica: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$AUTOML_STATE_DIR/replica.out")
-f=$(sed -n 's/^replica: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$AUTOML_STATE_DIR/replica.out")
-if [ -z "$p" ]; then f=1; fi  # the standby could not be built
-passed=$((passed + ${p:-0}))
-failed=$((failed + ${f:-0}))
+run_shell_suite replica "$AUTOML_ROOT/tests/replica/replica_test.sh"
 
 say "== pooler: pgbouncer in transaction pooling"
-bash "$AUTOML_ROOT/tests/pooler/pgbouncer_test.sh" "$TEST_DIR" 2>&1 | tee "$AUTOML_STATE_DIR/pooler.out" >&2 || true
-p=$(sed -n 's/^pooler: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$AUTOML_STATE_DIR/pooler.out")
-f=$(sed -n 's/^pooler: \([0-9]*\) passed, \([0-9]*\) failed$/\2/p' "$AUTOML_STATE_DIR/pooler.out")
-if [ -z "$p" ]; then f=1; fi  # pgbouncer could not start
-passed=$((passed + ${p:-0}))
-failed=$((failed + ${f:-0}))
+run_shell_suite pooler "$AUTOML_ROOT/tests/pooler/pgbouncer_test.sh"
 
 say "== hostile input: unit tests under ASan + UBSan, libFuzzer harnesses (${AUTOML_FUZZ_SECONDS:-15} s each)"
 bash "$AUTOML_ROOT/scripts/fuzz.sh" "${AUTOML_FUZZ_SECONDS:-15}" >"$AUTOML_STATE_DIR/fuzz.out" || true

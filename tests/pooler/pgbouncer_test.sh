@@ -10,16 +10,8 @@ TEST_DIR=$1
 cluster_up "$TEST_DIR" 54330 automl_it
 PRIMARY_PORT=$PGPORT
 POOL_DIR=$(owned_state_dir "$AUTOML_STATE_DIR/pgbouncer")
-passed=0
-failed=0
-
-check() {  # check NAME EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then
-    passed=$((passed + 1)); say "ok pooler: $1"
-  else
-    failed=$((failed + 1)); say "not ok pooler: $1: expected [$2], got [$3]"
-  fi
-}
+SUITE=pooler
+source "$(dirname "${BASH_SOURCE[0]}")/../suite_checks.sh"
 
 pool_down() {
   [ -f "$POOL_DIR/pgbouncer.pid" ] && kill "$(cat "$POOL_DIR/pgbouncer.pid")" 2>/dev/null || true
@@ -79,4 +71,4 @@ servers=$(psql -h 127.0.0.1 -p "$POOL_PORT" -d pgbouncer -qAtX -c "SHOW SERVERS"
 check "one server connection served every client" 1 "$servers"
 direct "SELECT automl.deploy('lin', $current)" >/dev/null
 
-echo "pooler: $passed passed, $failed failed"
+suite_summary

@@ -10,16 +10,8 @@ cluster_up "$TEST_DIR" 54330 automl_it  # the primary: reuses the running test c
 PRIMARY_PORT=$PGPORT
 STANDBY_DIR=$(owned_state_dir "$AUTOML_STATE_DIR/replica")
 bin=$(pg_bindir)
-passed=0
-failed=0
-
-check() {  # check NAME EXPECTED ACTUAL
-  if [ "$2" = "$3" ]; then
-    passed=$((passed + 1)); say "ok replica: $1"
-  else
-    failed=$((failed + 1)); say "not ok replica: $1: expected [$2], got [$3]"
-  fi
-}
+SUITE=replica
+source "$(dirname "${BASH_SOURCE[0]}")/../suite_checks.sh"
 
 standby_down() { as_pg_owner "$bin/pg_ctl" -D "$STANDBY_DIR/data" -m fast -w stop >/dev/null 2>&1 || true; }
 trap standby_down EXIT
@@ -69,4 +61,4 @@ done
 check "export_model reads on a standby" t "$(on_standby "SELECT automl.export_model((SELECT model_id FROM automl.deployed_models WHERE project = 'lin')) ? 'model'")"
 check "prediction logging reports itself off" f "$(on_standby 'SELECT available FROM automl.prediction_log_status()')"
 
-echo "replica: $passed passed, $failed failed"
+suite_summary

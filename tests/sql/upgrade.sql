@@ -9,43 +9,8 @@ CREATE DATABASE automl_upgrade_old;
 \c automl_upgrade_fresh
 CREATE EXTENSION pg_automl;
 SELECT extversion FROM pg_extension WHERE extname = 'pg_automl';
--- Everything a user relies on, one line per object: functions (signature, rights,
--- settings, body), columns, relations and their rights, constraints, indexes, views,
--- policies, triggers.
-CREATE FUNCTION pg_temp.catalog() RETURNS TABLE (item text) LANGUAGE sql AS $$
-  SELECT format('function %s definer=%s config=%s volatility=%s parallel=%s strict=%s acl=%s body=%s',
-                p.oid::regprocedure, p.prosecdef, p.proconfig, p.provolatile, p.proparallel, p.proisstrict,
-                p.proacl, md5(p.prosrc))
-    FROM pg_proc p WHERE p.pronamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('column %s.%s %s notnull=%s default=%s acl=%s', c.relname, a.attname,
-                format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attacl)
-    FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-    LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-   WHERE c.relnamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('relation %s %s acl=%s rls=%s', c.relname, c.relkind, c.relacl, c.relrowsecurity)
-    FROM pg_class c WHERE c.relnamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('constraint %s on %s: %s', co.conname, co.conrelid::regclass, pg_get_constraintdef(co.oid))
-    FROM pg_constraint co WHERE co.connamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('index %s', pg_get_indexdef(i.indexrelid))
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('view %s: %s', c.relname, md5(pg_get_viewdef(c.oid)))
-    FROM pg_class c WHERE c.relnamespace = 'automl'::regnamespace AND c.relkind = 'v'
-  UNION ALL
-  SELECT format('policy %s on %s %s using=%s check=%s', p.polname, p.polrelid::regclass, p.polcmd,
-                pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
-    FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('trigger %s', pg_get_triggerdef(t.oid))
-    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-   WHERE c.relnamespace = 'automl'::regnamespace AND NOT t.tgisinternal
-  UNION ALL
-  SELECT format('extension config %s', unnest(e.extconfig)::regclass) FROM pg_extension e WHERE e.extname = 'pg_automl'
-$$;
+-- Everything a user relies on, one line per object (tests/sql/include/catalog_items.sql).
+\i tests/sql/include/catalog_items.sql
 SELECT string_agg(item, E'\n' ORDER BY item) AS fresh_catalog, count(*) AS items FROM pg_temp.catalog() \gset
 SELECT :items > 400 AS catalog_is_described;
 
@@ -76,40 +41,7 @@ SELECT name, task, owner FROM automl.projects ORDER BY name;
 SELECT pg_temp.served() = :'served_before' AS same_predictions,
        automl.predict_model(:kept_trees, (SELECT array_agg(0.5::float8) FROM generate_series(1,
          (SELECT cardinality(feature_names) FROM automl.models WHERE id = :kept_trees)))) = :trees_before AS same_trees;
-CREATE FUNCTION pg_temp.catalog() RETURNS TABLE (item text) LANGUAGE sql AS $$
-  SELECT format('function %s definer=%s config=%s volatility=%s parallel=%s strict=%s acl=%s body=%s',
-                p.oid::regprocedure, p.prosecdef, p.proconfig, p.provolatile, p.proparallel, p.proisstrict,
-                p.proacl, md5(p.prosrc))
-    FROM pg_proc p WHERE p.pronamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('column %s.%s %s notnull=%s default=%s acl=%s', c.relname, a.attname,
-                format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attacl)
-    FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-    LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
-   WHERE c.relnamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('relation %s %s acl=%s rls=%s', c.relname, c.relkind, c.relacl, c.relrowsecurity)
-    FROM pg_class c WHERE c.relnamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('constraint %s on %s: %s', co.conname, co.conrelid::regclass, pg_get_constraintdef(co.oid))
-    FROM pg_constraint co WHERE co.connamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('index %s', pg_get_indexdef(i.indexrelid))
-    FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE c.relnamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('view %s: %s', c.relname, md5(pg_get_viewdef(c.oid)))
-    FROM pg_class c WHERE c.relnamespace = 'automl'::regnamespace AND c.relkind = 'v'
-  UNION ALL
-  SELECT format('policy %s on %s %s using=%s check=%s', p.polname, p.polrelid::regclass, p.polcmd,
-                pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid))
-    FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid WHERE c.relnamespace = 'automl'::regnamespace
-  UNION ALL
-  SELECT format('trigger %s', pg_get_triggerdef(t.oid))
-    FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
-   WHERE c.relnamespace = 'automl'::regnamespace AND NOT t.tgisinternal
-  UNION ALL
-  SELECT format('extension config %s', unnest(e.extconfig)::regclass) FROM pg_extension e WHERE e.extname = 'pg_automl'
-$$;
+\i tests/sql/include/catalog_items.sql
 -- What differs from a fresh install, either way: nothing.
 SELECT 'only upgraded: ' || item AS difference FROM pg_temp.catalog()
 EXCEPT SELECT 'only upgraded: ' || unnest(string_to_array(:'fresh_catalog', E'\n'))

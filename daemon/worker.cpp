@@ -75,10 +75,14 @@ bool extension_missing(const std::exception& e) {
   return state == "3F000" || state == "42883" || state == "42P01";
 }
 
-std::string host_name() {
-  char host[256] = "localhost";
-  gethostname(host, sizeof host - 1);
-  return host;
+// This machine's name, read once: every heartbeat sends it.
+const std::string& host_name() {
+  static const std::string name = [] {
+    char host[256] = "localhost";
+    gethostname(host, sizeof host - 1);
+    return std::string(host);
+  }();
+  return name;
 }
 
 class Listener final : public pqxx::notification_receiver {

@@ -9,7 +9,6 @@
 // role-taking rules behind them are for the worker and the owner alone.
 #include "pg/postgres.hpp"
 #include "pg/run_as.hpp"
-#include "pg/spi_plan.hpp"
 
 extern "C" {
 #include "miscadmin.h"
@@ -25,23 +24,11 @@ namespace {
 
 SPIPlanPtr can_plan = nullptr, projects_plan = nullptr, can_job_plan = nullptr;
 
-// Runs `sql` ($1 = the caller's name, then `arg` of `arg_type`) as the owner of
-// the calling function and returns its one value, copied out of SPI.
+// Evaluates a rule with the caller's name as $1, as the owner of the calling function.
 Datum rule_for_caller(FunctionCallInfo fcinfo, SPIPlanPtr* slot, const char* sql, int nargs, Oid* types,
                       Datum* args, bool* is_null) {
-  Datum caller = DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
-  args[0] = caller;
-  const SavedIdentity saved = enter_owner_of(fcinfo->flinfo->fn_oid);
-  SPI_connect();
-  SPIPlanPtr plan = prepare_once(slot, sql, nargs, types);
-  if (SPI_execute_plan(plan, args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-    elog(ERROR, "pg_automl: evaluating an access rule failed");
-  Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, is_null);
-  const Oid type = SPI_gettypeid(SPI_tuptable->tupdesc, 1);
-  if (!*is_null && type != BOOLOID) value = SPI_datumTransfer(value, false, -1);
-  SPI_finish();
-  leave_owner(saved);
-  return value;
+  args[0] = caller_name();
+  return query_one_as_owner(fcinfo->flinfo->fn_oid, slot, sql, nargs, types, args, nullptr, true, is_null);
 }
 
 }  // namespace

@@ -9,7 +9,6 @@
 // caller as the row's author. Called directly, they apply the same check.
 #include "pg/postgres.hpp"
 #include "pg/run_as.hpp"
-#include "pg/spi_plan.hpp"
 
 extern "C" {
 #include "miscadmin.h"
@@ -28,38 +27,26 @@ SPIPlanPtr manages_plan = nullptr, deployment_plan = nullptr, model_plan = nullp
 Datum insert_for_manager(FunctionCallInfo fcinfo, SPIPlanPtr* slot, const char* sql, int nargs, Oid* types) {
   if (PG_ARGISNULL(0))
     ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("the project must not be NULL")));
-  const char* caller_name = GetUserNameFromId(GetUserId(), false);
   Datum* args = static_cast<Datum*>(palloc(sizeof(Datum) * nargs));
   char* nulls = static_cast<char*>(palloc(nargs + 1));
   for (int i = 0; i < nargs - 1; ++i) {
     nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
     args[i] = PG_ARGISNULL(i) ? Datum(0) : PG_GETARG_DATUM(i);
   }
-  args[nargs - 1] = DirectFunctionCall1(namein, CStringGetDatum(caller_name));
+  args[nargs - 1] = caller_name();
   nulls[nargs - 1] = ' ';
   nulls[nargs] = '\0';
-  const SavedIdentity saved = enter_owner_of(fcinfo->flinfo->fn_oid);
-  SPI_connect();
+  const Oid fn = fcinfo->flinfo->fn_oid;
   Oid check_types[2] = {TEXTOID, NAMEOID};
   Datum check_args[2] = {args[0], args[nargs - 1]};
-  SPIPlanPtr check = prepare_once(&manages_plan, "SELECT automl._can($1, 'manage', $2)", 2, check_types);
-  if (SPI_execute_plan(check, check_args, nullptr, true, 1) != SPI_OK_SELECT || SPI_processed != 1)
-    elog(ERROR, "pg_automl: checking the right to manage a project failed");
   bool is_null = false;
-  const bool may = DatumGetBool(SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null));
-  if (is_null || !may)
+  const Datum may = query_one_as_owner(fn, &manages_plan, "SELECT automl._can($1, 'manage', $2)", 2, check_types,
+                                       check_args, nullptr, true, &is_null);
+  if (is_null || !DatumGetBool(may))
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
                     errmsg("permission denied for project \"%s\"", TextDatumGetCString(args[0])),
-                    errdetail("%s needs \"manage\" on it.", caller_name)));
-  SPIPlanPtr plan = prepare_once(slot, sql, nargs, types);
-  // No row count: with one, the executor would stop after the RETURNING row and never
-  // fire the AFTER STATEMENT trigger that tells every backend the deployment changed.
-  if (SPI_execute_plan(plan, args, nulls, false, 0) != SPI_OK_INSERT_RETURNING || SPI_processed != 1)
-    elog(ERROR, "pg_automl: writing the registry failed");
-  const Datum id = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, &is_null);
-  SPI_finish();
-  leave_owner(saved);
-  return id;
+                    errdetail("%s needs \"manage\" on it.", NameStr(*DatumGetName(args[nargs - 1])))));
+  return query_one_as_owner(fn, slot, sql, nargs, types, args, nulls, false, &is_null);
 }
 
 }  // namespace

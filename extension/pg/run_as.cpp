@@ -1,5 +1,6 @@
 // pg/run_as.cpp — see run_as.hpp.
 #include "pg/run_as.hpp"
+#include "pg/spi_plan.hpp"
 
 extern "C" {
 #include "miscadmin.h"
@@ -48,6 +49,26 @@ SavedIdentity enter_owner_of(Oid fn) {
 void leave_owner(const SavedIdentity& saved) {
   AtEOXact_GUC(true, saved.guc_level);
   SetUserIdAndSecContext(saved.user, saved.sec_context);
+}
+
+Datum caller_name() { return DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false))); }
+
+Datum query_one_as_owner(Oid fn, SPIPlanPtr* slot, const char* sql, int nargs, Oid* types, Datum* args,
+                         const char* nulls, bool read_only, bool* is_null) {
+  const SavedIdentity saved = enter_owner_of(fn);
+  SPI_connect();
+  SPIPlanPtr plan = prepare_once(slot, sql, nargs, types);
+  // No row count: with one, the executor would stop at the first row, and an INSERT …
+  // RETURNING would never fire its AFTER STATEMENT triggers (the deployment
+  // invalidation every backend waits for).
+  if (SPI_execute_plan(plan, args, nulls, read_only, 0) < 0 || SPI_processed != 1)
+    elog(ERROR, "pg_automl: \"%s\" did not return one row", sql);
+  Datum value = SPI_getbinval(SPI_tuptable->vals[0], SPI_tuptable->tupdesc, 1, is_null);
+  const Form_pg_attribute column = TupleDescAttr(SPI_tuptable->tupdesc, 0);
+  if (!*is_null) value = SPI_datumTransfer(value, column->attbyval, column->attlen);
+  SPI_finish();
+  leave_owner(saved);
+  return value;
 }
 
 int enter_pinned_search_path() {

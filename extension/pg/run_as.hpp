@@ -39,6 +39,15 @@ void leave_restricted(const SavedIdentity& saved);
 SavedIdentity enter_owner_of(Oid fn);
 void leave_owner(const SavedIdentity& saved);
 
+// The calling role's name as a `name` Datum; read it before switching identity.
+Datum caller_name();
+
+// Runs `sql` (prepared into *slot on first use, under the pinned search_path) as the
+// owner of function `fn` and returns the one value of its one row, copied out of SPI.
+// SPI must not be connected. Statements that write pass read_only = false.
+Datum query_one_as_owner(Oid fn, SPIPlanPtr* slot, const char* sql, int nargs, Oid* types, Datum* args,
+                         const char* nulls, bool read_only, bool* is_null);
+
 // A GUC nest level with search_path pinned; leave_pinned undoes it.
 int enter_pinned_search_path();
 void leave_pinned_search_path(int level);

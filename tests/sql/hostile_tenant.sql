@@ -3,17 +3,7 @@
 -- Each block is an attack that broke through in 0.1.0; every one must fail here.
 -- Later features add their attacks to this file (and to
 -- tests/integration/hostile_tenant_test.cpp for those needing worker processes).
-DO $$
-DECLARE
-  r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['mallory', 'victim', 'peek'] LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-      EXECUTE format('CREATE ROLE %I', r);
-    END IF;
-  END LOOP;
-END
-$$;
+SELECT ensure_roles('mallory', 'victim', 'peek');
 GRANT automl_user TO mallory, victim;
 GRANT automl_reader TO peek;
 CREATE SCHEMA mallory AUTHORIZATION mallory;
@@ -37,8 +27,6 @@ SELECT automl.train('m_proj', 'mallory.pts', 'y', algorithm => 'xgboost', hyperp
                     preprocess => '{"exclude": ["even"]}') AS m_job \gset
 SELECT status FROM automl.wait(:m_job);
 SELECT (result->>'model_id')::bigint AS m_model FROM automl.jobs WHERE id = :m_job \gset
-CREATE FUNCTION pg_temp.masked(statement text) RETURNS text LANGUAGE sql AS
-  $$ SELECT substr(e, 1, 7) || regexp_replace(substr(e, 8), '\m[0-9]+\M', 'N', 'g') FROM error_of(statement) e $$;
 
 -- 1. A training query raises its own privileges: set_config('role') and SET ROLE
 -- inside a function fail in the security-restricted read; superuser-only functions
@@ -143,7 +131,7 @@ SELECT error_of(format($$SELECT automl._insert_deployment('m_proj', %1$s, 'split
   '[{"model_id": %1$s, "weight": 2}]', NULL)$$, :m_model)) AS malformed_arms;
 SELECT error_of(format($$SELECT automl._insert_deployment('m_proj', %1$s, 'shadow', NULL, NULL, %2$s)$$,
   :m_model, :victim_model)) ~ '^23503' AS foreign_shadow;
-SELECT pg_temp.masked(format('SELECT automl.deploy_split(%L, ARRAY[%s, %s], ARRAY[1, 1])', 'm_proj', :m_model,
+SELECT masked(format('SELECT automl.deploy_split(%L, ARRAY[%s, %s], ARRAY[1, 1])', 'm_proj', :m_model,
   :victim_model)) AS split_with_their_model;
 RESET ROLE;
 

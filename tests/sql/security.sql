@@ -2,17 +2,7 @@
 -- other's project is refused with 42501 or invisible; sharing opens exactly what it
 -- grants and revoking closes it again from the next statement; a job reads data with
 -- its submitter's privileges.
-DO $$
-DECLARE
-  r text;
-BEGIN
-  FOREACH r IN ARRAY ARRAY['alice', 'bob', 'carol'] LOOP
-    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r) THEN
-      EXECUTE format('CREATE ROLE %I', r);
-    END IF;
-  END LOOP;
-END
-$$;
+SELECT ensure_roles('alice', 'bob', 'carol');
 GRANT automl_user TO alice, bob;
 GRANT automl_reader TO carol;
 CREATE TABLE alice_pts AS SELECT i::float8 AS x, 2.0 * i + 1 AS y FROM generate_series(1, 200) i;
@@ -42,30 +32,28 @@ SELECT count(*) AS alice_rows_bob_sees FROM automl.deployed_models WHERE project
 SELECT count(*) AS alice_rows_bob_sees FROM automl.jobs WHERE project = 'alice_proj';
 SELECT count(*) AS alice_rows_bob_sees FROM automl.trials t WHERE t.job_id = :alice_job;
 SELECT count(*) AS alice_rows_bob_sees FROM automl.prediction_log WHERE project = 'alice_proj';
--- Refused (model and job ids masked).
-CREATE FUNCTION pg_temp.masked(statement text) RETURNS text LANGUAGE sql AS
-  $$ SELECT substr(e, 1, 7) || regexp_replace(substr(e, 8), '\m[0-9]+\M', 'N', 'g') FROM error_of(statement) e $$;
+-- Refused (model and job ids masked by 00_setup's masked()).
 SELECT error_of($$SELECT automl.predict('alice_proj', ARRAY[1.0])$$);
 SELECT error_of($$SELECT automl.predict('alice_proj', '{"x": 1}'::jsonb)$$);
 SELECT error_of($$SELECT automl.explain('alice_proj', '{"x": 1}'::jsonb)$$);
-SELECT pg_temp.masked(format('SELECT automl.predict_model(%s, ARRAY[1.0])', :alice_model));
+SELECT masked(format('SELECT automl.predict_model(%s, ARRAY[1.0])', :alice_model));
 SELECT error_of($$SELECT automl.deploy('alice_proj', 'best_score')$$);
-SELECT pg_temp.masked(format('SELECT automl.deploy(%L, %s)', 'alice_proj', :alice_model));
-SELECT pg_temp.masked(format('SELECT automl.deploy(%L, %s)', 'bob_proj', :alice_model));
-SELECT pg_temp.masked(format('SELECT automl.deploy_split(%L, ARRAY[%s, %s], ARRAY[1, 1])', 'alice_proj', :alice_model, :bob_model));
-SELECT pg_temp.masked(format('SELECT automl.deploy_shadow(%L, %s)', 'bob_proj', :alice_model));
+SELECT masked(format('SELECT automl.deploy(%L, %s)', 'alice_proj', :alice_model));
+SELECT masked(format('SELECT automl.deploy(%L, %s)', 'bob_proj', :alice_model));
+SELECT masked(format('SELECT automl.deploy_split(%L, ARRAY[%s, %s], ARRAY[1, 1])', 'alice_proj', :alice_model, :bob_model));
+SELECT masked(format('SELECT automl.deploy_shadow(%L, %s)', 'bob_proj', :alice_model));
 SELECT error_of($$SELECT automl.set_logging('alice_proj', 0)$$);
-SELECT pg_temp.masked(format('SELECT automl.export_model(%s)', :alice_model));
+SELECT masked(format('SELECT automl.export_model(%s)', :alice_model));
 SELECT error_of(format('SELECT automl.import_model(%L, automl.export_model(%s))', 'alice_proj', :bob_model));
 SELECT error_of($$SELECT automl.train('alice_proj', 'bob_pts', 'y')$$);
 SELECT error_of($$SELECT automl.train('bob_proj2', 'alice_pts', 'y')$$);
 SELECT error_of($$INSERT INTO automl.jobs (kind, project, spec) VALUES ('train', 'alice_proj', '{"relation": "bob_pts", "target": "y"}')$$);
-SELECT pg_temp.masked(format('SELECT automl.cancel(%s)', :alice_job));
-SELECT pg_temp.masked(format('SELECT automl.retry(%s)', :alice_job));
+SELECT masked(format('SELECT automl.cancel(%s)', :alice_job));
+SELECT masked(format('SELECT automl.retry(%s)', :alice_job));
 SELECT error_of($$SELECT automl.grant_project('alice_proj', 'bob', 'manage')$$);
 SELECT error_of($$SELECT automl.revoke_project('alice_proj', 'bob')$$);
 -- Direct writes fail the same way: row-level security and column privileges.
-SELECT pg_temp.masked(format('INSERT INTO automl.deployments (project, model_id, strategy) VALUES (%L, %s, %L)', 'alice_proj', :alice_model, 'forged'));
+SELECT masked(format('INSERT INTO automl.deployments (project, model_id, strategy) VALUES (%L, %s, %L)', 'alice_proj', :alice_model, 'forged'));
 SELECT error_of($$UPDATE automl.projects SET log_sample_rate = 1 WHERE name = 'alice_proj'$$);
 SELECT count(*) AS alice_projects_bob_updated FROM (SELECT 1 FROM automl.projects WHERE name = 'alice_proj' AND log_sample_rate = 1) s;
 SELECT error_of($$UPDATE automl.jobs SET created_by = 'postgres'$$);

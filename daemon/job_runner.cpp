@@ -178,13 +178,7 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
     record_failure(conn, job, control, message, !is_permanent(e.sqlstate()));
   } catch (const pqxx::sql_error& e) {
     control.reading_backend = 0;
-    if (control.stop) {  // the control thread cancelled the statement, or statement_timeout hit the limit
-      record_stop(conn, job, control);
-      return;
-    }
-    if (sqlstate_of(e) == "57014" && control.limits.max_job_seconds <=
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - control.started).count() + 1) {
-      control.request_stop(StopReason::Timeout);
+    if (control.stop) {  // the control thread cancelled the statement when it stopped the job
       record_stop(conn, job, control);
       return;
     }

@@ -4,7 +4,6 @@
 #include "training_data.hpp"
 
 #include <algorithm>
-#include <chrono>
 #include <cstdio>
 #include <set>
 
@@ -36,11 +35,7 @@ automl::ValueKind kind_of(pqxx::oid t) {
 
 SourceShape begin_reading(pqxx::work& txn, JobControl& control) {
   txn.exec0("SET TRANSACTION READ ONLY");
-  // --max-job-time bounds the reading too (at least 1 s, so a job near its limit
-  // still fails with the limit's message rather than a zero timeout's "no limit").
-  const double left = control.limits.max_job_seconds -
-                      std::chrono::duration<double>(std::chrono::steady_clock::now() - control.started).count();
-  txn.exec0("SET LOCAL statement_timeout = " + std::to_string(std::max(1000LL, static_cast<long long>(left * 1000))));
+  // A stop (cancel, --max-job-time, shutdown) cancels this backend's statement.
   control.reading_backend = txn.conn().backendpid();
   SourceShape shape;
   const pqxx::result r = txn.exec_params(

@@ -68,7 +68,7 @@ void run_noop(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& co
   if (job.attempt <= spec.value("fail_attempts", 0))
     throw std::runtime_error("noop job asked to fail attempt " + std::to_string(job.attempt));
   pqxx::work txn(conn, "succeed_noop");
-  txn.exec_params("SELECT automl._succeed_job($1, $2, $3::jsonb)", job.id, job.lease,
+  txn.exec_params("SELECT automl_internal._succeed_job($1, $2, $3::jsonb)", job.id, job.lease,
                   nlohmann::json{{"slept_seconds", seconds}}.dump());
   txn.commit();
 }
@@ -115,7 +115,7 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
 
   pqxx::work txn(conn, "complete_train_job");
   txn.exec_params(
-      "SELECT automl._complete_train_job($1, $2, $3, $4, $5::jsonb, $6::jsonb,"
+      "SELECT automl_internal._complete_train_job($1, $2, $3, $4, $5::jsonb, $6::jsonb,"
       " ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), $8,"
       " CASE WHEN $9::jsonb = 'null' THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text($9::jsonb)) END,"
       " $10, convert_to($11, 'UTF8'), $12::jsonb)",
@@ -133,9 +133,9 @@ void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const Jo
   try {
     pqxx::work txn(conn, "fail_job");
     const bool release = control.reason() == StopReason::Release;
-    const auto r = release ? txn.exec_params1("SELECT automl._release_job($1, $2, $3)", job.id, job.lease,
+    const auto r = release ? txn.exec_params1("SELECT automl_internal._release_job($1, $2, $3)", job.id, job.lease,
                                               "released: worker shutting down")
-                           : txn.exec_params1("SELECT automl._fail_job($1, $2, $3, $4)", job.id, job.lease,
+                           : txn.exec_params1("SELECT automl_internal._fail_job($1, $2, $3, $4)", job.id, job.lease,
                                               message, retryable);
     txn.commit();
     log_line("job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +

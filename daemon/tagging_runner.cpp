@@ -162,7 +162,7 @@ void run_tagging(pqxx::connection_base& conn, const ClaimedJob& job, JobControl&
                                {"features", crf.n_features()}};
   pqxx::work txn(conn, "complete_tagging_job");
   txn.exec_params(
-      "SELECT automl._complete_train_job($1, $2, 'crf', 'tagging', $3::jsonb, $4::jsonb, ARRAY[$5], $6,"
+      "SELECT automl_internal._complete_train_job($1, $2, 'crf', 'tagging', $3::jsonb, $4::jsonb, ARRAY[$5], $6,"
       " ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), 1, convert_to($8, 'UTF8'), $9::jsonb)",
       job.id, job.lease, spec.hyperparams.dump(), metrics.dump(), data.tokens_column, spec.target,
       nlohmann::json(crf.labels()).dump(), bytes, info.dump());

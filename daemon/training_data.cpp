@@ -39,7 +39,7 @@ SourceShape begin_reading(pqxx::work& txn, JobControl& control) {
   control.reading_backend = txn.conn().backendpid();
   SourceShape shape;
   const pqxx::result r = txn.exec_params(
-      "SELECT u.name, u.type, s.estimated_rows FROM automl._training_shape($1, $2) s,"
+      "SELECT u.name, u.type, s.estimated_rows FROM automl_internal._training_shape($1, $2) s,"
       " unnest(s.column_names, s.column_types) WITH ORDINALITY AS u(name, type, n) ORDER BY u.n",
       control.id, control.lease);
   for (const auto& row : r) {
@@ -60,7 +60,7 @@ std::string training_rows_query(pqxx::work& txn, const JobControl& control, cons
   }
   char fraction_text[64];
   std::snprintf(fraction_text, sizeof fraction_text, "%.17g", fraction);
-  return "(SELECT * FROM automl._training_rows(" + std::to_string(control.id) + ", " + std::to_string(control.lease) +
+  return "(SELECT * FROM automl_internal._training_rows(" + std::to_string(control.id) + ", " + std::to_string(control.lease) +
          ", ARRAY[" + list + "]::text[], " + std::to_string(row_limit) + ", " + fraction_text + ") AS t(" +
          definitions + "))";
 }

@@ -25,7 +25,7 @@ std::optional<ClaimedJob> claim_next_job(pqxx::connection_base& conn, const std:
   pqxx::work txn(conn, "claim");
   const pqxx::result r = txn.exec_params(
       "SELECT id, kind, coalesce(project, ''), spec::text, attempts, created_by, lease, "
-      "automl._hold_job_lock(id) FROM automl._claim_job($1)",
+      "automl_internal._hold_job_lock(id) FROM automl_internal._claim_job($1)",
       worker);
   txn.commit();
   if (r.empty()) return std::nullopt;
@@ -40,7 +40,7 @@ std::optional<ClaimedJob> claim_next_job(pqxx::connection_base& conn, const std:
   return job;
 }
 
-// Drops the job lock taken by the claim (see automl._hold_job_lock), waking
+// Drops the job lock taken by the claim (see automl_internal._hold_job_lock), waking
 // automl.wait callers. Session-level, so it outlives the claim transaction.
 void release_job_lock(pqxx::connection_base& conn) {
   pqxx::nontransaction txn(conn, "release_job_lock");
@@ -235,7 +235,7 @@ void Worker::control_loop() {
   if (conn && registered_) {
     try {
       pqxx::work txn(*conn, "unregister");
-      txn.exec_params("SELECT automl._unregister_worker($1)", options_.name);
+      txn.exec_params("SELECT automl_internal._unregister_worker($1)", options_.name);
       txn.commit();
     } catch (const std::exception& e) {
       log_line(std::string("could not unregister: ") + e.what());
@@ -263,14 +263,14 @@ void Worker::control_tick(pqxx::connection_base& conn) {
     pqxx::work txn(conn, "heartbeat");
     // Registers again whenever the row is gone (deleted, rescued, extension re-created).
     const bool registered_again =
-        txn.exec_params1("SELECT automl._worker_alive($1, $2, $3, $4, $5)", options_.name, host_name(),
+        txn.exec_params1("SELECT automl_internal._worker_alive($1, $2, $3, $4, $5)", options_.name, host_name(),
                          static_cast<int>(getpid()), options_.concurrency, std::string(AUTOML_VERSION))[0]
             .as<bool>();
     for (const auto& job : running_jobs()) {
       float progress;
       std::string message;
       job->snapshot(progress, message);
-      const pqxx::result r = txn.exec_params("SELECT automl._heartbeat($1, $2, $3, NULLIF($4, ''))", job->id,
+      const pqxx::result r = txn.exec_params("SELECT automl_internal._heartbeat($1, $2, $3, NULLIF($4, ''))", job->id,
                                              job->lease, progress, message);
       // NULL: the claim is gone (rescued elsewhere); false: cancel was requested and
       // the NOTIFY may have been missed. Either way, stop working on it.
@@ -295,7 +295,7 @@ void Worker::control_tick(pqxx::connection_base& conn) {
   if (now - last_rescue_ >= std::chrono::duration<double>(std::max(options_.rescue_after / 4, 1.0))) {
     last_rescue_ = now;
     pqxx::work txn(conn, "rescue");
-    const auto rescued = txn.exec_params1("SELECT automl._rescue_stale_jobs(make_interval(secs => $1))",
+    const auto rescued = txn.exec_params1("SELECT automl_internal._rescue_stale_jobs(make_interval(secs => $1))",
                                           options_.rescue_after)[0].as<int>();
     txn.commit();
     if (rescued > 0) log_line("rescued " + std::to_string(rescued) + " job(s) whose worker stopped heartbeating");

@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "guard.hpp"
+#include "pg/internal_schema.hpp"
 #include "pg/spi_plan.hpp"
 #include "serving_limits.hpp"
 #include "model_cache.hpp"
@@ -25,7 +26,7 @@ extern "C" {
 namespace pg_automl {
 namespace {
 
-SPIPlanPtr deployed_plan = nullptr;
+SPIPlanPtr deployed_plan[2] = {nullptr, nullptr};  // by InternalLayout
 SPIPlanPtr model_plan = nullptr;
 
 // What fn_extra holds for one predict call site. Plain data: it lives in palloc'd
@@ -193,15 +194,16 @@ DeploymentStatus lookup_deployment(text* project, Deployment* out) {
   Oid types[1] = {TEXTOID};
   Datum args[1] = {PointerGetDatum(project)};
   SPI_connect();
+  const InternalLayout layout = installed_layout();
   SPIPlanPtr plan = prepare_once(
-      &deployed_plan,
-      "SELECT d.model_id, p.name IS NOT NULL,"
+      &deployed_plan[static_cast<int>(layout)],
+      for_layout("SELECT d.model_id, p.name IS NOT NULL,"
       "       ARRAY(SELECT (a->>'model_id')::bigint FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i),"
       "       ARRAY(SELECT sum((a->>'weight')::float8) OVER (ORDER BY i)"
       "               FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i),"
-      "       d.shadow_model_id, p.log_sample_rate, automl._project_exists($1)"
+      "       d.shadow_model_id, p.log_sample_rate, automl_internal._project_exists($1)"
       "  FROM (SELECT 1) one LEFT JOIN automl.projects p ON p.name = $1"
-      "       LEFT JOIN automl.deployed_models d ON d.project = $1",
+      "       LEFT JOIN automl.deployed_models d ON d.project = $1", layout).c_str(),
       1, types);
   // Not read-only where that is allowed: SPI then reads with a new snapshot (in READ
   // COMMITTED), so what is cached beyond this statement is what was committed last.
@@ -264,7 +266,7 @@ struct ModelSite {
   const automl::Model* model;
 };
 
-SPIPlanPtr model_access_plan = nullptr;
+SPIPlanPtr model_access_plan[2] = {nullptr, nullptr};  // by InternalLayout
 
 }  // namespace
 
@@ -276,7 +278,9 @@ const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t mode
   Oid types[1] = {INT8OID};
   Datum args[1] = {Int64GetDatum(model_id)};
   SPI_connect();
-  SPIPlanPtr plan = prepare_once(&model_access_plan, "SELECT automl._model_project($1)", 1, types);
+  const InternalLayout layout = installed_layout();
+  SPIPlanPtr plan = prepare_once(&model_access_plan[static_cast<int>(layout)],
+                                 for_layout("SELECT automl_internal._model_project($1)", layout).c_str(), 1, types);
   if (execute_pinned(plan, args, nullptr, true, 1) != SPI_OK_SELECT)
     elog(ERROR, "pg_automl: checking access to model %lld failed", static_cast<long long>(model_id));
   SPI_finish();

@@ -40,7 +40,7 @@ Datum insert_for_manager(FunctionCallInfo fcinfo, SPIPlanPtr* slot, const char* 
   Oid check_types[2] = {TEXTOID, NAMEOID};
   Datum check_args[2] = {args[0], args[nargs - 1]};
   bool is_null = false;
-  const Datum may = query_one_as_owner(fn, &manages_plan, "SELECT automl._can($1, 'manage', $2)", 2, check_types,
+  const Datum may = query_one_as_owner(fn, &manages_plan, "SELECT automl_internal._can($1, 'manage', $2)", 2, check_types,
                                        check_args, nullptr, true, &is_null);
   if (is_null || !DatumGetBool(may))
     ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
@@ -78,7 +78,7 @@ extern "C" Datum automl_insert_model(PG_FUNCTION_ARGS) {
       "        CASE WHEN jsonb_typeof(s.doc -> 'classes') = 'array'"
       "             THEN ARRAY(SELECT jsonb_array_elements_text(s.doc -> 'classes')) END,"
       "        (convert_from($3, 'UTF8')::jsonb ->> 'format_version')::integer, $3, coalesce($5, '{}'), $6"
-      "   FROM automl._model_summary($3) AS s(doc)"
+      "   FROM automl_internal._model_summary($3) AS s(doc)"
       " RETURNING id",
       6, types);
 }

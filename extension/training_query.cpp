@@ -2,8 +2,8 @@
 // somebody else's SQL (REFRESH MATERIALIZED VIEW in matview.c): inside this
 // backend, as the role that submitted the job, in a security-restricted operation
 // whose settings are rolled back at the end. automl-worker calls
-//   automl._training_shape(job, lease)   column names, types, planner's row estimate
-//   automl._training_rows(job, lease, columns, row_limit, fraction)   the rows, as text
+//   automl_internal._training_shape(job, lease)   column names, types, planner's row estimate
+//   automl_internal._training_rows(job, lease, columns, row_limit, fraction)   the rows, as text
 // (the latter through COPY (SELECT * FROM ...) TO STDOUT). What runs is re-derived
 // here from the job row, never taken from the worker: a table is looked up by its
 // stored qualified name and quoted again; a query must pass the parse-tree check

@@ -144,7 +144,7 @@ ensure_database() {
   psql -d postgres -qAtc "SELECT 1 FROM pg_database WHERE datname = '$db'" | grep -q 1 ||
     psql -d postgres -qc "CREATE DATABASE \"$db\"" >/dev/null
   stamp=$AUTOML_STATE_DIR/schema-$PGPORT-$db.md5
-  sum=$(cat "$AUTOML_ROOT"/sql/pg_automl--*.sql "$AUTOML_ROOT"/sql/updates/pg_automl--*.sql | md5sum | cut -c1-32)
+  sum=$(find "$AUTOML_ROOT/sql" -name '*.sql' | LC_ALL=C sort | xargs cat | md5sum | cut -c1-32)
   installed=$(psql -d "$db" -qAtc "SELECT extversion FROM pg_extension WHERE extname = 'pg_automl'")
   wanted=$(sed -n "s/^default_version = '\(.*\)'$/\1/p" "$AUTOML_ROOT/extension/pg_automl.control")
   if [ -n "$installed" ] && [ "$installed" != "$wanted" ]; then
@@ -157,7 +157,7 @@ ensure_database() {
       psql -d "$db" -qc "DROP EXTENSION pg_automl" >/dev/null
     else
       say "the scripts of pg_automl $wanted changed since database $db installed it; its projects and jobs are kept,"
-      say "so it keeps the older definitions. To take the new ones (dropping every model): psql -d $db -c 'DROP EXTENSION pg_automl CASCADE'"
+      say "so it keeps the older definitions (a development database; a release changes them by its upgrade script)"
       return 0
     fi
   fi

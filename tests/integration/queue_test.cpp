@@ -65,8 +65,8 @@ TEST_F(QueueTest, AWorkerThatLostItsClaimCannotFinishTheJob) {
     pqxx::connection conn(dsn());
     pqxx::work tx(conn);
     tx.exec0("UPDATE automl.jobs SET heartbeat_at = now() - interval '1 hour' WHERE id = " + std::to_string(id));
-    ASSERT_EQ(tx.exec1("SELECT automl._rescue_stale_jobs(interval '1 minute')")[0].as<int>(), 1);
-    ASSERT_EQ(tx.exec1("SELECT id FROM automl._claim_job('thief')")[0].as<long long>(), id);
+    ASSERT_EQ(tx.exec1("SELECT automl_internal._rescue_stale_jobs(interval '1 minute')")[0].as<int>(), 1);
+    ASSERT_EQ(tx.exec1("SELECT id FROM automl_internal._claim_job('thief')")[0].as<long long>(), id);
     tx.commit();
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(2500));  // "slow" wakes up and tries to finish
@@ -159,8 +159,8 @@ TEST_F(QueueTest, WaitSleepsOnTheRunningJobsLockAndWakesWhenItEnds) {
   const long long id = insert_noop("{\"seconds\": 1.5}");
   ASSERT_TRUE(eventually("SELECT status = 'running'" + where(id), 10));
   const std::string job_lock =
-      " FROM pg_locks WHERE locktype = 'advisory' AND classid = automl._job_lock_space()::oid"
-      " AND objid = automl._job_lock_key(" + std::to_string(id) + ")::oid AND objsubid = 2";
+      " FROM pg_locks WHERE locktype = 'advisory' AND classid = automl_internal._job_lock_space()::oid"
+      " AND objid = automl_internal._job_lock_key(" + std::to_string(id) + ")::oid AND objsubid = 2";
   EXPECT_TRUE(one("SELECT count(*) FILTER (WHERE granted AND mode = 'ExclusiveLock') = 1" + job_lock)[0].as<bool>())
       << "the running worker holds the job's lock";
 

@@ -90,13 +90,13 @@ SELECT to_regclass('public.pwned') AS pwned, to_regclass('public.pwned2') AS pwn
 -- The worker's reading functions: not callable by a tenant, and refusing a job that
 -- is not claimed with that lease or has no relation.
 SET ROLE mallory;
-SELECT error_of(format('SELECT * FROM automl._training_rows(%s, 1, ARRAY[''y''], 10, 1) AS t(y text)', :victim_job));
-SELECT error_of(format('SELECT automl._training_shape(%s, 1)', :victim_job));
+SELECT error_of(format('SELECT * FROM automl_internal._training_rows(%s, 1, ARRAY[''y''], 10, 1) AS t(y text)', :victim_job));
+SELECT error_of(format('SELECT automl_internal._training_shape(%s, 1)', :victim_job));
 RESET ROLE;
 INSERT INTO automl.jobs (kind, spec, run_after) VALUES ('noop', '{}', 'infinity') RETURNING id AS j_noop \gset
-SELECT error_of(format('SELECT automl._training_shape(%s, 1)', :j_noop)) ~ '^55P03: job [0-9]+ is no longer claimed' AS not_claimed;
+SELECT error_of(format('SELECT automl_internal._training_shape(%s, 1)', :j_noop)) ~ '^55P03: job [0-9]+ is no longer claimed' AS not_claimed;
 UPDATE automl.jobs SET status = 'running', lease = 7 WHERE id = :j_noop;
-SELECT error_of(format('SELECT automl._training_shape(%s, 7)', :j_noop)) ~ '^22023: job [0-9]+ has no training relation$'
+SELECT error_of(format('SELECT automl_internal._training_shape(%s, 7)', :j_noop)) ~ '^22023: job [0-9]+ has no training relation$'
   AS no_relation;
 DELETE FROM automl.jobs WHERE id = :j_noop;
 
@@ -122,14 +122,14 @@ SELECT error_of($$INSERT INTO automl.models (project, version, algorithm, task, 
   target, format_version, model) VALUES ('m_proj', 100, 'x', 'regression', '{}', '{}', '{}', 'y', 2, '\x7b7d')$$)
   AS direct_model;
 -- The writing function itself: another tenant's project, a foreign arm, a malformed split.
-SELECT error_of(format($$SELECT automl._insert_deployment('victim_proj', %s, 'manual', NULL, NULL, NULL)$$,
+SELECT error_of(format($$SELECT automl_internal._insert_deployment('victim_proj', %s, 'manual', NULL, NULL, NULL)$$,
   :victim_model)) AS for_their_project;
-SELECT error_of(format($$SELECT automl._insert_deployment('m_proj', %1$s, 'split', NULL,
+SELECT error_of(format($$SELECT automl_internal._insert_deployment('m_proj', %1$s, 'split', NULL,
   '[{"model_id": %1$s, "weight": 0.5}, {"model_id": %2$s, "weight": 0.5}]', NULL)$$, :m_model, :victim_model))
   AS foreign_arm;
-SELECT error_of(format($$SELECT automl._insert_deployment('m_proj', %1$s, 'split', NULL,
+SELECT error_of(format($$SELECT automl_internal._insert_deployment('m_proj', %1$s, 'split', NULL,
   '[{"model_id": %1$s, "weight": 2}]', NULL)$$, :m_model)) AS malformed_arms;
-SELECT error_of(format($$SELECT automl._insert_deployment('m_proj', %1$s, 'shadow', NULL, NULL, %2$s)$$,
+SELECT error_of(format($$SELECT automl_internal._insert_deployment('m_proj', %1$s, 'shadow', NULL, NULL, %2$s)$$,
   :m_model, :victim_model)) ~ '^23503' AS foreign_shadow;
 SELECT masked(format('SELECT automl.deploy_split(%L, ARRAY[%s, %s], ARRAY[1, 1])', 'm_proj', :m_model,
   :victim_model)) AS split_with_their_model;
@@ -137,21 +137,25 @@ RESET ROLE;
 
 -- 6. Access-rule helpers decide for the caller; the role-taking ones are not callable.
 SET ROLE peek;
-SELECT error_of($$SELECT automl._projects_for('postgres', 'predict')$$);
-SELECT error_of(format('SELECT automl._project_of_model(%s)', :victim_model)) ~ '^42501' AS project_of_model_refused;
-SELECT error_of($$SELECT automl._can('victim_proj', 'manage', 'victim')$$);
-SELECT error_of($$SELECT automl._can_job(1, 'victim')$$);
-SELECT automl._projects_for('predict') AS peek_sees, automl._can('victim_proj', 'predict') AS peek_may_predict;
+SELECT error_of($$SELECT automl_internal._projects_for('postgres', 'predict')$$);
+SELECT error_of(format('SELECT automl_internal._project_of_model(%s)', :victim_model)) ~ '^42501' AS project_of_model_refused;
+SELECT error_of($$SELECT automl_internal._can('victim_proj', 'manage', 'victim')$$);
+SELECT error_of($$SELECT automl_internal._can_job(1, 'victim')$$);
+SELECT automl_internal._projects_for('predict') AS peek_sees, automl_internal._can('victim_proj', 'predict') AS peek_may_predict;
 SELECT error_of(format('SELECT automl.predict_model(%s, ARRAY[1.0])', :victim_model)) ~ 'victim_proj' AS names_the_project;
 RESET ROLE;
 SET ROLE mallory;
-SELECT ARRAY(SELECT unnest(automl._projects_for('manage')) ORDER BY 1) AS mallory_manages;
+SELECT ARRAY(SELECT unnest(automl_internal._projects_for('manage')) ORDER BY 1) AS mallory_manages;
 RESET ROLE;
 
 -- No function of the extension is PUBLIC's: each role gets what it needs by name.
 SELECT p.oid::regprocedure AS executable_by_public FROM pg_proc p
- WHERE p.pronamespace = 'automl'::regnamespace
+ WHERE p.pronamespace IN ('automl'::regnamespace, 'automl_internal'::regnamespace)
    AND (p.proacl IS NULL OR EXISTS (SELECT 1 FROM aclexplode(p.proacl) a WHERE a.grantee = 0))
+ ORDER BY 1;
+-- \df automl.* is the public surface: the internals live in automl_internal.
+SELECT p.oid::regprocedure AS internal_in_public_schema FROM pg_proc p
+ WHERE p.pronamespace = 'automl'::regnamespace AND p.proname LIKE '\_%'
  ORDER BY 1;
 
 -- 7. Hostile model documents: a 100,000-deep tree is refused at import and by the
@@ -169,7 +173,7 @@ SELECT jsonb_set(:'m_export'::jsonb, '{model,estimator,trees,0}', jsonb_build_ob
   FROM generate_series(0, 200000) i;
 SELECT error_of($$SELECT automl.import_model('m_deep', (SELECT doc FROM deep))$$);
 -- The parser every path shares (predict, explain, export, import) refuses it too.
-SELECT error_of($$SELECT automl._model_summary(convert_to((doc->'model')::text, 'UTF8')) FROM deep$$);
+SELECT error_of($$SELECT automl_internal._model_summary(convert_to((doc->'model')::text, 'UTF8')) FROM deep$$);
 -- A tagger of 300 labels is served within the limits; tightened limits refuse it.
 CREATE FUNCTION pg_temp.tagger(labels integer) RETURNS jsonb LANGUAGE sql AS $$
   SELECT jsonb_build_object('format', 'pg_automl.export', 'model', jsonb_build_object(

@@ -50,7 +50,7 @@ UNION ALL
  EXCEPT SELECT 'only fresh: ' || item FROM pg_temp.catalog());
 -- Every SQL function is pinned but the three that must see their caller's search_path.
 SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
- WHERE p.pronamespace = 'automl'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
+ WHERE p.pronamespace::regnamespace::text IN ('automl', 'automl_internal') AND l.lanname IN ('sql', 'plpgsql')
    AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false)
  ORDER BY 1;
 

@@ -7,7 +7,7 @@ CREATE FUNCTION pg_temp.catalog() RETURNS TABLE (item text) LANGUAGE sql AS $$
   SELECT format('function %s definer=%s config=%s volatility=%s parallel=%s strict=%s acl=%s body=%s',
                 p.oid::regprocedure, p.prosecdef, p.proconfig, p.provolatile, p.proparallel, p.proisstrict,
                 p.proacl, md5(p.prosrc))
-    FROM pg_proc p WHERE p.pronamespace = 'automl'::regnamespace
+    FROM pg_proc p WHERE p.pronamespace::regnamespace::text IN ('automl', 'automl_internal')
   UNION ALL
   SELECT format('column %s.%s %s notnull=%s default=%s acl=%s', c.relname, a.attname,
                 format_type(a.atttypid, a.atttypmod), a.attnotnull, pg_get_expr(d.adbin, d.adrelid), a.attacl)

@@ -1,0 +1,104 @@
+#!/usr/bin/env bash
+# scripts/suite.sh NAME — runs one test suite against the build as installed and ends
+# with one line "NAME: N passed, N failed" (exit status 1 when any failed).
+# scripts/test.sh builds, installs and runs every suite in this order; CTest registers
+# each one too (ctest --test-dir build, after cmake --install build).
+#   unit         core/ GoogleTest, including parity with python3-sklearn
+#   regression   pg_regress over tests/schedule, a fresh cluster with a running worker
+#   integration  GoogleTest driving real automl-worker processes (tests/integration)
+#   replica      a hot standby of the test cluster (tests/replica)
+#   pooler       pgbouncer in transaction pooling in front of it (tests/pooler)
+#   hostile      unit tests under ASan + UBSan and the libFuzzer harnesses (scripts/fuzz.sh)
+#   format       every C++ file as .clang-format has it
+#   teardown     stops the test cluster and its worker (not a suite: prints nothing)
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+TEST_DIR=$AUTOML_STATE_DIR/test
+SUITE=${1:?usage: scripts/suite.sh NAME}
+mkdir -p "$AUTOML_STATE_DIR"
+log=$AUTOML_STATE_DIR/$SUITE.log
+
+# Prints "NAME: P passed, F failed" from a GoogleTest log; a run that crashed before
+# reporting, or a suite whose SetUpTestSuite threw, counts as a failure.
+gtest_summary() {
+  local p f s
+  p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+  if [ -z "$p" ] && [ -z "$f" ]; then f=1; fi
+  s=$(sed -n 's/^ *\([0-9]*\) FAILED TEST SUITE.*/\1/p' "$log" | tail -1)
+  echo "$SUITE: ${p:-0} passed, $(( ${f:-0} + ${s:-0} )) failed"
+}
+
+# A script that prints its own "NAME: N passed, N failed" (NAME: $1, default the
+# suite's): passes the counts on, or counts one failure when it printed none.
+own_summary() {
+  local name=${1:-$SUITE} counts
+  counts=$(sed -n -E "s/^$name: ([0-9]+ passed, [0-9]+ failed)$/\1/p" "$log" | tail -1)
+  echo "$SUITE: ${counts:-0 passed, 1 failed}"
+}
+
+regression() {
+  local out=$AUTOML_STATE_DIR/regress p f
+  worker_down "$TEST_DIR"
+  cluster_down "$TEST_DIR"
+  rm -rf "$TEST_DIR" "$(readlink -f "$TEST_DIR" 2>/dev/null || true)"
+  cluster_up "$TEST_DIR" 54330 automl_it  # the integration tests log predictions
+  ensure_database automl_regress
+  worker_up "$TEST_DIR" automl_regress
+  rm -rf "$out" && mkdir -p "$out"
+  # From the checkout's root: tests load bundled data with \copy 'data/…'.
+  (cd "$AUTOML_ROOT" && "$(pg_config --pkglibdir)/pgxs/src/test/regress/pg_regress" \
+    --inputdir="$AUTOML_ROOT/tests" --outputdir="$out" --use-existing \
+    --schedule="$AUTOML_ROOT/tests/schedule" \
+    --host="$PGHOST" --port="$PGPORT" --user="$PGUSER" --dbname=automl_regress 2>&1) | tee "$log" >&2 || true
+  worker_down "$TEST_DIR"
+  p=$(grep -cE '^(ok|test) .* \.\.\. ok|^ok ' "$log" || true)
+  f=$(grep -cE '\.\.\. FAILED|^not ok ' "$log" || true)
+  if [ "$p" = 0 ] && [ "$f" = 0 ]; then f=1; fi
+  if [ "$f" != 0 ] && [ -f "$out/regression.diffs" ]; then cat "$out/regression.diffs" >&2; fi
+  echo "$SUITE: $p passed, $f failed"
+}
+
+integration() {
+  cluster_up "$TEST_DIR" 54330 automl_it
+  AUTOML_RESTART_POSTGRES=$(cluster_restart_command "$TEST_DIR") \
+  AUTOML_WORKER=$AUTOML_WORKER_BIN PGDATABASE=postgres \
+    "$AUTOML_BUILD_DIR/tests/integration/integration_tests" --gtest_brief=1 2>&1 | tee "$log" >&2 || true
+  gtest_summary
+}
+
+# Every C++ file git knows, as .clang-format has it; names the ones that differ.
+format() {
+  local f p=0 bad=0
+  for f in $(cd "$AUTOML_ROOT" && git ls-files -- '*.cpp' '*.hpp' '*.h'); do
+    if clang-format --style=file "$AUTOML_ROOT/$f" | cmp -s - "$AUTOML_ROOT/$f"; then
+      p=$((p + 1))
+    else
+      bad=$((bad + 1)); say "not formatted: $f (clang-format -i $f)"
+    fi
+  done
+  echo "$SUITE: $p passed, $bad failed"
+}
+
+case $SUITE in
+  unit)
+    "$AUTOML_BUILD_DIR/core/core_tests" --gtest_brief=1 2>&1 | tee "$log" >&2 || true
+    summary=$(gtest_summary) ;;
+  regression) summary=$(regression) ;;
+  integration) summary=$(integration) ;;
+  replica | pooler)
+    script=$AUTOML_ROOT/tests/replica/replica_test.sh
+    [ "$SUITE" = pooler ] && script=$AUTOML_ROOT/tests/pooler/pgbouncer_test.sh
+    bash "$script" "$TEST_DIR" 2>&1 | tee "$log" >&2 || true
+    summary=$(own_summary) ;;
+  hostile)
+    bash "$AUTOML_ROOT/scripts/fuzz.sh" "${AUTOML_FUZZ_SECONDS:-15}" >"$log" || true
+    summary=$(own_summary fuzz) ;;
+  format) summary=$(format) ;;
+  teardown)
+    worker_down "$TEST_DIR"
+    cluster_down "$TEST_DIR"
+    exit 0 ;;
+  *) say "unknown suite: $SUITE"; exit 2 ;;
+esac
+echo "$summary"
+case $summary in *" 0 failed") exit 0 ;; *) exit 1 ;; esac

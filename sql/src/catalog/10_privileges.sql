@@ -1,0 +1,163 @@
+-- Privileges: nothing for PUBLIC; the four roles get what they need (docs/security.md).
+--
+-- Every release runs this file again (install and upgrade alike): it first takes
+-- back everything PUBLIC and the four roles hold on the extension's objects, then
+-- grants the release's set, so an upgraded database ends with exactly the rights a
+-- new one has. Rights a DBA granted to other roles are left alone.
+
+REVOKE ALL ON ALL TABLES IN SCHEMA automl FROM PUBLIC, automl_reader, automl_user, automl_admin, automl_worker;
+REVOKE ALL ON ALL SEQUENCES IN SCHEMA automl FROM PUBLIC, automl_reader, automl_user, automl_admin, automl_worker;
+REVOKE ALL ON ALL FUNCTIONS IN SCHEMA automl, automl_internal
+  FROM PUBLIC, automl_reader, automl_user, automl_admin, automl_worker;
+REVOKE ALL ON SCHEMA automl, automl_internal FROM PUBLIC;
+GRANT USAGE ON SCHEMA automl, automl_internal TO automl_reader, automl_worker;
+
+-- GRANT EXECUTE on every overload of each named function (install-time helper).
+CREATE FUNCTION automl_internal._grant_execute(role name, names text[]) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+            WHERE p.pronamespace IN ('automl'::regnamespace, 'automl_internal'::regnamespace)
+              AND p.proname = ANY (names) LOOP
+    EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %I', f, role);
+  END LOOP;
+END
+$$;
+
+-- automl_reader: predict and read what is shared with it.
+GRANT SELECT ON automl.projects, automl.models, automl.deployments, automl.deployed_models,
+                automl.trials, automl.prediction_log, automl.project_grants, automl.role_limits TO automl_reader;
+SELECT automl_internal._grant_execute('automl_reader', ARRAY[
+    '_can',
+    '_can_job',
+    '_job_exists',
+    '_member_of',
+    '_metric_higher_is_better',
+    '_model_exists',
+    '_model_project',
+    '_project_exists',
+    '_projects_for',
+    '_require',
+    '_require_primary',
+    '_require_read',
+    '_sees_all',
+    'coefficients',
+    'explain',
+    'predict',
+    'predict_label',
+    'predict_model',
+    'predict_proba',
+    'prediction_log_status',
+    'tag']);
+-- The role-taking rules answer for anyone: the worker and the owner only. Tenants
+-- call the overloads that decide for the calling role.
+REVOKE EXECUTE ON FUNCTION automl_internal._sees_all(name), automl_internal._can(text, text, name),
+  automl_internal._projects_for(name, text), automl_internal._can_job(bigint, name)
+  FROM automl_reader, automl_user;
+
+-- automl_user: train, deploy, share and manage its own projects.
+GRANT SELECT, INSERT ON automl.jobs TO automl_user;
+-- cancel and retry lock and update the caller's own jobs; never who submitted them or what.
+GRANT UPDATE (status, attempts, run_after, cancel_requested, lease, worker, heartbeat_at, progress, message,
+              error, result, started_at, finished_at) ON automl.jobs TO automl_user;
+-- import_model creates the project it imports into. Models and deployments are
+-- written only through _insert_model and _insert_deployment (and by the worker).
+GRANT USAGE ON SEQUENCE automl.jobs_id_seq, automl.projects_id_seq TO automl_user;
+GRANT INSERT (name, task, target, metric) ON automl.projects TO automl_user;
+GRANT UPDATE (log_sample_rate) ON automl.projects TO automl_user;
+GRANT INSERT (project, grantee, privilege), UPDATE (privilege, granted_by, granted_at), DELETE
+  ON automl.project_grants TO automl_user;
+GRANT SELECT ON automl.workers TO automl_user;
+SELECT automl_internal._grant_execute('automl_user', ARRAY[
+    '_check_feature_columns',
+    '_check_training_query',
+    '_deployments_changed',
+    '_deployments_check',
+    '_describe',
+    '_insert_deployment',
+    '_insert_model',
+    '_job_lock_key',
+    '_job_lock_space',
+    '_jobs_before_insert',
+    '_jobs_notify',
+    '_loading_verbatim',
+    '_lock_job',
+    '_model_summary',
+    '_models_of_project',
+    '_normalize_job_spec',
+    '_prediction_log_check',
+    '_prepare_job',
+    '_record_deployment',
+    '_relation_in_caller_path',
+    '_resolve_training_relation',
+    '_role_lock_space',
+    '_same_features',
+    'cancel',
+    'deploy',
+    'deploy_shadow',
+    'deploy_split',
+    'describe',
+    'export_model',
+    'grant_project',
+    'import_model',
+    'retry',
+    'revoke_project',
+    'set_logging',
+    'train',
+    'wait']);
+
+-- automl_admin: everything, on every project.
+GRANT ALL ON ALL TABLES IN SCHEMA automl TO automl_admin;
+GRANT ALL ON ALL SEQUENCES IN SCHEMA automl TO automl_admin;
+GRANT EXECUTE ON FUNCTION automl.prune_jobs(interval), automl.prune_prediction_log(interval),
+  automl.set_role_limits(name, integer, integer) TO automl_admin;
+
+-- automl_worker: the queue functions and the tables they write; nothing to predict with.
+-- It reads training data as the submitter: GRANT each submitting role TO the worker's login.
+GRANT SELECT, INSERT, UPDATE, DELETE ON automl.jobs, automl.workers, automl.models, automl.deployments,
+                                        automl.projects, automl.trials TO automl_worker;
+GRANT SELECT ON automl.project_grants, automl.deployed_models, automl.role_limits TO automl_worker;
+GRANT SELECT, INSERT, UPDATE ON automl.submitter_turns TO automl_worker;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA automl TO automl_worker;
+SELECT automl_internal._grant_execute('automl_worker', ARRAY[
+    '_can',
+    '_can_job',
+    '_claim_job',
+    '_complete_train_job',
+    '_deployments_changed',
+    '_deployments_check',
+    '_fail_job',
+    '_finish_job',
+    '_heartbeat',
+    '_hold_job_lock',
+    '_insert_deployment',
+    '_job_lock_key',
+    '_job_lock_space',
+    '_lock_claimed_job',
+    '_member_of',
+    '_metric_higher_is_better',
+    '_model_exists',
+    '_model_summary',
+    '_models_of_project',
+    '_normalize_job_spec',
+    '_project_exists',
+    '_projects_for',
+    '_record_deployment',
+    '_register_worker',
+    '_release_job',
+    '_require_primary',
+    '_require_read',
+    '_rescue_stale_jobs',
+    '_role_lock_space',
+    '_same_features',
+    '_sees_all',
+    '_succeed_job',
+    '_training_rows',
+    '_training_shape',
+    '_unregister_worker',
+    '_worker_alive',
+    '_worker_seen']);
+
+DROP FUNCTION automl_internal._grant_execute(name, text[]);  -- install-time only

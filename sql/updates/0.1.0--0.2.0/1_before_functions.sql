@@ -1,0 +1,76 @@
+-- pg_automl 0.1.0 → 0.2.0: the trust boundary (docs/security.md) and a public
+-- surface apart from the internals.
+--
+-- 0.1.0 is released and its install script never changes. The build assembles the
+-- upgrade script from this file (what 0.2.0 changes in the tables and the names
+-- 0.1.0 made), every file of sql/src/functions (CREATE OR REPLACE: the functions
+-- as 0.2.0 defines them, the same text a new install runs), 2_after_functions.sql
+-- (policies and triggers that need those functions) and sql/src/catalog and
+-- sql/src/comments (privileges, pinned search_path, pg_dump registration,
+-- comments — re-applied whole). tests/sql/upgrade.sql checks that an upgraded
+-- database and a new one are the same object by object. Nothing here drops a
+-- user's data.
+--
+-- What changes:
+--  - internal functions move to schema automl_internal, so \df automl.* lists
+--    what users call;
+--  - a tenant's training query runs inside the backend as its submitter, in a
+--    security-restricted operation (automl_internal._training_rows), never with
+--    the worker's rights;
+--  - every SQL function pins search_path; names a caller passes are resolved in the
+--    caller's own search_path, once, before the pinned code runs;
+--  - the access rules decide for the calling role (C, extension/access_rules.cpp),
+--    never for a role passed as an argument;
+--  - a deployment names models of its own project only; tenants write models and
+--    deployments only through the extension's functions;
+--  - per-role job limits, fair claiming between submitters, negative priorities
+--    for automl_admin only;
+--  - every table of user state is dumped by pg_dump, and a restore's COPY into
+--    automl.jobs keeps the rows as they were;
+--  - on a hot standby, calls that write say to run them on the primary;
+--  - a worker registers again whenever its row is missing.
+
+CREATE SCHEMA automl_internal;
+
+-- The submitter's search_path when the job was queued: its query's names are
+-- resolved in it when the worker reads the data, not in the worker's.
+ALTER TABLE automl.jobs ADD COLUMN search_path text;
+
+-- Per-role limits on a submitter's jobs (automl.set_role_limits); no row, no limit.
+CREATE TABLE automl.role_limits (
+  role        name PRIMARY KEY,
+  max_running integer CHECK (max_running >= 0),
+  max_queued  integer CHECK (max_queued >= 0),
+  set_by      name NOT NULL DEFAULT current_user,
+  set_at      timestamptz NOT NULL DEFAULT now()
+);
+COMMENT ON TABLE automl.role_limits IS 'Per-role limits on running and queued jobs (automl.set_role_limits).';
+ALTER TABLE automl.role_limits ENABLE ROW LEVEL SECURITY;
+
+-- When each submitter's job was last claimed: claiming serves submitters in turn.
+CREATE TABLE automl.submitter_turns (
+  role            name PRIMARY KEY,
+  last_claimed_at timestamptz NOT NULL
+);
+COMMENT ON TABLE automl.submitter_turns IS 'Round-robin state of the claim order between submitters.';
+
+-- Resolving a training relation now takes the submitter's search_path.
+DROP FUNCTION automl._resolve_training_relation(text, text);
+
+-- describe: 0.1.0's body runs pinned (as automl_internal._describe) on what the
+-- caller named, resolved first in the caller's search_path.
+ALTER FUNCTION automl.describe(text, bigint) RENAME TO _describe;
+
+-- The internals leave the public schema. Policies, triggers and grants follow the
+-- functions (they refer to them by oid); the bodies that call them by name are
+-- replaced next, by sql/src/functions.
+DO $$
+DECLARE
+  f regprocedure;
+BEGIN
+  FOR f IN SELECT p.oid::regprocedure FROM pg_proc p
+            WHERE p.pronamespace = 'automl'::regnamespace AND p.proname LIKE '\_%' LOOP
+    EXECUTE format('ALTER FUNCTION %s SET SCHEMA automl_internal', f);
+  END LOOP;
+END
+$$;

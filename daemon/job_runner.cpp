@@ -80,7 +80,7 @@ nlohmann::json string_array_or_null(const automl::Model& model) {
 
 void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& control) {
   const automl::TrainSpec spec = automl::TrainSpec::parse(nlohmann::json::parse(job.spec));
-  if (spec.task == "tagging") return run_tagging(conn, job, control, spec);
+  if (spec.task == automl::Task::Tagging) return run_tagging(conn, job, control, spec);
   const auto started = std::chrono::steady_clock::now();
   control.report(0.05f, "reading " + spec.relation);
   // Under a time budget, read at most what the worker can parse in a third of it

@@ -2,9 +2,8 @@
 // import_model takes its "model" object and hands its text to the serving parser;
 // this follows the same path, then round-trips what parses through its JSON form.
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "automl/error.hpp"
 #include "automl/model.hpp"

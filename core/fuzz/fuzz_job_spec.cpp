@@ -2,9 +2,8 @@
 // The first byte picks the kind; the rest is JSON. Validation either returns a
 // normalised spec or throws automl::Error (what the INSERT trigger reports).
 #include <cstdint>
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "automl/error.hpp"
 #include "automl/train_spec.hpp"

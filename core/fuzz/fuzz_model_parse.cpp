@@ -28,7 +28,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   std::optional<automl::Model> parsed;
   try {
-    parsed.emplace(automl::Model::parse(std::string_view(reinterpret_cast<const char*>(data), size)));
+    parsed.emplace(
+        automl::Model::parse(std::string_view(reinterpret_cast<const char*>(data), size)));
   } catch (const automl::Error&) {
     return 0;  // refused with a SQLSTATE: what import_model reports as 22023
   }
@@ -40,10 +41,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   std::vector<automl::InputValue> row(n);
   for (std::size_t i = 0; i < n; ++i) {
     switch (i % 4) {
-      case 0: row[i] = automl::InputValue::of(1.0 * static_cast<double>(i)); break;
-      case 1: row[i] = automl::InputValue::null(); break;
-      case 2: row[i] = automl::InputValue::of(std::string_view("2024-05-01")); break;
-      default: row[i] = automl::InputValue::of(numbers, 3); break;
+      case 0:
+        row[i] = automl::InputValue::of(1.0 * static_cast<double>(i));
+        break;
+      case 1:
+        row[i] = automl::InputValue::null();
+        break;
+      case 2:
+        row[i] = automl::InputValue::of(std::string_view("2024-05-01"));
+        break;
+      default:
+        row[i] = automl::InputValue::of(numbers, 3);
+        break;
     }
   }
   try {

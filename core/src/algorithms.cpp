@@ -35,7 +35,8 @@ std::vector<ParamSpec> params_of(const std::string& algorithm) {
   if (algorithm == "ridge") return {alpha, fit_intercept};
   if (algorithm == "lasso") return {alpha, cd_max_iter, cd_tol, fit_intercept};
   if (algorithm == "elastic_net")
-    return {alpha, {"l1_ratio", ParamType::Number, 0.5, 0.0, 1.0}, cd_max_iter, cd_tol, fit_intercept};
+    return {
+        alpha, {"l1_ratio", ParamType::Number, 0.5, 0.0, 1.0}, cd_max_iter, cd_tol, fit_intercept};
   if (algorithm == "logistic")
     return {{"C", ParamType::Number, 1.0, 0.0, kInf, true},
             {"penalty", ParamType::Choice, "l2", 0, 0, false, {"l2", "none"}},
@@ -50,20 +51,28 @@ std::vector<ParamSpec> params_of(const std::string& algorithm) {
   const ParamSpec min_child_weight{"min_child_weight", ParamType::Number, 1.0, 0.0, kInf};
   const ParamSpec reg_alpha{"reg_alpha", ParamType::Number, 0.0, 0.0, kInf};
   if (algorithm == "xgboost")
-    return {n_estimators, max_depth, {"learning_rate", ParamType::Number, 0.3, 0.0, 1.0, true},
+    return {n_estimators,
+            max_depth,
+            {"learning_rate", ParamType::Number, 0.3, 0.0, 1.0, true},
             {"subsample", ParamType::Number, 1.0, 0.0, 1.0, true},
-            {"colsample_bytree", ParamType::Number, 1.0, 0.0, 1.0, true}, min_child_weight,
-            {"reg_lambda", ParamType::Number, 1.0, 0.0, kInf}, reg_alpha,
+            {"colsample_bytree", ParamType::Number, 1.0, 0.0, 1.0, true},
+            min_child_weight,
+            {"reg_lambda", ParamType::Number, 1.0, 0.0, kInf},
+            reg_alpha,
             {"early_stopping_rounds", ParamType::Integer, 10, 0, 10000},
             {"validation_fraction", ParamType::Number, 0.1, 0.0, 0.5, true}};
-  if (algorithm == "crf")
+  if (algorithm == "crf")  // min_feature_count 2: a sixth of the features, same F1
     return {{"c2", ParamType::Number, 0.1, 0.0, 1e6},
             {"max_iter", ParamType::Integer, 200, 1, 10000},
-            {"min_feature_count", ParamType::Integer, 2, 1, 1000}};  // 2: a sixth of the features, same F1
+            {"min_feature_count", ParamType::Integer, 2, 1, 1000}};
   if (algorithm == "random_forest")
-    return {n_estimators, max_depth, {"subsample", ParamType::Number, 0.8, 0.0, 1.0, true},
-            {"colsample_bynode", ParamType::Number, 0.8, 0.0, 1.0, true}, min_child_weight,
-            {"reg_lambda", ParamType::Number, 1e-5, 0.0, kInf}, reg_alpha};
+    return {n_estimators,
+            max_depth,
+            {"subsample", ParamType::Number, 0.8, 0.0, 1.0, true},
+            {"colsample_bynode", ParamType::Number, 0.8, 0.0, 1.0, true},
+            min_child_weight,
+            {"reg_lambda", ParamType::Number, 1e-5, 0.0, kInf},
+            reg_alpha};
   return {};
 }
 
@@ -108,10 +117,10 @@ nlohmann::json check_value(const std::string& algorithm, const ParamSpec& p,
 
 const std::vector<AlgorithmInfo>& algorithm_catalogue() {
   static const std::vector<AlgorithmInfo> catalogue = {
-      {"linear", true, false, true},        {"ridge", true, false, true},
-      {"lasso", true, false, true},         {"elastic_net", true, false, true},
-      {"logistic", true, true, false},      {"xgboost", true, true, true},
-      {"random_forest", true, true, true},  {"kmeans", false, false, false},
+      {"linear", true, false, true},       {"ridge", true, false, true},
+      {"lasso", true, false, true},        {"elastic_net", true, false, true},
+      {"logistic", true, true, false},     {"xgboost", true, true, true},
+      {"random_forest", true, true, true}, {"kmeans", false, false, false},
       {"crf", true, false, false},  // task 'tagging' only
   };
   return catalogue;
@@ -121,12 +130,21 @@ const AlgorithmInfo& find_algorithm(const std::string& name) {
   for (const auto& a : algorithm_catalogue())
     if (name == a.name) return a;
   std::string list;
-  for (const auto& a : algorithm_catalogue()) list += (list.empty() ? "" : ", ") + std::string(a.name);
+  for (const auto& a : algorithm_catalogue())
+    list += (list.empty() ? "" : ", ") + std::string(a.name);
   invalid("unknown algorithm \"" + name + "\"", "known algorithms: auto, " + list);
 }
 
 std::string default_algorithm(Task task) {
-  return task == Task::Classification ? "logistic" : "ridge";
+  switch (task) {
+    case Task::Classification:
+      return "logistic";
+    case Task::Regression:
+      return "ridge";
+    case Task::Tagging:
+      return "crf";
+  }
+  return "auto";
 }
 
 nlohmann::json resolve_hyperparams(const std::string& algorithm, const nlohmann::json& given) {
@@ -151,12 +169,18 @@ nlohmann::json resolve_hyperparams(const std::string& algorithm, const nlohmann:
 }
 
 void check_algorithm_task(const std::string& algorithm, Task task) {
+  if (task == Task::Tagging) {
+    if (algorithm != "crf")
+      invalid("task 'tagging' needs algorithm 'crf'", "got \"" + algorithm + "\"");
+    return;
+  }
   const auto& info = find_algorithm(algorithm);
   const bool ok = task == Task::Classification ? info.classification : info.regression;
   if (!ok)
     invalid("algorithm \"" + algorithm + "\" cannot be used for " + to_string(task),
-            task == Task::Classification ? "use logistic for classification"
-                                         : "use linear, ridge, lasso or elastic_net for regression");
+            task == Task::Classification
+                ? "use logistic for classification"
+                : "use linear, ridge, lasso or elastic_net for regression");
 }
 
 }  // namespace automl

@@ -10,10 +10,14 @@ namespace automl {
 
 const char* to_string(ValueKind kind) {
   switch (kind) {
-    case ValueKind::Integer: return "integer";
-    case ValueKind::Float: return "float";
-    case ValueKind::Boolean: return "boolean";
-    case ValueKind::Text: return "text";
+    case ValueKind::Integer:
+      return "integer";
+    case ValueKind::Float:
+      return "float";
+    case ValueKind::Boolean:
+      return "boolean";
+    case ValueKind::Text:
+      return "text";
   }
   return "text";
 }
@@ -28,19 +32,25 @@ ValueKind value_kind_from_string(const std::string& name) {
 
 const char* to_string(ColumnType type) {
   switch (type) {
-    case ColumnType::Numeric: return "numeric";
-    case ColumnType::Boolean: return "boolean";
-    case ColumnType::Categorical: return "categorical";
-    case ColumnType::Date: return "date";
-    case ColumnType::Timestamp: return "timestamp";
-    case ColumnType::NumericArray: return "numeric_array";
+    case ColumnType::Numeric:
+      return "numeric";
+    case ColumnType::Boolean:
+      return "boolean";
+    case ColumnType::Categorical:
+      return "categorical";
+    case ColumnType::Date:
+      return "date";
+    case ColumnType::Timestamp:
+      return "timestamp";
+    case ColumnType::NumericArray:
+      return "numeric_array";
   }
   return "numeric";
 }
 
 ColumnType column_type_from_string(const std::string& name) {
-  for (ColumnType t : {ColumnType::Numeric, ColumnType::Boolean, ColumnType::Categorical, ColumnType::Date,
-                       ColumnType::Timestamp, ColumnType::NumericArray})
+  for (ColumnType t : {ColumnType::Numeric, ColumnType::Boolean, ColumnType::Categorical,
+                       ColumnType::Date, ColumnType::Timestamp, ColumnType::NumericArray})
     if (name == to_string(t)) return t;
   invalid("unknown column type \"" + name + "\"");
 }
@@ -61,7 +71,9 @@ void append_value(Column& column, std::string_view text, bool is_null, long long
     case ColumnType::Numeric: {
       if (is_null || text == "NaN") return column.numbers.push_back(nan);
       const auto x = parse_number(text);
-      if (!x) bad(text == "Infinity" || text == "-Infinity" ? "an infinite value" : "a value that is not a number");
+      if (!x)
+        bad(text == "Infinity" || text == "-Infinity" ? "an infinite value"
+                                                      : "a value that is not a number");
       return column.numbers.push_back(*x);
     }
     case ColumnType::Boolean: {
@@ -81,11 +93,13 @@ void append_value(Column& column, std::string_view text, bool is_null, long long
     case ColumnType::NumericArray: {
       if (is_null) {
         column.nulls.push_back(1);
-        if (s.width > 0) column.numbers.insert(column.numbers.end(), static_cast<size_t>(s.width), nan);
+        if (s.width > 0)
+          column.numbers.insert(column.numbers.end(), static_cast<size_t>(s.width), nan);
         return;
       }
       std::vector<double> values;
-      if (!parse_number_array(text, values)) bad("a value that is not a one-dimensional array of finite numbers");
+      if (!parse_number_array(text, values))
+        bad("a value that is not a one-dimensional array of finite numbers");
       if (values.empty()) bad("an empty array");
       if (column.schema.width == 0) {
         // Now we know the width: NULL arrays read so far get their NaN elements.
@@ -102,9 +116,11 @@ void append_value(Column& column, std::string_view text, bool is_null, long long
   }
 }
 
-Dataset Dataset::numeric(const Eigen::MatrixXd& X, const std::vector<std::string>& names, std::string target_name,
-                         ValueKind target_kind, std::vector<std::string> target) {
-  if (static_cast<Eigen::Index>(names.size()) != X.cols() || static_cast<Eigen::Index>(target.size()) != X.rows())
+Dataset Dataset::numeric(const Eigen::MatrixXd& X, const std::vector<std::string>& names,
+                         std::string target_name, ValueKind target_kind,
+                         std::vector<std::string> target) {
+  if (static_cast<Eigen::Index>(names.size()) != X.cols() ||
+      static_cast<Eigen::Index>(target.size()) != X.rows())
     throw Error(sqlstate::kInternalError, "Dataset::numeric: shapes do not match");
   Dataset d;
   for (Eigen::Index j = 0; j < X.cols(); ++j) {

@@ -21,9 +21,12 @@ bool all_finite(const std::vector<double>& v) {
 
 const char* to_string(Link link) {
   switch (link) {
-    case Link::Identity: return "identity";
-    case Link::Sigmoid: return "sigmoid";
-    case Link::Softmax: return "softmax";
+    case Link::Identity:
+      return "identity";
+    case Link::Sigmoid:
+      return "sigmoid";
+    case Link::Softmax:
+      return "softmax";
   }
   return "identity";
 }
@@ -37,7 +40,8 @@ Link link_from_string(const std::string& name) {
 
 void apply_link(Link link, int n, double* s) {
   switch (link) {
-    case Link::Identity: return;
+    case Link::Identity:
+      return;
     case Link::Sigmoid:
       s[0] = s[0] >= 0 ? 1.0 / (1.0 + std::exp(-s[0])) : std::exp(s[0]) / (1.0 + std::exp(s[0]));
       return;
@@ -132,10 +136,12 @@ std::unique_ptr<LinearEstimator> LinearEstimator::from_json(const nlohmann::json
         Eigen::Map<Eigen::RowVectorXd>(rows[k].data(), n_features);
   }
   if (!all_finite(intercept)) invalid("model file: intercept must be finite");
-  w.intercept = Eigen::Map<Eigen::VectorXd>(intercept.data(), static_cast<Eigen::Index>(intercept.size()));
+  w.intercept =
+      Eigen::Map<Eigen::VectorXd>(intercept.data(), static_cast<Eigen::Index>(intercept.size()));
   w.n_iter = j.contains("n_iter") ? checked_number<int>(j["n_iter"], "n_iter") : 0;
   w.converged = j.value("converged", true);
-  return std::make_unique<LinearEstimator>(std::move(w), link_from_string(j.at("link").get<std::string>()));
+  return std::make_unique<LinearEstimator>(std::move(w),
+                                           link_from_string(j.at("link").get<std::string>()));
 }
 
 std::unique_ptr<Estimator> estimator_from_json(const nlohmann::json& j, Eigen::Index n_features) {

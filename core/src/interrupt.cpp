@@ -11,7 +11,8 @@ InterruptHook hook = nullptr;
 void set_interrupt_hook(InterruptHook new_hook) { hook = new_hook; }
 
 void check_interrupt() {
-  if (hook != nullptr && hook()) throw Error(sqlstate::kQueryCanceled, "canceling statement due to an interrupt");
+  if (hook != nullptr && hook())
+    throw Error(sqlstate::kQueryCanceled, "canceling statement due to an interrupt");
 }
 
 }  // namespace automl

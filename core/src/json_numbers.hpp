@@ -7,11 +7,10 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <type_traits>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "automl/error.hpp"
 
@@ -19,7 +18,10 @@ namespace automl {
 
 template <typename T>
 T checked_number(const nlohmann::json& v, const char* what) {
-  auto refuse = [&] { throw Error(sqlstate::kDataCorrupted, std::string("model file: ") + what + " holds " + v.dump(-1).substr(0, 40)); };
+  auto refuse = [&] {
+    throw Error(sqlstate::kDataCorrupted,
+                std::string("model file: ") + what + " holds " + v.dump(-1).substr(0, 40));
+  };
   if (v.is_boolean()) return static_cast<T>(v.get<bool>());
   if (!v.is_number()) refuse();
   if constexpr (std::is_integral_v<T>) {
@@ -36,14 +38,16 @@ T checked_number(const nlohmann::json& v, const char* what) {
     return static_cast<T>(x);
   } else {
     const double x = v.get<double>();
-    if (std::isfinite(x) && std::fabs(x) > static_cast<double>(std::numeric_limits<T>::max())) refuse();
+    if (std::isfinite(x) && std::fabs(x) > static_cast<double>(std::numeric_limits<T>::max()))
+      refuse();
     return static_cast<T>(x);
   }
 }
 
 template <typename T>
 std::vector<T> checked_numbers(const nlohmann::json& a, const char* what) {
-  if (!a.is_array()) throw Error(sqlstate::kDataCorrupted, std::string("model file: ") + what + " must be an array");
+  if (!a.is_array())
+    throw Error(sqlstate::kDataCorrupted, std::string("model file: ") + what + " must be an array");
   std::vector<T> out;
   out.reserve(a.size());
   for (const auto& v : a) out.push_back(checked_number<T>(v, what));

@@ -25,9 +25,12 @@ bool is_true(const std::string& text) { return text == "t" || text == "true"; }
 double numeric_label(const std::string& label, ValueKind kind, int index) {
   switch (kind) {
     case ValueKind::Integer:
-    case ValueKind::Float: return parse_number(label);
-    case ValueKind::Boolean: return is_true(label) ? 1.0 : 0.0;
-    case ValueKind::Text: return index;
+    case ValueKind::Float:
+      return parse_number(label);
+    case ValueKind::Boolean:
+      return is_true(label) ? 1.0 : 0.0;
+    case ValueKind::Text:
+      return index;
   }
   return index;
 }

@@ -335,7 +335,8 @@ LinearWeights fit_logistic(const Eigen::MatrixXd& X, const Eigen::VectorXi& y, i
   check_iterations(params.max_iter, params.tol);
 
   const int k = n_classes == 2 ? 1 : n_classes;
-  if (params.class_weight.size() && (params.class_weight.size() != n_classes || (params.class_weight.array() <= 0).any()))
+  if (params.class_weight.size() &&
+      (params.class_weight.size() != n_classes || (params.class_weight.array() <= 0).any()))
     invalid("class_weight needs one positive weight per class");
   LogisticObjective objective(X, y, k, params.C, params.fit_intercept, params.class_weight, cancel);
   Eigen::VectorXd theta = Eigen::VectorXd::Zero(objective.size());

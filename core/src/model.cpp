@@ -13,20 +13,18 @@ namespace {
 // Largest class count served without a heap allocation per prediction.
 constexpr int kMaxInlineOutputs = 64;
 
-Task task_from_string(const std::string& name) {
-  if (name == "classification") return Task::Classification;
-  if (name == "regression") return Task::Regression;
-  invalid("model file: unknown task \"" + name + "\"");
+// The task of a model file: a tagger is not a Model.
+Task model_task(const std::string& name) {
+  const std::optional<Task> task = task_from_name(name);
+  if (!task || *task == Task::Tagging) invalid("model file: unknown task \"" + name + "\"");
+  return *task;
 }
 
 }  // namespace
 
-const char* to_string(Task task) {
-  return task == Task::Classification ? "classification" : "regression";
-}
-
-Model::Model(Task task, std::string algorithm, nlohmann::json hyperparams, std::string target, LabelEncoder labels,
-             Preprocessor preprocessor, std::shared_ptr<const Estimator> estimator)
+Model::Model(Task task, std::string algorithm, nlohmann::json hyperparams, std::string target,
+             LabelEncoder labels, Preprocessor preprocessor,
+             std::shared_ptr<const Estimator> estimator)
     : task_(task),
       algorithm_(std::move(algorithm)),
       hyperparams_(std::move(hyperparams)),
@@ -73,12 +71,15 @@ auto Model::with_numeric_row(const double* x, F&& use) const {
   if (!preprocessor_.takes_numbers_only())
     for (const auto& input : preprocessor_.inputs())
       if (input.type != ColumnType::Numeric && input.type != ColumnType::Boolean)
-        invalid("the model takes named features: its input \"" + input.name + "\" is " + to_string(input.type),
+        invalid("the model takes named features: its input \"" + input.name + "\" is " +
+                    to_string(input.type),
                 "pass the features as jsonb or as a row");
   const auto n = static_cast<size_t>(n_features());
   InputValue inline_row[kMaxInlineOutputs];
   std::vector<InputValue> heap_row;
-  InputValue* row = n > static_cast<size_t>(kMaxInlineOutputs) ? (heap_row.resize(n), heap_row.data()) : inline_row;
+  InputValue* row = n > static_cast<size_t>(kMaxInlineOutputs)
+                        ? (heap_row.resize(n), heap_row.data())
+                        : inline_row;
   for (size_t i = 0; i < n; ++i) row[i] = InputValue::of(x[i]);
   return use(static_cast<const InputValue*>(row));
 }
@@ -97,7 +98,8 @@ int Model::predict_class(const InputValue* x) const {
   const int k = estimator_->n_outputs();
   std::vector<double> heap;
   double inline_out[kMaxInlineOutputs];
-  double* out = k > kMaxInlineOutputs ? (heap.resize(static_cast<size_t>(k)), heap.data()) : inline_out;
+  double* out =
+      k > kMaxInlineOutputs ? (heap.resize(static_cast<size_t>(k)), heap.data()) : inline_out;
   scores_of_row(x, out);
   if (k == 1) return out[0] > 0.5 ? 1 : 0;
   return static_cast<int>(std::max_element(out, out + k) - out);
@@ -122,7 +124,8 @@ Model::Explanation Model::explain(const InputValue* x) const {
   std::vector<double> raw(static_cast<size_t>(k));
   estimator_->decision(features.data(), raw.data());
   Explanation e;
-  const int group = k == 1 ? 0 : static_cast<int>(std::max_element(raw.begin(), raw.end()) - raw.begin());
+  const int group =
+      k == 1 ? 0 : static_cast<int>(std::max_element(raw.begin(), raw.end()) - raw.begin());
   e.output = task_ == Task::Classification ? (k == 1 ? 1 : group) : 0;
   std::vector<double> phi(static_cast<size_t>(p) + 1);
   estimator_->contributions(features.data(), group, phi.data());
@@ -143,15 +146,18 @@ void Model::predict_proba(const double* x, double* out) const {
   with_numeric_row(x, [&](const InputValue* row) { predict_proba(row, out); });
 }
 
-Eigen::VectorXd Model::predict_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {
-  if (task_ == Task::Regression) return estimator_->decision_batch(preprocessor_.transform(data, rows)).col(0);
+Eigen::VectorXd Model::predict_batch(const Dataset& data,
+                                     const std::vector<Eigen::Index>& rows) const {
+  if (task_ == Task::Regression)
+    return estimator_->decision_batch(preprocessor_.transform(data, rows)).col(0);
   const Eigen::VectorXi classes = predict_class_batch(data, rows);
   Eigen::VectorXd out(classes.size());
   for (Eigen::Index i = 0; i < classes.size(); ++i) out[i] = labels_.numeric_value(classes[i]);
   return out;
 }
 
-Eigen::MatrixXd Model::predict_proba_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {
+Eigen::MatrixXd Model::predict_proba_batch(const Dataset& data,
+                                           const std::vector<Eigen::Index>& rows) const {
   return predict_proba_features(preprocessor_.transform(data, rows));
 }
 
@@ -161,11 +167,13 @@ Eigen::VectorXd Model::predict_features(const Eigen::MatrixXd& features) const {
 }
 
 Eigen::MatrixXd Model::predict_proba_features(const Eigen::MatrixXd& features) const {
-  if (task_ != Task::Classification) invalid("the model is a regressor; predict_proba needs a classifier");
+  if (task_ != Task::Classification)
+    invalid("the model is a regressor; predict_proba needs a classifier");
   return probabilities(estimator_->decision_batch(features), estimator_->link(), n_classes());
 }
 
-Eigen::VectorXi Model::predict_class_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const {
+Eigen::VectorXi Model::predict_class_batch(const Dataset& data,
+                                           const std::vector<Eigen::Index>& rows) const {
   return classes_of(predict_proba_batch(data, rows));
 }
 
@@ -205,10 +213,11 @@ Model Model::parse(std::string_view bytes) {
     throw Error(sqlstate::kDataCorrupted, "model file is not a JSON object");
   // value() would throw json's type_error for a non-string: compare the JSON instead.
   if (j.contains("type") && j["type"] == "crf")
-    throw Error(sqlstate::kInvalidParameterValue, "this is a tagging model (a CRF)", "tag text with automl.tag(project, text)");
+    throw Error(sqlstate::kInvalidParameterValue, "this is a tagging model (a CRF)",
+                "tag text with automl.tag(project, text)");
   if (!j.contains("format") || j["format"] != kFormatName)
-    throw Error(sqlstate::kDataCorrupted, "model file does not have format \"" +
-                                              std::string(kFormatName) + "\"");
+    throw Error(sqlstate::kDataCorrupted,
+                "model file does not have format \"" + std::string(kFormatName) + "\"");
   const auto version_it = j.find("format_version");
   if (version_it == j.end() || !version_it->is_number_integer())
     throw Error(sqlstate::kDataCorrupted, "model file has no integer format_version");
@@ -218,17 +227,19 @@ Model Model::parse(std::string_view bytes) {
                 "model format version " + version_it->dump() + " is not supported",
                 "this pg_automl reads format versions 1 to " + std::to_string(kFormatVersion));
   try {
-    auto task = task_from_string(j.at("task").get<std::string>());
+    auto task = model_task(j.at("task").get<std::string>());
     Preprocessor preprocessor;
     if (version == 1) {  // numeric features and a standard scaler
       auto features = j.at("feature_names").get<std::vector<std::string>>();
       if (features.empty()) invalid("model file: no features");
       const auto scaler = StandardScaler::from_json(j.at("preprocessing").at("standard_scaler"),
                                                     static_cast<Eigen::Index>(features.size()));
-      preprocessor = Preprocessor::numeric_scaler(std::move(features), scaler.mean(), scaler.scale());
+      preprocessor =
+          Preprocessor::numeric_scaler(std::move(features), scaler.mean(), scaler.scale());
     } else {
       preprocessor = Preprocessor::from_json(j.at("preprocessing"));
-      if (j.at("feature_names").get<std::vector<std::string>>().size() != preprocessor.inputs().size())
+      if (j.at("feature_names").get<std::vector<std::string>>().size() !=
+          preprocessor.inputs().size())
         invalid("model file: feature_names do not match the preprocessing inputs");
     }
     LabelEncoder labels;
@@ -239,8 +250,9 @@ Model Model::parse(std::string_view bytes) {
       if (labels.size() < 2) invalid("model file: a classifier needs at least two classes");
     }
     auto estimator = estimator_from_json(j.at("estimator"), preprocessor.n_outputs());
-    return Model(task, j.at("algorithm").get<std::string>(), j.value("hyperparams", nlohmann::json::object()),
-                 j.value("target", ""), std::move(labels), std::move(preprocessor), std::move(estimator));
+    return Model(task, j.at("algorithm").get<std::string>(),
+                 j.value("hyperparams", nlohmann::json::object()), j.value("target", ""),
+                 std::move(labels), std::move(preprocessor), std::move(estimator));
   } catch (const nlohmann::json::exception& e) {
     throw Error(sqlstate::kDataCorrupted, std::string("model file is malformed: ") + e.what());
   } catch (const Error& e) {

@@ -23,7 +23,8 @@ class SplitMix64 {
   std::uint64_t below(std::uint64_t bound) {
     std::uint64_t limit = UINT64_MAX - UINT64_MAX % bound;
     std::uint64_t r;
-    do r = next(); while (r >= limit);
+    do r = next();
+    while (r >= limit);
     return r % bound;
   }
 
@@ -40,9 +41,11 @@ void shuffle(std::vector<Eigen::Index>& v, SplitMix64& rng) {
 TrainTestSplit train_test_split(Eigen::Index n, double test_size, std::uint64_t seed,
                                 const Eigen::VectorXi* strata) {
   if (!(test_size > 0.0 && test_size < 1.0))
-    invalid("test_size must be between 0 and 1 exclusive", "test_size is " + std::to_string(test_size));
-  if (n < 2) invalid("need at least 2 rows to split into training and test sets",
-                     "the relation has " + std::to_string(n) + " usable rows");
+    invalid("test_size must be between 0 and 1 exclusive",
+            "test_size is " + std::to_string(test_size));
+  if (n < 2)
+    invalid("need at least 2 rows to split into training and test sets",
+            "the relation has " + std::to_string(n) + " usable rows");
   SplitMix64 rng(seed);
   std::vector<std::vector<Eigen::Index>> groups;
   if (strata != nullptr) {

@@ -16,9 +16,9 @@ StandardScaler StandardScaler::fit(const Eigen::MatrixXd& X) {
     double var = (X.col(j).array() - s.mean_[j]).square().mean();
     double sd = std::sqrt(var);
     // sklearn keeps scale 1 for (near-)constant features instead of dividing by ~0.
-    s.scale_[j] = sd < 10 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(s.mean_[j]))
-                      ? 1.0
-                      : sd;
+    s.scale_[j] =
+        sd < 10 * std::numeric_limits<double>::epsilon() * std::max(1.0, std::abs(s.mean_[j])) ? 1.0
+                                                                                               : sd;
   }
   return s;
 }

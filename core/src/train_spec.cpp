@@ -22,7 +22,8 @@ void reject_unknown_keys(const nlohmann::json& spec, const std::set<std::string>
     if (!allowed.count(key)) {
       std::string list;
       for (const auto& k : allowed) list += (list.empty() ? "" : ", ") + k;
-      invalid("unknown key \"" + key + "\" in the spec of a " + kind + " job", "accepted keys: " + list);
+      invalid("unknown key \"" + key + "\" in the spec of a " + kind + " job",
+              "accepted keys: " + list);
     }
   }
 }
@@ -34,8 +35,10 @@ std::string get_string(const nlohmann::json& spec, const char* key, const std::s
     if (required) invalid(std::string("the spec needs \"") + key + "\"");
     return fallback;
   }
-  if (!it->is_string()) invalid(std::string("\"") + key + "\" must be a string", "got " + it->dump());
-  if (required && it->get<std::string>().empty()) invalid(std::string("\"") + key + "\" must not be empty");
+  if (!it->is_string())
+    invalid(std::string("\"") + key + "\" must be a string", "got " + it->dump());
+  if (required && it->get<std::string>().empty())
+    invalid(std::string("\"") + key + "\" must not be empty");
   return it->get<std::string>();
 }
 
@@ -50,51 +53,51 @@ double get_number(const nlohmann::json& spec, const char* key, double fallback) 
 long long get_integer(const nlohmann::json& spec, const char* key, long long fallback) {
   auto it = spec.find(key);
   if (it == spec.end() || it->is_null()) return fallback;
-  if (!it->is_number_integer()) invalid(std::string("\"") + key + "\" must be an integer", "got " + it->dump());
+  if (!it->is_number_integer())
+    invalid(std::string("\"") + key + "\" must be an integer", "got " + it->dump());
   return it->get<long long>();
-}
-
-std::optional<Task> task_of(const std::string& task) {
-  if (task == "classification") return Task::Classification;
-  if (task == "regression") return Task::Regression;
-  return std::nullopt;
 }
 
 // Grid: every key a hyper-parameter of the algorithm with a list of values, each valid.
 // Random: lists, or ranges {"min", "max", "log"}; plus "n_trials".
-void validate_search_params(const std::string& algorithm, const std::string& search, const nlohmann::json& params) {
-  if (params.empty()) invalid("search '" + search + "' needs search_params", "e.g. {\"C\": [0.1, 1, 10]}");
+void validate_search_params(const std::string& algorithm, const std::string& search,
+                            const nlohmann::json& params) {
+  if (params.empty())
+    invalid("search '" + search + "' needs search_params", "e.g. {\"C\": [0.1, 1, 10]}");
   for (const auto& [key, value] : params.items()) {
     if (key == "n_trials") {
-      if (search != "random" || !value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 1000)
+      if (search != "random" || !value.is_number_integer() || value.get<long long>() < 1 ||
+          value.get<long long>() > 1000)
         invalid("n_trials must be an integer from 1 to 1000 with search 'random'");
       continue;
     }
     if (value.is_array()) {
-      if (value.empty() || value.size() > 100) invalid("search_params." + key + " must list 1 to 100 values");
+      if (value.empty() || value.size() > 100)
+        invalid("search_params." + key + " must list 1 to 100 values");
       for (const auto& v : value) resolve_hyperparams(algorithm, {{key, v}});
     } else if (value.is_object() && search == "random") {
-      if (!value.contains("min") || !value.contains("max")) invalid("search_params." + key + " range needs min and max");
+      if (!value.contains("min") || !value.contains("max"))
+        invalid("search_params." + key + " range needs min and max");
       resolve_hyperparams(algorithm, {{key, value.at("min")}});
       resolve_hyperparams(algorithm, {{key, value.at("max")}});
       if (!(value.at("min").get<double>() < value.at("max").get<double>()))
         invalid("search_params." + key + " needs min < max");
       for (const auto& [k, v] : value.items())
-        if (k != "min" && k != "max" && k != "log") invalid("search_params." + key + " range takes min, max, log");
+        if (k != "min" && k != "max" && k != "log")
+          invalid("search_params." + key + " range takes min, max, log");
     } else {
-      invalid("search_params." + key + (search == "random" ? " must be a list or a {min, max} range" : " must be a list"),
-              "got " + value.dump());
+      invalid(
+          "search_params." + key +
+              (search == "random" ? " must be a list or a {min, max} range" : " must be a list"),
+          "got " + value.dump());
     }
   }
   size_t combinations = 1;
   if (search == "grid")
     for (const auto& [key, value] : params.items())
-      if ((combinations *= value.size()) > 1000) invalid("the grid has more than 1000 combinations");
+      if ((combinations *= value.size()) > 1000)
+        invalid("the grid has more than 1000 combinations");
 }
-
-}  // namespace
-
-namespace {
 
 // As given (an object, or absent): defaults are filled in by resolve_hyperparams.
 nlohmann::json parse_hyperparams(const nlohmann::json& spec) {
@@ -107,7 +110,8 @@ nlohmann::json parse_hyperparams(const nlohmann::json& spec) {
 double parse_test_size(const nlohmann::json& spec) {
   const double test_size = get_number(spec, "test_size", 0.25);
   if (!(test_size > 0.0 && test_size < 1.0))
-    invalid("test_size must be between 0 and 1 exclusive", "got " + nlohmann::json(test_size).dump());
+    invalid("test_size must be between 0 and 1 exclusive",
+            "got " + nlohmann::json(test_size).dump());
   return test_size;
 }
 
@@ -130,15 +134,18 @@ TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
   const std::string task = get_string(spec, "task", "auto");
   if (task != "tagging" && task != "auto")
     invalid("algorithm 'crf' is for task 'tagging'", "got task \"" + task + "\"");
-  s.task = "tagging";
+  s.task = Task::Tagging;
   s.algorithm = get_string(spec, "algorithm", "auto");
   if (s.algorithm == "auto") s.algorithm = "crf";
-  if (s.algorithm != "crf") invalid("task 'tagging' needs algorithm 'crf'", "got \"" + s.algorithm + "\"");
+  if (s.algorithm != "crf")
+    invalid("task 'tagging' needs algorithm 'crf'", "got \"" + s.algorithm + "\"");
   s.hyperparams = parse_hyperparams(spec);
   s.hyperparams = resolve_hyperparams("crf", s.hyperparams);
-  if (get_string(spec, "search", "none") != "none") not_supported("searches are not implemented for tagging");
+  if (get_string(spec, "search", "none") != "none")
+    not_supported("searches are not implemented for tagging");
   if (get_integer(spec, "folds", 0) != 0) not_supported("folds are not implemented for tagging");
-  if (auto tb = spec.find("time_budget"); tb != spec.end() && !tb->is_null()) invalid("time_budget applies to search => 'auto'");
+  if (auto tb = spec.find("time_budget"); tb != spec.end() && !tb->is_null())
+    invalid("time_budget applies to search => 'auto'");
   // A stored spec carries the default preprocess options; anything else is a mistake.
   if (auto pp = spec.find("preprocess");
       pp != spec.end() && PreprocessOptions::parse(*pp).to_json() != PreprocessOptions().to_json())
@@ -146,7 +153,8 @@ TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
   if (auto metric = spec.find("metric"); metric != spec.end() && !metric->is_null()) {
     s.metric = get_string(spec, "metric", "");
     if (*s.metric != "entity_f1" && *s.metric != "token_accuracy")
-      invalid("metric \"" + *s.metric + "\" does not apply to tagging", "tagging metrics: entity_f1, token_accuracy");
+      invalid("metric \"" + *s.metric + "\" does not apply to tagging",
+              "tagging metrics: entity_f1, token_accuracy");
   }
   s.test_size = parse_test_size(spec);
   s.deploy = parse_deploy(spec);
@@ -154,41 +162,44 @@ TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
   return s;
 }
 
-}  // namespace
-
-TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
-  if (!spec.is_object()) invalid("the spec of a train job must be a JSON object", "got " + spec.dump());
-  reject_unknown_keys(spec,
-                      {"relation", "target", "task", "algorithm", "hyperparams", "search",
-                       "search_params", "metric", "test_size", "folds", "time_budget", "deploy", "seed", "preprocess"},
-                      "train");
-  TrainSpec s;
-  s.relation = get_string(spec, "relation", "", true);
-  s.target = get_string(spec, "target", "", true);
-
-  s.task = get_string(spec, "task", "auto");
-  if (s.task == "clustering") not_supported("task \"" + s.task + "\" is not implemented yet");
-  if (s.task == "tagging" || get_string(spec, "algorithm", "auto") == "crf") return parse_tagging(spec, s);
-  if (s.task != "auto" && !task_of(s.task))
-    invalid("unknown task \"" + s.task + "\"", "tasks: auto, classification, regression, clustering, tagging");
-
+// The algorithm (checked against the task when one is given) and its hyperparams.
+void parse_algorithm(const nlohmann::json& spec, TrainSpec& s) {
   s.algorithm = get_string(spec, "algorithm", "auto");
   if (s.algorithm != "auto") {
     const auto& info = find_algorithm(s.algorithm);
-    if (!info.implemented) not_supported("algorithm \"" + s.algorithm + "\" is not implemented yet");
-    if (auto task = task_of(s.task)) check_algorithm_task(s.algorithm, *task);
+    if (!info.implemented)
+      not_supported("algorithm \"" + s.algorithm + "\" is not implemented yet");
+    if (s.task) check_algorithm_task(s.algorithm, *s.task);
   }
-
   s.hyperparams = parse_hyperparams(spec);
   std::string concrete = s.algorithm;
-  if (concrete == "auto" && task_of(s.task)) concrete = default_algorithm(*task_of(s.task));
+  if (concrete == "auto" && s.task) concrete = default_algorithm(*s.task);
   if (concrete != "auto") {
     resolve_hyperparams(concrete, s.hyperparams);
   } else if (!s.hyperparams.empty()) {
     invalid("hyperparams need an explicit algorithm or task",
-            "with algorithm => 'auto' and task => 'auto' the algorithm is chosen after reading the data");
+            "with algorithm => 'auto' and task => 'auto' the algorithm is chosen after reading the "
+            "data");
   }
+}
 
+// search 'auto' takes only the list of algorithm families it may try.
+void validate_auto_search_params(const nlohmann::json& params) {
+  for (const auto& [key, value] : params.items()) {
+    if (key != "algorithms")
+      invalid("search 'auto' takes only \"algorithms\" in search_params", "got \"" + key + "\"");
+    if (!value.is_array() || value.empty())
+      invalid("search_params.algorithms must be a non-empty array");
+    for (const auto& a : value) {
+      if (!a.is_string()) invalid("search_params.algorithms must name algorithms");
+      const auto& info = find_algorithm(a.get<std::string>());
+      if (!info.implemented)
+        not_supported("algorithm \"" + a.get<std::string>() + "\" is not implemented yet");
+    }
+  }
+}
+
+void parse_search(const nlohmann::json& spec, TrainSpec& s) {
   s.search = get_string(spec, "search", "none");
   if (s.search != "none" && s.search != "grid" && s.search != "random" && s.search != "auto")
     invalid("unknown search \"" + s.search + "\"", "searches: none, grid, random, auto");
@@ -200,81 +211,125 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   if (s.search == "none" && !s.search_params.empty())
     invalid("search_params need search => 'grid', 'random' or 'auto'");
   if (s.search == "grid" || s.search == "random") {
-    if (s.algorithm == "auto") invalid("search '" + s.search + "' needs an explicit algorithm", "or use search => 'auto'");
+    if (s.algorithm == "auto")
+      invalid("search '" + s.search + "' needs an explicit algorithm", "or use search => 'auto'");
     validate_search_params(s.algorithm, s.search, s.search_params);
   }
-  if (s.search == "auto") {
-    for (const auto& [key, value] : s.search_params.items()) {
-      if (key != "algorithms") invalid("search 'auto' takes only \"algorithms\" in search_params", "got \"" + key + "\"");
-      if (!value.is_array() || value.empty()) invalid("search_params.algorithms must be a non-empty array");
-      for (const auto& a : value) {
-        if (!a.is_string()) invalid("search_params.algorithms must name algorithms");
-        const auto& info = find_algorithm(a.get<std::string>());
-        if (!info.implemented) not_supported("algorithm \"" + a.get<std::string>() + "\" is not implemented yet");
-      }
-    }
-  }
+  if (s.search == "auto") validate_auto_search_params(s.search_params);
+}
 
+std::optional<std::string> parse_metric(const nlohmann::json& spec, std::optional<Task> task) {
   auto metric = spec.find("metric");
-  if (metric != spec.end() && !metric->is_null()) {
-    s.metric = get_string(spec, "metric", "");
-    const bool cls = is_classification_metric(*s.metric), reg = is_regression_metric(*s.metric);
-    if (!cls && !reg)
-      invalid("unknown metric \"" + *s.metric + "\"",
-              "classification: accuracy, precision, recall, f1, roc_auc, log_loss; regression: r2, mae, rmse");
-    if ((s.task == "classification" && !cls) || (s.task == "regression" && !reg))
-      invalid("metric \"" + *s.metric + "\" does not apply to " + s.task);
-  }
+  if (metric == spec.end() || metric->is_null()) return std::nullopt;
+  const std::string name = get_string(spec, "metric", "");
+  const bool cls = is_classification_metric(name), reg = is_regression_metric(name);
+  if (!cls && !reg)
+    invalid("unknown metric \"" + name + "\"",
+            "classification: accuracy, precision, recall, f1, roc_auc, log_loss; regression: r2, "
+            "mae, rmse");
+  if ((task == Task::Classification && !cls) || (task == Task::Regression && !reg))
+    invalid("metric \"" + name + "\" does not apply to " + to_string(*task));
+  return name;
+}
 
-  s.test_size = parse_test_size(spec);
-
+int parse_folds(const nlohmann::json& spec) {
   const long long folds = get_integer(spec, "folds", 0);
-  if (folds < 0 || folds == 1) invalid("folds must be 0 (one held-out split) or at least 2", "got " + std::to_string(folds));
+  if (folds < 0 || folds == 1)
+    invalid("folds must be 0 (one held-out split) or at least 2", "got " + std::to_string(folds));
   if (folds > 20) invalid("folds must be at most 20", "got " + std::to_string(folds));
-  s.folds = static_cast<int>(folds);
+  return static_cast<int>(folds);
+}
 
+// Seconds, only with search 'auto' (which needs one).
+std::optional<double> parse_time_budget(const nlohmann::json& spec, const std::string& search) {
+  std::optional<double> seconds;
   auto budget = spec.find("time_budget");
   if (budget != spec.end() && !budget->is_null()) {
-    s.time_budget_seconds = get_number(spec, "time_budget", 0);
-    if (!(*s.time_budget_seconds >= 1 && *s.time_budget_seconds <= 86400))
-      invalid("time_budget must be between 1 second and 1 day", "got " + budget->dump() + " seconds");
-    if (s.search != "auto") invalid("time_budget applies to search => 'auto'");
+    seconds = get_number(spec, "time_budget", 0);
+    if (!(*seconds >= 1 && *seconds <= 86400))
+      invalid("time_budget must be between 1 second and 1 day",
+              "got " + budget->dump() + " seconds");
+    if (search != "auto") invalid("time_budget applies to search => 'auto'");
   }
-  if (s.search == "auto" && !s.time_budget_seconds)
+  if (search == "auto" && !seconds)
     invalid("search => 'auto' needs a time_budget", "for example time_budget => '30 seconds'");
+  return seconds;
+}
 
+}  // namespace
+
+TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
+  if (!spec.is_object())
+    invalid("the spec of a train job must be a JSON object", "got " + spec.dump());
+  reject_unknown_keys(
+      spec,
+      {"relation", "target", "task", "algorithm", "hyperparams", "search", "search_params",
+       "metric", "test_size", "folds", "time_budget", "deploy", "seed", "preprocess"},
+      "train");
+  TrainSpec s;
+  s.relation = get_string(spec, "relation", "", true);
+  s.target = get_string(spec, "target", "", true);
+
+  const std::string task = get_string(spec, "task", "auto");
+  if (task == "clustering") not_supported("task \"" + task + "\" is not implemented yet");
+  const std::optional<Task> named = task_from_name(task);
+  if (named == Task::Tagging || get_string(spec, "algorithm", "auto") == "crf")
+    return parse_tagging(spec, s);
+  if (task != "auto" && !named)
+    invalid("unknown task \"" + task + "\"",
+            "tasks: auto, classification, regression, clustering, tagging");
+  s.task = named;
+
+  parse_algorithm(spec, s);
+  parse_search(spec, s);
+  s.metric = parse_metric(spec, s.task);
+  s.test_size = parse_test_size(spec);
+  s.folds = parse_folds(spec);
+  s.time_budget_seconds = parse_time_budget(spec, s.search);
   s.deploy = parse_deploy(spec);
   s.seed = parse_seed(spec);
-  if (auto pp = spec.find("preprocess"); pp != spec.end()) s.preprocess = PreprocessOptions::parse(*pp);
+  if (auto pp = spec.find("preprocess"); pp != spec.end())
+    s.preprocess = PreprocessOptions::parse(*pp);
   for (const auto& column : s.preprocess.exclude)
-    if (column == s.target) invalid("preprocess.exclude names the target column \"" + column + "\"");
+    if (column == s.target)
+      invalid("preprocess.exclude names the target column \"" + column + "\"");
   return s;
 }
 
 nlohmann::json TrainSpec::to_json() const {
-  nlohmann::json j = {{"relation", relation},   {"target", target},
-                      {"task", task},           {"algorithm", algorithm},
-                      {"hyperparams", hyperparams}, {"search", search},
-                      {"search_params", search_params}, {"test_size", test_size},
-                      {"folds", folds},         {"deploy", deploy},
-                      {"seed", seed},           {"preprocess", preprocess.to_json()}};
+  nlohmann::json j = {{"relation", relation},
+                      {"target", target},
+                      {"task", task ? to_string(*task) : "auto"},
+                      {"algorithm", algorithm},
+                      {"hyperparams", hyperparams},
+                      {"search", search},
+                      {"search_params", search_params},
+                      {"test_size", test_size},
+                      {"folds", folds},
+                      {"deploy", deploy},
+                      {"seed", seed},
+                      {"preprocess", preprocess.to_json()}};
   j["metric"] = metric ? nlohmann::json(*metric) : nlohmann::json(nullptr);
-  j["time_budget"] = time_budget_seconds ? nlohmann::json(*time_budget_seconds) : nlohmann::json(nullptr);
+  j["time_budget"] =
+      time_budget_seconds ? nlohmann::json(*time_budget_seconds) : nlohmann::json(nullptr);
   return j;
 }
 
 nlohmann::json normalize_job_spec(const std::string& kind, const nlohmann::json& spec) {
   if (kind == "train") return TrainSpec::parse(spec).to_json();
   if (kind == "noop") {
-    if (!spec.is_object()) invalid("the spec of a noop job must be a JSON object", "got " + spec.dump());
+    if (!spec.is_object())
+      invalid("the spec of a noop job must be a JSON object", "got " + spec.dump());
     reject_unknown_keys(spec, {"seconds", "fail_attempts"}, "noop");
     const double seconds = get_number(spec, "seconds", 0.0);
-    if (seconds < 0 || seconds > 86400) invalid("\"seconds\" must be between 0 and 86400", "got " + spec.at("seconds").dump());
+    if (seconds < 0 || seconds > 86400)
+      invalid("\"seconds\" must be between 0 and 86400", "got " + spec.at("seconds").dump());
     const long long fail = get_integer(spec, "fail_attempts", 0);
     if (fail < 0) invalid("\"fail_attempts\" must not be negative");
     return {{"seconds", seconds}, {"fail_attempts", fail}};
   }
-  if (kind == "import" || kind == "design") not_supported("job kind \"" + kind + "\" is not implemented yet");
+  if (kind == "import" || kind == "design")
+    not_supported("job kind \"" + kind + "\" is not implemented yet");
   invalid("unknown job kind \"" + kind + "\"", "kinds: train, noop, import, design");
 }
 

@@ -1,14 +1,13 @@
 // tree_ensemble.cpp — evaluating, storing and explaining tree ensembles.
 #include "automl/tree_ensemble.hpp"
 
-#include "json_numbers.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <functional>
 
 #include "automl/error.hpp"
 #include "automl/interrupt.hpp"
+#include "json_numbers.hpp"
 
 namespace automl {
 namespace {
@@ -32,20 +31,24 @@ void check_tree(TreeEnsemble::Tree& t, Eigen::Index n_features, int n_outputs) {
   for (size_t i = 0; i < n; ++i) {
     const bool leaf = t.left[i] == -1;
     if (leaf != (t.right[i] == -1)) invalid("model file: a node with one child");
-    if (!std::isfinite(t.value[i]) || !std::isfinite(t.cover[i])) invalid("model file: non-finite tree value");
+    if (!std::isfinite(t.value[i]) || !std::isfinite(t.cover[i]))
+      invalid("model file: non-finite tree value");
     if (leaf) continue;
     for (auto child : {t.left[i], t.right[i]}) {
       // Children come after their parent, so evaluation always terminates.
-      if (child <= static_cast<std::int32_t>(i) || static_cast<size_t>(child) >= n || seen[static_cast<size_t>(child)]++)
+      if (child <= static_cast<std::int32_t>(i) || static_cast<size_t>(child) >= n ||
+          seen[static_cast<size_t>(child)]++)
         invalid("model file: tree child index out of order");
       // A parent comes before its children, so its depth is final here.
       depth[static_cast<size_t>(child)] = depth[i] + 1;
       t.depth = std::max(t.depth, depth[i] + 1);
     }
     if (t.depth > TreeEnsemble::kMaxDepth)
-      invalid("model file: a tree is deeper than " + std::to_string(TreeEnsemble::kMaxDepth) + " levels",
+      invalid("model file: a tree is deeper than " + std::to_string(TreeEnsemble::kMaxDepth) +
+                  " levels",
               "pg_automl trains trees of depth 30 at most; this file was not written by it");
-    if (t.feature[i] < 0 || t.feature[i] >= n_features) invalid("model file: split feature out of range");
+    if (t.feature[i] < 0 || t.feature[i] >= n_features)
+      invalid("model file: split feature out of range");
   }
 }
 
@@ -56,11 +59,14 @@ struct PathElement {
   double zero_fraction, one_fraction, pweight;
 };
 
-void extend_path(PathElement* path, int depth, double zero_fraction, double one_fraction, int feature) {
+void extend_path(PathElement* path, int depth, double zero_fraction, double one_fraction,
+                 int feature) {
   path[depth] = {feature, zero_fraction, one_fraction, depth == 0 ? 1.0 : 0.0};
   for (int i = depth - 1; i >= 0; --i) {
-    path[i + 1].pweight += one_fraction * path[i].pweight * (i + 1) / static_cast<double>(depth + 1);
-    path[i].pweight = zero_fraction * path[i].pweight * (depth - i) / static_cast<double>(depth + 1);
+    path[i + 1].pweight +=
+        one_fraction * path[i].pweight * (i + 1) / static_cast<double>(depth + 1);
+    path[i].pweight =
+        zero_fraction * path[i].pweight * (depth - i) / static_cast<double>(depth + 1);
   }
 }
 
@@ -104,8 +110,9 @@ bool goes_left(const TreeEnsemble::Tree& t, int node, const double* x) {
   return static_cast<float>(v) < t.threshold[static_cast<size_t>(node)];
 }
 
-void tree_shap(const TreeEnsemble::Tree& t, const double* x, double* phi, int node, int depth, PathElement* parent_path,
-               double parent_zero, double parent_one, int parent_feature) {
+void tree_shap(const TreeEnsemble::Tree& t, const double* x, double* phi, int node, int depth,
+               PathElement* parent_path, double parent_zero, double parent_one,
+               int parent_feature) {
   PathElement* path = parent_path + depth + 1;
   std::copy(parent_path, parent_path + depth + 1, path);
   extend_path(path, depth, parent_zero, parent_one, parent_feature);
@@ -147,8 +154,12 @@ double mean_value(const TreeEnsemble::Tree& t, int node) {
 
 }  // namespace
 
-TreeEnsemble::TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link, Eigen::Index n_features)
-    : trees_(std::move(trees)), base_margin_(std::move(base_margin)), link_(link), n_features_(n_features) {
+TreeEnsemble::TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link,
+                           Eigen::Index n_features)
+    : trees_(std::move(trees)),
+      base_margin_(std::move(base_margin)),
+      link_(link),
+      n_features_(n_features) {
   if (base_margin_.empty()) invalid("model file: a tree ensemble needs at least one output");
   for (double b : base_margin_)
     if (!std::isfinite(b)) invalid("model file: non-finite base margin");
@@ -177,7 +188,8 @@ TreeEnsemble TreeEnsemble::from_xgboost_json(const nlohmann::json& model, Eigen:
       invalid("XGBoost objective \"" + objective + "\" is not supported");
     }
     const auto& booster = learner.at("gradient_booster");
-    if (booster.at("name").get<std::string>() != "gbtree") invalid("only XGBoost's gbtree booster is supported");
+    if (booster.at("name").get<std::string>() != "gbtree")
+      invalid("only XGBoost's gbtree booster is supported");
     const auto& m = booster.at("model");
     const auto groups = numbers<int>(m.at("tree_info"));
     std::vector<Tree> trees;
@@ -193,7 +205,8 @@ TreeEnsemble TreeEnsemble::from_xgboost_json(const nlohmann::json& model, Eigen:
       t.default_left = numbers<std::uint8_t>(tj[i].at("default_left"));
       t.cover = numbers<double>(tj[i].at("sum_hessian"));
       t.value.resize(t.left.size());
-      for (size_t k = 0; k < t.left.size(); ++k) t.value[k] = t.left[k] == -1 ? t.threshold[k] : 0.0;
+      for (size_t k = 0; k < t.left.size(); ++k)
+        t.value[k] = t.left[k] == -1 ? t.threshold[k] : 0.0;
       for (size_t k = 0; k < t.left.size(); ++k)
         if (t.left[k] == -1) t.feature[k] = 0;  // leaves carry no split
       trees.push_back(std::move(t));
@@ -217,7 +230,8 @@ void TreeEnsemble::decision(const double* x, double* scores) const {
   for (const Tree& t : trees_) {
     int node = 0;
     while (t.left[static_cast<size_t>(node)] != -1)
-      node = goes_left(t, node, x) ? t.left[static_cast<size_t>(node)] : t.right[static_cast<size_t>(node)];
+      node = goes_left(t, node, x) ? t.left[static_cast<size_t>(node)]
+                                   : t.right[static_cast<size_t>(node)];
     sums[t.group] += static_cast<float>(t.value[static_cast<size_t>(node)]);
   }
   for (int j = 0; j < k; ++j) scores[j] = sums[j];
@@ -233,7 +247,8 @@ void TreeEnsemble::contributions(const double* x, int group, double* out) const 
     check_interrupt();
     // TreeSHAP's path buffer grows with depth², which check_tree bounded.
     const int max_depth = t.depth + 2;
-    buffer.assign(static_cast<size_t>(max_depth * (max_depth + 1) / 2 + max_depth + 2), PathElement{});
+    buffer.assign(static_cast<size_t>(max_depth * (max_depth + 1) / 2 + max_depth + 2),
+                  PathElement{});
     tree_shap(t, x, out, 0, 0, buffer.data(), 1, 1, -1);
     out[p] += mean_value(t, 0);
   }
@@ -253,13 +268,22 @@ std::vector<double> TreeEnsemble::split_importance() const {
 nlohmann::json TreeEnsemble::to_json() const {
   nlohmann::json trees = nlohmann::json::array();
   for (const Tree& t : trees_)
-    trees.push_back({{"group", t.group}, {"left", t.left}, {"right", t.right}, {"feature", t.feature},
-                     {"threshold", t.threshold}, {"default_left", t.default_left}, {"value", t.value},
+    trees.push_back({{"group", t.group},
+                     {"left", t.left},
+                     {"right", t.right},
+                     {"feature", t.feature},
+                     {"threshold", t.threshold},
+                     {"default_left", t.default_left},
+                     {"value", t.value},
                      {"cover", t.cover}});
-  return {{"type", "trees"}, {"link", to_string(link_)}, {"base_margin", base_margin_}, {"trees", trees}};
+  return {{"type", "trees"},
+          {"link", to_string(link_)},
+          {"base_margin", base_margin_},
+          {"trees", trees}};
 }
 
-std::unique_ptr<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& j, Eigen::Index n_features) {
+std::unique_ptr<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& j,
+                                                      Eigen::Index n_features) {
   std::vector<Tree> trees;
   for (const auto& tj : j.at("trees")) {
     Tree t;
@@ -273,8 +297,9 @@ std::unique_ptr<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& j, E
     t.cover = numbers<double>(tj.at("cover"));
     trees.push_back(std::move(t));
   }
-  return std::make_unique<TreeEnsemble>(std::move(trees), j.at("base_margin").get<std::vector<double>>(),
-                                        link_from_string(j.at("link").get<std::string>()), n_features);
+  return std::make_unique<TreeEnsemble>(
+      std::move(trees), j.at("base_margin").get<std::vector<double>>(),
+      link_from_string(j.at("link").get<std::string>()), n_features);
 }
 
 }  // namespace automl

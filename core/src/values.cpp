@@ -61,8 +61,9 @@ std::string_view trim(std::string_view s) {
 // Parses the date at the start of s; pos is left after it.
 bool read_date(std::string_view s, size_t& pos, long long& days) {
   long long y, m, d;
-  if (!read_digits(s, pos, 4, y) || pos >= s.size() || s[pos++] != '-' || !read_digits(s, pos, 2, m) ||
-      pos >= s.size() || s[pos++] != '-' || !read_digits(s, pos, 2, d))
+  if (!read_digits(s, pos, 4, y) || pos >= s.size() || s[pos++] != '-' ||
+      !read_digits(s, pos, 2, m) || pos >= s.size() || s[pos++] != '-' ||
+      !read_digits(s, pos, 2, d))
     return false;
   if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, static_cast<unsigned>(m))) return false;
   days = days_from_civil(y, static_cast<unsigned>(m), static_cast<unsigned>(d));
@@ -77,7 +78,8 @@ std::optional<double> parse_number(std::string_view text) {
   if (text.front() == '+') text.remove_prefix(1);
   double x = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), x);
-  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(x)) return std::nullopt;
+  if (ec != std::errc() || end != text.data() + text.size() || !std::isfinite(x))
+    return std::nullopt;
   return x;
 }
 
@@ -85,8 +87,11 @@ std::optional<bool> parse_boolean(std::string_view text) {
   text = trim(text);
   std::string lower;
   for (char c : text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  if (lower == "t" || lower == "true" || lower == "yes" || lower == "y" || lower == "on" || lower == "1") return true;
-  if (lower == "f" || lower == "false" || lower == "no" || lower == "n" || lower == "off" || lower == "0")
+  if (lower == "t" || lower == "true" || lower == "yes" || lower == "y" || lower == "on" ||
+      lower == "1")
+    return true;
+  if (lower == "f" || lower == "false" || lower == "no" || lower == "n" || lower == "off" ||
+      lower == "0")
     return false;
   return std::nullopt;
 }
@@ -109,7 +114,8 @@ std::optional<double> parse_timestamp(std::string_view text) {
   if (text[pos] != ' ' && text[pos] != 'T' && text[pos] != 't') return std::nullopt;
   ++pos;
   long long hh, mm, ss = 0;
-  if (!read_digits(text, pos, 2, hh) || pos >= text.size() || text[pos++] != ':' || !read_digits(text, pos, 2, mm))
+  if (!read_digits(text, pos, 2, hh) || pos >= text.size() || text[pos++] != ':' ||
+      !read_digits(text, pos, 2, mm))
     return std::nullopt;
   double fraction = 0;
   if (pos < text.size() && text[pos] == ':') {
@@ -130,7 +136,8 @@ std::optional<double> parse_timestamp(std::string_view text) {
   if (hh > 24 || mm > 59 || ss > 60) return std::nullopt;
   seconds += static_cast<double>(hh * 3600 + mm * 60 + ss) + fraction;
   if (pos == text.size()) return seconds;
-  if (text[pos] == 'Z' || text[pos] == 'z') return pos + 1 == text.size() ? std::optional<double>(seconds) : std::nullopt;
+  if (text[pos] == 'Z' || text[pos] == 'z')
+    return pos + 1 == text.size() ? std::optional<double>(seconds) : std::nullopt;
   if (text[pos] != '+' && text[pos] != '-') return std::nullopt;
   const int sign = text[pos++] == '+' ? 1 : -1;
   long long oh, om = 0;
@@ -157,8 +164,10 @@ bool parse_number_array(std::string_view text, std::vector<double>& out) {
     } else {
       std::optional<double> x = parse_number(item);
       if (!x) {
-        if (item == "NaN") x = std::nan("");
-        else return false;
+        if (item == "NaN")
+          x = std::nan("");
+        else
+          return false;
       }
       out.push_back(*x);
     }

@@ -14,8 +14,8 @@
 #include "automl/error.hpp"
 #include "automl/interrupt.hpp"
 #include "automl/model.hpp"
-#include "automl/tree_ensemble.hpp"
 #include "automl/trainer.hpp"
+#include "automl/tree_ensemble.hpp"
 
 namespace automl {
 namespace {
@@ -61,7 +61,9 @@ std::string error_of(const std::function<void()>& f) {
 
 TEST(HostileModel, ADeepChainIsRefusedAtLoadWithoutRecursion) {
   EXPECT_EQ(code_of([] { TreeEnsemble({chain(500000)}, {0.0}, Link::Identity, 1); }), "22023");
-  EXPECT_EQ(code_of([] { TreeEnsemble({chain(TreeEnsemble::kMaxDepth + 1)}, {0.0}, Link::Identity, 1); }), "22023");
+  EXPECT_EQ(
+      code_of([] { TreeEnsemble({chain(TreeEnsemble::kMaxDepth + 1)}, {0.0}, Link::Identity, 1); }),
+      "22023");
   // The deepest allowed tree explains like any other: SHAP sums to the margin.
   const TreeEnsemble ok({chain(TreeEnsemble::kMaxDepth)}, {0.0}, Link::Identity, 1);
   const double x[1] = {0.0};
@@ -75,15 +77,17 @@ TEST(HostileModel, ADeepChainInAModelFileIsRefused) {
   Eigen::MatrixXd X(200, 1);
   std::vector<std::string> y;
   for (int i = 0; i < 200; ++i) X(i, 0) = i, y.push_back(i < 100 ? "a" : "b");
-  const auto out = train(TrainSpec::parse({{"relation", "t"}, {"target", "y"}, {"algorithm", "xgboost"},
+  const auto out = train(TrainSpec::parse({{"relation", "t"},
+                                           {"target", "y"},
+                                           {"algorithm", "xgboost"},
                                            {"hyperparams", {{"n_estimators", 2}}}}),
                          Dataset::numeric(X, {"x"}, "y", ValueKind::Text, y), nullptr, 1);
   nlohmann::json file = nlohmann::json::parse(out.model_bytes);
   const TreeEnsemble::Tree deep = chain(100000);
   auto& tree = file["estimator"]["trees"][0];
   tree["left"] = deep.left, tree["right"] = deep.right, tree["feature"] = deep.feature,
-  tree["threshold"] = deep.threshold, tree["default_left"] = deep.default_left, tree["value"] = deep.value,
-  tree["cover"] = deep.cover;
+  tree["threshold"] = deep.threshold, tree["default_left"] = deep.default_left,
+  tree["value"] = deep.value, tree["cover"] = deep.cover;
   const std::string bytes = file.dump();
   // A model file that cannot be served is a corrupted file (XX001), naming why.
   const std::string error = error_of([&] { Model::parse(bytes); });
@@ -94,7 +98,8 @@ TEST(HostileModel, ADeepChainInAModelFileIsRefused) {
 // The host's hook stops a long loop with 57014, and clearing it lets it run again.
 TEST(HostileModel, LongLoopsStopWhenTheHostAsks) {
   std::vector<TaggedSequence> data;
-  for (int i = 0; i < 30; ++i) data.push_back({{"w" + std::to_string(i % 7), "x"}, {"L" + std::to_string(i % 5), "Z"}});
+  for (int i = 0; i < 30; ++i)
+    data.push_back({{"w" + std::to_string(i % 7), "x"}, {"L" + std::to_string(i % 5), "Z"}});
   CrfOptions options;
   options.max_iter = 5;
   const Crf crf = Crf::fit(data, options);
@@ -130,8 +135,11 @@ Dataset rings(int n, std::vector<std::string>* target) {
 TEST(HostileJob, AForestStopsBetweenChunks) {
   std::vector<std::string> y;
   const Dataset d = rings(20000, &y);
-  const auto spec = TrainSpec::parse({{"relation", "t"}, {"target", "label"}, {"algorithm", "random_forest"},
-                                      {"hyperparams", {{"n_estimators", 2000}, {"max_depth", 12}}}});
+  const auto spec =
+      TrainSpec::parse({{"relation", "t"},
+                        {"target", "label"},
+                        {"algorithm", "random_forest"},
+                        {"hyperparams", {{"n_estimators", 2000}, {"max_depth", 12}}}});
   std::atomic<bool> cancel{false};
   std::thread stopper([&] {
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -140,17 +148,21 @@ TEST(HostileJob, AForestStopsBetweenChunks) {
   const auto started = std::chrono::steady_clock::now();
   EXPECT_EQ(code_of([&] { train(spec, d, &cancel, 2); }), "57014");
   stopper.join();
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   // Uncancelled, this forest grows for about 30 s here; a chunk takes well under one.
   EXPECT_LT(seconds, 10) << "the forest ran on " << seconds - 0.3 << " s after the cancellation";
-  std::printf("[hostile] a 2000-tree forest stopped %.2f s after its cancellation\n", seconds - 0.3);
+  std::printf("[hostile] a 2000-tree forest stopped %.2f s after its cancellation\n",
+              seconds - 0.3);
 }
 
 // Chunks average like one forest: 45 trees in chunks serve the rings.
 TEST(HostileJob, AChunkedForestIsOneForest) {
   std::vector<std::string> y;
   const Dataset d = rings(1500, &y);
-  const auto out = train(TrainSpec::parse({{"relation", "t"}, {"target", "label"}, {"algorithm", "random_forest"},
+  const auto out = train(TrainSpec::parse({{"relation", "t"},
+                                           {"target", "label"},
+                                           {"algorithm", "random_forest"},
                                            {"hyperparams", {{"n_estimators", 45}}}}),
                          d, nullptr, 2);
   EXPECT_EQ(out.info["trees"].get<int>(), 45);
@@ -168,7 +180,9 @@ TEST(HostileJob, ASearchKeepsAtMostItsTrialCap) {
   const Dataset d = rings(120, &y);
   TrainOptions options;
   options.deadline = std::chrono::steady_clock::now() + std::chrono::hours(24);
-  const auto out = train(TrainSpec::parse({{"relation", "t"}, {"target", "label"}, {"search", "auto"},
+  const auto out = train(TrainSpec::parse({{"relation", "t"},
+                                           {"target", "label"},
+                                           {"search", "auto"},
                                            {"time_budget", 86400},
                                            {"search_params", {{"algorithms", {"logistic"}}}}}),
                          d, options);
@@ -191,7 +205,9 @@ TEST(HostileJob, EncodingBeyondTheMemoryLimitIsRefusedFirst) {
   TrainOptions options;
   options.max_memory_bytes = 1 << 20;
   try {
-    train(TrainSpec::parse({{"relation", "t"}, {"target", "y"}, {"algorithm", "logistic"},
+    train(TrainSpec::parse({{"relation", "t"},
+                            {"target", "y"},
+                            {"algorithm", "logistic"},
                             {"preprocess", {{"max_categories", 1000}}}}),
           d, options);
     FAIL() << "not refused";

@@ -1,8 +1,9 @@
 // model_test.cpp — the model file format: round trip, and refusal of bad documents.
+#include "automl/model.hpp"
+
 #include <gtest/gtest.h>
 
 #include "automl/error.hpp"
-#include "automl/model.hpp"
 #include "automl/standard_scaler.hpp"
 
 namespace automl {
@@ -67,15 +68,17 @@ TEST(ModelFormat, RefusesMalformedDocumentsWithoutCrashing) {
   expect_error("not json", sqlstate::kDataCorrupted);
   expect_error("[1,2,3]", sqlstate::kDataCorrupted);
   expect_error("{\"format\": \"other\"}", sqlstate::kDataCorrupted);
-  expect_error("{\"format\": \"pg_automl.model\", \"format_version\": \"1\"}", sqlstate::kDataCorrupted);
+  expect_error("{\"format\": \"pg_automl.model\", \"format_version\": \"1\"}",
+               sqlstate::kDataCorrupted);
   auto broken = [&](auto mutate) {
     auto doc = good;
     mutate(doc);
     return expect_error(doc.dump(), sqlstate::kDataCorrupted);
   };
-  broken([](auto& d) { d["estimator"]["coef"][0].push_back(1.0); });            // wrong width
-  broken([](auto& d) { d["estimator"]["coef"][0][0] = "x"; });                   // wrong type
-  broken([](auto& d) { d["estimator"]["intercept"] = nlohmann::json::array(); });  // missing intercept
+  broken([](auto& d) { d["estimator"]["coef"][0].push_back(1.0); });  // wrong width
+  broken([](auto& d) { d["estimator"]["coef"][0][0] = "x"; });        // wrong type
+  broken(
+      [](auto& d) { d["estimator"]["intercept"] = nlohmann::json::array(); });  // missing intercept
   broken([](auto& d) { d["preprocessing"]["steps"][0]["scalings"][0][1] = 0.0; });
   broken([](auto& d) { d["preprocessing"]["steps"][0]["fills"] = nlohmann::json::array(); });
   broken([](auto& d) { d["preprocessing"]["inputs"][0]["type"] = "hologram"; });
@@ -93,26 +96,31 @@ TEST(ModelServing, NumericLabelsAreReturnedAsValues) {
   w.coef = Eigen::MatrixXd{{2.0}};
   w.intercept = Eigen::VectorXd::Zero(1);
   Eigen::MatrixXd X{{-1}, {1}};
-  const Model m(Task::Classification, "logistic", {}, "y", LabelEncoder({"-3", "7"}, ValueKind::Integer),
-                scaler_for({"x"}, X), std::make_shared<LinearEstimator>(w, Link::Sigmoid));
+  const Model m(Task::Classification, "logistic", {}, "y",
+                LabelEncoder({"-3", "7"}, ValueKind::Integer), scaler_for({"x"}, X),
+                std::make_shared<LinearEstimator>(w, Link::Sigmoid));
   const double pos = 5, neg = -5;
   EXPECT_EQ(m.predict(&pos), 7.0);
   EXPECT_EQ(m.predict(&neg), -3.0);
   EXPECT_EQ(m.predict_class(&pos), 1);
-  EXPECT_THROW(
-      Model(Task::Regression, "ridge", {}, "y", {}, scaler_for({"x"}, X),
-            std::make_shared<LinearEstimator>(w, Link::Sigmoid)),
-      Error);
+  EXPECT_THROW(Model(Task::Regression, "ridge", {}, "y", {}, scaler_for({"x"}, X),
+                     std::make_shared<LinearEstimator>(w, Link::Sigmoid)),
+               Error);
 }
 
 // Models stored by pg_automl 0.1.0 before typed columns (format version 1) still load
 // and predict the same: numeric inputs, mean/scale preprocessing.
 TEST(ModelFormat, ReadsVersionOneFiles) {
   const nlohmann::json v1 = {
-      {"format", "pg_automl.model"}, {"format_version", 1}, {"task", "regression"}, {"algorithm", "ridge"},
-      {"target", "y"}, {"feature_names", {"a", "b"}},
+      {"format", "pg_automl.model"},
+      {"format_version", 1},
+      {"task", "regression"},
+      {"algorithm", "ridge"},
+      {"target", "y"},
+      {"feature_names", {"a", "b"}},
       {"preprocessing", {{"standard_scaler", {{"mean", {1.0, 2.0}}, {"scale", {2.0, 4.0}}}}}},
-      {"estimator", {{"type", "linear"}, {"link", "identity"}, {"coef", {{3.0, -1.0}}}, {"intercept", {0.5}}}}};
+      {"estimator",
+       {{"type", "linear"}, {"link", "identity"}, {"coef", {{3.0, -1.0}}}, {"intercept", {0.5}}}}};
   const Model m = Model::parse(v1.dump());
   const double x[2] = {5, 10};
   EXPECT_DOUBLE_EQ(m.predict(x), 0.5 + 3.0 * (5 - 1) / 2 - 1.0 * (10 - 2) / 4);

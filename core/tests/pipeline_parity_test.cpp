@@ -3,8 +3,6 @@
 // pipeline on the same mixed table with missing values (tests/reference/sklearn_pipeline.py).
 #include <gtest/gtest.h>
 
-#include "reference.hpp"
-
 #include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
@@ -12,10 +10,10 @@
 #include "automl/linear_models.hpp"
 #include "automl/model.hpp"
 #include "automl/values.hpp"
+#include "reference.hpp"
 
 namespace automl {
 namespace {
-
 
 TEST(PipelineParity, MixedColumnsWithMissingValuesMatchScikitLearn) {
   const nlohmann::json ref = run_reference("sklearn_pipeline.py");
@@ -33,9 +31,10 @@ TEST(PipelineParity, MixedColumnsWithMissingValuesMatchScikitLearn) {
     ++row;
     for (size_t c = 0; c < 4; ++c) {
       const auto& v = r[c];
-      std::string text = v.is_null() ? "" : v.is_string() ? v.get<std::string>()
-                                          : c == 3        ? (v.get<double>() == 1 ? "t" : "f")
-                                                          : number_to_text(v.get<double>());
+      std::string text = v.is_null()     ? ""
+                         : v.is_string() ? v.get<std::string>()
+                         : c == 3        ? (v.get<double>() == 1 ? "t" : "f")
+                                         : number_to_text(v.get<double>());
       append_value(d.columns[c], text, v.is_null(), row);
     }
     d.target.push_back(std::to_string(r[4].get<int>()));
@@ -54,8 +53,9 @@ TEST(PipelineParity, MixedColumnsWithMissingValuesMatchScikitLearn) {
   LogisticParams params;
   params.max_iter = 1000;
   LinearWeights w = fit_logistic(prep.transform(d, train), y_train, 2, params);
-  const Model model(Task::Classification, "logistic", {}, "y", LabelEncoder({"0", "1"}, ValueKind::Integer),
-                    std::move(prep), std::make_shared<LinearEstimator>(std::move(w), Link::Sigmoid));
+  const Model model(Task::Classification, "logistic", {}, "y",
+                    LabelEncoder({"0", "1"}, ValueKind::Integer), std::move(prep),
+                    std::make_shared<LinearEstimator>(std::move(w), Link::Sigmoid));
   const Eigen::MatrixXd proba = model.predict_proba_batch(d, test);
   double correct = 0, max_diff = 0;
   for (size_t i = 0; i < test.size(); ++i) {
@@ -64,8 +64,8 @@ TEST(PipelineParity, MixedColumnsWithMissingValuesMatchScikitLearn) {
     max_diff = std::max(max_diff, std::abs(proba(k, 1) - ref["proba"][i].get<double>()));
   }
   const double accuracy = correct / static_cast<double>(test.size());
-  std::printf("[parity] pipeline: accuracy ours/sklearn = %.4f/%.4f, max |P(1) - sklearn| = %.2e\n", accuracy,
-              ref["accuracy"].get<double>(), max_diff);
+  std::printf("[parity] pipeline: accuracy ours/sklearn = %.4f/%.4f, max |P(1) - sklearn| = %.2e\n",
+              accuracy, ref["accuracy"].get<double>(), max_diff);
   EXPECT_NEAR(accuracy, ref["accuracy"].get<double>(), 0.005);
   EXPECT_LT(max_diff, 1e-3) << "same preprocessing and objective: the same probabilities";
 }

@@ -1,13 +1,14 @@
 // preprocessor_test.cpp — typed columns into features: parsing, imputation,
 // one-hot encoding, calendar parts, arrays, ratios; the row path equals the batch
 // path; the stored form round-trips.
+#include "automl/preprocessor.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 
 #include "automl/error.hpp"
 #include "automl/model.hpp"
-#include "automl/preprocessor.hpp"
 #include "automl/trainer.hpp"
 #include "automl/values.hpp"
 
@@ -25,10 +26,13 @@ Column column(const std::string& name, ColumnType type, std::vector<const char*>
 Dataset mixed() {
   Dataset d;
   d.columns.push_back(column("age", ColumnType::Numeric, {"10", "20", nullptr, "40", "30"}));
-  d.columns.push_back(column("city", ColumnType::Categorical, {"oslo", "rome", "oslo", nullptr, "lima"}));
+  d.columns.push_back(
+      column("city", ColumnType::Categorical, {"oslo", "rome", "oslo", nullptr, "lima"}));
   d.columns.push_back(column("member", ColumnType::Boolean, {"t", "f", "t", nullptr, "t"}));
-  d.columns.push_back(column("day", ColumnType::Date, {"2024-02-29", "2023-01-01", nullptr, "1999-12-31", "2024-03-01"}));
-  d.columns.push_back(column("v", ColumnType::NumericArray, {"{1,2}", nullptr, "{3,NULL}", "{5,6}", "{7,8}"}));
+  d.columns.push_back(column("day", ColumnType::Date,
+                             {"2024-02-29", "2023-01-01", nullptr, "1999-12-31", "2024-03-01"}));
+  d.columns.push_back(
+      column("v", ColumnType::NumericArray, {"{1,2}", nullptr, "{3,NULL}", "{5,6}", "{7,8}"}));
   d.target_name = "y";
   d.target = {"a", "b", "a", "b", "a"};
   d.target_kind = ValueKind::Text;
@@ -98,8 +102,9 @@ TEST(Preprocessor, EncodesEveryTypeAndImputes) {
   options.scale = false;
   const Preprocessor p = Preprocessor::fit(d, all_rows(d), options);
   EXPECT_EQ(p.output_names(),
-            (std::vector<std::string>{"age", "city=lima", "city=oslo", "city=rome", "member", "day.year", "day.month",
-                                      "day.day", "day.dow", "day.doy", "day.epoch_days", "v[1]", "v[2]"}));
+            (std::vector<std::string>{"age", "city=lima", "city=oslo", "city=rome", "member",
+                                      "day.year", "day.month", "day.day", "day.dow", "day.doy",
+                                      "day.epoch_days", "v[1]", "v[2]"}));
   const Eigen::MatrixXd X = p.transform(d, {});
   EXPECT_EQ(X(2, 0), (10 + 20 + 40 + 30) / 4.0) << "NULL age: the mean";
   EXPECT_EQ(X(3, 2), 1.0) << "NULL city: the most frequent, oslo";
@@ -117,11 +122,13 @@ TEST(Preprocessor, RowPathEqualsBatchPathAndSurvivesStorage) {
   EXPECT_EQ(p.feature_version(), fitted.feature_version());
   const Eigen::MatrixXd X = fitted.transform(d, {});
   const double v[2] = {7, 8};
-  const InputValue row[] = {InputValue::of(30.0), InputValue::of(std::string_view("lima")), InputValue::of(1.0),
-                            InputValue::of(std::string_view("2024-03-01")), InputValue::of(v, 2)};
+  const InputValue row[] = {InputValue::of(30.0), InputValue::of(std::string_view("lima")),
+                            InputValue::of(1.0), InputValue::of(std::string_view("2024-03-01")),
+                            InputValue::of(v, 2)};
   std::vector<double> out(static_cast<size_t>(p.n_outputs()));
   p.transform_row(row, out.data());
-  for (Eigen::Index k = 0; k < p.n_outputs(); ++k) EXPECT_DOUBLE_EQ(out[static_cast<size_t>(k)], X(4, k)) << k;
+  for (Eigen::Index k = 0; k < p.n_outputs(); ++k)
+    EXPECT_DOUBLE_EQ(out[static_cast<size_t>(k)], X(4, k)) << k;
 }
 
 TEST(Preprocessor, RareAndUnseenCategoriesNeverFail) {
@@ -157,26 +164,34 @@ TEST(Preprocessor, WrongTypesNameTheFeature) {
     }
   };
   const auto null = InputValue::null();
-  expect({InputValue::of(std::string_view("ten")), null, null, null, null}, sqlstate::kInvalidTextRepresentation, "\"age\"");
-  expect({null, null, InputValue::of(2.0), null, null}, sqlstate::kInvalidTextRepresentation, "\"member\"");
-  expect({null, null, null, InputValue::of(std::string_view("soon")), null}, sqlstate::kInvalidTextRepresentation, "\"day\"");
+  expect({InputValue::of(std::string_view("ten")), null, null, null, null},
+         sqlstate::kInvalidTextRepresentation, "\"age\"");
+  expect({null, null, InputValue::of(2.0), null, null}, sqlstate::kInvalidTextRepresentation,
+         "\"member\"");
+  expect({null, null, null, InputValue::of(std::string_view("soon")), null},
+         sqlstate::kInvalidTextRepresentation, "\"day\"");
   const double one[1] = {1};
-  expect({null, null, null, null, InputValue::of(one, 1)}, sqlstate::kInvalidParameterValue, "\"v\"");
+  expect({null, null, null, null, InputValue::of(one, 1)}, sqlstate::kInvalidParameterValue,
+         "\"v\"");
 }
 
 TEST(Preprocessor, RatiosAndZScores) {
   Eigen::MatrixXd X(4, 2);
   X << 1, 2, 2, 0, 3, 4, 4, 8;
   const Dataset d = Dataset::numeric(X, {"a", "b"}, "y", ValueKind::Float, {"1", "2", "3", "4"});
-  PreprocessOptions o = PreprocessOptions::parse(nlohmann::json::parse(R"({"ratios": [["a", "b"]], "zscores": ["a"], "scale": false})"));
+  PreprocessOptions o = PreprocessOptions::parse(
+      nlohmann::json::parse(R"({"ratios": [["a", "b"]], "zscores": ["a"], "scale": false})"));
   const Preprocessor p = Preprocessor::fit(d, all_rows(d), o);
   EXPECT_EQ(p.output_names(), (std::vector<std::string>{"a", "b", "a/b", "a.z"}));
   const Eigen::MatrixXd F = p.transform(d, {});
   EXPECT_EQ(F(0, 2), 0.5);
-  EXPECT_DOUBLE_EQ(F(1, 2), (0.5 + 0.75 + 0.5) / 3) << "division by zero: the mean of the finite ratios";
+  EXPECT_DOUBLE_EQ(F(1, 2), (0.5 + 0.75 + 0.5) / 3)
+      << "division by zero: the mean of the finite ratios";
   EXPECT_NEAR(F.col(3).mean(), 0, 1e-12);
   EXPECT_THROW(PreprocessOptions::parse(nlohmann::json::parse(R"({"ratios": [["a"]]})")), Error);
-  EXPECT_THROW(Preprocessor::fit(d, all_rows(d), PreprocessOptions::parse(nlohmann::json::parse(R"({"ratios": [["a", "nope"]]})"))),
+  EXPECT_THROW(Preprocessor::fit(d, all_rows(d),
+                                 PreprocessOptions::parse(
+                                     nlohmann::json::parse(R"({"ratios": [["a", "nope"]]})"))),
                Error);
 }
 
@@ -195,8 +210,12 @@ TEST(Preprocessor, ModelTrainsOnMixedColumnsAndBalancedWeightsFindTheRareClass) 
   d.target_name = "label";
   d.target_kind = ValueKind::Text;
   auto recall_of_rare = [&](const char* class_weight) {
-    const auto out = train(TrainSpec::parse({{"relation", "t"}, {"target", "label"}, {"algorithm", "logistic"},
-                                             {"hyperparams", {{"class_weight", class_weight}, {"C", 0.05}}}}), d);
+    const auto out =
+        train(TrainSpec::parse({{"relation", "t"},
+                                {"target", "label"},
+                                {"algorithm", "logistic"},
+                                {"hyperparams", {{"class_weight", class_weight}, {"C", 0.05}}}}),
+              d);
     return out.metrics["recall"].get<double>();
   };
   EXPECT_GT(recall_of_rare("balanced"), recall_of_rare("none"));

@@ -5,8 +5,6 @@
 // or sklearn fails the test: parity is a release requirement, not optional.
 #include <gtest/gtest.h>
 
-#include "reference.hpp"
-
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -15,6 +13,7 @@
 
 #include "automl/linear_models.hpp"
 #include "automl/metrics.hpp"
+#include "reference.hpp"
 
 namespace automl {
 namespace {
@@ -28,7 +27,6 @@ constexpr double kCoordinateDescentCoefTol = 1e-4;
 constexpr double kLogisticCoefTol = 1e-3;
 constexpr double kAccuracyTol = 0.005;
 constexpr double kR2Tol = 1e-6;
-
 
 const nlohmann::json& reference() {
   static const nlohmann::json ref = run_reference("sklearn_linear.py");

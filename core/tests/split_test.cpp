@@ -1,11 +1,12 @@
 // split_test.cpp — the train/test split is deterministic, proportional and stratified.
+#include "automl/split.hpp"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
 #include "automl/error.hpp"
 #include "automl/label_encoder.hpp"
-#include "automl/split.hpp"
 #include "automl/standard_scaler.hpp"
 
 namespace automl {

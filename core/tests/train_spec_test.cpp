@@ -1,8 +1,9 @@
 // train_spec_test.cpp — spec validation: defaults, and the error for each bad field.
+#include "automl/train_spec.hpp"
+
 #include <gtest/gtest.h>
 
 #include "automl/error.hpp"
-#include "automl/train_spec.hpp"
 
 namespace automl {
 namespace {
@@ -69,7 +70,8 @@ TEST(TrainSpec, RefusesEachBadFieldWithTheRightCode) {
   EXPECT_EQ(code_of(grid), "22023") << "grid needs an explicit algorithm";
   auto random = with("search", "random");
   random["algorithm"] = "xgboost";
-  random["search_params"] = nlohmann::json::parse(R"({"learning_rate": {"min": 0.01, "max": 0.3, "log": true}, "n_trials": 5})");
+  random["search_params"] = nlohmann::json::parse(
+      R"({"learning_rate": {"min": 0.01, "max": 0.3, "log": true}, "n_trials": 5})");
   EXPECT_EQ(code_of(random), "ok");
   random["search_params"]["n_trials"] = 0;
   EXPECT_EQ(code_of(random), "22023");

@@ -1,13 +1,14 @@
 // trainer_test.cpp — a whole training run in core/: task detection, metrics of the
 // served (parsed-back) model, and data errors.
-#include <gtest/gtest.h>
-
-#include "automl/error.hpp"
 #include "automl/trainer.hpp"
+
+#include <gtest/gtest.h>
 
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+
+#include "automl/error.hpp"
 
 namespace automl {
 namespace {
@@ -56,7 +57,8 @@ TEST(Trainer, RegressionRecoversALine) {
     target.push_back(std::to_string(3 * (i / 10.0) - 1));
   }
   const Dataset d = Dataset::numeric(X, {"x"}, "y", ValueKind::Float, target);
-  const auto out = train(TrainSpec::parse({{"relation", "t"}, {"target", "y"}, {"algorithm", "linear"}}), d);
+  const auto out =
+      train(TrainSpec::parse({{"relation", "t"}, {"target", "y"}, {"algorithm", "linear"}}), d);
   EXPECT_EQ(out.task, Task::Regression);
   EXPECT_GT(out.metrics["r2"].get<double>(), 0.999999);
   const double x = 100;
@@ -81,14 +83,16 @@ TEST(Trainer, DataErrorsAreClear) {
   }
   Dataset empty = two_moons_like(0, ValueKind::Text);
   EXPECT_THROW(train(spec, empty), Error);
-  const TrainSpec wrong = TrainSpec::parse({{"relation", "t"}, {"target", "label"}, {"algorithm", "ridge"}});
+  const TrainSpec wrong =
+      TrainSpec::parse({{"relation", "t"}, {"target", "label"}, {"algorithm", "ridge"}});
   EXPECT_THROW(train(wrong, two_moons_like(50, ValueKind::Text)), Error) << "ridge on text labels";
 }
 
 TEST(Trainer, CancelFlagStopsIterativeSolvers) {
   std::atomic<bool> cancel{true};
   try {
-    train(TrainSpec::parse({{"relation", "t"}, {"target", "label"}}), two_moons_like(400, ValueKind::Text), &cancel);
+    train(TrainSpec::parse({{"relation", "t"}, {"target", "label"}}),
+          two_moons_like(400, ValueKind::Text), &cancel);
     FAIL() << "a raised cancel flag must stop training";
   } catch (const Error& e) {
     EXPECT_STREQ(e.sqlstate(), sqlstate::kQueryCanceled);
@@ -105,7 +109,8 @@ Dataset rings(int n) {
   Eigen::MatrixXd X(n, 2);
   std::vector<std::string> target;
   for (int i = 0; i < n; ++i) {
-    const double r = (i % 2 ? 2.0 : 1.0) + ((i * 7919) % 100 - 50) / 400.0, a = (i * 104729 % 3600) / 3600.0 * 6.2832;
+    const double r = (i % 2 ? 2.0 : 1.0) + ((i * 7919) % 100 - 50) / 400.0,
+                 a = (i * 104729 % 3600) / 3600.0 * 6.2832;
     X(i, 0) = r * std::cos(a);
     X(i, 1) = r * std::sin(a);
     target.push_back(i % 2 ? "outer" : "inner");
@@ -146,9 +151,11 @@ TEST(Search, AutoStaysWithinItsBudgetAndFindsTrees) {
   const auto start = std::chrono::steady_clock::now();
   options.deadline = start + std::chrono::seconds(3);
   const auto out = train(spec, rings(3000), options);
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::printf("[search] auto: %zu trials in %.2f s, best %s, accuracy %.4f\n", out.info["trials"].size(), seconds,
-              out.algorithm.c_str(), out.metrics["accuracy"].get<double>());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  std::printf("[search] auto: %zu trials in %.2f s, best %s, accuracy %.4f\n",
+              out.info["trials"].size(), seconds, out.algorithm.c_str(),
+              out.metrics["accuracy"].get<double>());
   EXPECT_NE(out.algorithm, "logistic");
   EXPECT_GE(out.metrics["accuracy"].get<double>(), 0.97);
   EXPECT_GE(out.info["trials"].size(), 3u);

@@ -1,9 +1,9 @@
 // tree_ensemble_test.cpp — the flat tree evaluator against libxgboost itself
 // (XGBoosterPredict margins and SHAP contributions on the same rows), the SHAP
 // identity, and accuracy parity with python3-xgboost on two interleaved rings.
-#include <gtest/gtest.h>
+#include "automl/tree_ensemble.hpp"
 
-#include "reference.hpp"
+#include <gtest/gtest.h>
 #include <xgboost/c_api.h>
 
 #include <cstdio>
@@ -12,7 +12,7 @@
 
 #include "automl/error.hpp"
 #include "automl/trainer.hpp"
-#include "automl/tree_ensemble.hpp"
+#include "reference.hpp"
 #include "xgboost_fit.hpp"
 
 namespace automl {
@@ -37,7 +37,9 @@ Data make_data(int n, int p, int classes, std::uint32_t seed) {
       d.X.push_back(x);
       if (!std::isnan(x)) s += x * (j % 3 == 0 ? 1.0f : -0.5f) + (j == 2 ? x * x : 0);
     }
-    d.y.push_back(classes == 0 ? s : classes == 2 ? (s > 0 ? 1.0f : 0.0f) : static_cast<float>(static_cast<int>(std::abs(s) * 2) % classes));
+    d.y.push_back(classes == 0   ? s
+                  : classes == 2 ? (s > 0 ? 1.0f : 0.0f)
+                                 : static_cast<float>(static_cast<int>(std::abs(s) * 2) % classes));
   }
   return d;
 }
@@ -59,14 +61,16 @@ void compare_with_libxgboost(const char* objective, int classes) {
   bst_ulong len;
   const char* raw;
   ok(XGBoosterSaveModelToBuffer(b, R"({"format": "json"})", &len, &raw));
-  const TreeEnsemble ens = TreeEnsemble::from_xgboost_json(nlohmann::json::parse(raw, raw + len), d.p);
+  const TreeEnsemble ens =
+      TreeEnsemble::from_xgboost_json(nlohmann::json::parse(raw, raw + len), d.p);
   const int k = ens.n_outputs();
 
   bst_ulong out_len;
   const float* margins;
   ok(XGBoosterPredict(b, dm, /*output_margin*/ 1, 0, 0, &out_len, &margins));
   ASSERT_EQ(out_len, static_cast<bst_ulong>(d.n * k));
-  const std::vector<float> margin_copy(margins, margins + out_len);  // the next call reuses the buffer
+  // The next call reuses the buffer.
+  const std::vector<float> margin_copy(margins, margins + out_len);
   margins = margin_copy.data();
   const float* contribs;
   bst_ulong contrib_len;
@@ -74,23 +78,28 @@ void compare_with_libxgboost(const char* objective, int classes) {
   ASSERT_EQ(contrib_len, static_cast<bst_ulong>(d.n * k * (d.p + 1)));
 
   double max_margin_diff = 0, max_shap_diff = 0, max_identity = 0;
-  std::vector<double> x(static_cast<size_t>(d.p)), scores(static_cast<size_t>(k)), phi(static_cast<size_t>(d.p + 1));
+  std::vector<double> x(static_cast<size_t>(d.p)), scores(static_cast<size_t>(k)),
+      phi(static_cast<size_t>(d.p + 1));
   for (int i = 0; i < d.n; ++i) {
     for (int j = 0; j < d.p; ++j) x[static_cast<size_t>(j)] = d.X[static_cast<size_t>(i * d.p + j)];
     ens.decision(x.data(), scores.data());
     for (int g = 0; g < k; ++g) {
-      max_margin_diff = std::max(max_margin_diff, std::abs(scores[static_cast<size_t>(g)] - margins[i * k + g]));
+      max_margin_diff =
+          std::max(max_margin_diff, std::abs(scores[static_cast<size_t>(g)] - margins[i * k + g]));
       ens.contributions(x.data(), g, phi.data());
       double sum = 0;
       for (int j = 0; j <= d.p; ++j) {
         sum += phi[static_cast<size_t>(j)];
-        max_shap_diff = std::max(max_shap_diff, std::abs(phi[static_cast<size_t>(j)] - contribs[(i * k + g) * (d.p + 1) + j]));
+        max_shap_diff = std::max(max_shap_diff, std::abs(phi[static_cast<size_t>(j)] -
+                                                         contribs[(i * k + g) * (d.p + 1) + j]));
       }
       max_identity = std::max(max_identity, std::abs(sum - scores[static_cast<size_t>(g)]));
     }
   }
-  std::printf("[trees] %s: max |margin - XGBoosterPredict| = %.2e, max |SHAP - pred_contribs| = %.2e, "
-              "max |sum SHAP - margin| = %.2e\n", objective, max_margin_diff, max_shap_diff, max_identity);
+  std::printf(
+      "[trees] %s: max |margin - XGBoosterPredict| = %.2e, max |SHAP - pred_contribs| = %.2e, "
+      "max |sum SHAP - margin| = %.2e\n",
+      objective, max_margin_diff, max_shap_diff, max_identity);
   EXPECT_LE(max_margin_diff, 1e-6) << "float sums in XGBoost's order: expected to be exact";
   EXPECT_LE(max_shap_diff, 1e-4);
   EXPECT_LE(max_identity, 1e-5) << "SHAP is summed in double, margins in float like XGBoost";
@@ -98,7 +107,9 @@ void compare_with_libxgboost(const char* objective, int classes) {
   XGDMatrixFree(dm);
 }
 
-TEST(TreeEnsemble, MatchesLibxgboostForRegression) { compare_with_libxgboost("reg:squarederror", 0); }
+TEST(TreeEnsemble, MatchesLibxgboostForRegression) {
+  compare_with_libxgboost("reg:squarederror", 0);
+}
 TEST(TreeEnsemble, MatchesLibxgboostForBinary) { compare_with_libxgboost("binary:logistic", 2); }
 TEST(TreeEnsemble, MatchesLibxgboostForMulticlass) { compare_with_libxgboost("multi:softprob", 3); }
 
@@ -116,7 +127,6 @@ TEST(TreeEnsemble, RefusesMalformedModels) {
   EXPECT_THROW(TreeEnsemble({loop}, {0.0}, Link::Identity, 1), Error);
 }
 
-
 TEST(TreeEnsemble, AccuracyMatchesPythonXgboostOnRings) {
   const nlohmann::json ref = run_reference("xgboost_rings.py");
   ASSERT_TRUE(ref.is_object()) << "python3-xgboost is required for parity tests";
@@ -129,10 +139,13 @@ TEST(TreeEnsemble, AccuracyMatchesPythonXgboostOnRings) {
     X(i, 1) = ref["X"][static_cast<size_t>(i)][1].get<double>();
     y[i] = ref["y"][static_cast<size_t>(i)].get<double>();
   }
-  const nlohmann::json hp = {{"n_estimators", 100}, {"max_depth", 6}, {"learning_rate", 0.3}, {"subsample", 1.0},
-                             {"colsample_bytree", 1.0}, {"min_child_weight", 1.0}, {"reg_lambda", 1.0},
-                             {"reg_alpha", 0.0}, {"early_stopping_rounds", 0}, {"validation_fraction", 0.1}};
-  const TreeFit fit = fit_trees("xgboost", hp, X.topRows(train_rows), y.head(train_rows), Task::Classification, 2, 1, 0);
+  const nlohmann::json hp = {{"n_estimators", 100},        {"max_depth", 6},
+                             {"learning_rate", 0.3},       {"subsample", 1.0},
+                             {"colsample_bytree", 1.0},    {"min_child_weight", 1.0},
+                             {"reg_lambda", 1.0},          {"reg_alpha", 0.0},
+                             {"early_stopping_rounds", 0}, {"validation_fraction", 0.1}};
+  const TreeFit fit = fit_trees("xgboost", hp, X.topRows(train_rows), y.head(train_rows),
+                                Task::Classification, 2, 1, 0);
   double correct = 0;
   for (Eigen::Index i = train_rows; i < n; ++i) {
     const Eigen::RowVectorXd row = X.row(i);
@@ -159,14 +172,17 @@ TEST(TreeEnsemble, TrainerServesTreesThroughThePreprocessing) {
   }
   const Dataset d = Dataset::numeric(X, {"a", "b"}, "label", ValueKind::Text, target);
   for (const char* algorithm : {"xgboost", "random_forest"}) {
-    const auto out = train(TrainSpec::parse({{"relation", "t"}, {"target", "label"}, {"algorithm", algorithm}}), d,
-                           nullptr, 2);
+    const auto out =
+        train(TrainSpec::parse({{"relation", "t"}, {"target", "label"}, {"algorithm", algorithm}}),
+              d, nullptr, 2);
     EXPECT_GT(out.metrics["accuracy"].get<double>(), 0.93) << algorithm;
     EXPECT_TRUE(out.metrics["feature_importance"].contains("a")) << algorithm;
     const Model served = Model::parse(out.model_bytes);
     const double inside[2] = {0.1, -0.2}, outside[2] = {2.9, 2.9};
-    EXPECT_EQ(served.labels().classes()[static_cast<size_t>(served.predict_class(inside))], "in") << algorithm;
-    EXPECT_EQ(served.labels().classes()[static_cast<size_t>(served.predict_class(outside))], "out") << algorithm;
+    EXPECT_EQ(served.labels().classes()[static_cast<size_t>(served.predict_class(inside))], "in")
+        << algorithm;
+    EXPECT_EQ(served.labels().classes()[static_cast<size_t>(served.predict_class(outside))], "out")
+        << algorithm;
   }
 }
 

@@ -14,7 +14,8 @@ Candidate make(const std::string& algorithm, nlohmann::json hp) {
 }
 
 bool is_integer_param(const std::string& name) {
-  return name == "n_estimators" || name == "max_depth" || name == "max_iter" || name == "early_stopping_rounds";
+  return name == "n_estimators" || name == "max_depth" || name == "max_iter" ||
+         name == "early_stopping_rounds";
 }
 
 }  // namespace
@@ -48,13 +49,16 @@ std::vector<Candidate> random_candidates(const std::string& algorithm, const nlo
     for (const auto& [key, spec] : params.items()) {
       if (key == "n_trials") continue;
       if (spec.is_array()) {
-        hp[key] = spec[static_cast<size_t>(u(rng) * static_cast<double>(spec.size())) % spec.size()];
+        hp[key] =
+            spec[static_cast<size_t>(u(rng) * static_cast<double>(spec.size())) % spec.size()];
         continue;
       }
       const double lo = spec.at("min").get<double>(), hi = spec.at("max").get<double>();
       const bool log = spec.value("log", false) && lo > 0;
-      double x = log ? std::exp(std::log(lo) + u(rng) * (std::log(hi) - std::log(lo))) : lo + u(rng) * (hi - lo);
-      if (is_integer_param(key) || (spec.at("min").is_number_integer() && spec.at("max").is_number_integer()))
+      double x = log ? std::exp(std::log(lo) + u(rng) * (std::log(hi) - std::log(lo)))
+                     : lo + u(rng) * (hi - lo);
+      if (is_integer_param(key) ||
+          (spec.at("min").is_number_integer() && spec.at("max").is_number_integer()))
         hp[key] = static_cast<long long>(std::llround(x));
       else
         hp[key] = x;
@@ -64,10 +68,12 @@ std::vector<Candidate> random_candidates(const std::string& algorithm, const nlo
   return out;
 }
 
-std::vector<Candidate> auto_start_candidates(Task task, const std::vector<std::string>& algorithms) {
+std::vector<Candidate> auto_start_candidates(Task task,
+                                             const std::vector<std::string>& algorithms) {
   const bool classify = task == Task::Classification;
   auto allowed = [&](const std::string& a) {
-    return algorithms.empty() || std::find(algorithms.begin(), algorithms.end(), a) != algorithms.end();
+    return algorithms.empty() ||
+           std::find(algorithms.begin(), algorithms.end(), a) != algorithms.end();
   };
   std::vector<Candidate> out;
   const std::string linear = classify ? "logistic" : "ridge";
@@ -78,14 +84,20 @@ std::vector<Candidate> auto_start_candidates(Task task, const std::vector<std::s
     hp["early_stopping_rounds"] = 0;
     return make("xgboost", hp);
   };
-  if (allowed("xgboost")) out.push_back(boost({{"n_estimators", 50}, {"max_depth", 3}, {"learning_rate", 0.3}}));
+  if (allowed("xgboost"))
+    out.push_back(boost({{"n_estimators", 50}, {"max_depth", 3}, {"learning_rate", 0.3}}));
   if (allowed("random_forest"))
     out.push_back(make("random_forest", {{"n_estimators", 50}, {"max_depth", 8}}));
   if (allowed("xgboost")) {
-    out.push_back(boost({{"n_estimators", 100}, {"max_depth", 6}, {"learning_rate", 0.3}}));  // XGBoost's defaults
+    out.push_back(boost(
+        {{"n_estimators", 100}, {"max_depth", 6}, {"learning_rate", 0.3}}));  // XGBoost's defaults
     out.push_back(boost({{"n_estimators", 200}, {"max_depth", 6}, {"learning_rate", 0.1}}));
-    out.push_back(boost({{"n_estimators", 500}, {"max_depth", 8}, {"learning_rate", 0.05}, {"subsample", 0.8},
-                         {"colsample_bytree", 0.8}, {"min_child_weight", 2.0}}));
+    out.push_back(boost({{"n_estimators", 500},
+                         {"max_depth", 8},
+                         {"learning_rate", 0.05},
+                         {"subsample", 0.8},
+                         {"colsample_bytree", 0.8},
+                         {"min_child_weight", 2.0}}));
   }
   if (!classify && allowed("elastic_net")) out.push_back(make("elastic_net", {{"alpha", 0.1}}));
   if (classify && allowed("logistic")) out.push_back(make("logistic", {{"C", 10.0}}));
@@ -108,15 +120,20 @@ Candidate auto_variation(const Candidate& best, std::mt19937_64& rng) {
   if (best.algorithm == "xgboost") {
     log_step("learning_rate", 0.01, 0.5);
     int_step("n_estimators", 20, 2000);
-    if (u(rng) < 0.5) hp["max_depth"] = std::clamp<long long>(hp["max_depth"].get<long long>() + (u(rng) < 0.5 ? -1 : 1), 2, 12);
+    if (u(rng) < 0.5)
+      hp["max_depth"] =
+          std::clamp<long long>(hp["max_depth"].get<long long>() + (u(rng) < 0.5 ? -1 : 1), 2, 12);
     hp["subsample"] = std::clamp(hp["subsample"].get<double>() + step(rng) * 0.2, 0.5, 1.0);
-    hp["colsample_bytree"] = std::clamp(hp["colsample_bytree"].get<double>() + step(rng) * 0.2, 0.4, 1.0);
+    hp["colsample_bytree"] =
+        std::clamp(hp["colsample_bytree"].get<double>() + step(rng) * 0.2, 0.4, 1.0);
     log_step("min_child_weight", 0.1, 20);
     log_step("reg_lambda", 0.01, 20);
   } else if (best.algorithm == "random_forest") {
     int_step("n_estimators", 20, 500);
-    hp["max_depth"] = std::clamp<long long>(hp["max_depth"].get<long long>() + (u(rng) < 0.5 ? -2 : 2), 3, 20);
-    hp["colsample_bynode"] = std::clamp(hp["colsample_bynode"].get<double>() + step(rng) * 0.2, 0.3, 1.0);
+    hp["max_depth"] =
+        std::clamp<long long>(hp["max_depth"].get<long long>() + (u(rng) < 0.5 ? -2 : 2), 3, 20);
+    hp["colsample_bynode"] =
+        std::clamp(hp["colsample_bynode"].get<double>() + step(rng) * 0.2, 0.3, 1.0);
   } else if (best.algorithm == "logistic") {
     log_step("C", 1e-4, 1e4);
   } else {

@@ -3,7 +3,7 @@
 // Grid and random search enumerate what the job's search_params describe. The
 // budgeted 'auto' search follows FLAML's cost-frugal idea: cheap configurations of
 // every family first, then variations of the best one, for as long as the budget
-// allows (the loop lives in trainer.cpp).
+// allows (the loop lives in search_driver.cpp).
 #pragma once
 
 #include <cstdint>

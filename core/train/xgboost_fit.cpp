@@ -17,23 +17,29 @@ namespace automl {
 namespace {
 
 void check(int rc, const char* call) {
-  if (rc != 0) throw Error(sqlstate::kInternalError, std::string("XGBoost ") + call + " failed: " + XGBGetLastError());
+  if (rc != 0)
+    throw Error(sqlstate::kInternalError,
+                std::string("XGBoost ") + call + " failed: " + XGBGetLastError());
 }
 
 class DMatrix {
  public:
-  DMatrix(const Eigen::MatrixXd& X, const std::vector<Eigen::Index>& rows, const Eigen::VectorXd& y) {
+  DMatrix(const Eigen::MatrixXd& X, const std::vector<Eigen::Index>& rows,
+          const Eigen::VectorXd& y) {
     const auto n = static_cast<Eigen::Index>(rows.size()), p = X.cols();
     std::vector<float> data(static_cast<size_t>(n * p));
     std::vector<float> labels(static_cast<size_t>(n));
     for (Eigen::Index i = 0; i < n; ++i) {
-      for (Eigen::Index j = 0; j < p; ++j) data[static_cast<size_t>(i * p + j)] = static_cast<float>(X(rows[static_cast<size_t>(i)], j));
+      for (Eigen::Index j = 0; j < p; ++j)
+        data[static_cast<size_t>(i * p + j)] =
+            static_cast<float>(X(rows[static_cast<size_t>(i)], j));
       labels[static_cast<size_t>(i)] = static_cast<float>(y[rows[static_cast<size_t>(i)]]);
     }
     check(XGDMatrixCreateFromMat(data.data(), static_cast<bst_ulong>(n), static_cast<bst_ulong>(p),
                                  std::numeric_limits<float>::quiet_NaN(), &handle_),
           "XGDMatrixCreateFromMat");
-    check(XGDMatrixSetFloatInfo(handle_, "label", labels.data(), static_cast<bst_ulong>(n)), "XGDMatrixSetFloatInfo");
+    check(XGDMatrixSetFloatInfo(handle_, "label", labels.data(), static_cast<bst_ulong>(n)),
+          "XGDMatrixSetFloatInfo");
   }
   ~DMatrix() { XGDMatrixFree(handle_); }
   DMatrix(const DMatrix&) = delete;
@@ -47,7 +53,8 @@ class DMatrix {
 class Booster {
  public:
   explicit Booster(std::vector<DMatrixHandle> cache) {
-    check(XGBoosterCreate(cache.data(), static_cast<bst_ulong>(cache.size()), &handle_), "XGBoosterCreate");
+    check(XGBoosterCreate(cache.data(), static_cast<bst_ulong>(cache.size()), &handle_),
+          "XGBoosterCreate");
   }
   explicit Booster(BoosterHandle adopted) : handle_(adopted) {}
   ~Booster() { XGBoosterFree(handle_); }
@@ -61,7 +68,8 @@ class Booster {
   nlohmann::json json_model() const {
     bst_ulong length = 0;
     const char* bytes = nullptr;
-    check(XGBoosterSaveModelToBuffer(handle_, R"({"format": "json"})", &length, &bytes), "XGBoosterSaveModelToBuffer");
+    check(XGBoosterSaveModelToBuffer(handle_, R"({"format": "json"})", &length, &bytes),
+          "XGBoosterSaveModelToBuffer");
     return nlohmann::json::parse(bytes, bytes + length);
   }
 
@@ -73,7 +81,8 @@ class Booster {
 double last_metric(const char* evaluation) {
   const std::string s = evaluation;
   const auto colon = s.rfind(':');
-  if (colon == std::string::npos) throw Error(sqlstate::kInternalError, "XGBoost evaluation without a value: " + s);
+  if (colon == std::string::npos)
+    throw Error(sqlstate::kInternalError, "XGBoost evaluation without a value: " + s);
   return std::stod(s.substr(colon + 1));
 }
 
@@ -97,8 +106,9 @@ constexpr double kForestChunkSeconds = 0.5;
 // average over all n trees, as one round of n would give.
 // A budgeted fit stops between chunks at `deadline`, keeping the trees grown.
 template <typename Configure>
-TreeFit fit_forest(Eigen::Index n_features, const DMatrix& train, const std::vector<DMatrixHandle>& cache, int n_trees,
-                   std::uint64_t seed, const Configure& configure, const std::atomic<bool>* cancel,
+TreeFit fit_forest(Eigen::Index n_features, const DMatrix& train,
+                   const std::vector<DMatrixHandle>& cache, int n_trees, std::uint64_t seed,
+                   const Configure& configure, const std::atomic<bool>* cancel,
                    std::chrono::steady_clock::time_point deadline) {
   std::vector<std::pair<TreeEnsemble::Tree, int>> grown;  // each tree with the size of its chunk
   std::vector<double> base;
@@ -110,7 +120,9 @@ TreeFit fit_forest(Eigen::Index n_features, const DMatrix& train, const std::vec
     const int size = std::min(next, n_trees - total);
     const auto chunk_start = std::chrono::steady_clock::now();
     Booster booster(cache);
-    configure(booster, chunks == 0 ? seed : seed + 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(chunks));
+    configure(booster, chunks == 0
+                           ? seed
+                           : seed + 0x9e3779b97f4a7c15ULL * static_cast<std::uint64_t>(chunks));
     booster.set("num_parallel_tree", std::to_string(size));
     check(XGBoosterUpdateOneIter(booster.get(), 0, train.get()), "XGBoosterUpdateOneIter");
     const TreeEnsemble part = TreeEnsemble::from_xgboost_json(booster.json_model(), n_features);
@@ -120,9 +132,11 @@ TreeFit fit_forest(Eigen::Index n_features, const DMatrix& train, const std::vec
     total += size;
     ++chunks;
     const double per_tree =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - chunk_start).count() / size;
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - chunk_start).count() /
+        size;
     next = static_cast<int>(std::clamp(kForestChunkSeconds / std::max(per_tree, 1e-6),
-                                       static_cast<double>(kFirstForestChunk), static_cast<double>(kMaxForestChunk)));
+                                       static_cast<double>(kFirstForestChunk),
+                                       static_cast<double>(kMaxForestChunk)));
   }
   std::vector<TreeEnsemble::Tree> trees;
   for (auto& [tree, size] : grown) {
@@ -135,70 +149,46 @@ TreeFit fit_forest(Eigen::Index n_features, const DMatrix& train, const std::vec
   return out;
 }
 
-}  // namespace
-
-TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const Eigen::MatrixXd& X,
-                  const Eigen::VectorXd& y, Task task, int n_classes, int threads, std::uint64_t seed,
-                  const std::atomic<bool>* cancel, std::chrono::steady_clock::time_point deadline) {
-  const bool forest = algorithm == "random_forest";
-  const bool classify = task == Task::Classification;
-  const int early_stopping = forest ? 0 : hp.at("early_stopping_rounds").get<int>();
-
-  // Early stopping watches a validation part of the training split.
-  std::vector<Eigen::Index> fit_rows, valid_rows;
-  if (early_stopping > 0) {
-    Eigen::VectorXi strata;
-    if (classify) strata = y.cast<int>();
-    const TrainTestSplit s = train_test_split(X.rows(), hp.at("validation_fraction").get<double>(), seed ^ 0x5eed,
-                                              classify ? &strata : nullptr);
-    fit_rows = s.train;
-    valid_rows = s.test;
+// Every booster of a fit is set up the same way: the objective of the task, and the
+// resolved hyper-parameters under XGBoost's names.
+void configure_booster(Booster& booster, const nlohmann::json& hp, bool forest, bool classify,
+                       int n_classes, int threads, std::uint64_t seed) {
+  booster.set("nthread", std::to_string(std::max(1, threads)));
+  booster.set("seed", std::to_string(seed % 2147483647));
+  booster.set("tree_method", "hist");
+  booster.set("verbosity", "0");
+  if (!classify) {
+    booster.set("objective", "reg:squarederror");
+    booster.set("eval_metric", "rmse");
+  } else if (n_classes == 2) {
+    booster.set("objective", "binary:logistic");
+    booster.set("eval_metric", "logloss");
   } else {
-    for (Eigen::Index i = 0; i < X.rows(); ++i) fit_rows.push_back(i);
+    booster.set("objective", "multi:softprob");
+    booster.set("num_class", std::to_string(n_classes));
+    booster.set("eval_metric", "mlogloss");
   }
-  DMatrix train(X, fit_rows, y);
-  std::unique_ptr<DMatrix> valid;
-  std::vector<DMatrixHandle> cache = {train.get()};
-  if (!valid_rows.empty()) {
-    valid = std::make_unique<DMatrix>(X, valid_rows, y);
-    cache.push_back(valid->get());
+  booster.set("max_depth", std::to_string(hp.at("max_depth").get<int>()));
+  booster.set("min_child_weight", fmt(hp.at("min_child_weight").get<double>()));
+  booster.set("lambda", fmt(hp.at("reg_lambda").get<double>()));
+  booster.set("alpha", fmt(hp.at("reg_alpha").get<double>()));
+  booster.set("subsample", fmt(hp.at("subsample").get<double>()));
+  if (forest) {
+    booster.set("colsample_bynode", fmt(hp.at("colsample_bynode").get<double>()));
+    booster.set("eta", "1");
+  } else {
+    booster.set("eta", fmt(hp.at("learning_rate").get<double>()));
+    booster.set("colsample_bytree", fmt(hp.at("colsample_bytree").get<double>()));
   }
-  // Every booster of this fit is set up the same way; a forest is grown in chunks
-  // of trees (a booster each), so a cancellation is heard between chunks.
-  auto configure = [&](Booster& booster, std::uint64_t booster_seed) {
-    booster.set("nthread", std::to_string(std::max(1, threads)));
-    booster.set("seed", std::to_string(booster_seed % 2147483647));
-    booster.set("tree_method", "hist");
-    booster.set("verbosity", "0");
-    if (!classify) {
-      booster.set("objective", "reg:squarederror");
-      booster.set("eval_metric", "rmse");
-    } else if (n_classes == 2) {
-      booster.set("objective", "binary:logistic");
-      booster.set("eval_metric", "logloss");
-    } else {
-      booster.set("objective", "multi:softprob");
-      booster.set("num_class", std::to_string(n_classes));
-      booster.set("eval_metric", "mlogloss");
-    }
-    booster.set("max_depth", std::to_string(hp.at("max_depth").get<int>()));
-    booster.set("min_child_weight", fmt(hp.at("min_child_weight").get<double>()));
-    booster.set("lambda", fmt(hp.at("reg_lambda").get<double>()));
-    booster.set("alpha", fmt(hp.at("reg_alpha").get<double>()));
-    booster.set("subsample", fmt(hp.at("subsample").get<double>()));
-    if (forest) {
-      booster.set("colsample_bynode", fmt(hp.at("colsample_bynode").get<double>()));
-      booster.set("eta", "1");
-    } else {
-      booster.set("eta", fmt(hp.at("learning_rate").get<double>()));
-      booster.set("colsample_bytree", fmt(hp.at("colsample_bytree").get<double>()));
-    }
-  };
-  const int rounds = hp.at("n_estimators").get<int>();
-  if (forest) return fit_forest(X.cols(), train, cache, rounds, seed, configure, cancel, deadline);
-  Booster booster(cache);
-  configure(booster, seed);
+}
 
+// Gradient boosting, one round at a time until `rounds`, the deadline, or (with a
+// validation set) early_stopping rounds without improvement; then the rounds up to
+// the best validation score are kept.
+TreeFit fit_boosted(Booster& booster, Eigen::Index n_features, const DMatrix& train,
+                    const DMatrix* valid, int rounds, int early_stopping,
+                    const std::atomic<bool>* cancel,
+                    std::chrono::steady_clock::time_point deadline) {
   double best = std::numeric_limits<double>::infinity();
   int best_iteration = -1, done = 0;
   for (int iter = 0; iter < rounds; ++iter) {
@@ -212,10 +202,12 @@ TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const 
     DMatrixHandle sets[] = {valid->get()};
     const char* names[] = {"validation"};
     const char* evaluation = nullptr;
-    check(XGBoosterEvalOneIter(booster.get(), iter, sets, names, 1, &evaluation), "XGBoosterEvalOneIter");
+    check(XGBoosterEvalOneIter(booster.get(), iter, sets, names, 1, &evaluation),
+          "XGBoosterEvalOneIter");
     const double metric = last_metric(evaluation);
     if (metric < best) best = metric, best_iteration = iter;
-    if (iter - best_iteration >= early_stopping || std::chrono::steady_clock::now() >= deadline) break;
+    if (iter - best_iteration >= early_stopping || std::chrono::steady_clock::now() >= deadline)
+      break;
   }
   TreeFit out;
   nlohmann::json model;
@@ -226,13 +218,56 @@ TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const 
   } else {
     model = booster.json_model();
   }
-  out.ensemble = std::make_shared<TreeEnsemble>(TreeEnsemble::from_xgboost_json(model, X.cols()));
+  out.ensemble = std::make_shared<TreeEnsemble>(TreeEnsemble::from_xgboost_json(model, n_features));
   out.info = {{"rounds", done}, {"trees", out.ensemble->n_trees()}};
   if (valid) {
     out.info["best_iteration"] = best_iteration;
     out.info["validation_metric"] = best;
-    out.info["validation_rows"] = valid_rows.size();
   }
+  return out;
+}
+
+}  // namespace
+
+TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const Eigen::MatrixXd& X,
+                  const Eigen::VectorXd& y, Task task, int n_classes, int threads,
+                  std::uint64_t seed, const std::atomic<bool>* cancel,
+                  std::chrono::steady_clock::time_point deadline) {
+  const bool forest = algorithm == "random_forest";
+  const bool classify = task == Task::Classification;
+  const int early_stopping = forest ? 0 : hp.at("early_stopping_rounds").get<int>();
+
+  // Early stopping watches a validation part of the training split.
+  std::vector<Eigen::Index> fit_rows, valid_rows;
+  if (early_stopping > 0) {
+    Eigen::VectorXi strata;
+    if (classify) strata = y.cast<int>();
+    const TrainTestSplit s = train_test_split(X.rows(), hp.at("validation_fraction").get<double>(),
+                                              seed ^ 0x5eed, classify ? &strata : nullptr);
+    fit_rows = s.train;
+    valid_rows = s.test;
+  } else {
+    for (Eigen::Index i = 0; i < X.rows(); ++i) fit_rows.push_back(i);
+  }
+  DMatrix train(X, fit_rows, y);
+  std::unique_ptr<DMatrix> valid;
+  std::vector<DMatrixHandle> cache = {train.get()};
+  if (!valid_rows.empty()) {
+    valid = std::make_unique<DMatrix>(X, valid_rows, y);
+    cache.push_back(valid->get());
+  }
+  // A forest is grown in chunks of trees (a booster each), so a cancellation is
+  // heard between chunks.
+  auto configure = [&](Booster& booster, std::uint64_t booster_seed) {
+    configure_booster(booster, hp, forest, classify, n_classes, threads, booster_seed);
+  };
+  const int rounds = hp.at("n_estimators").get<int>();
+  if (forest) return fit_forest(X.cols(), train, cache, rounds, seed, configure, cancel, deadline);
+  Booster booster(cache);
+  configure(booster, seed);
+  TreeFit out =
+      fit_boosted(booster, X.cols(), train, valid.get(), rounds, early_stopping, cancel, deadline);
+  if (valid) out.info["validation_rows"] = valid_rows.size();
   return out;
 }
 

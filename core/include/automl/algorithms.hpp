@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "automl/model.hpp"
+#include "automl/task.hpp"
 
 namespace automl {
 

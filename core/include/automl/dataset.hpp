@@ -35,8 +35,8 @@ ColumnType column_type_from_string(const std::string& name);  // throws Error 22
 struct ColumnSchema {
   std::string name;
   ColumnType type = ColumnType::Numeric;
-  int width = 1;        // NumericArray: elements per value (0 until known); otherwise 1
-  std::string sql_type; // as PostgreSQL names it, for messages and describe
+  int width = 1;         // NumericArray: elements per value (0 until known); otherwise 1
+  std::string sql_type;  // as PostgreSQL names it, for messages and describe
 };
 
 // One input column, stored column-major. A NULL is NaN in `numbers`, or a set flag
@@ -45,7 +45,7 @@ struct Column {
   ColumnSchema schema;
   std::vector<double> numbers;     // Numeric, Boolean, Date, Timestamp; NumericArray: rows × width
   std::vector<std::string> texts;  // Categorical
-  std::vector<std::uint8_t> nulls; // Categorical; NumericArray (a NULL array)
+  std::vector<std::uint8_t> nulls;  // Categorical; NumericArray (a NULL array)
 };
 
 // Appends one value in PostgreSQL's text output (COPY text format, DateStyle ISO,
@@ -64,7 +64,8 @@ struct Dataset {
 
   // A dataset of numeric columns, one per column of X (tests, float8[] callers).
   static Dataset numeric(const Eigen::MatrixXd& X, const std::vector<std::string>& names,
-                         std::string target_name, ValueKind target_kind, std::vector<std::string> target);
+                         std::string target_name, ValueKind target_kind,
+                         std::vector<std::string> target);
 };
 
 }  // namespace automl

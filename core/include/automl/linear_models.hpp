@@ -46,7 +46,7 @@ LinearWeights fit_elastic_net(const Eigen::MatrixXd& X, const Eigen::VectorXd& y
                               const ElasticNetParams& params, CancelFlag cancel = nullptr);
 
 struct LogisticParams {
-  double C = 1.0;         // inverse regularisation strength; +inf means no penalty
+  double C = 1.0;  // inverse regularisation strength; +inf means no penalty
   int max_iter = 100;
   double tol = 1e-4;
   bool fit_intercept = true;

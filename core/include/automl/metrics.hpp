@@ -14,8 +14,7 @@ namespace automl {
 //                                      labels=present classes)
 //   roc_auc                           (binary only; ties get average rank)
 //   log_loss                          (probabilities clipped to [1e-15, 1 - 1e-15])
-nlohmann::json classification_metrics(const Eigen::VectorXi& y_true,
-                                      const Eigen::MatrixXd& proba);
+nlohmann::json classification_metrics(const Eigen::VectorXi& y_true, const Eigen::MatrixXd& proba);
 
 // Returns r2, mae, rmse.
 nlohmann::json regression_metrics(const Eigen::VectorXd& y_true, const Eigen::VectorXd& y_pred);

@@ -16,20 +16,19 @@
 #include "automl/estimator.hpp"
 #include "automl/label_encoder.hpp"
 #include "automl/preprocessor.hpp"
+#include "automl/task.hpp"
 #include "automl/values.hpp"
 
 namespace automl {
-
-enum class Task { Classification, Regression };
-const char* to_string(Task task);
 
 class Model {
  public:
   static constexpr int kFormatVersion = 2;
   static constexpr const char* kFormatName = "pg_automl.model";
 
-  Model(Task task, std::string algorithm, nlohmann::json hyperparams, std::string target, LabelEncoder labels,
-        Preprocessor preprocessor, std::shared_ptr<const Estimator> estimator);
+  // task: Classification or Regression (taggers are CRFs, crf.hpp).
+  Model(Task task, std::string algorithm, nlohmann::json hyperparams, std::string target,
+        LabelEncoder labels, Preprocessor preprocessor, std::shared_ptr<const Estimator> estimator);
 
   // Reads format versions 1 and 2. Throws Error XX001 for malformed documents and
   // 0A000 for unknown format versions.
@@ -68,7 +67,7 @@ class Model {
   // for linear models, SHAP values for trees), plus the bias; they sum to the raw
   // score. Classifiers explain the predicted class (binary: the score of classes[1]).
   struct Explanation {
-    int output = 0;             // index into labels().classes() (classifiers), else 0
+    int output = 0;                     // index into labels().classes() (classifiers), else 0
     std::vector<double> contributions;  // one per preprocessor().output_names()
     double bias = 0;
     double raw_score = 0;
@@ -77,8 +76,10 @@ class Model {
 
   // Whole datasets (training and evaluation), through the same preprocessing.
   Eigen::VectorXd predict_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
-  Eigen::VectorXi predict_class_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
-  Eigen::MatrixXd predict_proba_batch(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
+  Eigen::VectorXi predict_class_batch(const Dataset& data,
+                                      const std::vector<Eigen::Index>& rows) const;
+  Eigen::MatrixXd predict_proba_batch(const Dataset& data,
+                                      const std::vector<Eigen::Index>& rows) const;
   // The same from rows already preprocessed by preprocessor() (training metrics).
   Eigen::VectorXd predict_features(const Eigen::MatrixXd& features) const;
   Eigen::MatrixXd predict_proba_features(const Eigen::MatrixXd& features) const;

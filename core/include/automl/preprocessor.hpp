@@ -22,16 +22,16 @@ namespace automl {
 
 // What the job's spec says under "preprocess" (see docs/sql-reference.md).
 struct PreprocessOptions {
-  std::string impute = "mean";                 // numeric default: mean | median | most_frequent | constant
+  std::string impute = "mean";  // numeric default: mean | median | most_frequent | constant
   std::map<std::string, std::string> impute_columns;  // per column
-  int max_categories = 20;                     // one-hot columns per categorical input, "other" included
-  bool scale = true;                           // standard-scale numeric outputs
+  int max_categories = 20;  // one-hot columns per categorical input, "other" included
+  bool scale = true;        // standard-scale numeric outputs
   std::vector<std::pair<std::string, std::string>> ratios;  // extra features a / b
-  std::vector<std::string> zscores;            // extra z-score copies (useful when scale is false)
+  std::vector<std::string> zscores;  // extra z-score copies (useful when scale is false)
   // Which columns become features (read by the worker):
-  std::vector<std::string> exclude;            // columns to leave out (ids, leaks)
-  bool skip_unsupported = false;               // skip columns of unsupported types instead of failing
-  int max_auto_classes = 10;                   // task 'auto': fewer distinct target values → classification
+  std::vector<std::string> exclude;  // columns to leave out (ids, leaks)
+  bool skip_unsupported = false;     // skip columns of unsupported types instead of failing
+  int max_auto_classes = 10;         // task 'auto': fewer distinct target values → classification
 
   static PreprocessOptions parse(const nlohmann::json& j);  // throws Error 22023
   nlohmann::json to_json() const;
@@ -87,10 +87,32 @@ class Preprocessor {
     Scaling scaling;
   };
 
+  // preprocessor.cpp: the layout of the outputs.
   void finish();  // computes output names and the feature version
+  void parts_of(size_t column, double raw, double* out) const;  // before scaling
+
+  // preprocessor_fit.cpp: one phase of fit each.
+  static Step fit_categories(const Column& column, const std::vector<Eigen::Index>& rows,
+                             const std::string& impute, int max_categories);
+  static Step fit_fills(const Column& column, const std::vector<Eigen::Index>& rows,
+                        const std::string& impute);
+  void fit_scalings(size_t c, const Column& column, const std::vector<Eigen::Index>& rows,
+                    bool scale);
+  void fit_ratios_and_zscores(const Dataset& data, const std::vector<Eigen::Index>& rows,
+                              const PreprocessOptions& options,
+                              const std::map<std::string, size_t>& index);
+
+  // preprocessor_apply.cpp: one row, and the whole table column by column.
   double number_of(size_t column, const InputValue& v) const;  // imputed, validated
   int category_of(size_t column, const InputValue& v) const;   // -1: no one-hot column
-  void parts_of(size_t column, double raw, double* out) const; // before scaling
+  void array_row(size_t column, const InputValue& v, double*& out) const;
+  Eigen::Index encode_numbers(size_t c, const Column& column, const std::vector<Eigen::Index>& rows,
+                              Eigen::MatrixXd& X, Eigen::Index k) const;
+  Eigen::Index encode_categories(size_t c, const Column& column,
+                                 const std::vector<Eigen::Index>& rows, Eigen::MatrixXd& X,
+                                 Eigen::Index k) const;
+  void encode_ratios_and_zscores(const Dataset& data, const std::vector<Eigen::Index>& rows,
+                                 Eigen::MatrixXd& X, Eigen::Index k) const;
 
   std::vector<ColumnSchema> inputs_;
   std::vector<Step> steps_;

@@ -5,10 +5,9 @@
 // rather than std::shuffle, whose output is implementation-defined.
 #pragma once
 
+#include <Eigen/Dense>
 #include <cstdint>
 #include <vector>
-
-#include <Eigen/Dense>
 
 namespace automl {
 

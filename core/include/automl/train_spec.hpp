@@ -13,13 +13,14 @@
 #include <string>
 
 #include "automl/preprocessor.hpp"
+#include "automl/task.hpp"
 
 namespace automl {
 
 struct TrainSpec {
   std::string relation;
   std::string target;
-  std::string task = "auto";       // auto | classification | regression
+  std::optional<Task> task;        // empty: "auto", chosen from the data (detect_task)
   std::string algorithm = "auto";  // resolved once the task is known
   nlohmann::json hyperparams = nlohmann::json::object();
   std::string search = "none";
@@ -33,7 +34,7 @@ struct TrainSpec {
   PreprocessOptions preprocess;
 
   static TrainSpec parse(const nlohmann::json& spec);  // throws Error
-  nlohmann::json to_json() const;                     // normalised, defaults filled in
+  nlohmann::json to_json() const;                      // normalised, defaults filled in
 };
 
 // Validates and normalises the spec of any job kind ("train", "noop"); the result

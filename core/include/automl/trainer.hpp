@@ -4,8 +4,8 @@
 #include <atomic>
 #include <chrono>
 #include <functional>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "automl/dataset.hpp"
@@ -15,7 +15,7 @@
 namespace automl {
 
 struct TrainOutcome {
-  std::string model_bytes;     // Model::serialize(), what is stored and served
+  std::string model_bytes;  // Model::serialize(), what is stored and served
   Task task;
   std::string algorithm;
   nlohmann::json hyperparams;  // effective values, defaults included

@@ -26,15 +26,16 @@ class TreeEnsemble final : public Estimator {
     std::vector<std::int32_t> feature;
     std::vector<float> threshold;
     std::vector<std::uint8_t> default_left;
-    std::vector<double> value;       // leaf value (internal nodes: unused)
-    std::vector<double> cover;       // sum of hessians per node, for SHAP
-    int depth = 0;                   // levels below the root, measured at load
+    std::vector<double> value;  // leaf value (internal nodes: unused)
+    std::vector<double> cover;  // sum of hessians per node, for SHAP
+    int depth = 0;              // levels below the root, measured at load
   };
   // Deeper trees are refused at load (trained ones have max_depth <= 30): bounds
   // recursion and TreeSHAP's depth² memory whatever a model file says.
   static constexpr int kMaxDepth = 64;
 
-  TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link, Eigen::Index n_features);
+  TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link,
+               Eigen::Index n_features);
 
   // From XGBoost's JSON model (XGBoosterSaveModelToBuffer with {"format": "json"}).
   // Supports the objectives pg_automl trains: reg:squarederror, binary:logistic,

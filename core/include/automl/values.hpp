@@ -16,22 +16,37 @@ namespace automl {
 struct InputValue {
   enum class Kind { Null, Number, Text, Array };
   Kind kind = Kind::Null;
-  double number = 0;           // Number: the value (booleans as 0/1, dates as epoch seconds)
-  std::string_view text;       // Text
+  double number = 0;              // Number: the value (booleans as 0/1, dates as epoch seconds)
+  std::string_view text;          // Text
   const double* array = nullptr;  // Array: `length` elements, NaN for NULL elements
   int length = 0;
 
   static InputValue null() { return {}; }
-  static InputValue of(double x) { InputValue v; v.kind = Kind::Number; v.number = x; return v; }
-  static InputValue of(std::string_view s) { InputValue v; v.kind = Kind::Text; v.text = s; return v; }
+  static InputValue of(double x) {
+    InputValue v;
+    v.kind = Kind::Number;
+    v.number = x;
+    return v;
+  }
+  static InputValue of(std::string_view s) {
+    InputValue v;
+    v.kind = Kind::Text;
+    v.text = s;
+    return v;
+  }
   static InputValue of(const double* a, int n) {
-    InputValue v; v.kind = Kind::Array; v.array = a; v.length = n; return v;
+    InputValue v;
+    v.kind = Kind::Array;
+    v.array = a;
+    v.length = n;
+    return v;
   }
 };
 
 // Each returns nullopt when the text is not a valid value of its type.
 std::optional<double> parse_number(std::string_view text);  // finite decimal numbers only
-std::optional<bool> parse_boolean(std::string_view text);   // PostgreSQL's spellings: t/true/yes/on/1 …
+// PostgreSQL's spellings: t/true/yes/on/1 …
+std::optional<bool> parse_boolean(std::string_view text);
 // "YYYY-MM-DD" → seconds since 1970-01-01.
 std::optional<double> parse_date(std::string_view text);
 // "YYYY-MM-DD[ T]HH:MM[:SS[.ffffff]][Z|±HH[:MM]]" or a date → seconds since 1970-01-01 UTC.

@@ -1,0 +1,198 @@
+// search_driver.cpp — running the trials of a search and choosing the best.
+#include "search_driver.hpp"
+
+#include <algorithm>
+#include <map>
+#include <random>
+
+#include "automl/algorithms.hpp"
+#include "automl/error.hpp"
+#include "automl/metrics.hpp"
+
+namespace automl {
+namespace {
+
+// Trials one job may run and keep: each is a row of automl.trials.
+constexpr size_t kMaxTrials = 1000;
+// Rows a budgeted trial runs on, so that a big table cannot eat the budget in one
+// trial (FLAML's sample-size idea, in its simplest form).
+constexpr size_t kMaxTrialRows = 20000;
+// Seconds kept back for storing the model after the final fit.
+constexpr double kStoreReserveSeconds = 0.3;
+
+// The candidates a search starts with: the grid, the random draws, or the cheap
+// starting points of every family (of search_params.algorithms) that serves the task.
+std::vector<Candidate> first_candidates(const TrainSpec& spec, const Candidate& base, Task task) {
+  if (spec.search == "grid")
+    return grid_candidates(base.algorithm, base.hyperparams, spec.search_params);
+  if (spec.search == "random")
+    return random_candidates(base.algorithm, base.hyperparams, spec.search_params, spec.seed);
+  std::vector<std::string> families;
+  if (spec.search_params.contains("algorithms"))
+    families = spec.search_params["algorithms"].get<std::vector<std::string>>();
+  for (auto it = families.begin(); it != families.end();) {
+    const auto& info = find_algorithm(*it);
+    const bool serves = task == Task::Classification ? info.classification : info.regression;
+    it = serves ? std::next(it) : families.erase(it);
+  }
+  std::vector<Candidate> queue = auto_start_candidates(task, families);
+  if (queue.empty())
+    invalid("search_params.algorithms has no algorithm for " + std::string(to_string(task)));
+  return queue;
+}
+
+// What every trial of one search shares.
+struct TrialSetup {
+  const Eigen::MatrixXd& X;
+  const TrainTargets& targets;
+  const std::vector<Eigen::Index>& sample;
+  int folds;
+  const std::string& metric;
+  const TrainResources& resources;
+};
+
+struct BestTrial {
+  int trial = -1;  // index into the queue; -1 while no trial has succeeded
+  double value = 0;
+  Candidate candidate;
+  double seconds = 0;  // of one fit: the trial's time over its folds
+};
+
+// Runs trial t of candidate c and returns its automl.trials record; a better score
+// becomes `best`. A failed fit fails the trial only; cancellation ends the search.
+nlohmann::json run_trial(const TrialSetup& in, size_t t, const Candidate& c, BestTrial& best) {
+  const TrainClock::time_point start = TrainClock::now();
+  nlohmann::json trial = {{"trial", t + 1},
+                          {"algorithm", c.algorithm},
+                          {"hyperparams", c.hyperparams},
+                          {"rows", in.sample.size()}};
+  try {
+    const auto [value, sd] =
+        cross_validate(c, in.X, in.targets, in.sample, in.folds, in.metric, in.resources);
+    trial["value"] = value;
+    if (in.folds > 1) trial["std"] = sd;
+    trial["status"] = "ok";
+    const bool higher_better = metric_higher_is_better(in.metric);
+    if (best.trial < 0 || (higher_better ? value > best.value : value < best.value))
+      best = {static_cast<int>(t), value, c, seconds_since(start) / std::max(1, in.folds)};
+  } catch (const Error& e) {
+    if (e.sqlstate() == std::string(sqlstate::kQueryCanceled)) throw;
+    trial["status"] = "failed";
+    trial["error"] = e.what();
+  }
+  trial["seconds"] = seconds_since(start);
+  return trial;
+}
+
+// From 0.3 to 0.8: elapsed share of the budget, or share of the candidates tried.
+float search_progress(bool budgeted, TrainClock::time_point start, TrainClock::time_point deadline,
+                      size_t tried, size_t planned) {
+  const double elapsed = seconds_since(start);
+  const double share =
+      budgeted ? std::min(1.0, elapsed / std::max(1e-3, elapsed + seconds_until(deadline)))
+               : static_cast<double>(tried) / static_cast<double>(planned);
+  return 0.3f + 0.5f * static_cast<float>(share);
+}
+
+}  // namespace
+
+std::vector<Eigen::Index> sample_rows(size_t n, size_t max_rows, std::uint64_t seed) {
+  std::vector<Eigen::Index> rows(n);
+  for (size_t i = 0; i < n; ++i) rows[i] = static_cast<Eigen::Index>(i);
+  if (n > max_rows) {
+    std::mt19937_64 rng(seed);
+    std::shuffle(rows.begin(), rows.end(), rng);
+    rows.resize(max_rows);
+    std::sort(rows.begin(), rows.end());
+  }
+  return rows;
+}
+
+std::vector<Eigen::Index> final_fit_rows(size_t n_train,
+                                         const std::vector<Eigen::Index>& trial_sample,
+                                         double full_fit_seconds, double seconds_left,
+                                         std::uint64_t seed) {
+  if (!(full_fit_seconds > seconds_left && seconds_left > 0))
+    return sample_rows(n_train, n_train, seed);
+  const auto rows = std::max<size_t>(
+      trial_sample.size(),
+      static_cast<size_t>(static_cast<double>(n_train) * seconds_left / full_fit_seconds));
+  if (rows >= n_train) return sample_rows(n_train, n_train, seed);
+  if (rows > trial_sample.size()) return sample_rows(n_train, rows, seed);
+  return trial_sample;
+}
+
+SearchResult run_search(const TrainSpec& spec, const Candidate& base,
+                        const Eigen::MatrixXd& X_train, const TrainTargets& targets,
+                        const std::string& metric, const TrainResources& resources,
+                        const ProgressReport& report) {
+  const bool budgeted = spec.search == "auto";
+  const size_t n_train = static_cast<size_t>(X_train.rows());
+  const TrainClock::time_point search_start = TrainClock::now();
+  const std::vector<Eigen::Index> sample =
+      sample_rows(n_train, budgeted ? kMaxTrialRows : n_train, spec.seed);
+  std::vector<Candidate> queue = first_candidates(spec, base, targets.task);
+  const TrialSetup setup{X_train, targets, sample, spec.folds, metric, resources};
+  // The final fit, estimated from a trial's fit on the sample.
+  auto final_fit_estimate = [&](double trial_seconds) {
+    return trial_seconds * 1.5 * static_cast<double>(n_train) /
+           static_cast<double>(std::max<size_t>(sample.size(), 1));
+  };
+  nlohmann::json trials = nlohmann::json::array();
+  std::map<std::string, double> cost_per_estimator;  // seconds per unit of n_estimators, per family
+  BestTrial best;
+  std::mt19937_64 rng(spec.seed ^ 0xa11);
+  const size_t fixed = queue.size();
+  bool capped = false;
+  for (size_t t = 0;; ++t) {
+    if (trials.size() >= kMaxTrials) {
+      capped = true;  // a tiny table under a long budget would otherwise try millions
+      break;
+    }
+    if (t >= queue.size()) {
+      if (!budgeted || best.trial < 0) break;
+      queue.push_back(auto_variation(best.candidate, rng));  // explore around the best
+    }
+    const Candidate c = queue[t];
+    const double size = c.hyperparams.value("n_estimators", 1);
+    const double expected =
+        cost_per_estimator.count(c.algorithm) ? cost_per_estimator[c.algorithm] * size : 0.05;
+    const double reserve =
+        (best.trial >= 0 ? final_fit_estimate(best.seconds) : 0) + kStoreReserveSeconds;
+    if (budgeted && seconds_until(resources.deadline) < expected * 1.2 + reserve) {
+      if (t < fixed) continue;  // a cheaper start candidate may still fit
+      break;
+    }
+    if (resources.cancel && *resources.cancel)
+      throw Error(sqlstate::kQueryCanceled, "training was cancelled");
+    const nlohmann::json trial = run_trial(setup, t, c, best);
+    cost_per_estimator[c.algorithm] = trial["seconds"].get<double>() / std::max(1.0, size);
+    trials.push_back(trial);
+    report(search_progress(budgeted, search_start, resources.deadline, t + 1, queue.size()),
+           std::to_string(trials.size()) + " trials, best " + metric + " " +
+               std::to_string(best.value));
+    if (!budgeted && t + 1 >= queue.size()) break;
+  }
+  if (best.trial < 0)
+    invalid("no trial of the search succeeded",
+            trials.empty() ? "the budget allowed no trial" : trials.back().value("error", ""));
+  SearchResult result;
+  result.best = best.candidate;
+  // When the budget cannot fit a full final fit, fit on as many rows as it allows.
+  result.final_rows =
+      budgeted ? final_fit_rows(n_train, sample, final_fit_estimate(best.seconds),
+                                seconds_until(resources.deadline) - kStoreReserveSeconds, spec.seed)
+               : sample_rows(n_train, n_train, spec.seed);
+  result.summary = {{"kind", spec.search},
+                    {"metric", metric},
+                    {"trials", trials.size()},
+                    {"best_trial", best.trial + 1},
+                    {"best_value", best.value},
+                    {"trial_rows", sample.size()},
+                    {"seconds", seconds_since(search_start)}};
+  if (capped) result.summary["stopped"] = "max_trials";
+  result.trials = trials;
+  return result;
+}
+
+}  // namespace automl

@@ -87,6 +87,9 @@ run_shell_suite replica "$AUTOML_ROOT/tests/replica/replica_test.sh"
 say "== pooler: pgbouncer in transaction pooling"
 run_shell_suite pooler "$AUTOML_ROOT/tests/pooler/pgbouncer_test.sh"
 
+say "== docs: the README's SQL tour and every docs page's SQL examples, run as written"
+run_shell_suite docs "$AUTOML_ROOT/tests/docs/docs_test.sh"
+
 say "== hostile input: unit tests under ASan + UBSan, libFuzzer harnesses (${AUTOML_FUZZ_SECONDS:-15} s each)"
 bash "$AUTOML_ROOT/scripts/fuzz.sh" "${AUTOML_FUZZ_SECONDS:-15}" >"$AUTOML_STATE_DIR/fuzz.out" || true
 p=$(sed -n 's/^fuzz: \([0-9]*\) passed, \([0-9]*\) failed$/\1/p' "$AUTOML_STATE_DIR/fuzz.out")

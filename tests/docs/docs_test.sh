@@ -43,7 +43,9 @@ blocks() {
   ' "$1"
 }
 
+workers=("$DOCS_DIR"/*/)  # a previous run's, if it was killed
 docs_down
+workers=()
 rm -rf "$DOCS_DIR" "$(readlink -f "$DOCS_DIR" 2>/dev/null || true)"
 cluster_up "$DOCS_DIR" "${AUTOML_DOCS_PORT:-54380}" "$README_DB"
 

@@ -9,6 +9,7 @@
 #   replica      a hot standby of the test cluster (tests/replica)
 #   pooler       pgbouncer in transaction pooling in front of it (tests/pooler)
 #   hostile      unit tests under ASan + UBSan and the libFuzzer harnesses (scripts/fuzz.sh)
+#   docs         the README's SQL tour and every docs page's SQL examples, run as written
 #   format       every C++ file as .clang-format has it
 #   teardown     stops the test cluster and its worker (not a suite: prints nothing)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -85,9 +86,12 @@ case $SUITE in
     summary=$(gtest_summary) ;;
   regression) summary=$(regression) ;;
   integration) summary=$(integration) ;;
-  replica | pooler)
-    script=$AUTOML_ROOT/tests/replica/replica_test.sh
-    [ "$SUITE" = pooler ] && script=$AUTOML_ROOT/tests/pooler/pgbouncer_test.sh
+  replica | pooler | docs)
+    case $SUITE in
+      replica) script=$AUTOML_ROOT/tests/replica/replica_test.sh ;;
+      pooler) script=$AUTOML_ROOT/tests/pooler/pgbouncer_test.sh ;;
+      docs) script=$AUTOML_ROOT/tests/docs/docs_test.sh ;;
+    esac
     bash "$script" "$TEST_DIR" 2>&1 | tee "$log" >&2 || true
     summary=$(own_summary) ;;
   hostile)

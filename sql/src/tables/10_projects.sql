@@ -12,7 +12,6 @@ CREATE TABLE automl.projects (
   created_by  name NOT NULL DEFAULT current_user,
   created_at  timestamptz NOT NULL DEFAULT now()
 );
-COMMENT ON TABLE automl.projects IS 'One row per project; created by its first successful training job.';
 
 -- A project belongs to its owner; the owner (or a manager) shares it.
 CREATE TABLE automl.project_grants (
@@ -23,4 +22,3 @@ CREATE TABLE automl.project_grants (
   granted_at timestamptz NOT NULL DEFAULT now(),
   PRIMARY KEY (project, grantee)
 );
-COMMENT ON TABLE automl.project_grants IS 'Who else may use a project: predict (and read), or manage (train, deploy, export, share).';

@@ -30,7 +30,6 @@ CREATE TABLE automl.jobs (
   -- resolved in it when the worker reads the data, not in the worker's.
   search_path      text
 );
-COMMENT ON TABLE automl.jobs IS 'The job queue: insert a row (or call automl.train) and a worker runs it.';
 -- Claiming reads only queued rows in (priority, id) order: a partial index keeps that
 -- cheap however many finished jobs the table holds.
 CREATE INDEX jobs_claim_order ON automl.jobs (priority, id) WHERE status = 'queued';
@@ -47,13 +46,11 @@ CREATE TABLE automl.role_limits (
   set_by      name NOT NULL DEFAULT current_user,
   set_at      timestamptz NOT NULL DEFAULT now()
 );
-COMMENT ON TABLE automl.role_limits IS 'Per-role limits on running and queued jobs (automl.set_role_limits).';
 -- When each submitter's job was last claimed: claiming serves submitters in turn.
 CREATE TABLE automl.submitter_turns (
   role            name PRIMARY KEY,
   last_claimed_at timestamptz NOT NULL
 );
-COMMENT ON TABLE automl.submitter_turns IS 'Round-robin state of the claim order between submitters.';
 
 CREATE TABLE automl.workers (
   id           text PRIMARY KEY,               -- the worker's --name (default host:pid)
@@ -64,4 +61,3 @@ CREATE TABLE automl.workers (
   concurrency  integer NOT NULL,
   version      text NOT NULL
 );
-COMMENT ON TABLE automl.workers IS 'Workers that are alive (or died without saying goodbye: see last_seen).';

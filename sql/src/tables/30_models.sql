@@ -24,7 +24,6 @@ CREATE TABLE automl.models (
   UNIQUE (project, version),
   UNIQUE (id, project)  -- lets deployments reference (model, project) pairs
 );
-COMMENT ON TABLE automl.models IS 'One row per trained model; rows never change once written.';
 
 -- One row per configuration a search tried, written with the job's model in its final
 -- (fenced) transaction, so a retried job never records its trials twice.
@@ -42,7 +41,6 @@ CREATE TABLE automl.trials (
   error       text,
   PRIMARY KEY (job_id, trial)
 );
-COMMENT ON TABLE automl.trials IS 'Every configuration a hyper-parameter search tried.';
 
 CREATE TABLE automl.deployments (
   id           bigserial PRIMARY KEY,
@@ -63,7 +61,6 @@ CREATE INDEX deployments_newest ON automl.deployments (project, id DESC);
 ALTER TABLE automl.deployments
   ADD FOREIGN KEY (model_id, project) REFERENCES automl.models (id, project) ON UPDATE CASCADE,
   ADD FOREIGN KEY (shadow_model_id, project) REFERENCES automl.models (id, project) ON UPDATE CASCADE;
-COMMENT ON TABLE automl.deployments IS 'Deployment history; the newest row per project serves.';
 
 CREATE VIEW automl.deployed_models WITH (security_invoker = true) AS
   SELECT DISTINCT ON (d.project)
@@ -72,4 +69,3 @@ CREATE VIEW automl.deployed_models WITH (security_invoker = true) AS
     FROM automl.deployments d
     JOIN automl.models m ON m.id = d.model_id
    ORDER BY d.project, d.id DESC;
-COMMENT ON VIEW automl.deployed_models IS 'What serves each project now.';

@@ -14,4 +14,3 @@ CREATE TABLE automl.prediction_log (
 );
 CREATE INDEX prediction_log_project_time ON automl.prediction_log (project, logged_at);
 CREATE INDEX prediction_log_call ON automl.prediction_log (call_id);
-COMMENT ON TABLE automl.prediction_log IS 'Sampled predict calls (automl.set_logging), with shadow outputs.';

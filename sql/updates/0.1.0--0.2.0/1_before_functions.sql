@@ -44,7 +44,6 @@ CREATE TABLE automl.role_limits (
   set_by      name NOT NULL DEFAULT current_user,
   set_at      timestamptz NOT NULL DEFAULT now()
 );
-COMMENT ON TABLE automl.role_limits IS 'Per-role limits on running and queued jobs (automl.set_role_limits).';
 ALTER TABLE automl.role_limits ENABLE ROW LEVEL SECURITY;
 
 -- When each submitter's job was last claimed: claiming serves submitters in turn.
@@ -52,7 +51,6 @@ CREATE TABLE automl.submitter_turns (
   role            name PRIMARY KEY,
   last_claimed_at timestamptz NOT NULL
 );
-COMMENT ON TABLE automl.submitter_turns IS 'Round-robin state of the claim order between submitters.';
 
 -- Resolving a training relation now takes the submitter's search_path.
 DROP FUNCTION automl._resolve_training_relation(text, text);

@@ -1,0 +1,271 @@
+-- pg_automl — descriptions of the public surface, so that psql's \df+, \dt+ and \d+
+-- document every public function, table, view and column. Internal functions
+-- (schema automl_internal) are left without: they are not for users. Kept apart from the
+-- definitions so that one file reads as the reference a psql user sees; every new
+-- public object gets its line here (tests/sql/comments.sql lists the ones missing).
+
+------------------------------------------------------------------------------
+-- Tables and views
+------------------------------------------------------------------------------
+
+COMMENT ON TABLE automl.projects IS
+  'One row per project, created by its first successful training job: its task, target, metric, owner and logging rate.';
+COMMENT ON COLUMN automl.projects.id IS 'Surrogate key of the project.';
+COMMENT ON COLUMN automl.projects.name IS 'The project''s name, as passed to automl.train and every predict function.';
+COMMENT ON COLUMN automl.projects.task IS 'classification, regression or tagging; every model of the project has this task.';
+COMMENT ON COLUMN automl.projects.target IS 'The column the project''s models predict.';
+COMMENT ON COLUMN automl.projects.metric IS 'The metric that decides deploy => ''if_better'' and automl.deploy(project, ''best_score'') (f1, r2, entity_f1, …).';
+COMMENT ON COLUMN automl.projects.log_sample_rate IS 'Share of predict calls written to automl.prediction_log, 0 to 1 (automl.set_logging; 0: off).';
+COMMENT ON COLUMN automl.projects.owner IS 'The role that owns the project; it and its members may manage and share it.';
+COMMENT ON COLUMN automl.projects.created_by IS 'The role whose job created the project.';
+COMMENT ON COLUMN automl.projects.created_at IS 'When the project was created.';
+
+COMMENT ON TABLE automl.jobs IS
+  'The job queue and its history: insert a row (or call automl.train) and a worker runs it; automl.wait blocks until it ends.';
+COMMENT ON COLUMN automl.jobs.id IS 'Job id, returned by automl.train; pass it to automl.wait, automl.cancel, automl.retry.';
+COMMENT ON COLUMN automl.jobs.kind IS 'What the job does: train (noop for queue tests).';
+COMMENT ON COLUMN automl.jobs.project IS 'The project the job trains for (created by its first successful job).';
+COMMENT ON COLUMN automl.jobs.spec IS 'The job''s parameters as jsonb, validated and completed with defaults at INSERT (relation, target, algorithm, …).';
+COMMENT ON COLUMN automl.jobs.status IS 'queued, running, succeeded, failed or cancelled; the last three are final.';
+COMMENT ON COLUMN automl.jobs.priority IS 'Lower runs first (then the oldest, submitters taking turns); below 0 only for automl_admin.';
+COMMENT ON COLUMN automl.jobs.attempts IS 'How many times a worker has started the job.';
+COMMENT ON COLUMN automl.jobs.max_attempts IS 'Attempts before a retryable failure makes the job failed (1 to 100, default 3).';
+COMMENT ON COLUMN automl.jobs.run_after IS 'Not started before this time; a retry moves it forward by an exponential backoff.';
+COMMENT ON COLUMN automl.jobs.progress IS 'How far the running job is, from 0 to 1.';
+COMMENT ON COLUMN automl.jobs.message IS 'What the job is doing now, in words (e.g. trials done).';
+COMMENT ON COLUMN automl.jobs.error IS 'The last attempt''s error message, when it failed.';
+COMMENT ON COLUMN automl.jobs.errors IS 'Every failed attempt, as a jsonb array of {attempt, worker, at, error}.';
+COMMENT ON COLUMN automl.jobs.result IS 'What a succeeded job produced, as jsonb: for train, model_id, version, metrics, deployed, task, rows, timings, ….';
+COMMENT ON COLUMN automl.jobs.worker IS 'The name of the worker that runs or ran the job.';
+COMMENT ON COLUMN automl.jobs.heartbeat_at IS 'The running job''s worker''s last sign of life; a job silent longer than --rescue-after is queued again.';
+COMMENT ON COLUMN automl.jobs.cancel_requested IS 'true once automl.cancel asked the worker to stop the running job.';
+COMMENT ON COLUMN automl.jobs.lease IS 'Fencing token of the current claim: only the worker holding it can finish the job.';
+COMMENT ON COLUMN automl.jobs.created_by IS 'The role that submitted the job; the training data is read with its privileges.';
+COMMENT ON COLUMN automl.jobs.created_at IS 'When the job was queued.';
+COMMENT ON COLUMN automl.jobs.started_at IS 'When the current or last attempt started.';
+COMMENT ON COLUMN automl.jobs.finished_at IS 'When the job reached succeeded, failed or cancelled.';
+COMMENT ON COLUMN automl.jobs.search_path IS 'The submitter''s search_path when the job was queued; the training query''s names resolve in it.';
+
+COMMENT ON TABLE automl.workers IS
+  'One row per automl-worker process that is alive (or died without saying goodbye: see last_seen).';
+COMMENT ON COLUMN automl.workers.id IS 'The worker''s --name (default host:pid).';
+COMMENT ON COLUMN automl.workers.host IS 'The host the worker runs on.';
+COMMENT ON COLUMN automl.workers.pid IS 'The worker''s process id on its host.';
+COMMENT ON COLUMN automl.workers.started_at IS 'When the worker started.';
+COMMENT ON COLUMN automl.workers.last_seen IS 'The worker''s last heartbeat.';
+COMMENT ON COLUMN automl.workers.concurrency IS 'How many jobs the worker runs at once (--concurrency).';
+COMMENT ON COLUMN automl.workers.version IS 'The worker''s version.';
+
+COMMENT ON TABLE automl.models IS
+  'One row per trained or imported model, with its metrics and the model file predict serves; rows never change once written.';
+COMMENT ON COLUMN automl.models.id IS 'Model id, for automl.deploy, automl.predict_model, automl.export_model, ….';
+COMMENT ON COLUMN automl.models.project IS 'The project''s name.';
+COMMENT ON COLUMN automl.models.version IS 'The model''s number within its project: 1, 2, … in creation order.';
+COMMENT ON COLUMN automl.models.algorithm IS 'linear, ridge, lasso, elastic_net, logistic, xgboost, random_forest or crf.';
+COMMENT ON COLUMN automl.models.task IS 'classification, regression or tagging.';
+COMMENT ON COLUMN automl.models.hyperparams IS 'The hyper-parameters the model was fitted with, defaults filled in (jsonb).';
+COMMENT ON COLUMN automl.models.metrics IS 'Scores on the held-out test split (accuracy, f1, roc_auc, r2, rmse, entity_f1, …; cv with folds), and feature_importance.';
+COMMENT ON COLUMN automl.models.feature_names IS 'The input columns, in the order of a positional float8[] passed to predict.';
+COMMENT ON COLUMN automl.models.feature_version IS 'Hash of the input schema and the encoded features: models with the same one take the same rows.';
+COMMENT ON COLUMN automl.models.target IS 'The column the model predicts.';
+COMMENT ON COLUMN automl.models.classes IS 'A classifier''s labels, in the order of predict_proba''s array (NULL for regressors).';
+COMMENT ON COLUMN automl.models.format_version IS 'Version of the model file format (docs/model-format.md).';
+COMMENT ON COLUMN automl.models.model IS 'The model file: preprocessing, estimator and feature schema (docs/model-format.md).';
+COMMENT ON COLUMN automl.models.size_bytes IS 'Size of the model file in bytes.';
+COMMENT ON COLUMN automl.models.job_id IS 'The job that trained the model (NULL when imported, or once the job was pruned); one model per job.';
+COMMENT ON COLUMN automl.models.info IS 'More about the training run (jsonb): rows read and used, timings, search summary.';
+COMMENT ON COLUMN automl.models.created_by IS 'The role that submitted the job or imported the model.';
+COMMENT ON COLUMN automl.models.created_at IS 'When the model was stored.';
+
+COMMENT ON TABLE automl.trials IS
+  'Every configuration a hyper-parameter search (search => grid, random or auto) tried, with its validation score.';
+COMMENT ON COLUMN automl.trials.job_id IS 'The search''s job.';
+COMMENT ON COLUMN automl.trials.trial IS 'The trial''s number within the job, from 1.';
+COMMENT ON COLUMN automl.trials.algorithm IS 'The algorithm the trial fitted.';
+COMMENT ON COLUMN automl.trials.hyperparams IS 'The hyper-parameters the trial fitted (jsonb).';
+COMMENT ON COLUMN automl.trials.metric IS 'The metric value is measured in (the job''s metric).';
+COMMENT ON COLUMN automl.trials.value IS 'Validation score on the training split (the mean over folds when folds > 1); NULL if the trial failed.';
+COMMENT ON COLUMN automl.trials.std IS 'Standard deviation of the score over folds (NULL without folds).';
+COMMENT ON COLUMN automl.trials.seconds IS 'Wall-clock seconds the trial took.';
+COMMENT ON COLUMN automl.trials.rows IS 'Training rows the trial saw (searches sample at most 20,000).';
+COMMENT ON COLUMN automl.trials.status IS 'ok or failed.';
+COMMENT ON COLUMN automl.trials.error IS 'Why the trial failed (NULL when ok).';
+
+COMMENT ON TABLE automl.deployments IS
+  'Deployment history: the newest row per project says what serves it (automl.deploy, deploy_split, deploy_shadow).';
+COMMENT ON COLUMN automl.deployments.id IS 'Deployment id, in order of deployment.';
+COMMENT ON COLUMN automl.deployments.project IS 'The project''s name.';
+COMMENT ON COLUMN automl.deployments.model_id IS 'The model that serves (a split''s first arm).';
+COMMENT ON COLUMN automl.deployments.strategy IS 'How it was chosen: job:if_better, job:always, best_score, most_recent, rollback, manual, split, shadow or unshadow.';
+COMMENT ON COLUMN automl.deployments.previous_id IS 'The deployment a rollback from this one returns to.';
+COMMENT ON COLUMN automl.deployments.arms IS 'An A/B split as jsonb, [{"model_id": …, "weight": …}, …] with weights summing to 1; NULL: model_id alone.';
+COMMENT ON COLUMN automl.deployments.shadow_model_id IS 'The shadow model: runs beside on every predict call and never answers (NULL: none).';
+COMMENT ON COLUMN automl.deployments.deployed_by IS 'The role that deployed.';
+COMMENT ON COLUMN automl.deployments.deployed_at IS 'When the deployment was made.';
+
+COMMENT ON VIEW automl.deployed_models IS
+  'What serves each project now: one row per project, the newest deployment with its model''s algorithm, task and metrics.';
+COMMENT ON COLUMN automl.deployed_models.project IS 'The project''s name.';
+COMMENT ON COLUMN automl.deployed_models.model_id IS 'The model that serves (a split''s first arm).';
+COMMENT ON COLUMN automl.deployed_models.algorithm IS 'The serving model''s algorithm.';
+COMMENT ON COLUMN automl.deployed_models.task IS 'The serving model''s task.';
+COMMENT ON COLUMN automl.deployed_models.metrics IS 'The serving model''s test-split metrics (jsonb).';
+COMMENT ON COLUMN automl.deployed_models.strategy IS 'How the deployment was chosen (see automl.deployments.strategy).';
+COMMENT ON COLUMN automl.deployed_models.deployed_at IS 'When it was deployed.';
+COMMENT ON COLUMN automl.deployed_models.arms IS 'The A/B split, [{"model_id": …, "weight": …}, …]; NULL without a split.';
+COMMENT ON COLUMN automl.deployed_models.shadow_model_id IS 'The shadow model, NULL without one.';
+
+COMMENT ON TABLE automl.prediction_log IS
+  'Sampled predict calls (automl.set_logging) with their inputs and outputs, and the shadow model''s output for the same calls.';
+COMMENT ON COLUMN automl.prediction_log.logged_at IS 'When the call was made.';
+COMMENT ON COLUMN automl.prediction_log.project IS 'The project called.';
+COMMENT ON COLUMN automl.prediction_log.model_id IS 'The model that produced this row''s prediction.';
+COMMENT ON COLUMN automl.prediction_log.shadow IS 'true for the shadow model''s output, false for the answer the caller got.';
+COMMENT ON COLUMN automl.prediction_log.arm IS 'The A/B split arm that answered, from 1; NULL without a split.';
+COMMENT ON COLUMN automl.prediction_log.call_id IS 'Shared by the rows of one call (served and shadow): join on it to compare them.';
+COMMENT ON COLUMN automl.prediction_log.function_name IS 'predict, predict_label or predict_proba.';
+COMMENT ON COLUMN automl.prediction_log.features IS 'The call''s inputs as jsonb, {input name: value}.';
+COMMENT ON COLUMN automl.prediction_log.prediction IS 'The output as jsonb: a number (predict), a label (predict_label) or {label: probability} (predict_proba).';
+
+COMMENT ON TABLE automl.project_grants IS
+  'Who else may use a project (automl.grant_project): predict (predict and read its rows) or manage (also train, deploy, export, share).';
+COMMENT ON COLUMN automl.project_grants.project IS 'The project shared.';
+COMMENT ON COLUMN automl.project_grants.grantee IS 'The role it is shared with (and that role''s members).';
+COMMENT ON COLUMN automl.project_grants.privilege IS 'predict or manage.';
+COMMENT ON COLUMN automl.project_grants.granted_by IS 'The role that shared it.';
+COMMENT ON COLUMN automl.project_grants.granted_at IS 'When it was shared.';
+
+COMMENT ON TABLE automl.role_limits IS
+  'Per-role limits on running and queued jobs (automl.set_role_limits); a role without a row has none.';
+COMMENT ON COLUMN automl.role_limits.role IS 'The submitting role limited.';
+COMMENT ON COLUMN automl.role_limits.max_running IS 'At most this many of the role''s jobs run at once; NULL: no limit.';
+COMMENT ON COLUMN automl.role_limits.max_queued IS 'At most this many of the role''s jobs wait (an INSERT beyond fails with 54000); NULL: no limit.';
+COMMENT ON COLUMN automl.role_limits.set_by IS 'The automl_admin who set the limits.';
+COMMENT ON COLUMN automl.role_limits.set_at IS 'When the limits were set.';
+
+COMMENT ON TABLE automl.submitter_turns IS
+  'Round-robin state of claiming: at equal priority, the submitter whose job was claimed longest ago goes next.';
+COMMENT ON COLUMN automl.submitter_turns.role IS 'A submitting role.';
+COMMENT ON COLUMN automl.submitter_turns.last_claimed_at IS 'When a job of the role was last claimed.';
+
+------------------------------------------------------------------------------
+-- Training and the queue
+------------------------------------------------------------------------------
+
+COMMENT ON FUNCTION automl.train(text, text, text, text, text, jsonb, text, jsonb, text, double precision, integer,
+                                 interval, text, integer, bigint, timestamp with time zone, integer, jsonb) IS
+  'Queues a training job on a table, view or SELECT and returns its id at once; a worker trains, evaluates and (deploy => if_better) deploys. See automl.wait.';
+COMMENT ON FUNCTION automl.wait(bigint, interval) IS
+  'Blocks until the job is succeeded, failed or cancelled and returns its automl.jobs row; raises 55000 after timeout (default 10 min).';
+COMMENT ON FUNCTION automl.cancel(bigint) IS
+  'Cancels a job: a queued one at once, a running one within 2 s (its worker stops). false when it had already finished.';
+COMMENT ON FUNCTION automl.retry(bigint) IS
+  'Puts a failed or cancelled job back in the queue with fresh attempts, keeping its error history; false for other states.';
+COMMENT ON FUNCTION automl.prune_jobs(interval) IS
+  'Deletes succeeded, failed and cancelled jobs finished longer ago than the interval and returns how many; models stay.';
+COMMENT ON FUNCTION automl.set_role_limits(name, integer, integer) IS
+  'automl_admin only: at most max_running running and max_queued queued jobs of a role (NULL: no limit); returns its automl.role_limits row.';
+
+------------------------------------------------------------------------------
+-- Deployments and logging
+------------------------------------------------------------------------------
+
+COMMENT ON FUNCTION automl.deploy(text, text) IS
+  'Deploys a model of the project by strategy: best_score (the project''s metric), most_recent or rollback (repeatable); returns the model id.';
+COMMENT ON FUNCTION automl.deploy(text, bigint) IS
+  'Deploys the given model of the project; every session serves it from its next statement. Returns the model id.';
+COMMENT ON FUNCTION automl.deploy_split(text, bigint[], double precision[]) IS
+  'A/B split: 2 to 8 models of the project serve at random by weight (normalised to sum 1), or by a hash of predict''s split_key; returns the first arm''s id.';
+COMMENT ON FUNCTION automl.deploy_shadow(text, bigint) IS
+  'Runs the model beside what serves on every predict call, never answering; its outputs are logged with the served ones. NULL removes it.';
+COMMENT ON FUNCTION automl.set_logging(text, double precision) IS
+  'Logs this share (0 to 1; 0: off) of the project''s predict calls to automl.prediction_log; needs shared_preload_libraries and automl.log_database.';
+COMMENT ON FUNCTION automl.prediction_log_status() IS
+  'Whether this session can log predictions, the logger''s database and pid, and the shared queue''s bytes and counters (enqueued, written, dropped) since server start.';
+COMMENT ON FUNCTION automl.prune_prediction_log(interval) IS
+  'Deletes automl.prediction_log rows logged longer ago than the interval and returns how many.';
+COMMENT ON FUNCTION automl.grant_project(text, name, text) IS
+  'Shares a project with a role: predict (predict and read its rows) or manage (also train, deploy, export, share); needs manage.';
+COMMENT ON FUNCTION automl.revoke_project(text, name) IS
+  'Takes back what automl.grant_project gave the role on the project; false when it had nothing.';
+
+------------------------------------------------------------------------------
+-- Inference, inside the backend
+------------------------------------------------------------------------------
+
+COMMENT ON FUNCTION automl.predict(text, double precision[]) IS
+  'Predicts with the project''s deployed model from positional features (automl.models.feature_names order): the value, or a classifier''s class (its index for text labels).';
+COMMENT ON FUNCTION automl.predict(text, real[]) IS
+  'Predicts with the project''s deployed model from positional features (automl.models.feature_names order), like the float8[] form.';
+COMMENT ON FUNCTION automl.predict(text, numeric[]) IS
+  'Predicts with the project''s deployed model from positional features (automl.models.feature_names order), like the float8[] form.';
+COMMENT ON FUNCTION automl.predict(text, integer[]) IS
+  'Predicts with the project''s deployed model from positional features (automl.models.feature_names order), like the float8[] form.';
+COMMENT ON FUNCTION automl.predict(text, bigint[]) IS
+  'Predicts with the project''s deployed model from positional features (automl.models.feature_names order), like the float8[] form.';
+COMMENT ON FUNCTION automl.predict(text, jsonb) IS
+  'Predicts with the project''s deployed model from named features, {input column: value} (null is imputed): the value, or a classifier''s class.';
+COMMENT ON FUNCTION automl.predict(text, anyelement) IS
+  'Predicts with the project''s deployed model from a table row or composite, its columns matched by name (others ignored).';
+COMMENT ON FUNCTION automl.predict(text, double precision[], text) IS
+  'Predicts from positional features; under an A/B split the arm is chosen by a hash of split_key, so one user always meets one model.';
+COMMENT ON FUNCTION automl.predict(text, jsonb, text) IS
+  'Predicts from named features; under an A/B split the arm is chosen by a hash of split_key, so one user always meets one model.';
+
+COMMENT ON FUNCTION automl.predict_proba(text, double precision[]) IS
+  'Class probabilities of the project''s deployed classifier for positional features, in automl.models.classes order.';
+COMMENT ON FUNCTION automl.predict_proba(text, real[]) IS
+  'Class probabilities of the project''s deployed classifier for positional features, in automl.models.classes order.';
+COMMENT ON FUNCTION automl.predict_proba(text, numeric[]) IS
+  'Class probabilities of the project''s deployed classifier for positional features, in automl.models.classes order.';
+COMMENT ON FUNCTION automl.predict_proba(text, integer[]) IS
+  'Class probabilities of the project''s deployed classifier for positional features, in automl.models.classes order.';
+COMMENT ON FUNCTION automl.predict_proba(text, bigint[]) IS
+  'Class probabilities of the project''s deployed classifier for positional features, in automl.models.classes order.';
+COMMENT ON FUNCTION automl.predict_proba(text, jsonb) IS
+  'Class probabilities of the project''s deployed classifier for named features {input column: value}, in automl.models.classes order.';
+COMMENT ON FUNCTION automl.predict_proba(text, anyelement) IS
+  'Class probabilities of the project''s deployed classifier for a table row or composite (columns matched by name), in automl.models.classes order.';
+COMMENT ON FUNCTION automl.predict_proba(text, jsonb, text) IS
+  'Class probabilities for named features; under an A/B split the arm is chosen by a hash of split_key.';
+
+COMMENT ON FUNCTION automl.predict_label(text, double precision[]) IS
+  'The class label, as text, that the project''s deployed classifier predicts for positional features.';
+COMMENT ON FUNCTION automl.predict_label(text, real[]) IS
+  'The class label, as text, that the project''s deployed classifier predicts for positional features.';
+COMMENT ON FUNCTION automl.predict_label(text, numeric[]) IS
+  'The class label, as text, that the project''s deployed classifier predicts for positional features.';
+COMMENT ON FUNCTION automl.predict_label(text, integer[]) IS
+  'The class label, as text, that the project''s deployed classifier predicts for positional features.';
+COMMENT ON FUNCTION automl.predict_label(text, bigint[]) IS
+  'The class label, as text, that the project''s deployed classifier predicts for positional features.';
+COMMENT ON FUNCTION automl.predict_label(text, jsonb) IS
+  'The class label, as text, that the project''s deployed classifier predicts for named features {input column: value}.';
+COMMENT ON FUNCTION automl.predict_label(text, anyelement) IS
+  'The class label, as text, that the project''s deployed classifier predicts for a table row or composite (columns matched by name).';
+COMMENT ON FUNCTION automl.predict_label(text, jsonb, text) IS
+  'The class label for named features; under an A/B split the arm is chosen by a hash of split_key.';
+
+COMMENT ON FUNCTION automl.predict_model(bigint, double precision[]) IS
+  'Predicts with the given model, deployed or not, from positional features (its feature_names order).';
+COMMENT ON FUNCTION automl.explain(text, jsonb) IS
+  'Why the deployed model answers what it does for named features: per-input and per-encoded-feature contributions (coefficients or TreeSHAP) that sum with bias to raw_score.';
+COMMENT ON FUNCTION automl.explain(text, anyelement) IS
+  'Why the deployed model answers what it does for a table row (columns matched by name): contributions per input, summing with bias to raw_score.';
+COMMENT ON FUNCTION automl.tag(text, text) IS
+  'Tags a short text split on spaces with the project''s CRF: tokens, tags, components and the sequence''s probability (jsonb); the respirator rules without a model.';
+COMMENT ON FUNCTION automl.tag(text, text[]) IS
+  'Tags each text of the array like automl.tag(project, text); returns a jsonb array of results in order (null for NULL elements).';
+COMMENT ON FUNCTION automl.coefficients(bigint) IS
+  'A linear model''s weights per encoded feature (age, city=oslo, signup.year, …, in scaled space) and (intercept), one set per output.';
+
+------------------------------------------------------------------------------
+-- Models in and out, data profiling
+------------------------------------------------------------------------------
+
+COMMENT ON FUNCTION automl.export_model(bigint) IS
+  'The model as a self-contained jsonb document (catalogue row and model file) that automl.import_model reads.';
+COMMENT ON FUNCTION automl.import_model(text, jsonb) IS
+  'Checks an exported model and adds it to the project (created if needed) as its next version, not deployed; returns the new model id.';
+COMMENT ON FUNCTION automl.describe(text, bigint) IS
+  'Profiles a table, view or SELECT: one row per column with rows, nulls, distinct values, mean, stddev, min, quartiles, max and top values (from a sample above sample_rows rows).';

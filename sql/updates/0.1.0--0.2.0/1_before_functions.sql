@@ -58,6 +58,7 @@ DROP FUNCTION automl._resolve_training_relation(text, text);
 -- describe: 0.1.0's body runs pinned (as automl_internal._describe) on what the
 -- caller named, resolved first in the caller's search_path.
 ALTER FUNCTION automl.describe(text, bigint) RENAME TO _describe;
+COMMENT ON FUNCTION automl._describe(text, bigint) IS NULL;  -- sql/src/comments describes the public one
 
 -- The internals leave the public schema. Policies, triggers and grants follow the
 -- functions (they refer to them by oid); the bodies that call them by name are

@@ -1,6 +1,6 @@
 -- pg_temp.catalog(): everything a user of pg_automl relies on, one line per object —
 -- functions (signature, rights, settings, body), columns (type, default, rights),
--- relations and their rights, constraints, indexes, views, policies, triggers and the
+-- relations and their rights, constraints, indexes, views, policies, triggers, comments and the
 -- extension's configuration tables — so that two databases can be compared object by
 -- object. Included by tests/sql/upgrade.sql in each database it compares.
 CREATE FUNCTION pg_temp.catalog() RETURNS TABLE (item text) LANGUAGE sql AS $$
@@ -34,6 +34,12 @@ CREATE FUNCTION pg_temp.catalog() RETURNS TABLE (item text) LANGUAGE sql AS $$
   SELECT format('trigger %s', pg_get_triggerdef(t.oid))
     FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
    WHERE c.relnamespace = 'automl'::regnamespace AND NOT t.tgisinternal
+  UNION ALL
+  SELECT format('comment on %s: %s', pg_describe_object(d.classoid, d.objoid, d.objsubid), md5(d.description))
+    FROM pg_description d
+   WHERE (d.classoid = 'pg_proc'::regclass
+          AND (SELECT p.pronamespace::regnamespace::text FROM pg_proc p WHERE p.oid = d.objoid) IN ('automl', 'automl_internal'))
+      OR (d.classoid = 'pg_class'::regclass AND (SELECT c.relnamespace FROM pg_class c WHERE c.oid = d.objoid) = 'automl'::regnamespace)
   UNION ALL
   SELECT format('extension config %s', unnest(e.extconfig)::regclass) FROM pg_extension e WHERE e.extname = 'pg_automl'
 $$;

@@ -52,6 +52,10 @@ say "== unit tests (core)"
 "$AUTOML_BUILD_DIR/core/core_tests" --gtest_brief=1 2>&1 | tee "$AUTOML_STATE_DIR/unit.log" >&2 || true
 count_gtest "$AUTOML_STATE_DIR/unit.log"
 
+say "== unit tests (daemon)"
+"$AUTOML_BUILD_DIR/daemon/tests/daemon_tests" --gtest_brief=1 2>&1 | tee "$AUTOML_STATE_DIR/daemon_unit.log" >&2 || true
+count_gtest "$AUTOML_STATE_DIR/daemon_unit.log"
+
 say "== SQL regression tests"
 cleanup
 rm -rf "$TEST_DIR" "$(readlink -f "$TEST_DIR" 2>/dev/null || true)"

@@ -1,0 +1,82 @@
+// rescuer.cpp — see rescuer.hpp.
+#include "rescuer.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include "connection.hpp"
+#include "log.hpp"
+
+namespace automl_worker {
+
+double RescuerConfig::period() const { return std::max(rescue_after / 4, 1.0); }
+
+void RescuerConfig::validate() const {
+  if (worker.empty()) throw std::invalid_argument("the rescuer needs a worker name");
+  if (!(rescue_after > 0))
+    throw std::invalid_argument("the rescuer's --rescue-after must be positive");
+}
+
+Rescuer::Rescuer(RescuerConfig config) : config_(std::move(config)) { config_.validate(); }
+
+// The leader's lock: key -1 in the job locks' space, which job keys (0 and up,
+// automl._job_lock_key) never take. Session-level, on a connection that holds
+// nothing else, so no pg_advisory_unlock_all of a runner can drop it.
+bool Rescuer::try_to_lead(pqxx::connection_base& conn) {
+  pqxx::nontransaction txn(conn, "lead_rescue");
+  if (!txn.exec1("SELECT pg_try_advisory_lock(automl._job_lock_space(), -1)")[0].as<bool>())
+    return false;
+  log_line("this worker leads the rescue of stale jobs");
+  return true;
+}
+
+void Rescuer::rescue(pqxx::connection_base& conn) {
+  pqxx::work txn(conn, "rescue");
+  const auto rescued =
+      txn.exec_params1("SELECT automl._rescue_stale_jobs(make_interval(secs => $1))",
+                       config_.rescue_after)[0]
+          .as<int>();
+  txn.commit();
+  if (rescued > 0)
+    log_line("rescued " + std::to_string(rescued) + " job(s) whose worker stopped heartbeating");
+}
+
+void Rescuer::round(const std::atomic<bool>& stopping) {
+  try {
+    if (!conn_ || !conn_->is_open()) {
+      leading_ = false;  // a new session holds no lock
+      conn_ = connect(config_.dsn, stopping, "rescuer");
+      if (!conn_) return;
+      pqxx::nontransaction txn(*conn_, "name_rescuer");
+      txn.exec_params("SELECT set_config('application_name', $1, false)",
+                      "automl-worker rescuer " + config_.worker);
+    }
+    if (!leading_) leading_ = try_to_lead(*conn_);
+    if (leading_) rescue(*conn_);
+  } catch (const pqxx::broken_connection& e) {
+    log_line(std::string("rescuer connection lost: ") + e.what());
+    conn_.reset();
+  } catch (const std::exception& e) {
+    // pg_automl not installed: the control thread says so; try again next period.
+    if (!extension_missing(e)) log_line(std::string("rescuer error: ") + e.what());
+  }
+}
+
+void Rescuer::run(const std::atomic<bool>& stopping, const std::function<bool()>& keep_running) {
+  using Clock = std::chrono::steady_clock;
+  const auto period =
+      std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(config_.period()));
+  auto next = Clock::now();
+  while (keep_running()) {
+    if (Clock::now() >= next) {
+      round(stopping);
+      next = Clock::now() + period;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  conn_.reset();  // a leader that stops lets go of the lock with its session
+}
+
+}  // namespace automl_worker

@@ -32,6 +32,21 @@ bool Rescuer::try_to_lead(pqxx::connection_base& conn) {
   return true;
 }
 
+// A leader whose rescuer session has been idle much longer than a period is hung
+// (stopped, not dead: its session and lock live on). Then every worker rescues, as
+// all did before there was a leader; _rescue_stale_jobs skips rows another locks.
+bool Rescuer::leader_stalled(pqxx::connection_base& conn) {
+  pqxx::nontransaction txn(conn, "check_rescue_leader");
+  return txn
+      .exec_params1(
+          "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
+          " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2"
+          " AND l.classid::bigint = automl._job_lock_space() AND l.objid::bigint = 4294967295"
+          " AND a.state = 'idle' AND a.state_change < now() - make_interval(secs => $1))",
+          std::max(2 * config_.rescue_after, 10.0))[0]
+      .as<bool>();
+}
+
 void Rescuer::rescue(pqxx::connection_base& conn) {
   pqxx::work txn(conn, "rescue");
   const auto rescued =
@@ -54,7 +69,7 @@ void Rescuer::round(const std::atomic<bool>& stopping) {
                       "automl-worker rescuer " + config_.worker);
     }
     if (!leading_) leading_ = try_to_lead(*conn_);
-    if (leading_) rescue(*conn_);
+    if (leading_ || leader_stalled(*conn_)) rescue(*conn_);
   } catch (const pqxx::broken_connection& e) {
     log_line(std::string("rescuer connection lost: ") + e.what());
     conn_.reset();

@@ -2,7 +2,8 @@
 // (automl._rescue_stale_jobs), on one worker at a time: the leader is the worker
 // whose rescuer connection holds a session-level advisory lock. Every worker tries
 // to take it each period; a stopped or crashed leader's lock goes with its session,
-// and the next worker to try leads.
+// and the next worker to try leads. A hung leader (its session idle for twice
+// --rescue-after, at least 10 s) does not stop the rescue: the others rescue too.
 #pragma once
 
 #include <atomic>
@@ -35,6 +36,7 @@ class Rescuer {
   // One period's work: connect, try to lead, rescue when leading.
   void round(const std::atomic<bool>& stopping);
   bool try_to_lead(pqxx::connection_base& conn);
+  bool leader_stalled(pqxx::connection_base& conn);
   void rescue(pqxx::connection_base& conn);
 
   RescuerConfig config_;

@@ -46,12 +46,12 @@ class RescuerTest : public ::testing::Test {
         std::to_string(id));
     return id;
   }
-  static bool rescued(long long id) {
+  static bool rescued(long long id, double seconds = 15) {
     return eventually(
         "SELECT status = 'failed' AND message = 'failed after 1 attempt(s)' FROM automl.jobs WHERE "
         "id = " +
             std::to_string(id),
-        15);
+        seconds);
   }
 };
 
@@ -114,6 +114,24 @@ TEST_F(RescuerTest, ALeaderThatStopsLetsAnotherLead) {
   ASSERT_EQ(first.wait_exit(20), 0);
   ASSERT_TRUE(led_by("second", 10));
   ASSERT_TRUE(rescued(stale_job()));
+}
+
+TEST_F(RescuerTest, AHungLeaderDoesNotStopTheRescue) {
+  WorkerProcess first(fast("first"), true, true);
+  ASSERT_TRUE(worker_registered("first"));
+  ASSERT_TRUE(led_by("first", 10));
+  WorkerProcess second(fast("second"), true, true);
+  ASSERT_TRUE(worker_registered("second"));
+  // Stopped, not dead: its session and lock live on, its rescuer is silent.
+  first.signal(SIGSTOP);
+  const long long id = stale_job();
+  EXPECT_TRUE(rescued(id, 40)) << "rescued once the leader's session was idle for 10 s";
+  EXPECT_EQ(leaders(), std::vector<std::string>{"first"});
+  first.signal(SIGCONT);
+  second.signal(SIGTERM);
+  ASSERT_EQ(second.wait_exit(20), 0);
+  EXPECT_EQ(count(second.output(), "this worker leads the rescue"), 0u) << second.output();
+  EXPECT_EQ(count(second.output(), "rescued 1 job(s)"), 1u) << second.output();
 }
 
 }  // namespace

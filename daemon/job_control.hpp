@@ -29,17 +29,21 @@ struct JobLimits {
   // Each raises 54000 naming the flag when the limit is exceeded.
   void check_rows(long long rows, const std::string& relation) const {
     if (rows > max_rows)
-      throw automl::Error("54000", relation + " has more than " + std::to_string(max_rows) +
-                                       " rows; this worker reads at most that many (automl-worker --max-rows)",
-                          "train on a sample: relation => 'SELECT … FROM … TABLESAMPLE SYSTEM (10)'");
+      throw automl::Error(
+          "54000",
+          relation + " has more than " + std::to_string(max_rows) +
+              " rows; this worker reads at most that many (automl-worker --max-rows)",
+          "train on a sample: relation => 'SELECT … FROM … TABLESAMPLE SYSTEM (10)'");
   }
   void check_model_size(std::size_t bytes) const {
     if (static_cast<long long>(bytes) > max_model_bytes)
-      throw automl::Error("54000", "the trained model takes " + std::to_string(bytes >> 20) +
-                                       " MB; this worker stores at most " + std::to_string(max_model_bytes >> 20) +
-                                       " MB (automl-worker --max-model-mb)",
-                          "fewer or shallower trees, fewer categories (preprocess.max_categories) or, for a "
-                          "tagger, a higher min_feature_count make it smaller");
+      throw automl::Error(
+          "54000",
+          "the trained model takes " + std::to_string(bytes >> 20) +
+              " MB; this worker stores at most " + std::to_string(max_model_bytes >> 20) +
+              " MB (automl-worker --max-model-mb)",
+          "fewer or shallower trees, fewer categories (preprocess.max_categories) or, for a "
+          "tagger, a higher min_feature_count make it smaller");
   }
 };
 
@@ -63,6 +67,15 @@ struct JobControl {
     stop = true;
   }
   StopReason reason() const { return static_cast<StopReason>(stop_reason.load()); }
+  // Once stopped: throws what the stop means for the job (54000 naming
+  // --max-job-time for a timeout, else 57014).
+  void throw_if_stopped() const {
+    if (stop && reason() == StopReason::Timeout)
+      throw automl::Error(
+          "54000", "the job ran longer than this worker allows (automl-worker --max-job-time " +
+                       std::to_string(static_cast<long long>(limits.max_job_seconds)) + " s)");
+    if (stop) throw automl::Error(automl::sqlstate::kQueryCanceled, "job was stopped");
+  }
 
   void report(float value, std::string text) {
     std::lock_guard<std::mutex> lock(mutex_);

@@ -1,4 +1,4 @@
-// job_runner.cpp — job kinds (train, noop) and how failures are classified.
+// job_runner.cpp — job kinds (train, noop) and how an attempt's end is recorded.
 #include "job_runner.hpp"
 
 #include <algorithm>
@@ -8,6 +8,7 @@
 #include "automl/error.hpp"
 #include "automl/model.hpp"
 #include "automl/trainer.hpp"
+#include "failure.hpp"
 #include "log.hpp"
 #include "tagging_runner.hpp"
 #include "training_data.hpp"
@@ -15,47 +16,10 @@
 namespace automl_worker {
 namespace {
 
-// _lock_claimed_job's SQLSTATE (lock_not_available): the job no longer carries our lease.
-const std::string kClaimLost = "55P03";
-
-// A failure that retrying cannot fix: the job fails at once.
-bool is_permanent(const std::string& sqlstate) {
-  if (sqlstate.size() != 5) return false;
-  const std::string cls = sqlstate.substr(0, 2);
-  // 22 data exception, 0A not supported, 42 syntax/undefined/privilege, 23 constraint,
-  // XX001 corrupted model: all properties of the job or its data, not of the moment.
-  // 54 program limit exceeded: a --max-* limit of this worker.
-  return cls == "22" || cls == "0A" || cls == "42" || cls == "23" || cls == "54" || sqlstate == "XX001" ||
-         sqlstate == "P0001";
-}
-
-// The SQLSTATE of a server error. libpqxx 6.4 throws insufficient_privilege for
-// 42501 without passing the code on, so sqlstate() is empty there.
-std::string sqlstate_of(const pqxx::sql_error& e) {
-  if (!e.sqlstate().empty()) return e.sqlstate();
-  if (dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr) return "42501";
-  return "";
-}
-
-// libpq's message is "ERROR:  text\nDETAIL: ...\nCONTEXT: ..."; users want the text.
-std::string primary_message(const std::string& what) {
-  std::string line = what.substr(0, what.find('\n'));
-  for (const char* prefix : {"ERROR:  ", "FATAL:  "})
-    if (line.rfind(prefix, 0) == 0) line = line.substr(std::string(prefix).size());
-  return line;
-}
-
-void throw_if_stopped(const JobControl& control) {
-  if (control.stop && control.reason() == StopReason::Timeout)
-    throw automl::Error("54000", "the job ran longer than this worker allows (automl-worker --max-job-time " +
-                                     std::to_string(static_cast<long long>(control.limits.max_job_seconds)) + " s)");
-  if (control.stop) throw automl::Error(automl::sqlstate::kQueryCanceled, "job was stopped");
-}
-
 void sleep_stoppable(double seconds, const JobControl& control) {
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
   while (std::chrono::steady_clock::now() < until) {
-    throw_if_stopped(control);
+    control.throw_if_stopped();
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
@@ -86,10 +50,14 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   // Under a time budget, read at most what the worker can parse in a third of it
   // (about 100,000 rows of 20 columns per second here).
   const long long max_rows =
-      spec.time_budget_seconds ? static_cast<long long>(std::max(20000.0, *spec.time_budget_seconds * 30000.0)) : 0;
-  TrainingData data = read_training_data(conn, control, spec.relation, spec.target, spec.preprocess, max_rows);
-  const double read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-  throw_if_stopped(control);
+      spec.time_budget_seconds
+          ? static_cast<long long>(std::max(20000.0, *spec.time_budget_seconds * 30000.0))
+          : 0;
+  TrainingData data =
+      read_training_data(conn, control, spec.relation, spec.target, spec.preprocess, max_rows);
+  const double read_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  control.throw_if_stopped();
 
   control.report(0.3f, "training on " + std::to_string(data.dataset.rows()) + " rows");
   automl::TrainOptions options;
@@ -98,13 +66,17 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   options.max_memory_bytes = static_cast<std::size_t>(control.limits.max_memory_bytes);
   // The budget runs from the claim (started_at); keep a moment for storing the model.
   if (spec.time_budget_seconds)
-    options.deadline = started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                     std::chrono::duration<double>(*spec.time_budget_seconds - 0.4));
-  options.progress = [&control](float progress, const std::string& message) { control.report(progress, message); };
+    options.deadline =
+        started + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                      std::chrono::duration<double>(*spec.time_budget_seconds - 0.4));
+  options.progress = [&control](float progress, const std::string& message) {
+    control.report(progress, message);
+  };
   automl::TrainOutcome outcome = automl::train(spec, data.dataset, options);
-  throw_if_stopped(control);
+  control.throw_if_stopped();
   control.report(0.9f, "storing the model");
-  const double total_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const double total_seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   control.limits.check_model_size(outcome.model_bytes.size());
   const automl::Model model = automl::Model::parse(outcome.model_bytes);
 
@@ -117,12 +89,14 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   txn.exec_params(
       "SELECT automl_internal._complete_train_job($1, $2, $3, $4, $5::jsonb, $6::jsonb,"
       " ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), $8,"
-      " CASE WHEN $9::jsonb = 'null' THEN NULL ELSE ARRAY(SELECT jsonb_array_elements_text($9::jsonb)) END,"
+      " CASE WHEN $9::jsonb = 'null' THEN NULL ELSE ARRAY(SELECT "
+      "jsonb_array_elements_text($9::jsonb)) END,"
       " $10, convert_to($11, 'UTF8'), $12::jsonb)",
       job.id, job.lease, outcome.algorithm, std::string(automl::to_string(outcome.task)),
-      outcome.hyperparams.dump(), outcome.metrics.dump(), nlohmann::json(model.feature_names()).dump(),
-      model.target(), string_array_or_null(model).dump(), automl::Model::kFormatVersion,
-      outcome.model_bytes, info.dump());
+      outcome.hyperparams.dump(), outcome.metrics.dump(),
+      nlohmann::json(model.feature_names()).dump(), model.target(),
+      string_array_or_null(model).dump(), automl::Model::kFormatVersion, outcome.model_bytes,
+      info.dump());
   txn.commit();
 }
 
@@ -133,10 +107,10 @@ void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const Jo
   try {
     pqxx::work txn(conn, "fail_job");
     const bool release = control.reason() == StopReason::Release;
-    const auto r = release ? txn.exec_params1("SELECT automl_internal._release_job($1, $2, $3)", job.id, job.lease,
-                                              "released: worker shutting down")
-                           : txn.exec_params1("SELECT automl_internal._fail_job($1, $2, $3, $4)", job.id, job.lease,
-                                              message, retryable);
+    const auto r = release ? txn.exec_params1("SELECT automl_internal._release_job($1, $2, $3)", job.id,
+                                              job.lease, "released: worker shutting down")
+                           : txn.exec_params1("SELECT automl_internal._fail_job($1, $2, $3, $4)", job.id,
+                                              job.lease, message, retryable);
     txn.commit();
     log_line("job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
              (release ? " released" : " failed (" + message + ")") + ": now " + r[0].c_str());
@@ -144,7 +118,8 @@ void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const Jo
     throw;
   } catch (const pqxx::sql_error& e) {
     // Typically kClaimLost: the job was rescued meanwhile and its new owner decides.
-    log_line("job " + std::to_string(job.id) + ": could not record the failure: " + primary_message(e.what()));
+    log_line("job " + std::to_string(job.id) +
+             ": could not record the failure: " + primary_message(e.what()));
   }
 }
 
@@ -152,7 +127,7 @@ void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const Jo
 // it was (a cancellation, a release, or --max-job-time).
 void record_stop(pqxx::connection_base& conn, const ClaimedJob& job, const JobControl& control) {
   try {
-    throw_if_stopped(control);
+    control.throw_if_stopped();
   } catch (const automl::Error& e) {
     record_failure(conn, job, control, e.what(), !is_permanent(e.sqlstate()));
   }
@@ -164,10 +139,13 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
   log_line("job " + std::to_string(job.id) + " (" + job.kind + ") attempt " +
            std::to_string(job.attempt) + " started");
   try {
-    if (job.kind == "train") run_train(conn, job, control);
-    else if (job.kind == "noop") run_noop(conn, job, control);
-    else throw automl::Error(automl::sqlstate::kFeatureNotSupported,
-                             "this worker cannot run jobs of kind \"" + job.kind + "\"");
+    if (job.kind == "train")
+      run_train(conn, job, control);
+    else if (job.kind == "noop")
+      run_noop(conn, job, control);
+    else
+      throw automl::Error(automl::sqlstate::kFeatureNotSupported,
+                          "this worker cannot run jobs of kind \"" + job.kind + "\"");
     log_line("job " + std::to_string(job.id) + " finished");
   } catch (const pqxx::broken_connection&) {
     throw;

@@ -3,11 +3,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
 #include <thread>
-#include <algorithm>
 
 namespace automl_worker {
 namespace {
@@ -52,7 +52,8 @@ bool parse_positive(const std::string& text, double& out) {
 bool parse_count(const std::string& text, long long& out) {
   char* end = nullptr;
   const double x = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || !(x >= 1 && x <= 1e12) || x != static_cast<double>(static_cast<long long>(x)))
+  if (text.empty() || *end != '\0' || !(x >= 1 && x <= 1e12) ||
+      x != static_cast<double>(static_cast<long long>(x)))
     return false;
   out = static_cast<long long>(x);
   return true;
@@ -62,6 +63,79 @@ std::string default_name() {
   char host[256] = "localhost";
   gethostname(host, sizeof host - 1);
   return std::string(host) + ":" + std::to_string(getpid());
+}
+
+// A whole number from 1 to `max`, for a count flag.
+bool parse_whole(const std::string& text, int max, int& out) {
+  double n;
+  if (!parse_positive(text, n) || n != static_cast<int>(n) || n > max) return false;
+  out = static_cast<int>(n);
+  return true;
+}
+
+// Megabytes from 1 to `max_mb`, as bytes.
+bool parse_megabytes(const std::string& text, long long max_mb, long long& bytes) {
+  long long mb = 0;
+  if (!parse_count(text, mb) || mb > max_mb) return false;
+  bytes = mb * 1024 * 1024;
+  return true;
+}
+
+const char* kSeconds = " needs a positive number of seconds";
+
+// Sets the option of `flag`, which takes a value (nullopt: none was given).
+// Returns what is wrong with it, or "" when it was set.
+std::string apply_flag(const std::string& flag, const std::optional<std::string>& value,
+                       Options& options) {
+  if (!value && flag == "--dsn") return "--dsn needs a value";
+  const std::string v = value.value_or("");  // a missing number is as wrong as a bad one
+  JobLimits& limits = options.limits;
+  if (flag == "--dsn") {
+    options.dsn = v;
+    return "";
+  }
+  if (flag == "--name") {
+    if (v.empty()) return "--name needs a value";
+    options.name = v;
+    return "";
+  }
+  if (flag == "--concurrency")
+    return parse_whole(v, 256, options.concurrency)
+               ? ""
+               : "--concurrency needs a whole number from 1 to 256";
+  if (flag == "--threads")
+    return parse_whole(v, 1024, options.threads) ? ""
+                                                 : "--threads needs a whole number from 1 to 1024";
+  if (flag == "--max-rows")
+    return parse_count(v, limits.max_rows) ? "" : "--max-rows needs a whole number from 1 to 10^12";
+  if (flag == "--max-columns")
+    return parse_count(v, limits.max_columns)
+               ? ""
+               : "--max-columns needs a whole number from 1 to 10^12";
+  if (flag == "--max-model-mb")
+    return parse_megabytes(v, 1024 * 1024, limits.max_model_bytes)
+               ? ""
+               : "--max-model-mb needs a whole number from 1 to 1048576";
+  if (flag == "--max-memory-mb")
+    return parse_megabytes(v, 1024LL * 1024 * 1024, limits.max_memory_bytes)
+               ? ""
+               : "--max-memory-mb needs a whole number from 1 to 1073741824";
+  double* seconds = flag == "--poll-interval"        ? &options.poll_interval
+                    : flag == "--rescue-after"       ? &options.rescue_after
+                    : flag == "--grace-period"       ? &options.grace_period
+                    : flag == "--heartbeat-interval" ? &options.heartbeat_interval
+                    : flag == "--max-job-time"       ? &limits.max_job_seconds
+                                                     : nullptr;
+  if (seconds == nullptr) return "unknown option '" + flag + "'";
+  return parse_positive(v, *seconds) ? "" : flag + kSeconds;
+}
+
+bool takes_value(const std::string& flag) {
+  for (const char* f : {"--dsn", "--name", "--concurrency", "--threads", "--poll-interval",
+                        "--rescue-after", "--grace-period", "--heartbeat-interval", "--max-rows",
+                        "--max-columns", "--max-model-mb", "--max-job-time", "--max-memory-mb"})
+    if (flag == f) return true;
+  return false;
 }
 
 }  // namespace
@@ -75,19 +149,11 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
   };
   for (int i = 1; i < argc; ++i) {
     std::string arg = argv[i];
-    std::string value;
-    bool has_value = false;
+    std::optional<std::string> value;
     if (auto eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
       value = arg.substr(eq + 1);
       arg = arg.substr(0, eq);
-      has_value = true;
     }
-    auto next = [&]() -> bool {
-      if (has_value) return true;
-      if (i + 1 >= argc) return false;
-      value = argv[++i];
-      return true;
-    };
     if (arg == "--help" || arg == "-h") {
       std::fputs(kUsage, stdout);
       exit_code = 0;
@@ -98,61 +164,20 @@ std::optional<Options> parse_options(int argc, char** argv, int& exit_code) {
       return std::nullopt;
     } else if (arg == "--once") {
       options.once = true;
-    } else if (arg == "--dsn") {
-      if (!next()) return fail("--dsn needs a value");
-      options.dsn = value;
-    } else if (arg == "--name") {
-      if (!next() || value.empty()) return fail("--name needs a value");
-      options.name = value;
-    } else if (arg == "--concurrency") {
-      double n;
-      if (!next() || !parse_positive(value, n) || n != static_cast<int>(n) || n > 256)
-        return fail("--concurrency needs a whole number from 1 to 256");
-      options.concurrency = static_cast<int>(n);
-    } else if (arg == "--threads") {
-      double n;
-      if (!next() || !parse_positive(value, n) || n != static_cast<int>(n) || n > 1024)
-        return fail("--threads needs a whole number from 1 to 1024");
-      options.threads = static_cast<int>(n);
-    } else if (arg == "--poll-interval") {
-      if (!next() || !parse_positive(value, options.poll_interval))
-        return fail("--poll-interval needs a positive number of seconds");
-    } else if (arg == "--rescue-after") {
-      if (!next() || !parse_positive(value, options.rescue_after))
-        return fail("--rescue-after needs a positive number of seconds");
-    } else if (arg == "--grace-period") {
-      if (!next() || !parse_positive(value, options.grace_period))
-        return fail("--grace-period needs a positive number of seconds");
-    } else if (arg == "--max-rows") {
-      if (!next() || !parse_count(value, options.limits.max_rows))
-        return fail("--max-rows needs a whole number from 1 to 10^12");
-    } else if (arg == "--max-columns") {
-      if (!next() || !parse_count(value, options.limits.max_columns))
-        return fail("--max-columns needs a whole number from 1 to 10^12");
-    } else if (arg == "--max-model-mb") {
-      long long mb = 0;
-      if (!next() || !parse_count(value, mb) || mb > 1024 * 1024)
-        return fail("--max-model-mb needs a whole number from 1 to 1048576");
-      options.limits.max_model_bytes = mb * 1024 * 1024;
-    } else if (arg == "--max-job-time") {
-      if (!next() || !parse_positive(value, options.limits.max_job_seconds))
-        return fail("--max-job-time needs a positive number of seconds");
-    } else if (arg == "--max-memory-mb") {
-      long long mb = 0;
-      if (!next() || !parse_count(value, mb) || mb > 1024LL * 1024 * 1024)
-        return fail("--max-memory-mb needs a whole number from 1 to 1073741824");
-      options.limits.max_memory_bytes = mb * 1024 * 1024;
-    } else if (arg == "--heartbeat-interval") {
-      if (!next() || !parse_positive(value, options.heartbeat_interval))
-        return fail("--heartbeat-interval needs a positive number of seconds");
-    } else {
+    } else if (!takes_value(arg)) {
       return fail("unknown option '" + arg + "'");
+    } else {
+      if (!value && i + 1 < argc) value = argv[++i];
+      if (const std::string error = apply_flag(arg, value, options); !error.empty())
+        return fail(error);
     }
   }
   if (options.name.empty()) options.name = default_name();
   if (options.limits.max_memory_bytes == 0)
-    options.limits.max_memory_bytes = static_cast<long long>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE) / 2;
-  if (options.threads == 0) options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    options.limits.max_memory_bytes =
+        static_cast<long long>(sysconf(_SC_PHYS_PAGES)) * sysconf(_SC_PAGE_SIZE) / 2;
+  if (options.threads == 0)
+    options.threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   return options;
 }
 

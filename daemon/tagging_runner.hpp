@@ -10,6 +10,7 @@
 
 namespace automl_worker {
 
-void run_tagging(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& control, const automl::TrainSpec& spec);
+void run_tagging(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& control,
+                 const automl::TrainSpec& spec);
 
 }  // namespace automl_worker

@@ -8,17 +8,14 @@
 #include <set>
 
 #include "automl/error.hpp"
+#include "copy_reader.hpp"
 
 namespace automl_worker {
 namespace {
 
 using automl::ColumnType;
-
-// PostgreSQL type OIDs (catalog/pg_type_d.h): stable across versions.
-enum : pqxx::oid {
-  kBool = 16, kInt8 = 20, kInt2 = 21, kInt4 = 23, kFloat4 = 700, kFloat8 = 701, kNumeric = 1700,
-  kDate = 1082, kTimestamp = 1114, kTimestampTz = 1184,
-};
+using pg_oid::kBool, pg_oid::kDate, pg_oid::kFloat4, pg_oid::kFloat8, pg_oid::kInt2, pg_oid::kInt4,
+    pg_oid::kInt8, pg_oid::kNumeric, pg_oid::kTimestamp, pg_oid::kTimestampTz;
 
 bool is_number_oid(pqxx::oid t) {
   return t == kInt2 || t == kInt4 || t == kInt8 || t == kFloat4 || t == kFloat8 || t == kNumeric;
@@ -50,19 +47,22 @@ SourceShape begin_reading(pqxx::work& txn, JobControl& control) {
   return shape;
 }
 
-std::string training_rows_query(pqxx::work& txn, const JobControl& control, const std::vector<std::string>& columns,
-                                const std::vector<std::string>& types, long long row_limit, double fraction) {
+std::string training_rows_query(pqxx::work& txn, const JobControl& control,
+                                const std::vector<std::string>& columns,
+                                const std::vector<std::string>& types, long long row_limit,
+                                double fraction) {
   std::string list, definitions;
   for (std::size_t i = 0; i < columns.size(); ++i) {
     list += (i ? ", " : "") + txn.quote(columns[i]);
     // The query's own types (format_type of this session); the target is text.
-    definitions += (i ? ", c" : "c") + std::to_string(i + 1) + " " + (i + 1 < columns.size() ? types[i] : "text");
+    definitions += (i ? ", c" : "c") + std::to_string(i + 1) + " " +
+                   (i + 1 < columns.size() ? types[i] : "text");
   }
   char fraction_text[64];
   std::snprintf(fraction_text, sizeof fraction_text, "%.17g", fraction);
-  return "(SELECT * FROM automl_internal._training_rows(" + std::to_string(control.id) + ", " + std::to_string(control.lease) +
-         ", ARRAY[" + list + "]::text[], " + std::to_string(row_limit) + ", " + fraction_text + ") AS t(" +
-         definitions + "))";
+  return "(SELECT * FROM automl_internal._training_rows(" + std::to_string(control.id) + ", " +
+         std::to_string(control.lease) + ", ARRAY[" + list + "]::text[], " +
+         std::to_string(row_limit) + ", " + fraction_text + ") AS t(" + definitions + "))";
 }
 
 namespace {
@@ -79,8 +79,10 @@ std::map<pqxx::oid, TypeInfo> classify_types(pqxx::work& txn, const std::set<pqx
   for (pqxx::oid t : oids) list += (list.empty() ? "" : ",") + std::to_string(t);
   const pqxx::result r = txn.exec(
       "SELECT t.oid, format_type(t.oid, NULL), b.oid, b.typtype, b.typcategory, b.typelem "
-      "FROM pg_type t JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END "
-      "WHERE t.oid IN (" + list + ")");
+      "FROM pg_type t JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE "
+      "t.oid END "
+      "WHERE t.oid IN (" +
+      list + ")");
   std::map<pqxx::oid, TypeInfo> out;
   for (const auto& row : r) {
     TypeInfo info;
@@ -88,57 +90,34 @@ std::map<pqxx::oid, TypeInfo> classify_types(pqxx::work& txn, const std::set<pqx
     info.base = row[2].as<pqxx::oid>();
     const std::string typtype = row[3].as<std::string>(), category = row[4].as<std::string>();
     const pqxx::oid elem = row[5].as<pqxx::oid>();
-    if (is_number_oid(info.base)) info.type = ColumnType::Numeric;
-    else if (info.base == kBool) info.type = ColumnType::Boolean;
-    else if (info.base == kDate) info.type = ColumnType::Date;
-    else if (info.base == kTimestamp || info.base == kTimestampTz) info.type = ColumnType::Timestamp;
-    else if (typtype == "e" || category == "S") info.type = ColumnType::Categorical;
-    else if (category == "A" && is_number_oid(elem)) info.type = ColumnType::NumericArray;
+    if (is_number_oid(info.base))
+      info.type = ColumnType::Numeric;
+    else if (info.base == kBool)
+      info.type = ColumnType::Boolean;
+    else if (info.base == kDate)
+      info.type = ColumnType::Date;
+    else if (info.base == kTimestamp || info.base == kTimestampTz)
+      info.type = ColumnType::Timestamp;
+    else if (typtype == "e" || category == "S")
+      info.type = ColumnType::Categorical;
+    else if (category == "A" && is_number_oid(elem))
+      info.type = ColumnType::NumericArray;
     out[row[0].as<pqxx::oid>()] = info;
   }
   return out;
 }
 
-// One field of COPY's text format: "\N" is NULL; backslash escapes are decoded.
-bool decode_field(std::string_view raw, std::string& scratch, std::string_view& out) {
-  if (raw == "\\N") return false;
-  if (raw.find('\\') == std::string_view::npos) {
-    out = raw;
-    return true;
-  }
-  scratch.clear();
-  for (size_t i = 0; i < raw.size(); ++i) {
-    char c = raw[i];
-    if (c == '\\' && i + 1 < raw.size()) {
-      const char e = raw[++i];
-      c = e == 't' ? '\t' : e == 'n' ? '\n' : e == 'r' ? '\r' : e == 'b' ? '\b' : e == 'f' ? '\f' : e == 'v' ? '\v' : e;
-    }
-    scratch += c;
-  }
-  out = scratch;
-  return true;
-}
+// The columns of the relation a training job reads, chosen by their types and
+// `options`; what was skipped goes into the notes.
+struct Selection {
+  std::vector<std::string> columns, types;  // features, then the target
+};
 
-}  // namespace
-
-TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control, const std::string& relation,
-                                const std::string& target, const automl::PreprocessOptions& options,
-                                long long max_rows) {
-  const JobLimits& limits = control.limits;
-  pqxx::work txn(conn, "read_training_data");
-  const SourceShape shape = begin_reading(txn, control);
-  // The COPY writes the rows in this session: text that core/ parses the same way on
-  // every server (ISO dates, UTC, shortest exact floats).
-  txn.exec0("SET LOCAL TimeZone = 'UTC'");
-  txn.exec0("SET LOCAL DateStyle = 'ISO, YMD'");
-  txn.exec0("SET LOCAL extra_float_digits = 1");
-  const std::set<pqxx::oid> oids(shape.types.begin(), shape.types.end());
-  const auto types = classify_types(txn, oids);
-
-  TrainingData out;
+Selection select_columns(const SourceShape& shape, const std::map<pqxx::oid, TypeInfo>& types,
+                         const std::string& relation, const std::string& target,
+                         const automl::PreprocessOptions& options, TrainingData& out) {
   automl::Dataset& data = out.dataset;
-  data.target_name = target;
-  std::vector<std::string> selected, selected_types;
+  Selection selection;
   std::set<std::string> seen;
   nlohmann::json skipped = nlohmann::json::array();
   bool target_found = false;
@@ -153,77 +132,108 @@ TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control
       data.target_kind = kind_of(info.base);
       continue;
     }
-    if (std::find(options.exclude.begin(), options.exclude.end(), name) != options.exclude.end()) continue;
+    if (std::find(options.exclude.begin(), options.exclude.end(), name) != options.exclude.end())
+      continue;
     if (!info.type) {
       if (options.skip_unsupported) {
         skipped.push_back({{"column", name}, {"type", info.name}});
         continue;
       }
-      throw automl::Error(automl::sqlstate::kFeatureNotSupported,
-                          "column \"" + name + "\" has type " + info.name + ", which cannot be a feature",
-                          "supported: numbers, boolean, text, varchar, enums, date, timestamp(tz), number "
-                          "arrays; leave it out with preprocess => '{\"exclude\": [\"" + name +
-                              "\"]}' or skip such columns with {\"skip_unsupported\": true}");
+      throw automl::Error(
+          automl::sqlstate::kFeatureNotSupported,
+          "column \"" + name + "\" has type " + info.name + ", which cannot be a feature",
+          "supported: numbers, boolean, text, varchar, enums, date, timestamp(tz), number "
+          "arrays; leave it out with preprocess => '{\"exclude\": [\"" +
+              name + "\"]}' or skip such columns with {\"skip_unsupported\": true}");
     }
     automl::Column column;
     column.schema = {name, *info.type, *info.type == ColumnType::NumericArray ? 0 : 1, info.name};
     data.columns.push_back(std::move(column));
-    selected.push_back(name);
-    selected_types.push_back(info.name);
+    selection.columns.push_back(name);
+    selection.types.push_back(info.name);
   }
-  if (!target_found) throw automl::Error("42703", "column \"" + target + "\" does not exist in " + relation);
+  if (!target_found)
+    throw automl::Error("42703", "column \"" + target + "\" does not exist in " + relation);
   for (const auto& name : options.exclude)
     if (!seen.count(name))
-      throw automl::Error("42703", "preprocess.exclude names column \"" + name + "\", which " + relation + " does not have");
-  selected.push_back(target);
-  if (static_cast<long long>(data.columns.size()) > limits.max_columns)
-    throw automl::Error("54000", relation + " has " + std::to_string(data.columns.size()) +
-                                     " feature columns; this worker takes at most " +
-                                     std::to_string(limits.max_columns) + " (automl-worker --max-columns)",
+      throw automl::Error("42703", "preprocess.exclude names column \"" + name + "\", which " +
+                                       relation + " does not have");
+  selection.columns.push_back(target);
+  out.notes["skipped_columns"] = skipped;
+  return selection;
+}
+
+// Streams the selected columns into `data`; rows whose target is NULL are counted,
+// not kept. Returns the rows read (one past the limit tells it was exceeded).
+long long stream_rows(pqxx::work& txn, const std::string& source, automl::Dataset& data,
+                      long long max_rows, long long& skipped_rows) {
+  const std::size_t n_features = data.columns.size();
+  CopyReader reader(txn, source, n_features + 1);
+  while (reader.next()) {
+    if (reader.rows() > max_rows)
+      continue;  // the one row past the limit (LIMIT max_rows + 1) only counts
+    CopyRow& fields = reader.row();
+    const std::optional<std::string_view> target = fields[n_features];
+    if (!target) {
+      ++skipped_rows;  // no target, nothing to learn
+      continue;
+    }
+    data.target.emplace_back(*target);
+    const long long row = static_cast<long long>(data.target.size());
+    for (std::size_t f = 0; f < n_features; ++f) {
+      const std::optional<std::string_view> value = fields[f];
+      automl::append_value(data.columns[f], value ? *value : std::string_view(), !value, row);
+    }
+  }
+  reader.complete();
+  return reader.rows();
+}
+
+}  // namespace
+
+TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control,
+                                const std::string& relation, const std::string& target,
+                                const automl::PreprocessOptions& options, long long max_rows) {
+  const JobLimits& limits = control.limits;
+  pqxx::work txn(conn, "read_training_data");
+  const SourceShape shape = begin_reading(txn, control);
+  // The COPY writes the rows in this session: text that core/ parses the same way on
+  // every server (ISO dates, UTC, shortest exact floats).
+  txn.exec0("SET LOCAL TimeZone = 'UTC'");
+  txn.exec0("SET LOCAL DateStyle = 'ISO, YMD'");
+  txn.exec0("SET LOCAL extra_float_digits = 1");
+  const std::set<pqxx::oid> oids(shape.types.begin(), shape.types.end());
+
+  TrainingData out;
+  out.dataset.target_name = target;
+  const Selection selection =
+      select_columns(shape, classify_types(txn, oids), relation, target, options, out);
+  if (static_cast<long long>(out.dataset.columns.size()) > limits.max_columns)
+    throw automl::Error("54000",
+                        relation + " has " + std::to_string(out.dataset.columns.size()) +
+                            " feature columns; this worker takes at most " +
+                            std::to_string(limits.max_columns) + " (automl-worker --max-columns)",
                         "leave columns out with preprocess.exclude, or select fewer in a query");
 
   // A budgeted job reads a random sample of a relation too large to read in time.
   const double expected_rows = shape.estimated_rows;
-  const double fraction =
-      max_rows > 0 && expected_rows > static_cast<double>(max_rows) ? static_cast<double>(max_rows) / expected_rows : 1.0;
-  // One COPY streams every row; libpq never holds the whole result.
+  const double fraction = max_rows > 0 && expected_rows > static_cast<double>(max_rows)
+                              ? static_cast<double>(max_rows) / expected_rows
+                              : 1.0;
   // The row limit: memory stays bounded by --max-rows whatever the relation holds;
   // one row more tells that the limit was exceeded.
-  pqxx::stream_from stream(txn, training_rows_query(txn, control, selected, selected_types, limits.max_rows + 1, fraction));
-  std::string line, scratch;
-  std::string_view value;
-  const size_t n_features = data.columns.size();
-  long long read = 0, skipped_rows = 0;
-  std::vector<std::string_view> fields(n_features + 1);
-  while (stream.get_raw_line(line)) {
-    if (++read > limits.max_rows) continue;  // the one row past the limit (LIMIT max_rows + 1) only counts
-    if (!line.empty() && line.back() == '\n') line.pop_back();  // libpqxx 6 keeps COPY's newline
-    size_t start = 0;
-    for (size_t f = 0; f <= n_features; ++f) {
-      const size_t tab = f == n_features ? line.size() : line.find('\t', start);
-      if (tab == std::string::npos)
-        throw automl::Error(automl::sqlstate::kInternalError, "COPY row " + std::to_string(read) + " is short");
-      fields[f] = std::string_view(line).substr(start, tab - start);
-      start = tab + 1;
-    }
-    if (!decode_field(fields[n_features], scratch, value)) {
-      ++skipped_rows;  // no target, nothing to learn
-      continue;
-    }
-    data.target.emplace_back(value);
-    const long long row = static_cast<long long>(data.target.size());
-    for (size_t f = 0; f < n_features; ++f) {
-      const bool present = decode_field(fields[f], scratch, value);
-      automl::append_value(data.columns[f], present ? value : std::string_view(), !present, row);
-    }
-  }
-  stream.complete();
+  const std::string source = training_rows_query(txn, control, selection.columns, selection.types,
+                                                 limits.max_rows + 1, fraction);
+  long long skipped_rows = 0;
+  const long long read = stream_rows(txn, source, out.dataset, limits.max_rows, skipped_rows);
   txn.commit();
   control.reading_backend = 0;
   limits.check_rows(read, relation);
-  out.notes = {{"rows_read", read}, {"rows_skipped_for_null_target", skipped_rows}, {"skipped_columns", skipped}};
+  out.notes["rows_read"] = read;
+  out.notes["rows_skipped_for_null_target"] = skipped_rows;
   if (fraction < 1)
-    out.notes["read_sample"] = {{"expected_rows", expected_rows}, {"fraction", fraction},
+    out.notes["read_sample"] = {{"expected_rows", expected_rows},
+                                {"fraction", fraction},
                                 {"reason", "the time budget cannot fit reading every row"}};
   return out;
 }

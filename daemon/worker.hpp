@@ -1,19 +1,19 @@
-// worker.hpp — the worker process: runner threads that claim and run jobs, and one
-// control thread that listens for notifications, heartbeats, rescues stale jobs and
-// enforces the shutdown grace period.
+// worker.hpp — the worker process and its roles, one thread each: runner threads
+// that claim and run jobs (executor.hpp), a control thread that hears
+// notifications (listener.hpp), heartbeats (heartbeater.hpp) and enforces the grace
+// period and job time limits (deadlines.hpp), and a rescuer thread that returns
+// stale jobs to the queue while this worker leads (rescuer.hpp).
 #pragma once
 
 #include <atomic>
-#include <chrono>
-#include <condition_variable>
-#include <cstdint>
-#include <map>
-#include <memory>
-#include <mutex>
-#include <vector>
 
-#include "job_control.hpp"
+#include "deadlines.hpp"
+#include "executor.hpp"
+#include "heartbeater.hpp"
+#include "listener.hpp"
 #include "options.hpp"
+#include "rescuer.hpp"
+#include "shared_state.hpp"
 
 namespace pqxx {
 class connection_base;
@@ -23,6 +23,7 @@ namespace automl_worker {
 
 class Worker {
  public:
+  // Throws std::invalid_argument when `options` make an invalid role config.
   explicit Worker(Options options);
   // Runs until stop() (or, with --once, until no job is runnable) and every running
   // job has finished or been released. Returns the process exit code.
@@ -31,25 +32,19 @@ class Worker {
   void stop() noexcept { stopping_ = true; }
 
  private:
-  void runner_loop(int index);
   void control_loop();
   void control_tick(pqxx::connection_base& conn);
-  void wake_runners();
-  std::uint64_t wake_generation();
-  void wait_for_work(std::uint64_t seen);
-  std::vector<std::shared_ptr<JobControl>> running_jobs();
 
   Options options_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> active_runners_{0};
-  std::mutex mutex_;
-  std::condition_variable work_available_;
-  std::uint64_t wake_generation_ = 0;
-  std::map<int, std::shared_ptr<JobControl>> running_;  // by runner index
-  std::chrono::steady_clock::time_point last_heartbeat_{}, last_rescue_{}, stop_seen_at_{};
-  bool stop_seen_ = false;
-  bool registered_ = false;              // the control thread has written our row once
-  bool waiting_for_extension_ = false;  // said once per outage, not every tick
+  Wakeup wakeup_;
+  RunningJobs running_;
+  Executor executor_;
+  Listener listener_;
+  Heartbeater heartbeater_;
+  Deadlines deadlines_;
+  Rescuer rescuer_;
 };
 
 }  // namespace automl_worker

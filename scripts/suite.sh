@@ -3,7 +3,7 @@
 # with one line "NAME: N passed, N failed" (exit status 1 when any failed).
 # scripts/test.sh builds, installs and runs every suite in this order; CTest registers
 # each one too (ctest --test-dir build, after cmake --install build).
-#   unit         core/ GoogleTest, including parity with python3-sklearn
+#   unit         core/ GoogleTest (including parity with python3-sklearn) and daemon/tests
 #   regression   pg_regress over tests/schedule, a fresh cluster with a running worker
 #   integration  GoogleTest driving real automl-worker processes (tests/integration)
 #   replica      a hot standby of the test cluster (tests/replica)
@@ -35,6 +35,17 @@ own_summary() {
   local name=${1:-$SUITE} counts
   counts=$(sed -n -E "s/^$name: ([0-9]+ passed, [0-9]+ failed)$/\1/p" "$log" | tail -1)
   echo "$SUITE: ${counts:-0 passed, 1 failed}"
+}
+
+unit() {
+  local p=0 f=0 program counts
+  for program in core/core_tests daemon/tests/daemon_tests; do
+    "$AUTOML_BUILD_DIR/$program" --gtest_brief=1 2>&1 | tee "$log" >&2 || true
+    counts=$(gtest_summary)
+    p=$((p + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$counts")))
+    f=$((f + $(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$counts")))
+  done
+  echo "$SUITE: $p passed, $f failed"
 }
 
 regression() {
@@ -81,9 +92,8 @@ format() {
 }
 
 case $SUITE in
-  unit)
-    "$AUTOML_BUILD_DIR/core/core_tests" --gtest_brief=1 2>&1 | tee "$log" >&2 || true
-    summary=$(gtest_summary) ;;
+  unit)  # core/ and the daemon's pure helpers, no database
+    summary=$(unit) ;;
   regression) summary=$(regression) ;;
   integration) summary=$(integration) ;;
   replica | pooler | docs)

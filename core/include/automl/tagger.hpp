@@ -1,0 +1,60 @@
+// tagger.hpp — a tagger as a first-class model: its file format (the bytes that
+// automl.models stores and automl.tag serves) and its training run, train_tagger,
+// which evaluates the model parsed back from those bytes, like train() does for a
+// tabular model.
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "automl/crf.hpp"
+#include "automl/train_spec.hpp"
+
+namespace automl {
+
+// A stored tagger: the CRF and the columns it was trained on. The file is the CRF's
+// JSON with "format_version", "task": "tagging", "target" (the tags column) and
+// "tokens_column" added.
+struct TaggerFile {
+  static constexpr int kFormatVersion = 1;
+
+  Crf crf;
+  std::string target;
+  std::string tokens_column;
+
+  std::string serialize() const;
+  // Throws Error(XX001) on a file that is not a tagger of this format.
+  static TaggerFile parse(std::string_view bytes);
+  static TaggerFile from_json(const nlohmann::json& doc);
+};
+
+// The deterministic held-out split of a tagging job: `test_size` of the rows (at
+// least one, and at least one left for training) chosen by `seed`.
+struct TaggedSplit {
+  std::vector<TaggedSequence> train, test;
+};
+TaggedSplit split_tagged(std::vector<TaggedSequence> rows, double test_size, std::uint64_t seed);
+
+struct TaggerOptions {
+  const std::atomic<bool>* cancel = nullptr;  // raised: stop with 57014
+  std::function<void(float progress, const std::string& message)> progress;
+};
+
+struct TaggerOutcome {
+  std::string model_bytes;  // TaggerFile::serialize(), what is stored and served
+  TaggerFile model;         // parsed back from model_bytes: the model evaluated
+  nlohmann::json metrics;   // tagging_metrics on the held-out split
+  nlohmann::json info;      // train_rows, test_rows, iterations, features
+};
+
+// Trains a CRF on `rows` (tokens and tags of `spec.target`, read from
+// `tokens_column`) with spec.hyperparams c2, max_iter and min_feature_count, split by
+// spec.test_size and spec.seed. Needs at least 2 rows (else 22023).
+TaggerOutcome train_tagger(const TrainSpec& spec, std::vector<TaggedSequence> rows,
+                           const std::string& tokens_column, const TaggerOptions& options = {});
+
+}  // namespace automl

@@ -2,7 +2,6 @@
 #include <cstring>
 
 #include "automl/interrupt.hpp"
-#include "serve/model_cache.hpp"
 #include "serve/serving_limits.hpp"
 
 // PostgreSQL's headers last (pg/postgres.hpp).

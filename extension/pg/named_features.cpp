@@ -24,15 +24,20 @@ using automl::InputValue;
 // Seconds between 1970-01-01 and PostgreSQL's epoch, 2000-01-01.
 constexpr double kPostgresEpochSeconds = 946684800.0;
 
-[[noreturn]] void missing_feature(const automl::Model& model, const std::string& name,
-                                  const char* where) {
+// The model's input names, comma-separated (palloc'd).
+const char* feature_list(const automl::Model& model) {
   StringInfoData names;
   initStringInfo(&names);
   for (const auto& f : model.feature_names())
     appendStringInfo(&names, "%s%s", names.len ? ", " : "", f.c_str());
+  return names.data;
+}
+
+[[noreturn]] void missing_feature(const automl::Model& model, const std::string& name,
+                                  const char* where) {
   ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                   errmsg("feature \"%s\" is missing from the %s", name.c_str(), where),
-                  errdetail("The model takes: %s.", names.data),
+                  errdetail("The model takes: %s.", feature_list(model)),
                   errhint("Pass NULL for an unknown value: it is imputed as at training.")));
 }
 
@@ -207,7 +212,8 @@ InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* arra
   if (n != model.n_features())
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("project \"%s\" expects %ld features, got %d", text_to_cstring(project),
-                           static_cast<long>(model.n_features()), n)));
+                           static_cast<long>(model.n_features()), n),
+                    errdetail("Features in order: %s.", feature_list(model))));
   for (const auto& input : model.inputs())
     if (input.type != ColumnType::Numeric && input.type != ColumnType::Boolean)
       ereport(ERROR,

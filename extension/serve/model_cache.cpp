@@ -6,8 +6,6 @@
 
 namespace pg_automl {
 
-int model_cache_size = 64;
-
 ParsedCache<automl::Model>& model_cache() {
   static ParsedCache<automl::Model> cache;
   return cache;

@@ -13,6 +13,7 @@
 
 #include "automl/crf.hpp"
 #include "automl/model.hpp"
+#include "serve/serving_limits.hpp"
 
 namespace pg_automl {
 

@@ -6,6 +6,7 @@
 
 namespace pg_automl {
 
+int model_cache_size = 64;
 int max_model_mb = 512;
 int max_labels = 1000;
 int max_tag_tokens = 1000;

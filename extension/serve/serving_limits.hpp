@@ -13,9 +13,10 @@
 
 namespace pg_automl {
 
-extern int max_model_mb;    // automl.max_model_mb
-extern int max_labels;      // automl.max_labels: classes of a classifier, labels of a tagger
-extern int max_tag_tokens;  // automl.max_tag_tokens: tokens of one automl.tag input
+extern int model_cache_size;  // automl.model_cache_size: parsed models kept per backend
+extern int max_model_mb;      // automl.max_model_mb
+extern int max_labels;        // automl.max_labels: classes of a classifier, labels of a tagger
+extern int max_tag_tokens;    // automl.max_tag_tokens: tokens of one automl.tag input
 
 inline void check_labels(std::size_t labels, const std::string& what) {
   if (labels > static_cast<std::size_t>(max_labels))

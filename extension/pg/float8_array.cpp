@@ -7,9 +7,11 @@ namespace pg_automl {
 
 FeatureVector read_feature_array(ArrayType* array) {
   if (ARR_ELEMTYPE(array) != FLOAT8OID)
-    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("features must be a float8[] array")));
+    ereport(ERROR,
+            (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("features must be a float8[] array")));
   if (ARR_NDIM(array) == 0)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("features must not be empty")));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("features must not be empty")));
   if (ARR_NDIM(array) != 1)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("features must be a one-dimensional array"),
@@ -20,17 +22,17 @@ FeatureVector read_feature_array(ArrayType* array) {
     const bits8* nulls = ARR_NULLBITMAP(array);
     for (int i = 0; i < n; ++i)
       if (!(nulls[i / 8] & (1 << (i % 8))))
-        ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-                        errmsg("features[%d] is NULL", lower + i),
-                        errhint("Replace NULLs before calling predict, e.g. with coalesce().")));
+        ereport(ERROR,
+                (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("features[%d] is NULL", lower + i),
+                 errhint("Replace NULLs before calling predict, e.g. with coalesce().")));
   }
   const double* values = reinterpret_cast<const double*>(ARR_DATA_PTR(array));
   for (int i = 0; i < n; ++i)
     if (!std::isfinite(values[i]))
-      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                      errmsg("features[%d] is %s", lower + i,
-                             std::isnan(values[i]) ? "NaN" : "infinite"),
-                      errdetail("Models are only defined on finite inputs.")));
+      ereport(ERROR,
+              (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+               errmsg("features[%d] is %s", lower + i, std::isnan(values[i]) ? "NaN" : "infinite"),
+               errdetail("Models are only defined on finite inputs.")));
   return {values, n};
 }
 

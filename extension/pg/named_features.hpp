@@ -5,9 +5,12 @@
 // palloc'd memory that lives until the end of the call.
 #pragma once
 
-#include "automl/model.hpp"
-#include "automl/values.hpp"
 #include "pg/postgres.hpp"
+
+namespace automl {
+class Model;
+struct InputValue;
+}  // namespace automl
 
 namespace pg_automl {
 
@@ -18,10 +21,11 @@ automl::InputValue* inputs_from_jsonb(const automl::Model& model, Jsonb* feature
 automl::InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row);
 // Any one-dimensional array of numbers (float8[], int[], numeric[] …), positional.
 // `project` only names the model in error messages.
-automl::InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array, text* project);
+automl::InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array,
+                                             text* project);
 
 // Dispatches on the SQL type of argument `argno`: jsonb, a composite row, or a number array.
-automl::InputValue* inputs_from_argument(const automl::Model& model, FunctionCallInfo fcinfo, int argno,
-                                         text* project);
+automl::InputValue* inputs_from_argument(const automl::Model& model, FunctionCallInfo fcinfo,
+                                         int argno, text* project);
 
 }  // namespace pg_automl

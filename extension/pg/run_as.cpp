@@ -1,13 +1,14 @@
 // pg/run_as.cpp — see run_as.hpp.
 #include "pg/run_as.hpp"
-#include "pg/spi_plan.hpp"
+
+#include "pg/spi.hpp"
 
 extern "C" {
+#include "access/htup_details.h"
+#include "catalog/pg_proc.h"
 #include "miscadmin.h"
 #include "utils/guc.h"
 #include "utils/syscache.h"
-#include "catalog/pg_proc.h"
-#include "access/htup_details.h"
 }
 
 namespace pg_automl {
@@ -22,7 +23,8 @@ void set_local(const char* name, const char* value) {
 SavedIdentity enter_restricted(Oid user, const char* search_path) {
   SavedIdentity saved{};
   GetUserIdAndSecContext(&saved.user, &saved.sec_context);
-  SetUserIdAndSecContext(user, saved.sec_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
+  SetUserIdAndSecContext(
+      user, saved.sec_context | SECURITY_LOCAL_USERID_CHANGE | SECURITY_RESTRICTED_OPERATION);
   saved.guc_level = NewGUCNestLevel();
   set_local("search_path", search_path);
   return saved;
@@ -51,10 +53,12 @@ void leave_owner(const SavedIdentity& saved) {
   SetUserIdAndSecContext(saved.user, saved.sec_context);
 }
 
-Datum caller_name() { return DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false))); }
+Datum caller_name() {
+  return DirectFunctionCall1(namein, CStringGetDatum(GetUserNameFromId(GetUserId(), false)));
+}
 
-Datum query_one_as_owner(Oid fn, SPIPlanPtr* slot, const char* sql, int nargs, Oid* types, Datum* args,
-                         const char* nulls, bool read_only, bool* is_null) {
+Datum query_one_as_owner(Oid fn, SPIPlanPtr* slot, const char* sql, int nargs, Oid* types,
+                         Datum* args, const char* nulls, bool read_only, bool* is_null) {
   const SavedIdentity saved = enter_owner_of(fn);
   SPI_connect();
   SPIPlanPtr plan = prepare_once(slot, sql, nargs, types);

@@ -45,8 +45,8 @@ Datum caller_name();
 // Runs `sql` (prepared into *slot on first use, under the pinned search_path) as the
 // owner of function `fn` and returns the one value of its one row, copied out of SPI.
 // SPI must not be connected. Statements that write pass read_only = false.
-Datum query_one_as_owner(Oid fn, SPIPlanPtr* slot, const char* sql, int nargs, Oid* types, Datum* args,
-                         const char* nulls, bool read_only, bool* is_null);
+Datum query_one_as_owner(Oid fn, SPIPlanPtr* slot, const char* sql, int nargs, Oid* types,
+                         Datum* args, const char* nulls, bool read_only, bool* is_null);
 
 // A GUC nest level with search_path pinned; leave_pinned undoes it.
 int enter_pinned_search_path();

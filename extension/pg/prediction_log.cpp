@@ -1,8 +1,11 @@
-// prediction_log.cpp — the shared ring of prediction-log records, its GUCs, and the
+// pg/prediction_log.cpp — the shared ring of prediction-log records, its GUCs, and the
 // SQL functions that report on it. The worker that drains it is prediction_logger.cpp.
-#include "prediction_log.hpp"
-
+#include <algorithm>
 #include <cstring>
+
+// PostgreSQL's headers last (pg/postgres.hpp).
+#include "pg/guard.hpp"
+#include "pg/prediction_log.hpp"
 
 extern "C" {
 #include "access/xlog.h"
@@ -66,7 +69,8 @@ void attach_shared_memory() {
   if (previous_startup_hook != nullptr) previous_startup_hook();
   LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
   bool found = false;
-  auto* q = static_cast<LogQueue*>(ShmemInitStruct("pg_automl prediction log", offsetof(LogQueue, data) + queue_bytes(), &found));
+  auto* q = static_cast<LogQueue*>(ShmemInitStruct(
+      "pg_automl prediction log", offsetof(LogQueue, data) + queue_bytes(), &found));
   if (!found) {
     q->lock = &(GetNamedLWLockTranche("pg_automl"))->lock;
     // Call ids start at the server's start time in microseconds, so they stay
@@ -118,14 +122,18 @@ int in_log_database = -1;
 
 void prediction_log_init() {
   if (!process_shared_preload_libraries_in_progress) return;
-  DefineCustomStringVariable("automl.log_database", "Database whose automl.prediction_log the logger writes.",
-                             "Prediction logging works in this one database, like pg_cron's cron.database_name.",
-                             &log_database, "postgres", PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
-  DefineCustomIntVariable("automl.log_queue_size", "Shared memory for prediction-log records not yet written.",
-                          "Records beyond it are dropped (counted in automl.prediction_log_status()), never waited for.",
-                          &log_queue_kb, 8192, 64, 1024 * 1024, PGC_POSTMASTER, GUC_UNIT_KB, nullptr, nullptr, nullptr);
-  DefineCustomIntVariable("automl.log_flush_interval", "How often the prediction logger writes its queue.",
-                          nullptr, &log_flush_ms, 200, 10, 60000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
+  DefineCustomStringVariable(
+      "automl.log_database", "Database whose automl.prediction_log the logger writes.",
+      "Prediction logging works in this one database, like pg_cron's cron.database_name.",
+      &log_database, "postgres", PGC_POSTMASTER, 0, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "automl.log_queue_size", "Shared memory for prediction-log records not yet written.",
+      "Records beyond it are dropped (counted in automl.prediction_log_status()), never waited "
+      "for.",
+      &log_queue_kb, 8192, 64, 1024 * 1024, PGC_POSTMASTER, GUC_UNIT_KB, nullptr, nullptr, nullptr);
+  DefineCustomIntVariable(
+      "automl.log_flush_interval", "How often the prediction logger writes its queue.", nullptr,
+      &log_flush_ms, 200, 10, 60000, PGC_SIGHUP, GUC_UNIT_MS, nullptr, nullptr, nullptr);
   previous_request_hook = shmem_request_hook;
   shmem_request_hook = request_shared_memory;
   previous_startup_hook = shmem_startup_hook;
@@ -138,7 +146,8 @@ bool prediction_log_available() {
   if (queue == nullptr || RecoveryInProgress()) return false;
   if (in_log_database < 0) {
     const char* name = get_database_name(MyDatabaseId);
-    in_log_database = name != nullptr && log_database != nullptr && std::strcmp(name, log_database) == 0;
+    in_log_database =
+        name != nullptr && log_database != nullptr && std::strcmp(name, log_database) == 0;
   }
   return in_log_database == 1;
 }
@@ -236,26 +245,18 @@ void prediction_log_set_worker(bool running) {
 const char* prediction_log_database() { return log_database; }
 int prediction_log_flush_ms() { return log_flush_ms; }
 
-}  // namespace pg_automl
-
-extern "C" {
-PG_FUNCTION_INFO_V1(automl_prediction_log_check);
-PG_FUNCTION_INFO_V1(automl_prediction_log_status);
-}
-
-using namespace pg_automl;
-
 // Raises unless this backend can log predictions: called by automl.set_logging
 // before it turns logging on, so the user learns what is missing then, not never.
-extern "C" Datum automl_prediction_log_check(PG_FUNCTION_ARGS) {
+AUTOML_FUNCTION(automl_prediction_log_check) {
   if (queue == nullptr)
-    ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
-                    errmsg("prediction logging needs pg_automl in shared_preload_libraries"),
-                    errdetail("Logged predictions travel through shared memory to a background worker, "
-                              "which exist only when the library is loaded at server start."),
-                    errhint("Add shared_preload_libraries = 'pg_automl' and automl.log_database = '%s' to "
-                            "postgresql.conf and restart. predict works without it, unlogged.",
-                            get_database_name(MyDatabaseId))));
+    ereport(ERROR,
+            (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
+             errmsg("prediction logging needs pg_automl in shared_preload_libraries"),
+             errdetail("Logged predictions travel through shared memory to a background worker, "
+                       "which exist only when the library is loaded at server start."),
+             errhint("Add shared_preload_libraries = 'pg_automl' and automl.log_database = '%s' to "
+                     "postgresql.conf and restart. predict works without it, unlogged.",
+                     get_database_name(MyDatabaseId))));
   if (!prediction_log_available())
     ereport(ERROR, (errcode(ERRCODE_OBJECT_NOT_IN_PREREQUISITE_STATE),
                     errmsg("prediction logging writes to database \"%s\", not \"%s\"", log_database,
@@ -266,9 +267,10 @@ extern "C" Datum automl_prediction_log_check(PG_FUNCTION_ARGS) {
 }
 
 // One row: whether logging is possible here, and the ring's counters since start.
-extern "C" Datum automl_prediction_log_status(PG_FUNCTION_ARGS) {
+AUTOML_FUNCTION(automl_prediction_log_status) {
   TupleDesc desc;
-  if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE) elog(ERROR, "return type must be a row type");
+  if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+    elog(ERROR, "return type must be a row type");
   desc = BlessTupleDesc(desc);
   Datum values[8];
   bool nulls[8] = {false, false, false, false, false, false, false, false};
@@ -291,3 +293,5 @@ extern "C" Datum automl_prediction_log_status(PG_FUNCTION_ARGS) {
   }
   PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
 }
+
+}  // namespace pg_automl

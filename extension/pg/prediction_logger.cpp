@@ -1,9 +1,9 @@
-// prediction_logger.cpp — the background worker that drains the shared ring into
+// pg/prediction_logger.cpp — the background worker that drains the shared ring into
 // automl.prediction_log. It writes in batches (one INSERT … SELECT FROM unnest per
 // batch), wakes every automl.log_flush_interval or when the ring fills, and on SIGTERM
 // (any clean shutdown) drains the ring completely before it exits, so records
 // enqueued before the shutdown are committed before the shutdown checkpoint.
-#include "prediction_log.hpp"
+#include "pg/prediction_log.hpp"
 
 extern "C" {
 #include "access/xact.h"
@@ -17,11 +17,12 @@ extern "C" {
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/wait_event.h"
-
-PGDLLEXPORT void automl_prediction_logger_main(Datum);
 }
 
 namespace pg_automl {
+
+extern "C" PGDLLEXPORT void automl_prediction_logger_main(Datum);
+
 namespace {
 
 constexpr int kBatchRecords = 5000;
@@ -51,29 +52,35 @@ ArrayType* array_of(Datum* values, int n, Oid type) {
   return construct_array(values, n, type, length, by_value, align);
 }
 
-// Writes one batch in its own transaction. Records of another database (logged
-// before automl.log_database changed) are dropped and counted.
-void write_batch(QueuedRecord* records, int n) {
-  Datum* columns[9];
-  for (auto& column : columns) column = static_cast<Datum*>(palloc(sizeof(Datum) * static_cast<size_t>(n)));
+// Keeps the records of this database at the front of `records` and returns how
+// many; the others (logged before automl.log_database changed) are counted as dropped.
+int keep_this_database(QueuedRecord* records, int n) {
   int kept = 0;
+  for (int i = 0; i < n; ++i)
+    if (records[i].database == MyDatabaseId) records[kept++] = records[i];
+  if (kept < n) prediction_log_count_dropped(static_cast<std::uint64_t>(n - kept));
+  return kept;
+}
+
+// Writes n records (of this database) in one transaction.
+void write_batch(const QueuedRecord* records, int n) {
+  Datum* columns[9];
+  for (auto& column : columns)
+    column = static_cast<Datum*>(palloc(sizeof(Datum) * static_cast<size_t>(n)));
   for (int i = 0; i < n; ++i) {
     const QueuedRecord& r = records[i];
-    if (r.database != MyDatabaseId) continue;
-    columns[0][kept] = TimestampTzGetDatum(r.logged_at);
-    columns[1][kept] = CStringGetTextDatum(r.project);
-    columns[2][kept] = Int64GetDatum(r.model_id);
-    columns[3][kept] = BoolGetDatum(r.shadow);
-    columns[4][kept] = Int32GetDatum(r.arm);
-    columns[5][kept] = Int64GetDatum(r.call_id);
-    columns[6][kept] = CStringGetTextDatum(r.function_name);
-    columns[7][kept] = CStringGetTextDatum(r.features);
-    columns[8][kept] = CStringGetTextDatum(r.prediction);
-    ++kept;
+    columns[0][i] = TimestampTzGetDatum(r.logged_at);
+    columns[1][i] = CStringGetTextDatum(r.project);
+    columns[2][i] = Int64GetDatum(r.model_id);
+    columns[3][i] = BoolGetDatum(r.shadow);
+    columns[4][i] = Int32GetDatum(r.arm);
+    columns[5][i] = Int64GetDatum(r.call_id);
+    columns[6][i] = CStringGetTextDatum(r.function_name);
+    columns[7][i] = CStringGetTextDatum(r.features);
+    columns[8][i] = CStringGetTextDatum(r.prediction);
   }
-  if (kept < n) prediction_log_count_dropped(static_cast<std::uint64_t>(n - kept));
-  if (kept == 0) return;
-  const Oid types[9] = {TIMESTAMPTZOID, TEXTOID, INT8OID, BOOLOID, INT4OID, INT8OID, TEXTOID, TEXTOID, TEXTOID};
+  const Oid types[9] = {TIMESTAMPTZOID, TEXTOID, INT8OID, BOOLOID, INT4OID,
+                        INT8OID,        TEXTOID, TEXTOID, TEXTOID};
   Oid array_types[9];
   Datum args[9];
 
@@ -84,7 +91,7 @@ void write_batch(QueuedRecord* records, int n) {
   PushActiveSnapshot(GetTransactionSnapshot());
   for (int c = 0; c < 9; ++c) {
     array_types[c] = get_array_type(types[c]);
-    args[c] = PointerGetDatum(array_of(columns[c], kept, types[c]));
+    args[c] = PointerGetDatum(array_of(columns[c], n, types[c]));
   }
   if (SPI_execute_with_args(kInsert, 9, array_types, args, nullptr, false, 0) != SPI_OK_INSERT)
     elog(ERROR, "pg_automl prediction logger: INSERT failed");
@@ -92,14 +99,15 @@ void write_batch(QueuedRecord* records, int n) {
   PopActiveSnapshot();
   CommitTransactionCommand();
   pgstat_report_activity(STATE_IDLE, nullptr);
-  prediction_log_count_written(static_cast<std::uint64_t>(kept));
+  prediction_log_count_written(static_cast<std::uint64_t>(n));
 }
 
 // Drains the ring batch by batch. A batch that fails (the extension dropped, a
 // disk full) is dropped and counted, with a WARNING in the server log; the logger
 // carries on with the next.
 void drain(MemoryContext batch_context) {
-  auto* records = static_cast<QueuedRecord*>(MemoryContextAlloc(TopMemoryContext, sizeof(QueuedRecord) * kBatchRecords));
+  auto* records = static_cast<QueuedRecord*>(
+      MemoryContextAlloc(TopMemoryContext, sizeof(QueuedRecord) * kBatchRecords));
   for (;;) {
     MemoryContextReset(batch_context);
     MemoryContext outer = MemoryContextSwitchTo(batch_context);
@@ -108,8 +116,12 @@ void drain(MemoryContext batch_context) {
       MemoryContextSwitchTo(outer);
       break;
     }
+    // Read by the handler after a longjmp: volatile keeps it out of a register.
+    const volatile int kept = keep_this_database(records, n);
     PG_TRY();
-    { write_batch(records, n); }
+    {
+      if (kept > 0) write_batch(records, kept);
+    }
     PG_CATCH();
     {
       MemoryContextSwitchTo(batch_context);
@@ -117,8 +129,10 @@ void drain(MemoryContext batch_context) {
       FlushErrorState();
       AbortCurrentTransaction();
       pgstat_report_activity(STATE_IDLE, nullptr);
-      prediction_log_count_dropped(static_cast<std::uint64_t>(n));
-      ereport(WARNING, (errmsg("pg_automl prediction logger dropped %d records: %s", n, error->message)));
+      // Only what this batch tried to write: the other database's were counted already.
+      prediction_log_count_dropped(static_cast<std::uint64_t>(kept));
+      ereport(WARNING,
+              (errmsg("pg_automl prediction logger dropped %d records: %s", kept, error->message)));
     }
     PG_END_TRY();
     MemoryContextSwitchTo(outer);
@@ -127,21 +141,19 @@ void drain(MemoryContext batch_context) {
 }
 
 }  // namespace
-}  // namespace pg_automl
 
-using namespace pg_automl;
-
+// The background worker's entry (bgw_function_name in prediction_log.cpp).
 void automl_prediction_logger_main(Datum) {
   pqsignal(SIGTERM, on_sigterm);
   pqsignal(SIGHUP, SignalHandlerForConfigReload);
   BackgroundWorkerUnblockSignals();
   BackgroundWorkerInitializeConnection(prediction_log_database(), nullptr, 0);
   prediction_log_set_worker(true);
-  MemoryContext batch_context = AllocSetContextCreate(TopMemoryContext, "pg_automl prediction log batch",
-                                                      ALLOCSET_DEFAULT_SIZES);
+  MemoryContext batch_context = AllocSetContextCreate(
+      TopMemoryContext, "pg_automl prediction log batch", ALLOCSET_DEFAULT_SIZES);
   while (!stop_requested) {
-    (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH, prediction_log_flush_ms(),
-                    PG_WAIT_EXTENSION);
+    (void)WaitLatch(MyLatch, WL_LATCH_SET | WL_TIMEOUT | WL_EXIT_ON_PM_DEATH,
+                    prediction_log_flush_ms(), PG_WAIT_EXTENSION);
     ResetLatch(MyLatch);
     CHECK_FOR_INTERRUPTS();
     if (ConfigReloadPending) {
@@ -161,3 +173,5 @@ void automl_prediction_logger_main(Datum) {
   // At server shutdown nothing restarts either way.
   proc_exit(1);
 }
+
+}  // namespace pg_automl

@@ -1,8 +1,8 @@
-// model_cache.hpp — parsed models kept per backend, least recently used dropped.
+// serve/model_cache.hpp — parsed models kept per backend, least recently used dropped.
 //
 // Model rows never change once written, so a model id identifies its bytes for
 // ever and the cache needs no invalidation, only a size bound
-// (automl.model_cache_size). Pure C++: no PostgreSQL calls in here.
+// (automl.model_cache_size). C++ only.
 #pragma once
 
 #include <algorithm>
@@ -13,10 +13,11 @@
 
 #include "automl/crf.hpp"
 #include "automl/model.hpp"
+#include "serve/serving_limits.hpp"
 
 namespace pg_automl {
 
-extern int model_cache_size;
+extern int model_cache_size;       // automl.model_cache_size
 constexpr int kMinimumModels = 9;  // the arms of the largest split and a shadow
 
 // Parsed objects of one kind (tabular models, taggers) by model id.

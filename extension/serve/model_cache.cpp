@@ -1,5 +1,8 @@
-// model_cache.cpp — the backend's caches of parsed models and taggers.
-#include "model_cache.hpp"
+// serve/model_cache.cpp — the backend's caches of parsed models and taggers.
+#include "serve/model_cache.hpp"
+
+// Last: fails the build if anything above pulled in PostgreSQL.
+#include "serve/cpp_only.hpp"
 
 namespace pg_automl {
 

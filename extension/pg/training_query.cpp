@@ -1,4 +1,4 @@
-// training_query.cpp — the tenant's training data, read the way PostgreSQL runs
+// pg/training_query.cpp — the tenant's training data, read the way PostgreSQL runs
 // somebody else's SQL (REFRESH MATERIALIZED VIEW in matview.c): inside this
 // backend, as the role that submitted the job, in a security-restricted operation
 // whose settings are rolled back at the end. automl-worker calls
@@ -8,9 +8,10 @@
 // here from the job row, never taken from the worker: a table is looked up by its
 // stored qualified name and quoted again; a query must pass the parse-tree check
 // and run as exactly one read-only statement through a cursor.
+#include "pg/guard.hpp"
 #include "pg/postgres.hpp"
 #include "pg/run_as.hpp"
-#include "pg/spi_plan.hpp"
+#include "pg/spi.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -25,9 +26,6 @@ extern "C" {
 #include "utils/plancache.h"
 #include "utils/regproc.h"
 #include "utils/tuplestore.h"
-PG_FUNCTION_INFO_V1(automl_check_training_query);
-PG_FUNCTION_INFO_V1(automl_training_shape);
-PG_FUNCTION_INFO_V1(automl_training_rows);
 }
 
 namespace pg_automl {
@@ -68,18 +66,20 @@ void check_training_query(const char* query) {
     }
   }
   if (problem != nullptr)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("the training query is refused: %s", problem),
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("the training query is refused: %s", problem),
                     errhint("Pass a table or view name, or one read-only SELECT statement.")));
 }
 
 // The same test as the SQL side's '^\s*(select|with|values|table)\s'.
 bool is_query(const char* relation) {
-  while (*relation == ' ' || *relation == '\t' || *relation == '\n' || *relation == '\r' || *relation == '\f' ||
-         *relation == '\v')
+  while (*relation == ' ' || *relation == '\t' || *relation == '\n' || *relation == '\r' ||
+         *relation == '\f' || *relation == '\v')
     ++relation;
   for (const char* word : {"select", "with", "values", "table"}) {
     const size_t n = std::strlen(word);
-    if (pg_strncasecmp(relation, word, n) == 0 && relation[n] != '\0' && std::strchr(" \t\n\r\f\v", relation[n]))
+    if (pg_strncasecmp(relation, word, n) == 0 && relation[n] != '\0' &&
+        std::strchr(" \t\n\r\f\v", relation[n]))
       return true;
   }
   return false;
@@ -106,17 +106,15 @@ char* spi_strdup(const char* text) {
 TrainingSource training_source(std::int64_t job_id, std::int64_t lease) {
   Oid types[2] = {INT8OID, INT8OID};
   Datum args[2] = {Int64GetDatum(job_id), Int64GetDatum(lease)};
-  SPI_connect();
-  SPIPlanPtr plan = prepare_once(&job_plan,
-                                 "SELECT j.spec ->> 'relation', j.created_by::text, j.search_path FROM automl.jobs j"
-                                 " WHERE j.id = $1 AND j.lease = $2 AND j.status = 'running'",
-                                 2, types);
-  if (execute_pinned(plan, args, nullptr, true, 1) != SPI_OK_SELECT)
-    elog(ERROR, "pg_automl: reading job %lld failed", static_cast<long long>(job_id));
+  select_one_row(
+      &job_plan,
+      "SELECT j.spec ->> 'relation', j.created_by::text, j.search_path FROM automl.jobs j"
+      " WHERE j.id = $1 AND j.lease = $2 AND j.status = 'running'",
+      2, types, args, true, "reading the claimed job");
   if (SPI_processed != 1)
     ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-                    errmsg("job %lld is no longer claimed by this worker (lease %lld)", static_cast<long long>(job_id),
-                           static_cast<long long>(lease))));
+                    errmsg("job %lld is no longer claimed by this worker (lease %lld)",
+                           static_cast<long long>(job_id), static_cast<long long>(lease))));
   HeapTuple row = SPI_tuptable->vals[0];
   TupleDesc desc = SPI_tuptable->tupdesc;
   char* relation = SPI_getvalue(row, desc, 1);
@@ -135,12 +133,15 @@ TrainingSource training_source(std::int64_t job_id, std::int64_t lease) {
                     errmsg("role \"%s\", which submitted job %lld, does not exist", submitter_name,
                            static_cast<long long>(job_id))));
   if (!is_member_of_role(GetUserId(), out.submitter))
-    ereport(ERROR, (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-                    errmsg("permission denied to set role \"%s\"", submitter_name),
-                    errdetail("A job reads its data as the role that submitted it, and the worker's login \"%s\" "
-                              "is not a member of \"%s\".",
-                              GetUserNameFromId(GetUserId(), false), submitter_name),
-                    errhint("GRANT \"%s\" TO the worker's login (docs/security.md).", submitter_name)));
+    ereport(
+        ERROR,
+        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
+         errmsg("permission denied to set role \"%s\"", submitter_name),
+         errdetail(
+             "A job reads its data as the role that submitted it, and the worker's login \"%s\" "
+             "is not a member of \"%s\".",
+             GetUserNameFromId(GetUserId(), false), submitter_name),
+         errhint("GRANT \"%s\" TO the worker's login (docs/security.md).", submitter_name)));
   SPI_finish();
 
   if (is_query(out.label)) {
@@ -152,8 +153,10 @@ TrainingSource training_source(std::int64_t job_id, std::int64_t lease) {
     RangeVar* rv = makeRangeVarFromNameList(stringToQualifiedNameList(out.label));
     const Oid relid = RangeVarGetRelid(rv, NoLock, true);
     if (!OidIsValid(relid))
-      ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation \"%s\" does not exist", out.label)));
-    out.from = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid));
+      ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE),
+                      errmsg("relation \"%s\" does not exist", out.label)));
+    out.from = quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)),
+                                          get_rel_name(relid));
   }
   return out;
 }
@@ -161,10 +164,14 @@ TrainingSource training_source(std::int64_t job_id, std::int64_t lease) {
 // Plans `sql` as the submitter; the caller runs it inside the same restricted scope.
 SPIPlanPtr plan_as_submitter(const char* sql) {
   SPIPlanPtr plan = SPI_prepare(sql, 0, nullptr);
-  if (plan == nullptr) elog(ERROR, "pg_automl: cannot plan the training query: %s", SPI_result_code_string(SPI_result));
+  if (plan == nullptr)
+    elog(ERROR, "pg_automl: cannot plan the training query: %s",
+         SPI_result_code_string(SPI_result));
   List* sources = SPI_plan_get_plan_sources(plan);
-  if (list_length(sources) != 1 || static_cast<CachedPlanSource*>(linitial(sources))->commandTag != CMDTAG_SELECT)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("the training query must be one SELECT statement")));
+  if (list_length(sources) != 1 ||
+      static_cast<CachedPlanSource*>(linitial(sources))->commandTag != CMDTAG_SELECT)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("the training query must be one SELECT statement")));
   return plan;
 }
 
@@ -181,14 +188,16 @@ struct RowsReceiver {
 void start_rows(DestReceiver* self, int, TupleDesc typeinfo) {
   auto* r = reinterpret_cast<RowsReceiver*>(self);
   if (typeinfo->natts != r->out_desc->natts)
-    elog(ERROR, "pg_automl: the training query returns %d columns, not %d", typeinfo->natts, r->out_desc->natts);
+    elog(ERROR, "pg_automl: the training query returns %d columns, not %d", typeinfo->natts,
+         r->out_desc->natts);
   for (int c = 0; c < typeinfo->natts; ++c)
     if (TupleDescAttr(typeinfo, c)->atttypid != TupleDescAttr(r->out_desc, c)->atttypid)
       ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
                       errmsg("column %d of the training query has type %s, not %s", c + 1,
                              format_type_be(TupleDescAttr(typeinfo, c)->atttypid),
                              format_type_be(TupleDescAttr(r->out_desc, c)->atttypid)),
-                      errhint("The column definition list of _training_rows names the types _training_shape reported.")));
+                      errhint("The column definition list of _training_rows names the types "
+                              "_training_shape reported.")));
 }
 
 bool receive_row(TupleTableSlot* slot, DestReceiver* self) {
@@ -197,19 +206,16 @@ bool receive_row(TupleTableSlot* slot, DestReceiver* self) {
 }
 
 }  // namespace
-}  // namespace pg_automl
-
-using namespace pg_automl;
 
 // SQL access to the parse-tree check, for the INSERT trigger and describe.
-extern "C" Datum automl_check_training_query(PG_FUNCTION_ARGS) {
+AUTOML_FUNCTION(automl_check_training_query) {
   check_training_query(text_to_cstring(PG_GETARG_TEXT_PP(0)));
   PG_RETURN_VOID();
 }
 
 // (column_names text[], column_types oid[], estimated_rows float8) of a claimed
 // job's training relation, planned (never executed) as its submitter.
-extern "C" Datum automl_training_shape(PG_FUNCTION_ARGS) {
+AUTOML_FUNCTION(automl_training_shape) {
   const TrainingSource source = training_source(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
   TupleDesc result_desc;
   if (get_call_result_type(fcinfo, nullptr, &result_desc) != TYPEFUNC_COMPOSITE)
@@ -235,9 +241,10 @@ extern "C" Datum automl_training_shape(PG_FUNCTION_ARGS) {
     oids[kept] = ObjectIdGetDatum(a->atttypid);
     ++kept;
   }
-  Datum values[3] = {PointerGetDatum(construct_array(names, kept, TEXTOID, -1, false, TYPALIGN_INT)),
-                     PointerGetDatum(construct_array(oids, kept, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
-                     Float8GetDatum(rows)};
+  Datum values[3] = {
+      PointerGetDatum(construct_array(names, kept, TEXTOID, -1, false, TYPALIGN_INT)),
+      PointerGetDatum(construct_array(oids, kept, OIDOID, sizeof(Oid), true, TYPALIGN_INT)),
+      Float8GetDatum(rows)};
   bool nulls[3] = {false, false, false};
   HeapTuple tuple = heap_form_tuple(BlessTupleDesc(result_desc), values, nulls);
   MemoryContextSwitchTo(old);
@@ -251,38 +258,44 @@ extern "C" Datum automl_training_shape(PG_FUNCTION_ARGS) {
 // column is the target, cast to text (a boolean reads true/false); the others keep
 // their types, which the caller's column definition list names. The query and the
 // cast run as the submitter.
-extern "C" Datum automl_training_rows(PG_FUNCTION_ARGS) {
+AUTOML_FUNCTION(automl_training_rows) {
   if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3) || PG_ARGISNULL(4))
-    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("_training_rows takes no NULL argument")));
+    ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                    errmsg("_training_rows takes no NULL argument")));
   const TrainingSource source = training_source(PG_GETARG_INT64(0), PG_GETARG_INT64(1));
   Datum* column_datums;
   bool* column_nulls;
   int n_columns;
-  deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), TEXTOID, -1, false, TYPALIGN_INT, &column_datums, &column_nulls,
-                    &n_columns);
+  deconstruct_array(PG_GETARG_ARRAYTYPE_P(2), TEXTOID, -1, false, TYPALIGN_INT, &column_datums,
+                    &column_nulls, &n_columns);
   const int64 row_limit = PG_GETARG_INT64(3);
   const double fraction = PG_GETARG_FLOAT8(4);
   if (n_columns < 1 || row_limit < 0 || !(fraction > 0 && fraction <= 1))
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("_training_rows needs columns, a row limit >= 0 and a fraction in (0, 1]")));
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+             errmsg("_training_rows needs columns, a row limit >= 0 and a fraction in (0, 1]")));
 
   InitMaterializedSRF(fcinfo, MAT_SRF_USE_EXPECTED_DESC);
   auto* rsinfo = reinterpret_cast<ReturnSetInfo*>(fcinfo->resultinfo);
   TupleDesc out_desc = rsinfo->setDesc;
   if (out_desc->natts != n_columns)
     ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
-                    errmsg("_training_rows returns %d columns; the column list has %d", n_columns, out_desc->natts)));
+                    errmsg("_training_rows returns %d columns; the column list has %d", n_columns,
+                           out_desc->natts)));
   for (int i = 0; i < n_columns; ++i)
     if (column_nulls[i])
-      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("_training_rows takes no NULL column name")));
+      ereport(ERROR, (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+                      errmsg("_training_rows takes no NULL column name")));
   if (TupleDescAttr(out_desc, n_columns - 1)->atttypid != TEXTOID)
-    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("the last column of _training_rows (the target) is text")));
+    ereport(ERROR, (errcode(ERRCODE_DATATYPE_MISMATCH),
+                    errmsg("the last column of _training_rows (the target) is text")));
 
   StringInfoData sql;
   initStringInfo(&sql);
   appendStringInfoString(&sql, "SELECT ");
   for (int i = 0; i < n_columns; ++i)
-    appendStringInfo(&sql, "%s%s%s", i ? ", " : "", quote_identifier(TextDatumGetCString(column_datums[i])),
+    appendStringInfo(&sql, "%s%s%s", i ? ", " : "",
+                     quote_identifier(TextDatumGetCString(column_datums[i])),
                      i == n_columns - 1 ? "::text" : "");
   appendStringInfo(&sql, " FROM %s", source.from);
   if (fraction < 1) appendStringInfo(&sql, " WHERE pg_catalog.random() < %.17g", fraction);
@@ -298,9 +311,12 @@ extern "C" Datum automl_training_rows(PG_FUNCTION_ARGS) {
   receiver.out_desc = out_desc;
   const SavedIdentity saved = enter_restricted(source.submitter, source.search_path);
   // Text as core/ parses it on every server: ISO dates, UTC, shortest exact floats.
-  (void)set_config_option("TimeZone", "UTC", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-  (void)set_config_option("DateStyle", "ISO, YMD", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
-  (void)set_config_option("extra_float_digits", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+  (void)set_config_option("TimeZone", "UTC", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE, true, 0,
+                          false);
+  (void)set_config_option("DateStyle", "ISO, YMD", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+                          true, 0, false);
+  (void)set_config_option("extra_float_digits", "1", PGC_USERSET, PGC_S_SESSION, GUC_ACTION_SAVE,
+                          true, 0, false);
   SPI_connect();
   SPIPlanPtr plan = plan_as_submitter(sql.data);
   // One read-only statement (plan_as_submitter checked there is one; SPI refuses a
@@ -309,21 +325,18 @@ extern "C" Datum automl_training_rows(PG_FUNCTION_ARGS) {
   options.read_only = true;
   options.dest = &receiver.pub;
   if (SPI_execute_plan_extended(plan, &options) < 0)
-    elog(ERROR, "pg_automl: reading the training relation failed: %s", SPI_result_code_string(SPI_result));
+    elog(ERROR, "pg_automl: reading the training relation failed: %s",
+         SPI_result_code_string(SPI_result));
   SPI_finish();
   leave_restricted(saved);
   return Datum(0);
-}
-
-extern "C" {
-PG_FUNCTION_INFO_V1(automl_relation_in_caller_path);
 }
 
 // A relation as the caller means it, in the caller's own search_path: a table or
 // view name becomes its quoted qualified name; a query (checked like a training
 // query) becomes a temporary view whose names were bound now. Lets a function with a
 // pinned search_path work on what the caller named.
-extern "C" Datum automl_relation_in_caller_path(PG_FUNCTION_ARGS) {
+AUTOML_FUNCTION(automl_relation_in_caller_path) {
   const char* relation = text_to_cstring(PG_GETARG_TEXT_PP(0));
   if (is_query(relation)) {
     check_training_query(relation);
@@ -331,9 +344,11 @@ extern "C" Datum automl_relation_in_caller_path(PG_FUNCTION_ARGS) {
     // Newlines around the query: a trailing -- comment cannot swallow anything.
     const char* create = psprintf("CREATE TEMP VIEW %s AS\n%s\n", view, relation);
     if (list_length(raw_parser(create, RAW_PARSE_DEFAULT)) != 1)
-      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("the query must be exactly one statement")));
+      ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                      errmsg("the query must be exactly one statement")));
     SPI_connect();
-    if (OidIsValid(RangeVarGetRelid(makeRangeVar(pstrdup("pg_temp"), pstrdup(view), -1), NoLock, true)) &&
+    if (OidIsValid(
+            RangeVarGetRelid(makeRangeVar(pstrdup("pg_temp"), pstrdup(view), -1), NoLock, true)) &&
         SPI_execute(psprintf("DROP VIEW pg_temp.%s", view), false, 0) != SPI_OK_UTILITY)
       elog(ERROR, "pg_automl: cannot drop the temporary view of the previous describe");
     if (SPI_execute(create, false, 0) != SPI_OK_UTILITY)
@@ -344,9 +359,14 @@ extern "C" Datum automl_relation_in_caller_path(PG_FUNCTION_ARGS) {
   RangeVar* rv = makeRangeVarFromNameList(stringToQualifiedNameList(relation));
   const Oid relid = RangeVarGetRelid(rv, NoLock, true);
   if (!OidIsValid(relid))
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation \"%s\" does not exist", relation),
-                    errhint("Pass a table or view name (schema-qualified if not on the search_path) or a SELECT "
-                            "statement.")));
-  PG_RETURN_TEXT_P(cstring_to_text(
-      quote_qualified_identifier(get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid))));
+    ereport(
+        ERROR,
+        (errcode(ERRCODE_UNDEFINED_TABLE), errmsg("relation \"%s\" does not exist", relation),
+         errhint(
+             "Pass a table or view name (schema-qualified if not on the search_path) or a SELECT "
+             "statement.")));
+  PG_RETURN_TEXT_P(cstring_to_text(quote_qualified_identifier(
+      get_namespace_name(get_rel_namespace(relid)), get_rel_name(relid))));
 }
+
+}  // namespace pg_automl

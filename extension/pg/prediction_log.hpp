@@ -1,4 +1,4 @@
-// prediction_log.hpp — sampled prediction logging through shared memory.
+// pg/prediction_log.hpp — sampled prediction logging through shared memory.
 //
 // predict never writes a table: it may run in a parallel worker or a read-only
 // transaction, and must not wait on anything. A sampled call appends a record to a
@@ -18,9 +18,9 @@ namespace pg_automl {
 // One logged output. The strings are JSON texts (features, prediction) or names;
 // they are copied into the ring, so they may live in the caller's memory.
 struct LogRecord {
-  std::int64_t call_id;   // shared by the primary and shadow records of one call
+  std::int64_t call_id;  // shared by the primary and shadow records of one call
   std::int64_t model_id;
-  int arm;                // 1-based arm of an A/B split, 0 without a split
+  int arm;  // 1-based arm of an A/B split, 0 without a split
   bool shadow;
   const char* function_name;
   const char* project;
@@ -29,8 +29,9 @@ struct LogRecord {
   const char* prediction;
 };
 
-// From _PG_init: GUCs always; with shared_preload_libraries also the shared memory
-// hooks and the background worker.
+// From _PG_init. Only while shared_preload_libraries loads the library: its GUCs,
+// the shared memory hooks and the background worker; loaded later, nothing (the
+// ring does not exist, and predict serves unlogged).
 void prediction_log_init();
 
 // True when this backend can log: the ring exists and this is automl.log_database.

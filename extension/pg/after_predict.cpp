@@ -1,9 +1,13 @@
-// after_predict.cpp — shadow evaluation and prediction-log records (see the header).
-#include "after_predict.hpp"
-
+// pg/after_predict.cpp — shadow evaluation and prediction-log records (see the header).
 #include <cmath>
+#include <string_view>
 
-#include "prediction_log.hpp"
+#include "automl/model.hpp"
+#include "serve/scoring.hpp"
+
+// PostgreSQL's headers last (pg/postgres.hpp).
+#include "pg/after_predict.hpp"
+#include "pg/prediction_log.hpp"
 
 extern "C" {
 #include "common/shortest_dec.h"
@@ -15,7 +19,8 @@ namespace {
 
 void append_number(StringInfo out, double x) {
   if (std::isfinite(x)) {
-    char digits[DOUBLE_SHORTEST_DECIMAL_LEN];  // float8out's shortest exact text: 0.2, not 0.20000000000000001
+    char digits[DOUBLE_SHORTEST_DECIMAL_LEN];  // float8out's shortest exact text: 0.2, not
+                                               // 0.20000000000000001
     double_to_shortest_decimal_buf(x, digits);
     appendStringInfoString(out, digits);
   } else
@@ -32,9 +37,15 @@ void append_value(StringInfo out, double x) { append_number(out, x); }
 
 void append_value(StringInfo out, const automl::InputValue& v) {
   switch (v.kind) {
-    case automl::InputValue::Kind::Null: appendStringInfoString(out, "null"); break;
-    case automl::InputValue::Kind::Number: append_number(out, v.number); break;
-    case automl::InputValue::Kind::Text: append_string(out, v.text); break;
+    case automl::InputValue::Kind::Null:
+      appendStringInfoString(out, "null");
+      break;
+    case automl::InputValue::Kind::Number:
+      append_number(out, v.number);
+      break;
+    case automl::InputValue::Kind::Text:
+      append_string(out, v.text);
+      break;
     case automl::InputValue::Kind::Array:
       appendStringInfoChar(out, '[');
       for (int i = 0; i < v.length; ++i) {
@@ -69,8 +80,12 @@ char* outcome_json(const automl::Model& model, Output output, const Outcome& o) 
   initStringInfo(&out);
   const auto& classes = model.labels().classes();
   switch (output) {
-    case Output::Value: append_number(&out, o.value); break;
-    case Output::Label: append_string(&out, classes[static_cast<size_t>(o.label)]); break;
+    case Output::Value:
+      append_number(&out, o.value);
+      break;
+    case Output::Label:
+      append_string(&out, classes[static_cast<size_t>(o.label)]);
+      break;
     case Output::Proba:
       appendStringInfoChar(&out, '{');
       for (size_t k = 0; k < classes.size(); ++k) {
@@ -85,49 +100,26 @@ char* outcome_json(const automl::Model& model, Output output, const Outcome& o) 
   return out.data;
 }
 
-const char* function_name(Output output) {
+// The shadow's answer to the same row, asked the way the primary was.
+template <typename Row>
+bool run_shadow(const automl::Model& shadow, Output output, const Row* x, Outcome* result) {
+  double* proba = output == Output::Proba
+                      ? static_cast<double*>(palloc(sizeof(double) * shadow.n_classes()))
+                      : nullptr;
   switch (output) {
-    case Output::Value: return "predict";
-    case Output::Label: return "predict_label";
-    case Output::Proba: return "predict_proba";
+    case Output::Value:
+      return score_shadow<Output::Value>(shadow, x, proba, result);
+    case Output::Label:
+      return score_shadow<Output::Label>(shadow, x, proba, result);
+    case Output::Proba:
+      return score_shadow<Output::Proba>(shadow, x, proba, result);
   }
-  return "predict";
-}
-
-// Runs the shadow; false when it failed (a classifier-only output of a regressor,
-// or any exception). Plain C++ inside: nothing here may ereport.
-template <typename Row>
-bool run_shadow(const automl::Model& shadow, Output output, const Row* x, Outcome& result, double* proba) noexcept {
-  try {
-    switch (output) {
-      case Output::Value: result.value = shadow.predict(x); break;
-      case Output::Label:
-        if (shadow.task() != automl::Task::Classification) return false;
-        result.label = shadow.predict_class(x);
-        break;
-      case Output::Proba:
-        if (shadow.task() != automl::Task::Classification) return false;
-        shadow.predict_proba(x, proba);
-        result.proba = proba;
-        break;
-    }
-    return true;
-  } catch (...) {
-    return false;
-  }
+  return false;
 }
 
 template <typename Row>
-void after_predict_impl(const Served& served, text* project, Output output, const Row* x, const Outcome& answer) {
-  Outcome shadow_answer;
-  bool shadow_ok = false;
-  if (served.shadow != nullptr) {
-    double* proba = output == Output::Proba
-                        ? static_cast<double*>(palloc(sizeof(double) * static_cast<size_t>(served.shadow->n_classes())))
-                        : nullptr;
-    shadow_ok = run_shadow(*served.shadow, output, x, shadow_answer, proba);
-  }
-  if (!served.log) return;
+void after_predict_impl(const Served& served, text* project, Output output, const Row* x,
+                        const Outcome& answer) {
   LogRecord record;
   record.call_id = next_call_id();
   record.model_id = served.model_id;
@@ -139,7 +131,8 @@ void after_predict_impl(const Served& served, text* project, Output output, cons
   record.features = features_json(*served.model, x);
   record.prediction = outcome_json(*served.model, output, answer);
   enqueue_prediction_log(record);
-  if (shadow_ok) {
+  Outcome shadow_answer;
+  if (served.shadow != nullptr && run_shadow(*served.shadow, output, x, &shadow_answer)) {
     record.model_id = served.shadow_id;
     record.shadow = true;
     record.prediction = outcome_json(*served.shadow, output, shadow_answer);
@@ -149,7 +142,8 @@ void after_predict_impl(const Served& served, text* project, Output output, cons
 
 }  // namespace
 
-void after_predict(const Served& served, text* project, Output output, const double* x, const Outcome& answer) {
+void after_predict(const Served& served, text* project, Output output, const double* x,
+                   const Outcome& answer) {
   after_predict_impl(served, project, output, x, answer);
 }
 

@@ -49,7 +49,7 @@ unit() {
 }
 
 regression() {
-  local out=$AUTOML_STATE_DIR/regress p f
+  local out=$AUTOML_STATE_DIR/regress p f t
   worker_down "$TEST_DIR"
   cluster_down "$TEST_DIR"
   rm -rf "$TEST_DIR" "$(readlink -f "$TEST_DIR" 2>/dev/null || true)"
@@ -65,6 +65,11 @@ regression() {
   worker_down "$TEST_DIR"
   p=$(grep -cE '^(ok|test) .* \.\.\. ok|^ok ' "$log" || true)
   f=$(grep -cE '\.\.\. FAILED|^not ok ' "$log" || true)
+  # A test file the schedule does not name would never run: each counts as a failure.
+  for t in "$AUTOML_ROOT"/tests/sql/*.sql; do
+    t=$(basename "$t" .sql)
+    grep -qx "test: $t" "$AUTOML_ROOT/tests/schedule" || { say "not in tests/schedule: $t"; f=$((f + 1)); }
+  done
   if [ "$p" = 0 ] && [ "$f" = 0 ]; then f=1; fi
   if [ "$f" != 0 ] && [ -f "$out/regression.diffs" ]; then cat "$out/regression.diffs" >&2; fi
   echo "$SUITE: $p passed, $f failed"

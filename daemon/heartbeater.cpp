@@ -48,8 +48,9 @@ void Heartbeater::tick(pqxx::connection_base& conn, Clock::time_point now,
     float progress;
     std::string message;
     job->snapshot(progress, message);
-    const pqxx::result r = txn.exec_params("SELECT automl_internal._heartbeat($1, $2, $3, NULLIF($4, ''))",
-                                           job->id, job->lease, progress, message);
+    const pqxx::result r =
+        txn.exec_params("SELECT automl_internal._heartbeat($1, $2, $3, NULLIF($4, ''))", job->id,
+                        job->lease, progress, message);
     // NULL: the claim is gone (rescued elsewhere); false: cancel was requested and
     // the NOTIFY may have been missed. Either way, stop working on it.
     if (r.empty() || r[0][0].is_null() || !r[0][0].as<bool>())

@@ -107,10 +107,10 @@ void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const Jo
   try {
     pqxx::work txn(conn, "fail_job");
     const bool release = control.reason() == StopReason::Release;
-    const auto r = release ? txn.exec_params1("SELECT automl_internal._release_job($1, $2, $3)", job.id,
-                                              job.lease, "released: worker shutting down")
-                           : txn.exec_params1("SELECT automl_internal._fail_job($1, $2, $3, $4)", job.id,
-                                              job.lease, message, retryable);
+    const auto r = release ? txn.exec_params1("SELECT automl_internal._release_job($1, $2, $3)",
+                                              job.id, job.lease, "released: worker shutting down")
+                           : txn.exec_params1("SELECT automl_internal._fail_job($1, $2, $3, $4)",
+                                              job.id, job.lease, message, retryable);
     txn.commit();
     log_line("job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
              (release ? " released" : " failed (" + message + ")") + ": now " + r[0].c_str());

@@ -26,7 +26,8 @@ Rescuer::Rescuer(RescuerConfig config) : config_(std::move(config)) { config_.va
 // nothing else, so no pg_advisory_unlock_all of a runner can drop it.
 bool Rescuer::try_to_lead(pqxx::connection_base& conn) {
   pqxx::nontransaction txn(conn, "lead_rescue");
-  if (!txn.exec1("SELECT pg_try_advisory_lock(automl_internal._job_lock_space(), -1)")[0].as<bool>())
+  if (!txn.exec1("SELECT pg_try_advisory_lock(automl_internal._job_lock_space(), -1)")[0]
+           .as<bool>())
     return false;
   log_line("this worker leads the rescue of stale jobs");
   return true;
@@ -41,7 +42,8 @@ bool Rescuer::leader_stalled(pqxx::connection_base& conn) {
       .exec_params1(
           "SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_stat_activity a USING (pid)"
           " WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2"
-          " AND l.classid::bigint = automl_internal._job_lock_space() AND l.objid::bigint = 4294967295"
+          " AND l.classid::bigint = automl_internal._job_lock_space() AND l.objid::bigint = "
+          "4294967295"
           " AND a.state = 'idle' AND a.state_change < now() - make_interval(secs => $1))",
           std::max(2 * config_.rescue_after, 10.0))[0]
       .as<bool>();

@@ -28,8 +28,8 @@ struct SourceShape {
 // Opens the reading of a claimed job's data in `txn`: read only, and the reading
 // connection's backend made known to the control thread, which cancels its
 // statement when the job is stopped (cancel, --max-job-time, shutdown). The worker runs none of the
-// tenant's SQL itself: the relation is planned and read by automl_internal._training_shape / _training_rows
-// inside the backend, as the submitter in a security-restricted operation.
+// tenant's SQL itself: the relation is planned and read by automl_internal._training_shape /
+// _training_rows inside the backend, as the submitter in a security-restricted operation.
 SourceShape begin_reading(pqxx::work& txn, JobControl& control);
 
 // The COPY source that streams `columns` of the job's relation, of `types` (their

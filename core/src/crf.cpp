@@ -1,7 +1,6 @@
 // crf.cpp — linear-chain CRF: sequence algorithms, the training objective, L-BFGS
 // training, tagging and the model file (see crf.hpp).
 #include "automl/crf.hpp"
-#include "automl/interrupt.hpp"
 
 #include <LBFGS.h>
 
@@ -11,6 +10,7 @@
 #include <map>
 
 #include "automl/error.hpp"
+#include "automl/interrupt.hpp"
 #include "json_numbers.hpp"
 
 namespace automl {
@@ -51,7 +51,8 @@ double log_partition(const Scores& s, Eigen::MatrixXd* marginals, Eigen::MatrixX
   for (Eigen::Index i = n - 2; i >= 0; --i) {
     check_interrupt();
     for (Eigen::Index a = 0; a < L; ++a) {
-      scratch = s.transition->row(a).transpose() + s.emission.row(i + 1).transpose() + beta.row(i + 1).transpose();
+      scratch = s.transition->row(a).transpose() + s.emission.row(i + 1).transpose() +
+                beta.row(i + 1).transpose();
       beta(i, a) = log_sum_exp(scratch);
     }
   }
@@ -63,8 +64,8 @@ double log_partition(const Scores& s, Eigen::MatrixXd* marginals, Eigen::MatrixX
     for (Eigen::Index i = 0; i + 1 < n; ++i)
       for (Eigen::Index a = 0; a < L; ++a)
         for (Eigen::Index b = 0; b < L; ++b)
-          (*pair_marginals)(a, b) +=
-              std::exp(alpha(i, a) + (*s.transition)(a, b) + s.emission(i + 1, b) + beta(i + 1, b) - log_z);
+          (*pair_marginals)(a, b) += std::exp(alpha(i, a) + (*s.transition)(a, b) +
+                                              s.emission(i + 1, b) + beta(i + 1, b) - log_z);
   }
   return log_z;
 }
@@ -78,7 +79,8 @@ std::vector<int> viterbi(const Scores& s) {
     check_interrupt();
     for (Eigen::Index b = 0; b < L; ++b) {
       Eigen::Index arg;
-      best(i, b) = (best.row(i - 1).transpose() + s.transition->col(b)).maxCoeff(&arg) + s.emission(i, b);
+      best(i, b) =
+          (best.row(i - 1).transpose() + s.transition->col(b)).maxCoeff(&arg) + s.emission(i, b);
       from(i, b) = static_cast<int>(arg);
     }
   }
@@ -95,7 +97,9 @@ std::vector<int> viterbi(const Scores& s) {
 
 namespace {
 
-[[noreturn]] void invalid_file(const std::string& what) { throw Error(sqlstate::kDataCorrupted, "model file: " + what); }
+[[noreturn]] void invalid_file(const std::string& what) {
+  throw Error(sqlstate::kDataCorrupted, "model file: " + what);
+}
 
 // Layout of θ: state (features × labels, row-major), transition (labels × labels), start, end.
 struct Layout {
@@ -108,13 +112,15 @@ struct Layout {
 
 }  // namespace
 
-Crf::Problem::Problem(const std::vector<TaggedSequence>& data, const CrfOptions& options) : c2_(options.c2) {
+Crf::Problem::Problem(const std::vector<TaggedSequence>& data, const CrfOptions& options)
+    : c2_(options.c2) {
   if (data.empty()) throw Error(sqlstate::kInvalidParameterValue, "no sequences to train on");
   std::map<std::string, int> label_ids;
   std::unordered_map<std::string, int> counts;
   for (const auto& s : data) {
     if (s.tokens.empty() || s.tokens.size() != s.tags.size())
-      throw Error(sqlstate::kInvalidParameterValue, "every sequence needs as many tags as tokens, and at least one");
+      throw Error(sqlstate::kInvalidParameterValue,
+                  "every sequence needs as many tags as tokens, and at least one");
     for (const auto& t : s.tags) label_ids.emplace(t, 0);
     for (std::size_t i = 0; i < s.tokens.size(); ++i)
       for (auto& f : token_features(s.tokens, i)) ++counts[f];
@@ -127,7 +133,8 @@ Crf::Problem::Problem(const std::vector<TaggedSequence>& data, const CrfOptions&
     if (count >= options.min_feature_count) feature_names_.push_back(name);
   std::sort(feature_names_.begin(), feature_names_.end());  // a deterministic layout
   std::unordered_map<std::string, int> index;
-  for (std::size_t f = 0; f < feature_names_.size(); ++f) index.emplace(feature_names_[f], static_cast<int>(f));
+  for (std::size_t f = 0; f < feature_names_.size(); ++f)
+    index.emplace(feature_names_[f], static_cast<int>(f));
   for (const auto& s : data) {
     Encoded e;
     for (std::size_t i = 0; i < s.tokens.size(); ++i) {
@@ -142,19 +149,25 @@ Crf::Problem::Problem(const std::vector<TaggedSequence>& data, const CrfOptions&
 }
 
 Eigen::Index Crf::Problem::dimension() const {
-  return Layout{static_cast<Eigen::Index>(feature_names_.size()), static_cast<Eigen::Index>(labels_.size())}.size();
+  return Layout{static_cast<Eigen::Index>(feature_names_.size()),
+                static_cast<Eigen::Index>(labels_.size())}
+      .size();
 }
 
 double Crf::Problem::operator()(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const {
-  const Layout lay{static_cast<Eigen::Index>(feature_names_.size()), static_cast<Eigen::Index>(labels_.size())};
+  const Layout lay{static_cast<Eigen::Index>(feature_names_.size()),
+                   static_cast<Eigen::Index>(labels_.size())};
   const Eigen::Index L = lay.L;
-  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> state(theta.data(), lay.F, L);
+  const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>
+      state(theta.data(), lay.F, L);
   const Eigen::MatrixXd transition =
-      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(theta.data() + lay.transition(), L, L);
+      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+          theta.data() + lay.transition(), L, L);
   const Eigen::VectorXd start = theta.segment(lay.start(), L), end = theta.segment(lay.end(), L);
   gradient = c2_ * theta;
   double objective = 0.5 * c2_ * theta.squaredNorm();
-  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> g_state(gradient.data(), lay.F, L);
+  Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> g_state(
+      gradient.data(), lay.F, L);
   Eigen::Map<Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>> g_transition(
       gradient.data() + lay.transition(), L, L);
   Eigen::MatrixXd marginals, pairs;
@@ -187,29 +200,36 @@ Crf Crf::Problem::model(const Eigen::VectorXd& fitted) const {
   // Weights are kept at float precision, as the model file stores them: the model in
   // memory after training is exactly the one that serves.
   const Eigen::VectorXd theta = fitted.cast<float>().cast<double>();
-  const Layout lay{static_cast<Eigen::Index>(feature_names_.size()), static_cast<Eigen::Index>(labels_.size())};
+  const Layout lay{static_cast<Eigen::Index>(feature_names_.size()),
+                   static_cast<Eigen::Index>(labels_.size())};
   Crf crf;
   crf.labels_ = labels_;
   crf.feature_names_ = feature_names_;
-  for (std::size_t f = 0; f < feature_names_.size(); ++f) crf.feature_index_.emplace(feature_names_[f], static_cast<int>(f));
-  crf.state_ = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(theta.data(), lay.F, lay.L);
+  for (std::size_t f = 0; f < feature_names_.size(); ++f)
+    crf.feature_index_.emplace(feature_names_[f], static_cast<int>(f));
+  crf.state_ =
+      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+          theta.data(), lay.F, lay.L);
   crf.transition_ =
-      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(theta.data() + lay.transition(), lay.L, lay.L);
+      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+          theta.data() + lay.transition(), lay.L, lay.L);
   crf.start_ = theta.segment(lay.start(), lay.L);
   crf.end_ = theta.segment(lay.end(), lay.L);
   return crf;
 }
 
-Crf Crf::fit(const std::vector<TaggedSequence>& data, const CrfOptions& options, const std::atomic<bool>* cancel,
-             int* iterations) {
-  if (!(options.c2 >= 0) || options.max_iter < 1) throw Error(sqlstate::kInvalidParameterValue, "bad CRF options");
+Crf Crf::fit(const std::vector<TaggedSequence>& data, const CrfOptions& options,
+             const std::atomic<bool>* cancel, int* iterations) {
+  if (!(options.c2 >= 0) || options.max_iter < 1)
+    throw Error(sqlstate::kInvalidParameterValue, "bad CRF options");
   const Problem problem(data, options);
   // L-BFGS may stop on a failed line search with x at a rejected trial point: keep
   // the best point it evaluated, and honour cancellation between evaluations.
   Eigen::VectorXd best = Eigen::VectorXd::Zero(problem.dimension());
   double best_value = std::numeric_limits<double>::infinity();
   auto objective = [&](const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
-    if (cancel != nullptr && cancel->load()) throw Error(sqlstate::kQueryCanceled, "training was cancelled");
+    if (cancel != nullptr && cancel->load())
+      throw Error(sqlstate::kQueryCanceled, "training was cancelled");
     const double value = problem(theta, gradient);
     if (value < best_value) {
       best_value = value;
@@ -241,13 +261,15 @@ std::vector<std::vector<int>> Crf::encode(const std::vector<std::string>& tokens
   std::vector<std::vector<int>> out(tokens.size());
   for (std::size_t i = 0; i < tokens.size(); ++i)
     for (auto& f : token_features(tokens, i))
-      if (auto it = feature_index_.find(f); it != feature_index_.end()) out[i].push_back(it->second);
+      if (auto it = feature_index_.find(f); it != feature_index_.end())
+        out[i].push_back(it->second);
   return out;
 }
 
 crf_detail::Scores Crf::scores(const std::vector<std::vector<int>>& features) const {
   const Eigen::Index n = static_cast<Eigen::Index>(features.size());
-  crf_detail::Scores s{Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(labels_.size())), &transition_, &start_, &end_};
+  crf_detail::Scores s{Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(labels_.size())),
+                       &transition_, &start_, &end_};
   for (Eigen::Index i = 0; i < n; ++i)
     for (int f : features[static_cast<std::size_t>(i)]) s.emission.row(i) += state_.row(f);
   return s;
@@ -292,7 +314,8 @@ Crf Crf::from_json(const nlohmann::json& j) {
     Crf crf;
     crf.labels_ = j.at("labels").get<std::vector<std::string>>();
     crf.feature_names_ = j.at("features").get<std::vector<std::string>>();
-    const Eigen::Index L = static_cast<Eigen::Index>(crf.labels_.size()), F = static_cast<Eigen::Index>(crf.feature_names_.size());
+    const Eigen::Index L = static_cast<Eigen::Index>(crf.labels_.size()),
+                       F = static_cast<Eigen::Index>(crf.feature_names_.size());
     if (L < 1 || L > 10000) invalid_file("a CRF needs 1 to 10000 labels");
     // Read as float (what was written), then widened exactly.
     auto weights = [&](const char* key, const char* what) {
@@ -303,18 +326,25 @@ Crf Crf::from_json(const nlohmann::json& j) {
     const auto transition = weights("transition", "CRF transition weights");
     const auto start = weights("start", "CRF start weights");
     const auto end = weights("end", "CRF end weights");
-    if (static_cast<Eigen::Index>(state.size()) != F * L || static_cast<Eigen::Index>(transition.size()) != L * L ||
+    if (static_cast<Eigen::Index>(state.size()) != F * L ||
+        static_cast<Eigen::Index>(transition.size()) != L * L ||
         static_cast<Eigen::Index>(start.size()) != L || static_cast<Eigen::Index>(end.size()) != L)
       invalid_file("CRF weights do not match its labels and features");
     for (const auto* v : {&state, &transition, &start, &end})
       for (double x : *v)
         if (!std::isfinite(x)) invalid_file("non-finite CRF weight");
-    crf.state_ = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(state.data(), F, L);
-    crf.transition_ = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(transition.data(), L, L);
+    crf.state_ =
+        Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            state.data(), F, L);
+    crf.transition_ =
+        Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+            transition.data(), L, L);
     crf.start_ = Eigen::Map<const Eigen::VectorXd>(start.data(), L);
     crf.end_ = Eigen::Map<const Eigen::VectorXd>(end.data(), L);
     for (Eigen::Index f = 0; f < F; ++f)
-      if (!crf.feature_index_.emplace(crf.feature_names_[static_cast<std::size_t>(f)], static_cast<int>(f)).second)
+      if (!crf.feature_index_
+               .emplace(crf.feature_names_[static_cast<std::size_t>(f)], static_cast<int>(f))
+               .second)
         invalid_file("a CRF feature appears twice");
     return crf;
   } catch (const nlohmann::json::exception& e) {

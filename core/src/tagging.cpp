@@ -2,10 +2,10 @@
 // of a tagged sequence, and the rules used when no tagger is deployed.
 #include <algorithm>
 #include <array>
-#include <map>
-#include <set>
 #include <cctype>
+#include <map>
 #include <regex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,7 +24,10 @@ std::string lower(const std::string& s) {
 std::string shape(const std::string& s, bool collapse) {
   std::string out;
   for (unsigned char c : s) {
-    const char k = std::isupper(c) ? 'X' : std::islower(c) ? 'x' : std::isdigit(c) ? 'd' : static_cast<char>(c);
+    const char k = std::isupper(c)   ? 'X'
+                   : std::islower(c) ? 'x'
+                   : std::isdigit(c) ? 'd'
+                                     : static_cast<char>(c);
     if (!collapse || out.empty() || out.back() != k) out.push_back(k);
   }
   return out;
@@ -34,7 +37,8 @@ bool any_of(const std::string& s, int (*pred)(int)) {
   return std::any_of(s.begin(), s.end(), [&](unsigned char c) { return pred(c) != 0; });
 }
 bool all_of(const std::string& s, int (*pred)(int)) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [&](unsigned char c) { return pred(c) != 0; });
+  return !s.empty() &&
+         std::all_of(s.begin(), s.end(), [&](unsigned char c) { return pred(c) != 0; });
 }
 
 }  // namespace
@@ -118,7 +122,8 @@ nlohmann::json tagging_metrics(const std::vector<TaggedSequence>& truth,
   for (std::size_t k = 0; k < truth.size(); ++k) {
     const auto& want = truth[k].tags;
     const auto& got = predicted[k];
-    for (std::size_t i = 0; i < want.size(); ++i, ++tokens) right += i < got.size() && got[i] == want[i];
+    for (std::size_t i = 0; i < want.size(); ++i, ++tokens)
+      right += i < got.size() && got[i] == want[i];
     const auto a = tag_spans(want), p = tag_spans(got);
     const std::set<TagSpan> actual(a.begin(), a.end());
     for (const auto& s : a) counts[s.label][2] += 1;
@@ -140,19 +145,25 @@ nlohmann::json tagging_metrics(const std::vector<TaggedSequence>& truth,
     tp += c[0], pred += c[1], act += c[2];
   }
   const auto overall = prf(tp, pred, act);
-  return {{"token_accuracy", tokens > 0 ? static_cast<double>(right) / static_cast<double>(tokens) : 0.0},
-          {"entity_precision", overall[0]}, {"entity_recall", overall[1]}, {"entity_f1", overall[2]},
+  return {{"token_accuracy",
+           tokens > 0 ? static_cast<double>(right) / static_cast<double>(tokens) : 0.0},
+          {"entity_precision", overall[0]},
+          {"entity_recall", overall[1]},
+          {"entity_f1", overall[2]},
           {"per_label", per_label}};
 }
 
-nlohmann::json tag_components(const std::vector<std::string>& tokens, const std::vector<std::string>& tags) {
+nlohmann::json tag_components(const std::vector<std::string>& tokens,
+                              const std::vector<std::string>& tags) {
   nlohmann::json out = nlohmann::json::object();
   std::string open_label, text;
   auto close = [&] {
     if (open_label.empty()) return;
     auto it = out.find(open_label);
-    if (it == out.end()) out[open_label] = text;
-    else *it = it->get<std::string>() + " " + text;
+    if (it == out.end())
+      out[open_label] = text;
+    else
+      *it = it->get<std::string>() + " " + text;
     open_label.clear();
     text.clear();
   };
@@ -181,18 +192,25 @@ nlohmann::json tag_components(const std::vector<std::string>& tokens, const std:
 
 std::vector<std::string> respirator_rules(const std::vector<std::string>& tokens) {
   static const std::regex brand(
-      "3M|Honeywell|Moldex|Dr(a|ä)ger|MSA|Uvex|GVS|Alpha|Kimberly-Clark|Makrite|Ansell|JSP|Sundstrom|Gerson",
+      "3M|Honeywell|Moldex|Dr(a|ä)ger|MSA|Uvex|GVS|Alpha|Kimberly-Clark|Makrite|Ansell|JSP|"
+      "Sundstrom|Gerson",
       std::regex::icase);
   static const std::regex filter("(N|R|P)(95|99|100)|FFP[123]|KN95|KF94|P[123]", std::regex::icase);
-  static const std::regex size("XS|S|M|L|XL|Small|Medium|Large|Regular|One-Size", std::regex::icase);
+  static const std::regex size("XS|S|M|L|XL|Small|Medium|Large|Regular|One-Size",
+                               std::regex::icase);
   std::vector<std::string> tags;
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     const std::string& t = tokens[i];
-    if (std::regex_match(t, filter)) tags.push_back("filter_type");
-    else if (std::regex_match(t, size)) tags.push_back("size");
-    else if (i == 0 && std::regex_match(t, brand)) tags.push_back("brand");
-    else if (std::any_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c) != 0; })) tags.push_back("model");
-    else tags.push_back("O");
+    if (std::regex_match(t, filter))
+      tags.push_back("filter_type");
+    else if (std::regex_match(t, size))
+      tags.push_back("size");
+    else if (i == 0 && std::regex_match(t, brand))
+      tags.push_back("brand");
+    else if (std::any_of(t.begin(), t.end(), [](unsigned char c) { return std::isdigit(c) != 0; }))
+      tags.push_back("model");
+    else
+      tags.push_back("O");
   }
   return tags;
 }

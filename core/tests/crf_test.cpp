@@ -1,6 +1,8 @@
 // crf_test.cpp — the CRF against first principles: the gradient against finite
 // differences, Viterbi and log Z against enumerating every tag sequence, then
 // training, the model file, components, tokenisation and the rules.
+#include "automl/crf.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -8,7 +10,6 @@
 #include <fstream>
 #include <random>
 
-#include "automl/crf.hpp"
 #include "automl/error.hpp"
 #include "automl/values.hpp"
 
@@ -35,7 +36,8 @@ TEST(Crf, GradientMatchesFiniteDifferences) {
   problem(theta, gradient);
   // Every transition, start and end weight, and a spread of state weights.
   std::vector<Eigen::Index> checked;
-  for (Eigen::Index k = 0; k < theta.size(); k += std::max<Eigen::Index>(1, theta.size() / 200)) checked.push_back(k);
+  for (Eigen::Index k = 0; k < theta.size(); k += std::max<Eigen::Index>(1, theta.size() / 200))
+    checked.push_back(k);
   for (Eigen::Index k = theta.size() - 40; k < theta.size(); ++k) checked.push_back(k);
   const double h = 1e-6;
   for (Eigen::Index k : checked) {
@@ -111,14 +113,18 @@ TEST(Crf, RefusesUnevenSequences) {
 }
 
 TEST(Tagging, ComponentsJoinRunsAndHonourBio) {
-  EXPECT_EQ(tag_components({"3M", "Aura", "9205+", "N95"}, {"brand", "model", "model", "filter_type"}).dump(),
-            R"({"brand":"3M","filter_type":"N95","model":"Aura 9205+"})");
-  EXPECT_EQ(tag_components({"a", "b", "c", "d"}, {"B-x", "I-x", "B-x", "O"}).dump(), R"({"x":"a b c"})");
+  EXPECT_EQ(
+      tag_components({"3M", "Aura", "9205+", "N95"}, {"brand", "model", "model", "filter_type"})
+          .dump(),
+      R"({"brand":"3M","filter_type":"N95","model":"Aura 9205+"})");
+  EXPECT_EQ(tag_components({"a", "b", "c", "d"}, {"B-x", "I-x", "B-x", "O"}).dump(),
+            R"({"x":"a b c"})");
   EXPECT_EQ(tag_components({"a"}, {"O"}).dump(), "{}");
 }
 
 TEST(Tagging, WhitespaceTokensLikeStringToArray) {
-  EXPECT_EQ(whitespace_tokens("3M  Aura 9205+ "), (std::vector<std::string>{"3M", "Aura", "9205+"}));
+  EXPECT_EQ(whitespace_tokens("3M  Aura 9205+ "),
+            (std::vector<std::string>{"3M", "Aura", "9205+"}));
   EXPECT_TRUE(whitespace_tokens("").empty());
 }
 
@@ -171,7 +177,8 @@ TEST(Crf, TagsUnseenBrandsAndModelsOfTheRespiratorData) {
     for (std::size_t i = 0; i < s.tags.size(); ++i, ++tokens) right += tagged.tags[i] == s.tags[i];
   }
   const double accuracy = static_cast<double>(right) / static_cast<double>(tokens);
-  std::printf("[ measure  ] CRF token accuracy on unseen brands and models: %.4f (%zu tokens)\n", accuracy, tokens);
+  std::printf("[ measure  ] CRF token accuracy on unseen brands and models: %.4f (%zu tokens)\n",
+              accuracy, tokens);
   EXPECT_GT(accuracy, 0.95);
 }
 
@@ -181,7 +188,8 @@ TEST(Values, TextArrays) {
   EXPECT_EQ(v, (std::vector<std::string>{"3M", "Aura 2", "say \"hi\"", "N95"}));
   EXPECT_TRUE(parse_text_array("{}", v));
   EXPECT_TRUE(v.empty());
-  for (const char* bad : {"{a,NULL}", "{a,,b}", "{{a}}", "a,b", "{\"a}", "{a\"b}"}) EXPECT_FALSE(parse_text_array(bad, v)) << bad;
+  for (const char* bad : {"{a,NULL}", "{a,,b}", "{{a}}", "a,b", "{\"a}", "{a\"b}"})
+    EXPECT_FALSE(parse_text_array(bad, v)) << bad;
 }
 
 }  // namespace

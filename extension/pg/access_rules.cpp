@@ -46,8 +46,8 @@ AUTOML_FUNCTION(automl_caller_can) {
   Oid types[3] = {NAMEOID, TEXTOID, TEXTOID};
   Datum args[3] = {0, PG_GETARG_DATUM(0), PG_GETARG_DATUM(1)};
   bool is_null = false;
-  Datum v = rule_for_caller(fcinfo, &can_plan, "SELECT automl_internal._can($2, $3, $1)", 3, types, args,
-                            &is_null);
+  Datum v = rule_for_caller(fcinfo, &can_plan, "SELECT automl_internal._can($2, $3, $1)", 3, types,
+                            args, &is_null);
   PG_RETURN_BOOL(!is_null && DatumGetBool(v));
 }
 
@@ -57,8 +57,8 @@ AUTOML_FUNCTION(automl_caller_projects) {
   Oid types[2] = {NAMEOID, TEXTOID};
   Datum args[2] = {0, PG_GETARG_DATUM(0)};
   bool is_null = false;
-  Datum v = rule_for_caller(fcinfo, &projects_plan, "SELECT automl_internal._projects_for($1, $2)", 2, types,
-                            args, &is_null);
+  Datum v = rule_for_caller(fcinfo, &projects_plan, "SELECT automl_internal._projects_for($1, $2)",
+                            2, types, args, &is_null);
   if (is_null) PG_RETURN_NULL();
   PG_RETURN_DATUM(v);
 }
@@ -69,8 +69,8 @@ AUTOML_FUNCTION(automl_caller_can_job) {
   Oid types[2] = {NAMEOID, INT8OID};
   Datum args[2] = {0, PG_GETARG_DATUM(0)};
   bool is_null = false;
-  Datum v = rule_for_caller(fcinfo, &can_job_plan, "SELECT automl_internal._can_job($2, $1)", 2, types, args,
-                            &is_null);
+  Datum v = rule_for_caller(fcinfo, &can_job_plan, "SELECT automl_internal._can_job($2, $1)", 2,
+                            types, args, &is_null);
   PG_RETURN_BOOL(!is_null && DatumGetBool(v));
 }
 

@@ -41,8 +41,9 @@ Datum insert_for_manager(FunctionCallInfo fcinfo, SPIPlanPtr* slot, const char* 
   Oid check_types[2] = {TEXTOID, NAMEOID};
   Datum check_args[2] = {args[0], args[nargs - 1]};
   bool is_null = false;
-  const Datum may = query_one_as_owner(fn, &manages_plan, "SELECT automl_internal._can($1, 'manage', $2)", 2,
-                                       check_types, check_args, nullptr, true, &is_null);
+  const Datum may =
+      query_one_as_owner(fn, &manages_plan, "SELECT automl_internal._can($1, 'manage', $2)", 2,
+                         check_types, check_args, nullptr, true, &is_null);
   if (is_null || !DatumGetBool(may))
     ereport(ERROR,
             (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),

@@ -17,8 +17,10 @@ class CacheCoherenceTest : public ::testing::Test {
     query("CREATE TABLE pts AS SELECT i::float8 AS x, 2.0 * i AS y FROM generate_series(1, 200) i");
     query("SELECT automl.train('coh', 'pts', 'y', algorithm => 'linear')");
     // A model predicting something else: the target shifted by 1000.
-    query("SELECT automl.train('coh', 'SELECT x, y + 1000 AS y FROM pts', 'y', algorithm => 'linear', "
-          "deploy => 'never')");
+    query(
+        "SELECT automl.train('coh', 'SELECT x, y + 1000 AS y FROM pts', 'y', algorithm => "
+        "'linear', "
+        "deploy => 'never')");
     WorkerProcess worker({"--once"});
     ASSERT_EQ(worker.wait_exit(60), 0) << worker.output();
     first_ = one("SELECT min(id) FROM automl.models WHERE project = 'coh'")[0].as<long long>();
@@ -32,12 +34,16 @@ class CacheCoherenceTest : public ::testing::Test {
   // Which model answered: the first predicts about 20 at x = 10, the second about 1020.
   static long long served(pqxx::connection& conn) {
     pqxx::nontransaction tx(conn);
-    return tx.exec1("SELECT automl.predict('coh', ARRAY[10.0])")[0].as<double>() < 500 ? first_ : second_;
+    return tx.exec1("SELECT automl.predict('coh', ARRAY[10.0])")[0].as<double>() < 500 ? first_
+                                                                                       : second_;
   }
   static long long served_in(pqxx::work& tx) {
-    return tx.exec1("SELECT automl.predict('coh', ARRAY[10.0])")[0].as<double>() < 500 ? first_ : second_;
+    return tx.exec1("SELECT automl.predict('coh', ARRAY[10.0])")[0].as<double>() < 500 ? first_
+                                                                                       : second_;
   }
-  static void deploy_second() { query("SELECT automl.deploy('coh', " + std::to_string(second_) + ")"); }
+  static void deploy_second() {
+    query("SELECT automl.deploy('coh', " + std::to_string(second_) + ")");
+  }
 
   // Predict in a transaction at `isolation`; another session deploys; this one runs
   // another statement and predicts again, then commits. Returns what it served then,
@@ -85,7 +91,9 @@ TEST_F(CacheCoherenceTest, ACursorHeldAcrossADeployLeavesNothingStale) {
   {
     pqxx::work tx(conn);
     tx.exec0("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ");
-    tx.exec0("DECLARE c CURSOR FOR SELECT automl.predict('coh', ARRAY[i::float8]) FROM generate_series(1, 10) i");
+    tx.exec0(
+        "DECLARE c CURSOR FOR SELECT automl.predict('coh', ARRAY[i::float8]) FROM "
+        "generate_series(1, 10) i");
     tx.exec("FETCH 2 FROM c");
     deploy_second();
     tx.exec("FETCH 2 FROM c");
@@ -110,7 +118,8 @@ TEST_F(CacheCoherenceTest, ARevokeReachesARepeatableReadSessionAtItsNextTransact
   {
     pqxx::work tx(conn);
     tx.exec0("SET LOCAL ROLE it_app");
-    EXPECT_THROW(served_in(tx), pqxx::sql_error) << "a revoked grant must not outlive the transaction";
+    EXPECT_THROW(served_in(tx), pqxx::sql_error)
+        << "a revoked grant must not outlive the transaction";
   }
   query("SELECT automl.grant_project('coh', 'it_app', 'predict')");
 }

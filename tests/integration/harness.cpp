@@ -30,7 +30,8 @@ const std::string& dsn() {
 }
 
 void recreate_database() {
-  pqxx::connection admin("host=" + env_or("PGHOST", "127.0.0.1") + " port=" + env_or("PGPORT", "5432") +
+  pqxx::connection admin("host=" + env_or("PGHOST", "127.0.0.1") +
+                         " port=" + env_or("PGPORT", "5432") +
                          " user=" + env_or("PGUSER", "postgres") + " dbname=postgres");
   pqxx::nontransaction tx(admin);
   tx.exec0("DROP DATABASE IF EXISTS automl_it WITH (FORCE)");
@@ -73,12 +74,14 @@ std::optional<int> WorkerProcess::wait_exit(double seconds) {
   char buffer[4096];
   while (!exited_) {
     ssize_t n;
-    while ((n = read(stdout_fd_, buffer, sizeof buffer)) > 0) output_.append(buffer, static_cast<size_t>(n));
+    while ((n = read(stdout_fd_, buffer, sizeof buffer)) > 0)
+      output_.append(buffer, static_cast<size_t>(n));
     int status = 0;
     if (waitpid(pid_, &status, WNOHANG) == pid_) {
       exited_ = true;
       exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      while ((n = read(stdout_fd_, buffer, sizeof buffer)) > 0) output_.append(buffer, static_cast<size_t>(n));
+      while ((n = read(stdout_fd_, buffer, sizeof buffer)) > 0)
+        output_.append(buffer, static_cast<size_t>(n));
       break;
     }
     if (std::chrono::steady_clock::now() >= until) return std::nullopt;
@@ -124,7 +127,8 @@ bool eventually(const std::string& sql, double seconds) {
 
 bool worker_registered(const std::string& name, double seconds) {
   pqxx::connection conn(dsn());
-  return eventually("SELECT EXISTS (SELECT 1 FROM automl.workers WHERE id = " + conn.quote(name) + ")", seconds);
+  return eventually(
+      "SELECT EXISTS (SELECT 1 FROM automl.workers WHERE id = " + conn.quote(name) + ")", seconds);
 }
 
 }  // namespace automl_it

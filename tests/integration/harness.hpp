@@ -21,7 +21,8 @@ void recreate_database();
 // log (stderr) is captured with its output.
 class WorkerProcess {
  public:
-  explicit WorkerProcess(std::vector<std::string> args, bool with_dsn = true, bool with_log = false);
+  explicit WorkerProcess(std::vector<std::string> args, bool with_dsn = true,
+                         bool with_log = false);
   ~WorkerProcess();
   WorkerProcess(const WorkerProcess&) = delete;
   WorkerProcess& operator=(const WorkerProcess&) = delete;

@@ -30,14 +30,17 @@ TEST_F(RegistryTest, ADeletedRowComesBack) {
 }
 
 TEST_F(RegistryTest, AWorkerWaitsOutDropAndCreateExtension) {
-  WorkerProcess worker({"--name", "reg-b", "--heartbeat-interval", "0.3", "--poll-interval", "0.2"}, true, true);
+  WorkerProcess worker({"--name", "reg-b", "--heartbeat-interval", "0.3", "--poll-interval", "0.2"},
+                       true, true);
   ASSERT_TRUE(worker_registered("reg-b"));
   query("DROP EXTENSION pg_automl CASCADE");
   std::this_thread::sleep_for(std::chrono::seconds(2));
   query("CREATE EXTENSION pg_automl");
   EXPECT_TRUE(eventually("SELECT count(*) = 1 FROM automl.workers WHERE id = 'reg-b'", 10));
-  const auto id = one("INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{}') RETURNING id")[0].as<long long>();
-  EXPECT_TRUE(eventually("SELECT status = 'succeeded' FROM automl.jobs WHERE id = " + std::to_string(id), 20));
+  const auto id = one("INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{}') RETURNING id")[0]
+                      .as<long long>();
+  EXPECT_TRUE(eventually(
+      "SELECT status = 'succeeded' FROM automl.jobs WHERE id = " + std::to_string(id), 20));
   worker.signal(SIGTERM);
   ASSERT_EQ(worker.wait_exit(30), 0);
   const std::string& log = worker.output();

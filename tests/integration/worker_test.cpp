@@ -30,52 +30,72 @@ TEST_F(WorkerTest, HelpVersionAndUsageErrors) {
   EXPECT_EQ(bad.wait_exit(10), 2);
   WorkerProcess zero({"--concurrency", "0"}, false);
   EXPECT_EQ(zero.wait_exit(10), 2);
-  for (std::vector<std::string> args : {std::vector<std::string>{"--threads", "0"}, {"--threads", "1.5"},
-                                         {"--grace-period", "-1"}, {"--rescue-after", "x"}}) {
+  for (std::vector<std::string> args : {std::vector<std::string>{"--threads", "0"},
+                                        {"--threads", "1.5"},
+                                        {"--grace-period", "-1"},
+                                        {"--rescue-after", "x"}}) {
     WorkerProcess wrong(args, false);
     EXPECT_EQ(wrong.wait_exit(10), 2) << args[0] << " " << args[1];
   }
 }
 
 TEST_F(WorkerTest, ThreadsFlagTrainsTreesWithOneCore) {
-  query("CREATE TABLE blocks AS SELECT i % 10 AS a, i % 7 AS b, CASE WHEN (i % 10) * (i % 7) > 20 THEN 'big' ELSE 'small' END AS size "
-        "FROM generate_series(1, 600) i");
-  const auto id = one("SELECT automl.train('blocks', 'blocks', 'size', algorithm => 'xgboost')")[0].as<long long>();
+  query(
+      "CREATE TABLE blocks AS SELECT i % 10 AS a, i % 7 AS b, CASE WHEN (i % 10) * (i % 7) > 20 "
+      "THEN 'big' ELSE 'small' END AS size "
+      "FROM generate_series(1, 600) i");
+  const auto id = one("SELECT automl.train('blocks', 'blocks', 'size', algorithm => 'xgboost')")[0]
+                      .as<long long>();
   WorkerProcess worker({"--once", "--threads", "1"});
   ASSERT_EQ(worker.wait_exit(60), 0);
-  const auto r = one("SELECT status, (result->'metrics'->>'accuracy')::float8 FROM automl.jobs WHERE id = " + std::to_string(id));
+  const auto r =
+      one("SELECT status, (result->'metrics'->>'accuracy')::float8 FROM automl.jobs WHERE id = " +
+          std::to_string(id));
   EXPECT_EQ(r[0].as<std::string>(), "succeeded");
   EXPECT_GT(r[1].as<double>(), 0.95);
 }
 
 TEST_F(WorkerTest, OnceDrainsTheRunnableQueueAndExits) {
   query("INSERT INTO automl.jobs (kind, spec) SELECT 'noop', '{}' FROM generate_series(1, 5)");
-  query("INSERT INTO automl.jobs (kind, spec, run_after) VALUES ('noop', '{}', now() + interval '1 hour')");
+  query(
+      "INSERT INTO automl.jobs (kind, spec, run_after) VALUES ('noop', '{}', now() + interval '1 "
+      "hour')");
   WorkerProcess worker({"--once"});
   ASSERT_EQ(worker.wait_exit(30), 0);
-  const auto r = one("SELECT count(*) FILTER (WHERE status = 'succeeded'), count(*) FILTER (WHERE status = 'queued') FROM automl.jobs");
+  const auto r =
+      one("SELECT count(*) FILTER (WHERE status = 'succeeded'), count(*) FILTER (WHERE status = "
+          "'queued') FROM automl.jobs");
   EXPECT_GE(r[0].as<int>(), 5);
   EXPECT_EQ(r[1].as<int>(), 1) << "the job scheduled for later stays queued";
 }
 
 TEST_F(WorkerTest, ConcurrencyRunsJobsAtTheSameTime) {
-  query("INSERT INTO automl.jobs (kind, spec) SELECT 'noop', '{\"seconds\": 1}' FROM generate_series(1, 2)");
+  query(
+      "INSERT INTO automl.jobs (kind, spec) SELECT 'noop', '{\"seconds\": 1}' FROM "
+      "generate_series(1, 2)");
   WorkerProcess worker({"--once", "--concurrency", "2"});
   ASSERT_EQ(worker.wait_exit(30), 0);
-  const auto r = one(
-      "SELECT bool_and(status = 'succeeded'), max(started_at) < min(finished_at), count(DISTINCT worker) "
-      "FROM (SELECT * FROM automl.jobs ORDER BY id DESC LIMIT 2) j");
+  const auto r =
+      one("SELECT bool_and(status = 'succeeded'), max(started_at) < min(finished_at), "
+          "count(DISTINCT worker) "
+          "FROM (SELECT * FROM automl.jobs ORDER BY id DESC LIMIT 2) j");
   EXPECT_TRUE(r[0].as<bool>());
   EXPECT_TRUE(r[1].as<bool>()) << "both jobs must have been running at once";
 }
 
 TEST_F(WorkerTest, SigtermStopsCleanlyAfterTheRunningJob) {
   WorkerProcess worker({});
-  const auto id = one("INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{\"seconds\": 0.5}') RETURNING id")[0].as<long long>();
-  ASSERT_TRUE(eventually("SELECT status = 'running' FROM automl.jobs WHERE id = " + std::to_string(id), 10));
+  const auto id =
+      one("INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{\"seconds\": 0.5}') RETURNING id")
+          [0]
+              .as<long long>();
+  ASSERT_TRUE(eventually(
+      "SELECT status = 'running' FROM automl.jobs WHERE id = " + std::to_string(id), 10));
   worker.signal(SIGTERM);
   EXPECT_EQ(worker.wait_exit(15), 0);
-  EXPECT_EQ(one("SELECT status FROM automl.jobs WHERE id = " + std::to_string(id))[0].as<std::string>(), "succeeded")
+  EXPECT_EQ(
+      one("SELECT status FROM automl.jobs WHERE id = " + std::to_string(id))[0].as<std::string>(),
+      "succeeded")
       << "a job running at SIGTERM is finished, not abandoned";
 }
 
@@ -87,21 +107,29 @@ TEST_F(WorkerTest, TrainingJobFromInsertToServedPrediction) {
   // Let the worker reach LISTEN so we measure a wake-up, not a start-up.
   ASSERT_TRUE(worker_registered("trainer"));
   const auto t0 = std::chrono::steady_clock::now();
-  const auto id = one(
-      "INSERT INTO automl.jobs (kind, project, spec) VALUES "
-      "('train', 'blobs', '{\"relation\": \"blobs\", \"target\": \"side\"}') RETURNING id")[0].as<long long>();
-  ASSERT_TRUE(eventually("SELECT status = 'succeeded' FROM automl.jobs WHERE id = " + std::to_string(id), 30));
-  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const auto pickup = one("SELECT extract(epoch FROM started_at - created_at) * 1000, "
-                            "extract(epoch FROM finished_at - started_at) * 1000 FROM automl.jobs WHERE id = " +
-                            std::to_string(id));
-  std::printf("[ measure  ] INSERT -> succeeded %.1f ms (pickup %.1f ms, run %.1f ms) for 2000 rows\n",
-              seconds * 1000, pickup[0].as<double>(), pickup[1].as<double>());
+  const auto id =
+      one("INSERT INTO automl.jobs (kind, project, spec) VALUES "
+          "('train', 'blobs', '{\"relation\": \"blobs\", \"target\": \"side\"}') RETURNING id")[0]
+          .as<long long>();
+  ASSERT_TRUE(eventually(
+      "SELECT status = 'succeeded' FROM automl.jobs WHERE id = " + std::to_string(id), 30));
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const auto pickup =
+      one("SELECT extract(epoch FROM started_at - created_at) * 1000, "
+          "extract(epoch FROM finished_at - started_at) * 1000 FROM automl.jobs WHERE id = " +
+          std::to_string(id));
+  std::printf(
+      "[ measure  ] INSERT -> succeeded %.1f ms (pickup %.1f ms, run %.1f ms) for 2000 rows\n",
+      seconds * 1000, pickup[0].as<double>(), pickup[1].as<double>());
 
-  const auto r = one(
-      "SELECT automl.predict_label('blobs', ARRAY[2.0, 2.0]), automl.predict_label('blobs', ARRAY[-2.0, -2.0]), "
-      "(SELECT count(*) FROM automl.models WHERE job_id = " + std::to_string(id) + "), "
-      "(SELECT avg((automl.predict_label('blobs', ARRAY[x, y]) = side)::int) FROM blobs)");
+  const auto r =
+      one("SELECT automl.predict_label('blobs', ARRAY[2.0, 2.0]), automl.predict_label('blobs', "
+          "ARRAY[-2.0, -2.0]), "
+          "(SELECT count(*) FROM automl.models WHERE job_id = " +
+          std::to_string(id) +
+          "), "
+          "(SELECT avg((automl.predict_label('blobs', ARRAY[x, y]) = side)::int) FROM blobs)");
   EXPECT_EQ(r[0].as<std::string>(), "right");
   EXPECT_EQ(r[1].as<std::string>(), "left");
   EXPECT_EQ(r[2].as<int>(), 1) << "exactly one model per job";
@@ -113,12 +141,15 @@ TEST_F(WorkerTest, TrainingJobFromInsertToServedPrediction) {
 TEST_F(WorkerTest, ReconnectsAfterItsConnectionIsKilled) {
   WorkerProcess worker({"--poll-interval", "0.2", "--name", "reconnector"});
   ASSERT_TRUE(worker_registered("reconnector"));
-  const auto killed = one(
-      "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-      "WHERE datname = 'automl_it' AND pid <> pg_backend_pid() AND backend_type = 'client backend'");
+  const auto killed =
+      one("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+          "WHERE datname = 'automl_it' AND pid <> pg_backend_pid() AND backend_type = 'client "
+          "backend'");
   ASSERT_GE(killed[0].as<int>(), 2) << "the runner's and the listener's connections";
-  const auto id = one("INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{}') RETURNING id")[0].as<long long>();
-  EXPECT_TRUE(eventually("SELECT status = 'succeeded' FROM automl.jobs WHERE id = " + std::to_string(id), 20));
+  const auto id = one("INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{}') RETURNING id")[0]
+                      .as<long long>();
+  EXPECT_TRUE(eventually(
+      "SELECT status = 'succeeded' FROM automl.jobs WHERE id = " + std::to_string(id), 20));
   worker.signal(SIGTERM);
   EXPECT_EQ(worker.wait_exit(15), 0);
 }
@@ -132,12 +163,18 @@ namespace {
 // A deployment committed in one session is served by another session's next
 // statement, with no reconnect and no cache flush.
 TEST_F(WorkerTest, DeploymentInOneSessionIsServedByAnothersNextStatement) {
-  query("CREATE TABLE fresh AS SELECT i / 10.0 AS x, 2 * i / 10.0 + 1 AS y FROM generate_series(1, 300) i");
+  query(
+      "CREATE TABLE fresh AS SELECT i / 10.0 AS x, 2 * i / 10.0 + 1 AS y FROM generate_series(1, "
+      "300) i");
   query("SELECT automl.train('fresh', 'fresh', 'y', algorithm => 'linear')");
-  query("SELECT automl.train('fresh', 'fresh', 'y', algorithm => 'ridge', hyperparams => '{\"alpha\": 1e6}', deploy => 'never')");
+  query(
+      "SELECT automl.train('fresh', 'fresh', 'y', algorithm => 'ridge', hyperparams => "
+      "'{\"alpha\": 1e6}', deploy => 'never')");
   WorkerProcess worker({"--once"});
   ASSERT_EQ(worker.wait_exit(60), 0);
-  const std::string ridge = one("SELECT id FROM automl.models WHERE project = 'fresh' AND algorithm = 'ridge'")[0].c_str();
+  const std::string ridge =
+      one("SELECT id FROM automl.models WHERE project = 'fresh' AND algorithm = 'ridge'")[0]
+          .c_str();
 
   pqxx::connection serving(dsn()), admin(dsn());
   auto predict = [&] {
@@ -164,7 +201,8 @@ TEST_F(WorkerTest, DeploymentInOneSessionIsServedByAnothersNextStatement) {
   // Between deployments, predict reads no catalog at all: it still answers while
   // another session holds an exclusive lock on automl.deployments and automl.models.
   pqxx::work locker(admin);
-  locker.exec("LOCK TABLE automl.deployments, automl.models, automl.projects IN ACCESS EXCLUSIVE MODE");
+  locker.exec(
+      "LOCK TABLE automl.deployments, automl.models, automl.projects IN ACCESS EXCLUSIVE MODE");
   {
     pqxx::nontransaction tx(serving);
     tx.exec("SET lock_timeout = '200ms'");

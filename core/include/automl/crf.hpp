@@ -11,14 +11,13 @@
 // against brute force).
 #pragma once
 
+#include <Eigen/Dense>
 #include <atomic>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
 #include <unordered_map>
 #include <vector>
-
-#include <Eigen/Dense>
-#include <nlohmann/json.hpp>
 
 namespace automl {
 
@@ -51,7 +50,8 @@ struct Scores {
 };
 double sequence_score(const Scores& s, const std::vector<int>& tags);
 // log Z, and when `marginals` is given, P(y_i = a) (n × L) and Σ_i P(y_i = a, y_i+1 = b) (L × L).
-double log_partition(const Scores& s, Eigen::MatrixXd* marginals = nullptr, Eigen::MatrixXd* pair_marginals = nullptr);
+double log_partition(const Scores& s, Eigen::MatrixXd* marginals = nullptr,
+                     Eigen::MatrixXd* pair_marginals = nullptr);
 std::vector<int> viterbi(const Scores& s);
 }  // namespace crf_detail
 
@@ -112,7 +112,9 @@ class Crf {
 struct TagSpan {
   std::string label;
   std::size_t begin, end;
-  bool operator<(const TagSpan& o) const { return std::tie(begin, end, label) < std::tie(o.begin, o.end, o.label); }
+  bool operator<(const TagSpan& o) const {
+    return std::tie(begin, end, label) < std::tie(o.begin, o.end, o.label);
+  }
 };
 std::vector<TagSpan> tag_spans(const std::vector<std::string>& tags);
 
@@ -125,7 +127,8 @@ nlohmann::json tagging_metrics(const std::vector<TaggedSequence>& truth,
 // Consecutive tokens with one label form a component ("model": "Aura 9205+"); BIO
 // prefixes (B-brand, I-brand) are stripped, B- starts a new span; O is not a component.
 // Spans of one label are joined with a space.
-nlohmann::json tag_components(const std::vector<std::string>& tokens, const std::vector<std::string>& tags);
+nlohmann::json tag_components(const std::vector<std::string>& tokens,
+                              const std::vector<std::string>& tags);
 
 // The documented rules for the bundled respirator domain, used when a project has
 // no deployed tagger: brand, filter_type, size, model (tokens with digits), else O.

@@ -10,7 +10,8 @@
 #   pooler       pgbouncer in transaction pooling in front of it (tests/pooler)
 #   hostile      unit tests under ASan + UBSan and the libFuzzer harnesses (scripts/fuzz.sh)
 #   docs         the README's SQL tour and every docs page's SQL examples, run as written
-#   format       every C++ file as .clang-format has it
+#   format       every C++ file as .clang-format has it, and within the size rules
+#                (scripts/sizes.py: files up to 450 lines, functions up to 80)
 #   teardown     stops the test cluster and its worker (not a suite: prints nothing)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TEST_DIR=$AUTOML_STATE_DIR/test
@@ -84,8 +85,9 @@ integration() {
 }
 
 # Every C++ file git knows, as .clang-format has it; names the ones that differ.
+# Then each file once more, against the size rules.
 format() {
-  local f p=0 bad=0
+  local f p=0 bad=0 counts
   for f in $(cd "$AUTOML_ROOT" && git ls-files -- '*.cpp' '*.hpp' '*.h'); do
     if clang-format --style=file "$AUTOML_ROOT/$f" | cmp -s - "$AUTOML_ROOT/$f"; then
       p=$((p + 1))
@@ -93,6 +95,10 @@ format() {
       bad=$((bad + 1)); say "not formatted: $f (clang-format -i $f)"
     fi
   done
+  # And the size rules: no file over 450 lines, no function over 80, unless it says why.
+  counts=$(python3 "$AUTOML_ROOT/scripts/sizes.py" "$AUTOML_ROOT")
+  p=$((p + $(sed -E 's/.*: ([0-9]+) passed.*/\1/' <<<"$counts")))
+  bad=$((bad + $(sed -E 's/.* ([0-9]+) failed$/\1/' <<<"$counts")))
   echo "$SUITE: $p passed, $bad failed"
 }
 

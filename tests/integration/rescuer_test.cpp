@@ -21,7 +21,8 @@ class RescuerTest : public ::testing::Test {
          query("SELECT substr(a.application_name, length('automl-worker rescuer ') + 1) FROM "
                "pg_locks l "
                "JOIN pg_stat_activity a USING (pid) WHERE l.locktype = 'advisory' AND l.granted "
-               "AND l.classid::bigint = automl._job_lock_space() AND l.objid::bigint = 4294967295 "
+               "AND l.classid::bigint = automl_internal._job_lock_space() AND l.objid::bigint = "
+               "4294967295 "
                "AND l.objsubid = 2 ORDER BY 1"))
       names.push_back(row[0].as<std::string>());
     return names;

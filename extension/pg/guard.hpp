@@ -64,7 +64,7 @@ inline char* malloc_copy(const std::string& text) {
   return copy;
 }
 
-// The error being raised; cpp_guard fills it after the C++ frames are gone.
+// The error being raised: filled in a catch block, raised once the try block is over.
 inline GuardError guard_error;
 
 template <typename F>

@@ -20,9 +20,6 @@
 namespace automl {
 namespace {
 
-// SQLSTATE program_limit_exceeded: the encoded rows would exceed the worker's memory.
-constexpr const char* kProgramLimitExceeded = "54000";
-
 Eigen::VectorXd numeric_target(const Dataset& data) {
   Eigen::VectorXd y(data.rows());
   for (Eigen::Index i = 0; i < data.rows(); ++i) {
@@ -75,8 +72,9 @@ void check_memory(const Preprocessor& preprocessor, Eigen::Index rows, std::size
     if (source >= 0 && n > widest_width) widest = source, widest_width = n;
   const std::string column =
       widest >= 0 ? preprocessor.inputs()[static_cast<size_t>(widest)].name : "";
+  // program_limit_exceeded: the encoded rows would exceed the worker's memory.
   throw Error(
-      kProgramLimitExceeded,
+      sqlstate::kProgramLimitExceeded,
       "training needs about " + std::to_string(static_cast<long long>(bytes / (1 << 20))) +
           " MB for " + std::to_string(rows) + " rows of " +
           std::to_string(static_cast<long long>(width)) +

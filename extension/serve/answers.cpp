@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "automl/interrupt.hpp"
+#include "automl/tagger.hpp"
 #include "serve/serving_limits.hpp"
 
 // Last: fails the build if anything above pulled in PostgreSQL.
@@ -19,20 +20,17 @@ bool is_crf(const nlohmann::json& doc) {
 }
 
 nlohmann::json tagger_summary(const nlohmann::json& doc) {
-  const automl::Crf crf = automl::Crf::from_json(doc);
-  check_labels(crf.labels().size(), "the tagger");
-  if (!doc.contains("tokens_column") || !doc["tokens_column"].is_string() ||
-      !doc.contains("target") || !doc["target"].is_string())
-    throw automl::Error(automl::sqlstate::kDataCorrupted,
-                        "model file: a CRF without its tokens and target columns");
+  // The stored tagger's one parser (core/src/tagger.cpp), as train_tagger evaluated it.
+  const automl::TaggerFile file = automl::TaggerFile::from_json(doc);
+  check_labels(file.crf.labels().size(), "the tagger");
   return {{"task", "tagging"},
           {"algorithm", "crf"},
           {"hyperparams", nlohmann::json::object()},
-          {"feature_names", {doc["tokens_column"]}},
+          {"feature_names", {file.tokens_column}},
           {"feature_version", nullptr},
-          {"target", doc["target"]},
-          {"format_version", 1},
-          {"classes", crf.labels()}};
+          {"target", file.target},
+          {"format_version", automl::TaggerFile::kFormatVersion},
+          {"classes", file.crf.labels()}};
 }
 
 nlohmann::json tag_one(const automl::Crf* crf, std::int64_t model_id, const std::string& input) {
@@ -72,7 +70,8 @@ automl::Crf parse_tagger(const char* bytes, std::size_t size, const char* projec
                         std::string("project \"") + project +
                             "\" serves a tabular model; automl.tag needs a tagging model",
                         {}, "Train one with task => 'tagging', algorithm => 'crf'.");
-  automl::Crf crf = automl::Crf::from_json(doc);
+  // The stored tagger's one parser (core/src/tagger.cpp), as train_tagger evaluated it.
+  automl::Crf crf = automl::TaggerFile::from_json(doc).crf;
   check_labels(crf.labels().size(), "the tagger of project \"" + std::string(project) + "\"");
   return crf;
 }

@@ -30,7 +30,7 @@ struct JobLimits {
   void check_rows(long long rows, const std::string& relation) const {
     if (rows > max_rows)
       throw automl::Error(
-          "54000",
+          automl::sqlstate::kProgramLimitExceeded,
           relation + " has more than " + std::to_string(max_rows) +
               " rows; this worker reads at most that many (automl-worker --max-rows)",
           "train on a sample: relation => 'SELECT … FROM … TABLESAMPLE SYSTEM (10)'");
@@ -38,7 +38,7 @@ struct JobLimits {
   void check_model_size(std::size_t bytes) const {
     if (static_cast<long long>(bytes) > max_model_bytes)
       throw automl::Error(
-          "54000",
+          automl::sqlstate::kProgramLimitExceeded,
           "the trained model takes " + std::to_string(bytes >> 20) +
               " MB; this worker stores at most " + std::to_string(max_model_bytes >> 20) +
               " MB (automl-worker --max-model-mb)",
@@ -72,8 +72,9 @@ struct JobControl {
   void throw_if_stopped() const {
     if (stop && reason() == StopReason::Timeout)
       throw automl::Error(
-          "54000", "the job ran longer than this worker allows (automl-worker --max-job-time " +
-                       std::to_string(static_cast<long long>(limits.max_job_seconds)) + " s)");
+          automl::sqlstate::kProgramLimitExceeded,
+          "the job ran longer than this worker allows (automl-worker --max-job-time " +
+              std::to_string(static_cast<long long>(limits.max_job_seconds)) + " s)");
     if (stop) throw automl::Error(automl::sqlstate::kQueryCanceled, "job was stopped");
   }
 

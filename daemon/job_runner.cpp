@@ -153,6 +153,7 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
     control.reading_backend = 0;  // a later stop must not cancel the statements that record this
     std::string message = e.what();
     if (!e.detail().empty()) message += " (" + e.detail() + ")";
+    if (!e.hint().empty()) message += " Hint: " + e.hint();
     record_failure(conn, job, control, message, !is_permanent(e.sqlstate()));
   } catch (const pqxx::sql_error& e) {
     control.reading_backend = 0;

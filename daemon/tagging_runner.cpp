@@ -34,8 +34,9 @@ void choose_columns(const SourceShape& shape, const automl::TrainSpec& spec, Seq
     const std::string& name = shape.names[c];
     if (name == spec.target) {
       if (!is_text_array(shape.types[c]))
-        throw automl::Error("22023", "the target of a tagging job must be a text[] of tags; \"" +
-                                         name + "\" is not");
+        throw automl::Error(
+            automl::sqlstate::kInvalidParameterValue,
+            "the target of a tagging job must be a text[] of tags; \"" + name + "\" is not");
       target_found = true;
     } else if (is_text_array(shape.types[c])) {
       candidates.push_back(c);
@@ -46,7 +47,7 @@ void choose_columns(const SourceShape& shape, const automl::TrainSpec& spec, Seq
                         "column \"" + spec.target + "\" does not exist in " + spec.relation);
   if (candidates.size() != 1)
     throw automl::Error(
-        "22023",
+        automl::sqlstate::kInvalidParameterValue,
         "a tagging job needs exactly one text[] column of tokens besides the tags; " +
             spec.relation + " has " + std::to_string(candidates.size()),
         "select the tokens and tags columns in a query");
@@ -91,7 +92,7 @@ Sequences read_sequences(pqxx::connection_base& conn, const automl::TrainSpec& s
   reader.complete();
   txn.commit();
   control.reading_backend = 0;
-  if (!error.empty()) throw automl::Error("22023", error);
+  if (!error.empty()) throw automl::Error(automl::sqlstate::kInvalidParameterValue, error);
   limits.check_rows(reader.rows(), spec.relation);
   return out;
 }

@@ -209,7 +209,7 @@ TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control
   const Selection selection =
       select_columns(shape, classify_types(txn, oids), relation, target, options, out);
   if (static_cast<long long>(out.dataset.columns.size()) > limits.max_columns)
-    throw automl::Error("54000",
+    throw automl::Error(automl::sqlstate::kProgramLimitExceeded,
                         relation + " has " + std::to_string(out.dataset.columns.size()) +
                             " feature columns; this worker takes at most " +
                             std::to_string(limits.max_columns) + " (automl-worker --max-columns)",

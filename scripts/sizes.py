@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""scripts/sizes.py — the size rules of docs/architecture.md ("Style, as the tests check it"): no source file over
-450 lines and no function over 80, unless a comment says why. Prints one line per
-breach and, last, "sizes: N passed, N failed" (a file counts once).
+"""scripts/sizes.py [ROOT] — the size rules of docs/architecture.md ("Style, as the tests
+check it"): no source file over 450 lines and no function over 80, unless a comment says
+why. Prints one line per breach and, last, "sizes: N passed, N failed" (a file counts
+once).
 
 A file over the limit passes when one of its first 30 lines has `// long file: <why>`;
 a function when the line before its signature has `// long function: <why>`.

@@ -5,10 +5,7 @@
 
 namespace pg_automl {
 
-FeatureVector read_feature_array(ArrayType* array) {
-  if (ARR_ELEMTYPE(array) != FLOAT8OID)
-    ereport(ERROR,
-            (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("features must be a float8[] array")));
+void check_one_dimensional(ArrayType* array) {
   if (ARR_NDIM(array) == 0)
     ereport(ERROR,
             (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("features must not be empty")));
@@ -16,6 +13,13 @@ FeatureVector read_feature_array(ArrayType* array) {
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("features must be a one-dimensional array"),
                     errdetail("The array has %d dimensions.", ARR_NDIM(array))));
+}
+
+FeatureVector read_feature_array(ArrayType* array) {
+  if (ARR_ELEMTYPE(array) != FLOAT8OID)
+    ereport(ERROR,
+            (errcode(ERRCODE_DATATYPE_MISMATCH), errmsg("features must be a float8[] array")));
+  check_one_dimensional(array);
   const int n = ARR_DIMS(array)[0];
   const int lower = ARR_LBOUND(array)[0];
   if (ARR_HASNULL(array)) {

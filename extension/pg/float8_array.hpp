@@ -15,6 +15,9 @@ struct FeatureVector {
 // no copy for the common case.
 FeatureVector read_feature_array(ArrayType* array);
 
+// Raises 22023 for an empty or multi-dimensional features array (any element type).
+void check_one_dimensional(ArrayType* array);
+
 // Builds a float8[] from n values.
 ArrayType* make_float8_array(const double* values, int n);
 

@@ -5,6 +5,7 @@
 #include "automl/model.hpp"
 
 // PostgreSQL's headers last (pg/postgres.hpp).
+#include "pg/float8_array.hpp"
 #include "pg/named_features.hpp"
 
 extern "C" {
@@ -192,13 +193,7 @@ InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row) {
 }
 
 InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array, text* project) {
-  if (ARR_NDIM(array) == 0)
-    ereport(ERROR,
-            (errcode(ERRCODE_INVALID_PARAMETER_VALUE), errmsg("features must not be empty")));
-  if (ARR_NDIM(array) != 1)
-    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("features must be a one-dimensional array"),
-                    errdetail("The array has %d dimensions.", ARR_NDIM(array))));
+  check_one_dimensional(array);
   Datum* elements;
   bool* nulls;
   int n;

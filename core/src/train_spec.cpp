@@ -50,6 +50,14 @@ double get_number(const nlohmann::json& spec, const char* key, double fallback) 
   return it->get<double>();
 }
 
+bool get_boolean(const nlohmann::json& spec, const char* key, bool fallback) {
+  auto it = spec.find(key);
+  if (it == spec.end() || it->is_null()) return fallback;
+  if (!it->is_boolean())
+    invalid(std::string("\"") + key + "\" must be true or false", "got " + it->dump());
+  return it->get<bool>();
+}
+
 long long get_integer(const nlohmann::json& spec, const char* key, long long fallback) {
   auto it = spec.find(key);
   if (it == spec.end() || it->is_null()) return fallback;
@@ -264,9 +272,10 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   reject_unknown_keys(
       spec,
       {"relation", "target", "task", "algorithm", "hyperparams", "search", "search_params",
-       "metric", "test_size", "folds", "time_budget", "deploy", "seed", "preprocess"},
+       "metric", "test_size", "folds", "time_budget", "deploy", "seed", "preprocess", "refit"},
       "train");
   TrainSpec s;
+  s.refit = get_boolean(spec, "refit", true);
   s.relation = get_string(spec, "relation", "", true);
   s.target = get_string(spec, "target", "", true);
 
@@ -308,6 +317,7 @@ nlohmann::json TrainSpec::to_json() const {
                       {"folds", folds},
                       {"deploy", deploy},
                       {"seed", seed},
+                      {"refit", refit},
                       {"preprocess", preprocess.to_json()}};
   j["metric"] = metric ? nlohmann::json(*metric) : nlohmann::json(nullptr);
   j["time_budget"] =

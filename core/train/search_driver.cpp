@@ -133,9 +133,11 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
       sample_rows(n_train, budgeted ? kMaxTrialRows : n_train, spec.seed);
   std::vector<Candidate> queue = first_candidates(spec, base, targets.task);
   const TrialSetup setup{X_train, targets, sample, spec.folds, metric, resources};
-  // The final fit, estimated from a trial's fit on the sample.
+  // The final fit, estimated from a trial's fit on the sample; with refit, the fit on
+  // every row (1 / (1 - test_size) times the training rows) comes after it.
+  const double refit_share = spec.refit ? 1.0 / (1.0 - spec.test_size) : 0.0;
   auto final_fit_estimate = [&](double trial_seconds) {
-    return trial_seconds * 1.5 * static_cast<double>(n_train) /
+    return trial_seconds * 1.5 * (1.0 + refit_share) * static_cast<double>(n_train) /
            static_cast<double>(std::max<size_t>(sample.size(), 1));
   };
   nlohmann::json trials = nlohmann::json::array();

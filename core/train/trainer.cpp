@@ -211,6 +211,27 @@ nlohmann::json describe(const Model& served, const Dataset& data, const TrainTes
           {"algorithm", served.algorithm()}};
 }
 
+// The chosen configuration fitted again on every row, preprocessing included (what
+// FLAML calls retrain_full): the model that is stored and served. Parsed back from its
+// bytes before it is returned, like every stored model.
+std::string refit_on_all_rows(const TrainSpec& spec, const Dataset& data,
+                              const EncodedTarget& target, const TrainOutcome& out,
+                              const TrainResources& resources) {
+  const bool classify = out.task == Task::Classification;
+  const std::vector<Eigen::Index> all = sample_rows(data.rows(), data.rows(), spec.seed);
+  Preprocessor preprocessor = Preprocessor::fit(data, all, spec.preprocess);
+  const Eigen::MatrixXd X = preprocessor.transform(data, all);
+  const Fitted fitted = fit_estimator(out.algorithm, out.hyperparams, X,
+                                      classify ? Eigen::VectorXd() : take(target.values, all),
+                                      classify ? take(target.classes, all) : Eigen::VectorXi(),
+                                      target.labels.size(), out.task, resources);
+  const Model model(out.task, out.algorithm, out.hyperparams, data.target_name, target.labels,
+                    std::move(preprocessor), fitted.estimator);
+  std::string bytes = model.serialize();
+  Model::parse(bytes);  // what is stored must load
+  return bytes;
+}
+
 }  // namespace
 
 TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic<bool>* cancel,
@@ -268,14 +289,23 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
                      std::move(preprocessor), fitted_estimator.estimator);
   out.model_bytes = fitted.serialize();
 
-  // Evaluate what will be served: the model parsed back from its stored bytes,
-  // preprocessing included, on the raw held-out rows.
-  const Model served = Model::parse(out.model_bytes);
-  out.metrics = evaluate(served, data, split, X_train, y);
-  out.info.update(describe(served, data, split, reason));
+  // Evaluate the configuration as it would be served: the model parsed back from its
+  // stored bytes, preprocessing included, on the raw held-out rows.
+  const Model evaluated = Model::parse(out.model_bytes);
+  out.metrics = evaluate(evaluated, data, split, X_train, y);
+  out.metrics["evaluated_on"] = "held_out";
+  out.info.update(describe(evaluated, data, split, reason));
   out.info.update(fitted_estimator.info);
+  out.info["refit"] = false;
+  if (spec.refit && !sampled_final) {
+    report(0.92f, "refit of " + out.algorithm + " on all " + std::to_string(data.rows()) + " rows");
+    out.model_bytes = refit_on_all_rows(spec, data, target, out, resources);
+    out.info["refit"] = {{"rows", data.rows()}};
+  } else if (spec.refit) {
+    out.info["refit_skipped"] = "the time budget left room for a final fit on a sample only";
+  }
   if (out.info.contains("cv")) out.metrics["cv"] = out.info["cv"];
-  out.metrics["feature_importance"] = feature_importance(served.estimator(), encoded);
+  out.metrics["feature_importance"] = feature_importance(evaluated.estimator(), encoded);
   if (classify) out.info["classes"] = target.labels.classes();
   return out;
 }

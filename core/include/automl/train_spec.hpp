@@ -31,6 +31,9 @@ struct TrainSpec {
   std::optional<double> time_budget_seconds;
   std::string deploy = "if_better";  // if_better | always | never
   std::uint64_t seed = 42;
+  // After the held-out evaluation, fit the chosen configuration (preprocessing too) on
+  // every row read, and serve that model; the metrics stay the held-out ones.
+  bool refit = true;
   PreprocessOptions preprocess;
 
   static TrainSpec parse(const nlohmann::json& spec);  // throws Error

@@ -44,7 +44,8 @@ CREATE OR REPLACE FUNCTION automl.train(
   seed          bigint   DEFAULT 42,
   run_after     timestamptz DEFAULT NULL,
   max_attempts  integer  DEFAULT 3,
-  preprocess    jsonb    DEFAULT '{}') RETURNS bigint
+  preprocess    jsonb    DEFAULT '{}',
+  refit         boolean  DEFAULT true) RETURNS bigint
 LANGUAGE sql AS $$
   SELECT automl_internal._require_primary('automl.train');
   INSERT INTO automl.jobs (kind, project, priority, run_after, max_attempts, spec)
@@ -56,7 +57,8 @@ LANGUAGE sql AS $$
             'search', train.search, 'search_params', train.search_params,
             'metric', train.metric, 'test_size', train.test_size, 'folds', train.folds,
             'time_budget', extract(epoch FROM train.time_budget), 'deploy', train.deploy,
-            'seed', train.seed, 'preprocess', coalesce(train.preprocess, '{}')))
+            'seed', train.seed, 'preprocess', coalesce(train.preprocess, '{}'),
+            'refit', coalesce(train.refit, true)))
   RETURNING id;
 $$;
 

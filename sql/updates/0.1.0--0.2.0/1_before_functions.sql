@@ -28,6 +28,7 @@
 --  - every table of user state is dumped by pg_dump, and a restore's COPY into
 --    automl.jobs keeps the rows as they were;
 --  - on a hot standby, calls that write say to run them on the primary;
+--  - train(..., refit => true): the served model is fitted on every row;
 --  - a worker registers again whenever its row is missing.
 
 CREATE SCHEMA automl_internal;
@@ -54,6 +55,10 @@ CREATE TABLE automl.submitter_turns (
 
 -- Resolving a training relation now takes the submitter's search_path.
 DROP FUNCTION automl._resolve_training_relation(text, text);
+
+-- train takes refit (fit the evaluated configuration on every row before serving).
+DROP FUNCTION automl.train(text, text, text, text, text, jsonb, text, jsonb, text, double precision, integer,
+                           interval, text, integer, bigint, timestamptz, integer, jsonb);
 
 -- describe: 0.1.0's body runs pinned (as automl_internal._describe) on what the
 -- caller named, resolved first in the caller's search_path.

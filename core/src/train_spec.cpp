@@ -115,10 +115,14 @@ nlohmann::json parse_hyperparams(const nlohmann::json& spec) {
   return *hp;
 }
 
-double parse_test_size(const nlohmann::json& spec) {
+// 0 holds nothing out: the metrics then come from cross-validation (folds >= 2) or,
+// with a warning, from the training rows. Taggers always hold rows out.
+double parse_test_size(const nlohmann::json& spec, bool zero_allowed) {
   const double test_size = get_number(spec, "test_size", 0.25);
+  if (zero_allowed && test_size == 0.0) return test_size;
   if (!(test_size > 0.0 && test_size < 1.0))
-    invalid("test_size must be between 0 and 1 exclusive",
+    invalid(zero_allowed ? "test_size must be 0 or between 0 and 1 exclusive"
+                         : "test_size must be between 0 and 1 exclusive",
             "got " + nlohmann::json(test_size).dump());
   return test_size;
 }
@@ -164,7 +168,7 @@ TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
       invalid("metric \"" + *s.metric + "\" does not apply to tagging",
               "tagging metrics: entity_f1, token_accuracy");
   }
-  s.test_size = parse_test_size(spec);
+  s.test_size = parse_test_size(spec, false);
   s.deploy = parse_deploy(spec);
   s.seed = parse_seed(spec);
   return s;
@@ -292,7 +296,7 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   parse_algorithm(spec, s);
   parse_search(spec, s);
   s.metric = parse_metric(spec, s.task);
-  s.test_size = parse_test_size(spec);
+  s.test_size = parse_test_size(spec, true);
   s.folds = parse_folds(spec);
   s.time_budget_seconds = parse_time_budget(spec, s.search);
   s.deploy = parse_deploy(spec);

@@ -183,6 +183,12 @@ std::vector<Eigen::Index> choose_configuration(const TrainSpec& spec,
 nlohmann::json evaluate(const Model& served, const Dataset& data, const TrainTestSplit& split,
                         const Eigen::MatrixXd& X_train, const SplitTarget& y) {
   nlohmann::json metrics;
+  if (split.test.empty()) {  // test_size => 0: the rows it was trained on (train() says so)
+    metrics = served.task() == Task::Classification
+                  ? classification_metrics(y.cls_train, served.predict_proba_features(X_train))
+                  : regression_metrics(y.reg_train, served.predict_features(X_train));
+    return metrics;
+  }
   if (served.task() == Task::Classification) {
     metrics = classification_metrics(y.cls_test, served.predict_proba_batch(data, split.test));
     metrics["train_accuracy"] =
@@ -209,6 +215,13 @@ nlohmann::json describe(const Model& served, const Dataset& data, const TrainTes
           {"task", to_string(served.task())},
           {"task_reason", task_reason},
           {"algorithm", served.algorithm()}};
+}
+
+// Where the metrics come from: the held-out rows, cross-validation over every row
+// (test_size => 0, folds >= 2), or the training rows themselves.
+const char* evaluated_on(const TrainTestSplit& split, int folds) {
+  if (!split.test.empty()) return "held_out";
+  return folds > 1 ? "cross_validation" : "training_rows";
 }
 
 // The chosen configuration fitted again on every row, preprocessing included (what
@@ -254,8 +267,10 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
 
   const bool classify = out.task == Task::Classification;
   const EncodedTarget target = encode_target(data, out.task);
-  const TrainTestSplit split = train_test_split(data.rows(), spec.test_size, spec.seed,
-                                                classify ? &target.classes : nullptr);
+  const TrainTestSplit split =
+      spec.test_size == 0.0 ? TrainTestSplit{sample_rows(data.rows(), data.rows(), spec.seed), {}}
+                            : train_test_split(data.rows(), spec.test_size, spec.seed,
+                                               classify ? &target.classes : nullptr);
   // Everything learnt from data — imputation values, categories, scaling — comes
   // from the training split only.
   Preprocessor preprocessor = Preprocessor::fit(data, split.train, spec.preprocess);
@@ -293,11 +308,18 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
   // stored bytes, preprocessing included, on the raw held-out rows.
   const Model evaluated = Model::parse(out.model_bytes);
   out.metrics = evaluate(evaluated, data, split, X_train, y);
-  out.metrics["evaluated_on"] = "held_out";
+  out.metrics["evaluated_on"] = evaluated_on(split, spec.folds);
+  if (split.test.empty() && spec.folds > 1) {
+    out.metrics[metric] = out.info["cv"]["mean"];  // what deploy => 'if_better' compares
+  } else if (split.test.empty()) {
+    out.info["warning"] =
+        "test_size => 0 without folds: the metrics are measured on the rows the model was "
+        "trained on, so they flatter it; use folds => 5 for an honest estimate";
+  }
   out.info.update(describe(evaluated, data, split, reason));
   out.info.update(fitted_estimator.info);
   out.info["refit"] = false;
-  if (spec.refit && !sampled_final) {
+  if (spec.refit && !sampled_final && !split.test.empty()) {
     report(0.92f, "refit of " + out.algorithm + " on all " + std::to_string(data.rows()) + " rows");
     out.model_bytes = refit_on_all_rows(spec, data, target, out, resources);
     out.info["refit"] = {{"rows", data.rows()}};

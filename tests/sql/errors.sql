@@ -29,7 +29,7 @@ SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', search_params => '
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', metric => 'bleu')$$);
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', task => 'classification', metric => 'rmse')$$);
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', test_size => 1.5)$$);
-SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', test_size => 0)$$);
+SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', test_size => -0.1)$$);
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', folds => 1)$$);
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', folds => 50)$$);
 SELECT error_of($$SELECT automl.train('p', 'shapes', 'label', time_budget => '1 minute')$$);

@@ -33,3 +33,18 @@ SELECT error_of($$INSERT INTO automl.jobs (kind, project, spec)
 -- well the budget is kept); the result says whether the refit ran or why not.
 SELECT automl.train('refit_search', 'refit_pts', 'y', search => 'auto', time_budget => '4 s') AS job \gset
 SELECT status, result ? 'refit' AS reports_refit FROM automl.wait(:job);
+
+-- test_size => 0 holds nothing out: the model is fitted on every row once. With folds
+-- the metrics come from cross-validation (and decide if_better); without, they are the
+-- training rows' own and the result warns.
+SELECT automl.train('refit_cv', 'refit_pts', 'y', algorithm => 'linear', test_size => 0, folds => 5) AS job \gset
+SELECT status, result->>'train_rows' AS trained_on, result->>'test_rows' AS held_out,
+       result->'metrics'->>'evaluated_on' AS metrics_from,
+       result->'metrics'->'r2' = result->'metrics'->'cv'->'mean' AS r2_is_the_cv_mean,
+       result ? 'warning' AS warns
+  FROM automl.wait(:job);
+SELECT abs(automl.predict('refit_cv', ARRAY[123.0]) - (:intercept + :slope * 123.0)) < 1e-6 AS fitted_on_every_row;
+SELECT automl.train('refit_train', 'refit_pts', 'y', algorithm => 'linear', test_size => 0) AS job \gset
+SELECT status, result->'metrics'->>'evaluated_on' AS metrics_from, result->>'warning' AS warning
+  FROM automl.wait(:job);
+SELECT error_of($$SELECT automl.train('refit_tags', 'refit_pts', 'y', task => 'tagging', test_size => 0)$$);

@@ -43,6 +43,8 @@ struct ModelSite {
   const automl::Model* model;
 };
 
+#define MODEL_PROJECT_SQL(schema) "SELECT " schema "._model_project($1)"
+const char* const kModelProjectSql[2] = AUTOML_BY_LAYOUT(MODEL_PROJECT_SQL);
 SPIPlanPtr model_access_plan[2] = {nullptr, nullptr};  // by InternalLayout
 
 template <typename Site>
@@ -115,10 +117,9 @@ const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t mode
   // 42704 for an unknown id, 42501 for a model of a project the caller may not use.
   Oid types[1] = {INT8OID};
   Datum args[1] = {Int64GetDatum(model_id)};
-  const InternalLayout layout = installed_layout();
-  select_one_row(&model_access_plan[static_cast<int>(layout)],
-                 for_layout("SELECT automl_internal._model_project($1)", layout).c_str(), 1, types,
-                 args, true, "checking access to a model");
+  const int layout = layout_index(installed_layout());
+  select_one_row(&model_access_plan[layout], kModelProjectSql[layout], 1, types, args, true,
+                 "checking access to a model");
   SPI_finish();
   const automl::Model* model = load_model(model_id);
   set_site_key(&site->key, fcinfo, nullptr, model_cache().epoch());

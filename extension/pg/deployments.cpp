@@ -21,6 +21,19 @@ extern "C" {
 namespace pg_automl {
 namespace {
 
+// What serves a project, with its split and shadow, and whether the project exists
+// at all (for 42704 vs 42501), as the caller sees it.
+#define DEPLOYED_SQL(schema)                                                              \
+  "SELECT d.model_id, p.name IS NOT NULL,"                                                \
+  "       ARRAY(SELECT (a->>'model_id')::bigint"                                          \
+  "               FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i)," \
+  "       ARRAY(SELECT sum((a->>'weight')::float8) OVER (ORDER BY i)"                     \
+  "               FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i)," \
+  "       d.shadow_model_id, p.log_sample_rate, " schema                                  \
+  "._project_exists($1)"                                                                  \
+  "  FROM (SELECT 1) one LEFT JOIN automl.projects p ON p.name = $1"                      \
+  "       LEFT JOIN automl.deployed_models d ON d.project = $1"
+const char* const kDeployedSql[2] = AUTOML_BY_LAYOUT(DEPLOYED_SQL);
 SPIPlanPtr deployed_plan[2] = {nullptr, nullptr};  // by InternalLayout
 
 // Bumped by the relcache callback when automl.deployments changes (in any session,
@@ -86,21 +99,9 @@ DeploymentStatus lookup_deployment(text* project, Deployment* out) {
   Datum args[1] = {PointerGetDatum(project)};
   // Not read-only where that is allowed: SPI then reads with a new snapshot (in READ
   // COMMITTED), so what is cached beyond this statement is what was committed last.
-  const InternalLayout layout = installed_layout();
-  select_one_row(
-      &deployed_plan[static_cast<int>(layout)],
-      for_layout(
-          "SELECT d.model_id, p.name IS NOT NULL,"
-          "       ARRAY(SELECT (a->>'model_id')::bigint"
-          "               FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i),"
-          "       ARRAY(SELECT sum((a->>'weight')::float8) OVER (ORDER BY i)"
-          "               FROM jsonb_array_elements(d.arms) WITH ORDINALITY x(a, i) ORDER BY i),"
-          "       d.shadow_model_id, p.log_sample_rate, automl_internal._project_exists($1)"
-          "  FROM (SELECT 1) one LEFT JOIN automl.projects p ON p.name = $1"
-          "       LEFT JOIN automl.deployed_models d ON d.project = $1",
-          layout)
-          .c_str(),
-      1, types, args, IsInParallelMode(), "looking up the deployed model");
+  const int layout = layout_index(installed_layout());
+  select_one_row(&deployed_plan[layout], kDeployedSql[layout], 1, types, args, IsInParallelMode(),
+                 "looking up the deployed model");
   if (SPI_processed != 1) elog(ERROR, "pg_automl: looking up the deployed model failed");
   bool id_null = false, exists_null = false, shadow_null = false, rate_null = false,
        anyone_null = false;

@@ -7,8 +7,6 @@
 // there until the upgrade and right after it.
 #pragma once
 
-#include <string>
-
 #include "pg/postgres.hpp"
 
 extern "C" {
@@ -24,15 +22,15 @@ inline InternalLayout installed_layout() {
                                                                 : InternalLayout::kReleased010;
 }
 
-// `sql` (written for automl_internal) as the installed layout names it.
-inline std::string for_layout(const char* sql, InternalLayout layout) {
-  std::string text(sql);
-  if (layout == InternalLayout::kInternalSchema) return text;
-  static const std::string from = "automl_internal._", to = "automl._";
-  for (std::size_t at = text.find(from); at != std::string::npos;
-       at = text.find(from, at + to.size()))
-    text.replace(at, from.size(), to);
-  return text;
-}
+// A query's text for each layout, indexed by InternalLayout, written once as a macro
+// of the schema name: BY_LAYOUT(MODEL_PROJECT_SQL) with
+//   #define MODEL_PROJECT_SQL(schema) "SELECT " schema "._model_project($1)"
+// The texts are string literals, so nothing with a destructor is alive while SPI,
+// which may raise, prepares them.
+#define AUTOML_BY_LAYOUT(query) \
+  { query("automl_internal"), query("automl") }
+
+// The index of a layout in the plan slots and the texts.
+inline int layout_index(InternalLayout layout) { return static_cast<int>(layout); }
 
 }  // namespace pg_automl

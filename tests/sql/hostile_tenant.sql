@@ -157,6 +157,13 @@ SELECT p.oid::regprocedure AS executable_by_public FROM pg_proc p
 SELECT p.oid::regprocedure AS internal_in_public_schema FROM pg_proc p
  WHERE p.pronamespace = 'automl'::regnamespace AND p.proname LIKE '\_%'
  ORDER BY 1;
+-- A tenant cannot plant a function beside the internals, nor shadow one in automl.
+SET ROLE mallory;
+SELECT error_of($$CREATE FUNCTION automl_internal._can(text, text, text) RETURNS boolean LANGUAGE sql AS 'SELECT true'$$)
+  AS plant_internal;
+SELECT error_of($$CREATE FUNCTION automl._sees_all() RETURNS boolean LANGUAGE sql AS 'SELECT true'$$)
+  AS shadow_in_public_schema;
+RESET ROLE;
 
 -- 7. Hostile model documents: a 100,000-deep tree is refused at import and by the
 -- parser every path shares; labels, model size and text length are bounded by GUCs;

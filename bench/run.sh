@@ -46,6 +46,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# OpenMP threads (XGBoost's, in the worker and in the Python peers) sleep instead
+# of spinning while they wait, so no system loses to another's spinning threads.
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 mkdir -p "$AUTOML_STATE_DIR"
 ensure_packages
 build_and_install

@@ -1,6 +1,9 @@
 // main.cpp — automl-worker: runs pg_automl's queued jobs. See docs/ and --help.
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <memory>
 #include <stdexcept>
 
@@ -13,9 +16,20 @@ automl_worker::Worker* g_worker = nullptr;
 extern "C" void on_stop_signal(int) {
   if (g_worker) g_worker->stop();
 }
+// XGBoost's OpenMP threads spin at every barrier by default; when PostgreSQL or
+// anything else keeps a core busy, each barrier then waits for a time slice (a
+// 50-tree fit on 2,000 rows measured 2 s instead of 0.03 s on two busy cores).
+// libgomp reads OMP_WAIT_POLICY once, when it is loaded, so the worker sets it and
+// runs itself again; an explicit setting is left alone.
+void use_passive_openmp_threads(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY")) return;
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  execv("/proc/self/exe", argv);  // if that fails, run on with OpenMP's default
+}
 }  // namespace
 
 int main(int argc, char** argv) {
+  use_passive_openmp_threads(argv);
   int exit_code = 0;
   auto options = automl_worker::parse_options(argc, argv, exit_code);
   if (!options) return exit_code;

@@ -23,7 +23,7 @@ passed=0
 failed=0
 say "== unit tests under ASan + UBSan"
 export ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
-"$FUZZ_BUILD/core/core_tests" --gtest_brief=1 >"$AUTOML_STATE_DIR/sanitized_unit.log" 2>&1 || true
+OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} "$FUZZ_BUILD/core/core_tests" --gtest_brief=1 >"$AUTOML_STATE_DIR/sanitized_unit.log" 2>&1 || true
 p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$AUTOML_STATE_DIR/sanitized_unit.log" | tail -1)
 f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$AUTOML_STATE_DIR/sanitized_unit.log" | tail -1)
 if [ -z "$p" ] && [ -z "$f" ]; then f=1; tail -30 "$AUTOML_STATE_DIR/sanitized_unit.log" >&2; fi

@@ -156,6 +156,7 @@ TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
   if (get_string(spec, "search", "none") != "none")
     not_supported("searches are not implemented for tagging");
   if (get_integer(spec, "folds", 0) != 0) not_supported("folds are not implemented for tagging");
+  if (get_string(spec, "eval", "auto") != "auto") invalid("eval applies to searches");
   if (auto tb = spec.find("time_budget"); tb != spec.end() && !tb->is_null())
     invalid("time_budget applies to search => 'auto'");
   // A stored spec carries the default preprocess options; anything else is a mistake.
@@ -228,6 +229,13 @@ void parse_search(const nlohmann::json& spec, TrainSpec& s) {
     validate_search_params(s.algorithm, s.search, s.search_params);
   }
   if (s.search == "auto") validate_auto_search_params(s.search_params);
+  s.eval = get_string(spec, "eval", "auto");
+  if (s.eval != "auto" && s.eval != "holdout" && s.eval != "cv")
+    invalid("unknown eval \"" + s.eval + "\"", "eval: auto, holdout, cv");
+  if (s.search == "none" && s.eval != "auto")
+    invalid("eval applies to searches",
+            "it says how trials are scored; use folds => k to "
+            "cross-validate one configuration");
 }
 
 std::optional<std::string> parse_metric(const nlohmann::json& spec, std::optional<Task> task) {
@@ -273,11 +281,11 @@ std::optional<double> parse_time_budget(const nlohmann::json& spec, const std::s
 TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   if (!spec.is_object())
     invalid("the spec of a train job must be a JSON object", "got " + spec.dump());
-  reject_unknown_keys(
-      spec,
-      {"relation", "target", "task", "algorithm", "hyperparams", "search", "search_params",
-       "metric", "test_size", "folds", "time_budget", "deploy", "seed", "preprocess", "refit"},
-      "train");
+  reject_unknown_keys(spec,
+                      {"relation", "target", "task", "algorithm", "hyperparams", "search",
+                       "search_params", "metric", "test_size", "folds", "time_budget", "deploy",
+                       "seed", "preprocess", "refit", "eval"},
+                      "train");
   TrainSpec s;
   s.refit = get_boolean(spec, "refit", true);
   s.relation = get_string(spec, "relation", "", true);
@@ -317,6 +325,7 @@ nlohmann::json TrainSpec::to_json() const {
                       {"hyperparams", hyperparams},
                       {"search", search},
                       {"search_params", search_params},
+                      {"eval", eval},
                       {"test_size", test_size},
                       {"folds", folds},
                       {"deploy", deploy},

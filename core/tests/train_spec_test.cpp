@@ -57,6 +57,16 @@ TEST(TrainSpec, RefusesEachBadFieldWithTheRightCode) {
   budgeted["search_params"] = {{"algorithms", {"xgboost", "kmeans"}}};
   EXPECT_EQ(code_of(budgeted), "0A000");
   EXPECT_EQ(code_of(with("time_budget", 10)), "22023") << "a budget without search 'auto'";
+  budgeted["search_params"] = nlohmann::json::object();
+  for (const char* eval : {"auto", "holdout", "cv"}) {
+    budgeted["eval"] = eval;
+    EXPECT_EQ(code_of(budgeted), "ok") << eval;
+  }
+  budgeted["eval"] = "bootstrap";
+  EXPECT_EQ(code_of(budgeted), "22023");
+  budgeted["eval"] = 5;
+  EXPECT_EQ(code_of(budgeted), "22023");
+  EXPECT_EQ(code_of(with("eval", "cv")), "22023") << "eval without a search";
   auto grid = with("search", "grid");
   grid["algorithm"] = "logistic";
   grid["search_params"] = {{"C", {0.1, 1, 10}}};

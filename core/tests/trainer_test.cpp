@@ -159,6 +159,8 @@ TEST(Search, AutoStaysWithinItsBudgetAndFindsTrees) {
   EXPECT_NE(out.algorithm, "logistic");
   EXPECT_GE(out.metrics["accuracy"].get<double>(), 0.97);
   EXPECT_GE(out.info["trials"].size(), 3u);
+  for (const char* phase : {"preprocess", "search", "final_fit", "evaluate"})
+    EXPECT_TRUE(out.info["phase_seconds"].contains(phase)) << phase;
 }
 
 }  // namespace

@@ -92,6 +92,41 @@ TEST(SearchDriver, FinalFitRowsShrinkOnlyWhenTheBudgetIsShort) {
       << "never fewer than the trials saw";
 }
 
+// eval => 'auto' follows FLAML's rule: cross-validation for small data against the
+// budget, one holdout beyond; few rows repeat the folds.
+TEST(SearchDriver, TrialEvaluationFollowsDataSizeAndBudget) {
+  auto spec = [](const char* eval, double budget, int folds = 0) {
+    nlohmann::json j = {{"relation", "t"},       {"target", "y"}, {"search", "auto"},
+                        {"time_budget", budget}, {"eval", eval},  {"folds", folds}};
+    return TrainSpec::parse(j);
+  };
+  const TrialEval tiny = choose_eval(spec("auto", 20), 116, 9);
+  EXPECT_EQ(tiny.method, "cv");
+  EXPECT_EQ(tiny.folds, 5);
+  EXPECT_EQ(tiny.repeats, 3);
+  EXPECT_EQ(tiny.fits(), 15);
+  EXPECT_EQ(choose_eval(spec("auto", 20), 700, 9).repeats, 2);
+  EXPECT_EQ(choose_eval(spec("auto", 20), 3000, 9).repeats, 1);
+  // 20 s allow cross-validation up to rows × features ≈ 50,000.
+  EXPECT_EQ(choose_eval(spec("auto", 20), 4000, 10).method, "cv");
+  EXPECT_EQ(choose_eval(spec("auto", 20), 6000, 10).method, "holdout");
+  EXPECT_EQ(choose_eval(spec("auto", 3600), 6000, 10).method, "cv") << "an hour affords more";
+  EXPECT_EQ(choose_eval(spec("auto", 86400), 150000, 2).method, "holdout") << "too many rows";
+  EXPECT_EQ(choose_eval(spec("auto", 20, 3), 100000, 50).folds, 3) << "the job asked for folds";
+  EXPECT_EQ(choose_eval(spec("holdout", 20), 100, 2).fits(), 1);
+  const TrialEval cv = choose_eval(spec("cv", 20, 4), 500000, 100);
+  EXPECT_EQ(cv.method, "cv");
+  EXPECT_EQ(cv.folds, 4);
+  nlohmann::json grid = {{"relation", "t"},
+                         {"target", "y"},
+                         {"algorithm", "ridge"},
+                         {"search", "grid"},
+                         {"search_params", {{"alpha", {0.1, 1}}}}};
+  EXPECT_EQ(choose_eval(TrainSpec::parse(grid), 100, 2).method, "holdout") << "no budget";
+  grid["eval"] = "cv";
+  EXPECT_EQ(choose_eval(TrainSpec::parse(grid), 100, 2).method, "cv");
+}
+
 TEST(FitEstimator, BalancedWeightsFollowScikitLearn) {
   Eigen::VectorXi y(6);
   y << 0, 0, 0, 0, 1, 1;

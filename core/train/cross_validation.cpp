@@ -1,6 +1,7 @@
 // cross_validation.cpp — holdout and k-fold scores of a configuration.
 #include "cross_validation.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 
@@ -41,7 +42,8 @@ double holdout_score(const Candidate& c, const Eigen::MatrixXd& X, const TrainTa
 std::pair<double, double> cross_validate(const Candidate& c, const Eigen::MatrixXd& X,
                                          const TrainTargets& y,
                                          const std::vector<Eigen::Index>& rows, int folds,
-                                         const std::string& metric, const TrainResources& r) {
+                                         const std::string& metric, const TrainResources& r,
+                                         int repeats) {
   const bool classify = y.task == Task::Classification;
   const auto n = static_cast<Eigen::Index>(rows.size());
   Eigen::VectorXi strata;
@@ -54,19 +56,23 @@ std::pair<double, double> cross_validate(const Candidate& c, const Eigen::Matrix
     for (auto i : s.test) b.push_back(rows[static_cast<size_t>(i)]);
     return {holdout_score(c, X, y, a, b, metric, r), 0.0};
   }
-  const std::vector<int> fold_of = stratified_folds(n, folds, classify ? &strata : nullptr, r.seed);
   std::vector<double> scores;
-  for (int k = 0; k < folds; ++k) {
-    std::vector<Eigen::Index> a, b;
-    for (Eigen::Index i = 0; i < n; ++i)
-      (fold_of[static_cast<size_t>(i)] == k ? b : a).push_back(rows[static_cast<size_t>(i)]);
-    scores.push_back(holdout_score(c, X, y, a, b, metric, r));
+  for (int rep = 0; rep < std::max(1, repeats); ++rep) {
+    // The first repetition's folds are those of a plain k-fold with this seed.
+    const std::uint64_t seed = r.seed + static_cast<std::uint64_t>(rep) * 0x9e3779b97f4a7c15ULL;
+    const std::vector<int> fold_of = stratified_folds(n, folds, classify ? &strata : nullptr, seed);
+    for (int k = 0; k < folds; ++k) {
+      std::vector<Eigen::Index> a, b;
+      for (Eigen::Index i = 0; i < n; ++i)
+        (fold_of[static_cast<size_t>(i)] == k ? b : a).push_back(rows[static_cast<size_t>(i)]);
+      scores.push_back(holdout_score(c, X, y, a, b, metric, r));
+    }
   }
   double mean = 0, var = 0;
   for (double v : scores) mean += v;
-  mean /= folds;
+  mean /= static_cast<double>(scores.size());
   for (double v : scores) var += (v - mean) * (v - mean);
-  return {mean, std::sqrt(var / (folds - 1))};
+  return {mean, std::sqrt(var / static_cast<double>(scores.size() - 1))};
 }
 
 }  // namespace automl

@@ -34,11 +34,13 @@ double holdout_score(const Candidate& c, const Eigen::MatrixXd& X, const TrainTa
                      const std::vector<Eigen::Index>& score_rows, const std::string& metric,
                      const TrainResources& r);
 
-// Mean and standard deviation of the metric over k stratified folds of `rows`
-// (k < 2: one 80/20 holdout, standard deviation 0).
+// Mean and standard deviation of the metric over k stratified folds of `rows`,
+// `repeats` times with differently shuffled folds (repeated k-fold: on few rows one
+// partition's luck decides too much); k < 2: one 80/20 holdout, standard deviation 0.
 std::pair<double, double> cross_validate(const Candidate& c, const Eigen::MatrixXd& X,
                                          const TrainTargets& y,
                                          const std::vector<Eigen::Index>& rows, int folds,
-                                         const std::string& metric, const TrainResources& r);
+                                         const std::string& metric, const TrainResources& r,
+                                         int repeats = 1);
 
 }  // namespace automl

@@ -2,6 +2,7 @@
 #include "search_driver.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <random>
 
@@ -12,8 +13,13 @@
 namespace automl {
 namespace {
 
-// Trials one job may run and keep: each is a row of automl.trials.
+// Trials one job may run and keep: each is a row of automl.trials. Grid and random
+// searches are bounded by what they list (at most 1000); 'auto' stops at 300, or
+// earlier once 100 trials in a row have not improved on the best (on few rows a long
+// budget would otherwise try thousands of near-identical configurations).
 constexpr size_t kMaxTrials = 1000;
+constexpr size_t kMaxAutoTrials = 300;
+constexpr size_t kAutoPatience = 100;
 // Rows a budgeted trial runs on, so that a big table cannot eat the budget in one
 // trial (FLAML's sample-size idea, in its simplest form).
 constexpr size_t kMaxTrialRows = 20000;
@@ -46,7 +52,7 @@ struct TrialSetup {
   const Eigen::MatrixXd& X;
   const TrainTargets& targets;
   const std::vector<Eigen::Index>& sample;
-  int folds;
+  TrialEval eval;
   const std::string& metric;
   const TrainResources& resources;
 };
@@ -67,14 +73,14 @@ nlohmann::json run_trial(const TrialSetup& in, size_t t, const Candidate& c, Bes
                           {"hyperparams", c.hyperparams},
                           {"rows", in.sample.size()}};
   try {
-    const auto [value, sd] =
-        cross_validate(c, in.X, in.targets, in.sample, in.folds, in.metric, in.resources);
+    const auto [value, sd] = cross_validate(c, in.X, in.targets, in.sample, in.eval.folds,
+                                            in.metric, in.resources, in.eval.repeats);
     trial["value"] = value;
-    if (in.folds > 1) trial["std"] = sd;
+    if (in.eval.folds > 1) trial["std"] = sd;
     trial["status"] = "ok";
     const bool higher_better = metric_higher_is_better(in.metric);
     if (best.trial < 0 || (higher_better ? value > best.value : value < best.value))
-      best = {static_cast<int>(t), value, c, seconds_since(start) / std::max(1, in.folds)};
+      best = {static_cast<int>(t), value, c, seconds_since(start) / in.eval.fits()};
   } catch (const Error& e) {
     if (e.sqlstate() == std::string(sqlstate::kQueryCanceled)) throw;
     trial["status"] = "failed";
@@ -95,6 +101,15 @@ float search_progress(bool budgeted, TrainClock::time_point start, TrainClock::t
 }
 
 }  // namespace
+
+TrialEval choose_eval(const TrainSpec& spec, size_t rows, size_t width) {
+  bool cv = spec.eval == "cv" || (spec.eval == "auto" && spec.folds > 1);
+  if (spec.eval == "auto" && !cv && spec.time_budget_seconds)
+    cv = rows < 100000 && static_cast<double>(rows) * static_cast<double>(width) / 0.9 <
+                              1e7 * *spec.time_budget_seconds / 3600;
+  if (!cv) return {"holdout", 0, 1};
+  return {"cv", spec.folds > 1 ? spec.folds : 5, rows < 500 ? 3 : rows < 1000 ? 2 : 1};
+}
 
 std::vector<Eigen::Index> sample_rows(size_t n, size_t max_rows, std::uint64_t seed) {
   std::vector<Eigen::Index> rows(n);
@@ -132,7 +147,7 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
   const std::vector<Eigen::Index> sample =
       sample_rows(n_train, budgeted ? kMaxTrialRows : n_train, spec.seed);
   std::vector<Candidate> queue = first_candidates(spec, base, targets.task);
-  const TrialSetup setup{X_train, targets, sample, spec.folds, metric, resources};
+  const TrialEval eval = choose_eval(spec, sample.size(), static_cast<size_t>(X_train.cols()));
   // The final fit, estimated from a trial's fit on the sample; with refit, the fit on
   // every row (1 / (1 - test_size) times the training rows) comes after it.
   const double refit_share = spec.refit ? 1.0 / (1.0 - spec.test_size) : 0.0;
@@ -145,14 +160,18 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
   BestTrial best;
   std::mt19937_64 rng(spec.seed ^ 0xa11);
   const size_t fixed = queue.size();
-  bool capped = false;
+  std::string stopped;
   for (size_t t = 0;; ++t) {
-    if (trials.size() >= kMaxTrials) {
-      capped = true;  // a tiny table under a long budget would otherwise try millions
+    if (trials.size() >= (budgeted ? kMaxAutoTrials : kMaxTrials)) {
+      stopped = "max_trials";  // a tiny table under a long budget would otherwise try millions
       break;
     }
     if (t >= queue.size()) {
       if (!budgeted || best.trial < 0) break;
+      if (t - static_cast<size_t>(best.trial) > kAutoPatience && t > fixed) {
+        stopped = "converged";
+        break;
+      }
       queue.push_back(auto_variation(best.candidate, rng));  // explore around the best
     }
     const Candidate c = queue[t];
@@ -167,6 +186,14 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
     }
     if (resources.cancel && *resources.cancel)
       throw Error(sqlstate::kQueryCanceled, "training was cancelled");
+    // A trial never eats into what the final fit needs: boosting and forests stop
+    // growing at this deadline (and score what they grew).
+    TrainResources trial_resources = resources;
+    if (budgeted)
+      trial_resources.deadline =
+          resources.deadline -
+          std::chrono::duration_cast<TrainClock::duration>(std::chrono::duration<double>(reserve));
+    const TrialSetup setup{X_train, targets, sample, eval, metric, trial_resources};
     const nlohmann::json trial = run_trial(setup, t, c, best);
     cost_per_estimator[c.algorithm] = trial["seconds"].get<double>() / std::max(1.0, size);
     trials.push_back(trial);
@@ -185,14 +212,12 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
       budgeted ? final_fit_rows(n_train, sample, final_fit_estimate(best.seconds),
                                 seconds_until(resources.deadline) - kStoreReserveSeconds, spec.seed)
                : sample_rows(n_train, n_train, spec.seed);
-  result.summary = {{"kind", spec.search},
-                    {"metric", metric},
-                    {"trials", trials.size()},
-                    {"best_trial", best.trial + 1},
-                    {"best_value", best.value},
-                    {"trial_rows", sample.size()},
-                    {"seconds", seconds_since(search_start)}};
-  if (capped) result.summary["stopped"] = "max_trials";
+  result.summary = {{"kind", spec.search},          {"metric", metric},
+                    {"eval", eval.method},          {"trials", trials.size()},
+                    {"best_trial", best.trial + 1}, {"best_value", best.value},
+                    {"trial_rows", sample.size()},  {"seconds", seconds_since(search_start)}};
+  if (eval.folds > 1) result.summary.update({{"folds", eval.folds}, {"repeats", eval.repeats}});
+  if (!stopped.empty()) result.summary["stopped"] = stopped;
   result.trials = trials;
   return result;
 }

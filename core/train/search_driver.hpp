@@ -30,6 +30,20 @@ struct SearchResult {
   nlohmann::json summary, trials;
 };
 
+// How a search scores its trials (spec.eval). 'auto' follows FLAML's rule:
+// cross-validation while the trial rows are fewer than 100,000 and rows × features
+// is below 10 million per hour of budget (or when the job asks for folds), else one
+// 80/20 holdout; grid and random searches without folds use the holdout. Cross-
+// validation has spec.folds folds (default 5), repeated on few rows: 3 times under
+// 500 rows, twice under 1,000.
+struct TrialEval {
+  std::string method;  // "holdout" or "cv"
+  int folds = 0;       // < 2 with "holdout"
+  int repeats = 1;
+  int fits() const { return folds < 2 ? 1 : folds * repeats; }
+};
+TrialEval choose_eval(const TrainSpec& spec, std::size_t rows, std::size_t width);
+
 // Grid, random or budgeted 'auto' search (spec.search) around `base` on X_train;
 // progress runs from 0.3 to 0.8. Throws 22023 when no trial succeeds, 57014 when cancelled.
 SearchResult run_search(const TrainSpec& spec, const Candidate& base,

@@ -4,6 +4,7 @@
 #include "automl/trainer.hpp"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <set>
@@ -245,6 +246,70 @@ std::string refit_on_all_rows(const TrainSpec& spec, const Dataset& data,
   return bytes;
 }
 
+// Seconds of each phase of a run (result.phase_seconds): where a budget went.
+class PhaseClock {
+ public:
+  void done(const char* phase) {
+    seconds_[phase] = seconds_since(start_);
+    start_ = TrainClock::now();
+  }
+  double seconds(const char* phase) const { return seconds_.value(phase, 0.0); }
+  const nlohmann::json& json() const { return seconds_; }
+
+ private:
+  nlohmann::json seconds_ = nlohmann::json::object();
+  TrainClock::time_point start_ = TrainClock::now();
+};
+
+// The final fit of the chosen configuration on the training split, or on the sample
+// of it the budget allows.
+Fitted fit_final(const TrainOutcome& out, const Eigen::MatrixXd& X_train, const SplitTarget& y,
+                 const std::vector<Eigen::Index>& rows, int n_classes,
+                 const TrainResources& resources) {
+  const bool classify = out.task == Task::Classification;
+  if (rows.size() == static_cast<size_t>(X_train.rows()))
+    return fit_estimator(out.algorithm, out.hyperparams, X_train, y.reg_train, y.cls_train,
+                         n_classes, out.task, resources);
+  return fit_estimator(out.algorithm, out.hyperparams, take_rows(X_train, rows),
+                       classify ? Eigen::VectorXd() : take(y.reg_train, rows),
+                       classify ? take(y.cls_train, rows) : Eigen::VectorXi(), n_classes, out.task,
+                       resources);
+}
+
+// metrics.evaluated_on, and with nothing held out: the CV mean as the project's
+// metric (what deploy => 'if_better' compares), or a warning that the metrics flatter.
+void say_where_metrics_come_from(const TrainTestSplit& split, int folds, const std::string& metric,
+                                 TrainOutcome& out) {
+  out.metrics["evaluated_on"] = evaluated_on(split, folds);
+  if (split.test.empty() && folds > 1) {
+    out.metrics[metric] = out.info["cv"]["mean"];
+  } else if (split.test.empty()) {
+    out.info["warning"] =
+        "test_size => 0 without folds: the metrics are measured on the rows the model was "
+        "trained on, so they flatter it; use folds => 5 for an honest estimate";
+  }
+}
+
+// Why the refit cannot run ("" when it can): the final fit was already cut down to a
+// sample by the budget, or the refit — the final fit's measured time scaled to every
+// row, with a margin — would not end before the deadline (a refit the deadline cut
+// short would serve fewer trees than were evaluated).
+std::string refit_skipped_because(const Dataset& data, const TrainTestSplit& split,
+                                  bool sampled_final, double final_fit_seconds,
+                                  const TrainResources& resources) {
+  if (sampled_final) return "the time budget left room for a final fit on a sample only";
+  if (split.test.empty()) return "";
+  const double estimate = final_fit_seconds * 1.3 * static_cast<double>(data.rows()) /
+                          static_cast<double>(std::max<size_t>(split.train.size(), 1));
+  const double left = seconds_until(resources.deadline);
+  if (estimate <= left) return "";
+  char text[160];
+  std::snprintf(text, sizeof text,
+                "the time budget has %.2f s left and the refit would take about %.2f s", left,
+                estimate);
+  return text;
+}
+
 }  // namespace
 
 TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic<bool>* cancel,
@@ -256,6 +321,7 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
 }
 
 TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOptions& options) {
+  PhaseClock phases;
   check_data(data);
   TrainOutcome out;
   std::string reason;
@@ -286,48 +352,48 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
   auto report = [&](float progress, const std::string& message) {
     if (options.progress) options.progress(progress, message);
   };
+  phases.done("preprocess");
   const std::vector<Eigen::Index> final_rows =
       choose_configuration(spec, X_train, targets, metric, resources, report, out);
+  phases.done("search");
 
   report(0.85f,
          "final fit of " + out.algorithm + " on " + std::to_string(final_rows.size()) + " rows");
   const bool sampled_final = final_rows.size() < static_cast<size_t>(X_train.rows());
-  const Fitted fitted_estimator =
-      sampled_final ? fit_estimator(out.algorithm, out.hyperparams, take_rows(X_train, final_rows),
-                                    classify ? Eigen::VectorXd() : take(y.reg_train, final_rows),
-                                    classify ? take(y.cls_train, final_rows) : Eigen::VectorXi(),
-                                    n_classes, out.task, resources)
-                    : fit_estimator(out.algorithm, out.hyperparams, X_train, y.reg_train,
-                                    y.cls_train, n_classes, out.task, resources);
+  const Fitted fitted_estimator = fit_final(out, X_train, y, final_rows, n_classes, resources);
   const std::vector<std::string> encoded = preprocessor.output_names();
   const Model fitted(out.task, out.algorithm, out.hyperparams, data.target_name, target.labels,
                      std::move(preprocessor), fitted_estimator.estimator);
   out.model_bytes = fitted.serialize();
+  phases.done("final_fit");
 
   // Evaluate the configuration as it would be served: the model parsed back from its
   // stored bytes, preprocessing included, on the raw held-out rows.
   const Model evaluated = Model::parse(out.model_bytes);
   out.metrics = evaluate(evaluated, data, split, X_train, y);
-  out.metrics["evaluated_on"] = evaluated_on(split, spec.folds);
-  if (split.test.empty() && spec.folds > 1) {
-    out.metrics[metric] = out.info["cv"]["mean"];  // what deploy => 'if_better' compares
-  } else if (split.test.empty()) {
-    out.info["warning"] =
-        "test_size => 0 without folds: the metrics are measured on the rows the model was "
-        "trained on, so they flatter it; use folds => 5 for an honest estimate";
-  }
+  phases.done("evaluate");
+  say_where_metrics_come_from(split, spec.folds, metric, out);
   out.info.update(describe(evaluated, data, split, reason));
   out.info.update(fitted_estimator.info);
   out.info["refit"] = false;
-  if (spec.refit && !sampled_final && !split.test.empty()) {
-    report(0.92f, "refit of " + out.algorithm + " on all " + std::to_string(data.rows()) + " rows");
-    out.model_bytes = refit_on_all_rows(spec, data, target, out, resources);
-    out.info["refit"] = {{"rows", data.rows()}};
+  if (spec.refit && split.test.empty() && !sampled_final) {
+    out.info["refit"] = {{"rows", data.rows()}};  // nothing was held out: fitted on every row
   } else if (spec.refit) {
-    out.info["refit_skipped"] = "the time budget left room for a final fit on a sample only";
+    const std::string skipped =
+        refit_skipped_because(data, split, sampled_final, phases.seconds("final_fit"), resources);
+    if (skipped.empty()) {
+      report(0.92f,
+             "refit of " + out.algorithm + " on all " + std::to_string(data.rows()) + " rows");
+      out.model_bytes = refit_on_all_rows(spec, data, target, out, resources);
+      phases.done("refit");
+      out.info["refit"] = {{"rows", data.rows()}};
+    } else {
+      out.info["refit_skipped"] = skipped;
+    }
   }
   if (out.info.contains("cv")) out.metrics["cv"] = out.info["cv"];
   out.metrics["feature_importance"] = feature_importance(evaluated.estimator(), encoded);
+  out.info["phase_seconds"] = phases.json();
   if (classify) out.info["classes"] = target.labels.classes();
   return out;
 }

@@ -152,7 +152,7 @@ TreeFit fit_forest(Eigen::Index n_features, const DMatrix& train,
 // Every booster of a fit is set up the same way: the objective of the task, and the
 // resolved hyper-parameters under XGBoost's names.
 void configure_booster(Booster& booster, const nlohmann::json& hp, bool forest, bool classify,
-                       int n_classes, int threads, std::uint64_t seed) {
+                       int n_classes, int threads, std::uint64_t seed, double base_score) {
   booster.set("nthread", std::to_string(std::max(1, threads)));
   booster.set("seed", std::to_string(seed % 2147483647));
   booster.set("tree_method", "hist");
@@ -160,6 +160,10 @@ void configure_booster(Booster& booster, const nlohmann::json& hp, bool forest, 
   if (!classify) {
     booster.set("objective", "reg:squarederror");
     booster.set("eval_metric", "rmse");
+    // XGBoost 1.7 starts every regression from 0.5 (2.0 estimates it): a target far
+    // from 0.5 then spends its first rounds on the offset, and a fit the budget cuts
+    // short predicts nonsense. Start from the mean, as 2.0 and scikit-learn do.
+    booster.set("base_score", fmt(base_score));
   } else if (n_classes == 2) {
     booster.set("objective", "binary:logistic");
     booster.set("eval_metric", "logloss");
@@ -258,8 +262,11 @@ TreeFit fit_trees(const std::string& algorithm, const nlohmann::json& hp, const 
   }
   // A forest is grown in chunks of trees (a booster each), so a cancellation is
   // heard between chunks.
+  double mean = 0;
+  for (Eigen::Index i : fit_rows) mean += y[i];
+  mean /= static_cast<double>(std::max<size_t>(fit_rows.size(), 1));
   auto configure = [&](Booster& booster, std::uint64_t booster_seed) {
-    configure_booster(booster, hp, forest, classify, n_classes, threads, booster_seed);
+    configure_booster(booster, hp, forest, classify, n_classes, threads, booster_seed, mean);
   };
   const int rounds = hp.at("n_estimators").get<int>();
   if (forest) return fit_forest(X.cols(), train, cache, rounds, seed, configure, cancel, deadline);

@@ -48,3 +48,39 @@ SELECT automl.train('refit_train', 'refit_pts', 'y', algorithm => 'linear', test
 SELECT status, result->'metrics'->>'evaluated_on' AS metrics_from, result->>'warning' AS warning
   FROM automl.wait(:job);
 SELECT error_of($$SELECT automl.train('refit_tags', 'refit_pts', 'y', task => 'tagging', test_size => 0)$$);
+
+-- Classification: labels that follow no rule (a hash of the row number), which a deep
+-- boosted model can only memorise. Served after the refit it has seen every row and
+-- predicts every label of the table; the split model (refit => false) never saw the
+-- held-out quarter and gets about half of those wrong.
+CREATE TABLE refit_noise AS
+  SELECT i::float8 AS x, CASE WHEN hashint4(i) % 2 = 0 THEN 'even' ELSE 'odd' END AS label
+    FROM generate_series(1, 240) i;
+SELECT automl.train('refit_memory', 'refit_noise', 'label', algorithm => 'xgboost',
+         hyperparams => '{"n_estimators": 300, "max_depth": 12, "learning_rate": 1, "min_child_weight": 0, "reg_lambda": 0, "early_stopping_rounds": 0}') AS job \gset
+SELECT status, result->'refit'->'rows' AS refit_rows FROM automl.wait(:job);
+SELECT automl.train('refit_memory_split', 'refit_noise', 'label', algorithm => 'xgboost', refit => false,
+         hyperparams => '{"n_estimators": 300, "max_depth": 12, "learning_rate": 1, "min_child_weight": 0, "reg_lambda": 0, "early_stopping_rounds": 0}') AS job \gset
+SELECT status FROM automl.wait(:job);
+SELECT avg((automl.predict_label('refit_memory', ARRAY[x]) = label)::int) = 1 AS refit_knows_every_row,
+       avg((automl.predict_label('refit_memory_split', ARRAY[x]) = label)::int) < 0.95 AS split_model_does_not
+  FROM refit_noise;
+
+-- eval: how a search scores its trials. 'auto' cross-validates small data (repeated
+-- 3 times under 500 rows); 'holdout' and 'cv' say so; anything else is refused.
+SELECT automl.train('eval_auto', 'refit_pts', 'y', search => 'auto', time_budget => '2 s',
+                    search_params => '{"algorithms": ["ridge"]}') AS job \gset
+SELECT status, result->'search'->>'eval' AS eval, result->'search'->'folds' AS folds,
+       result->'search'->'repeats' AS repeats, spec->>'eval' AS spec_eval
+  FROM automl.wait(:job);
+SELECT count(*) = (SELECT (result->'search'->>'trials')::int FROM automl.jobs WHERE id = :job) AS one_row_per_trial
+  FROM automl.trials WHERE job_id = :job;
+SELECT automl.train('eval_holdout', 'refit_pts', 'y', search => 'auto', time_budget => '2 s', eval => 'holdout',
+                    search_params => '{"algorithms": ["ridge"]}') AS job \gset
+SELECT status, result->'search'->>'eval' AS eval, result->'search' ? 'folds' AS has_folds FROM automl.wait(:job);
+SELECT automl.train('eval_grid', 'refit_pts', 'y', algorithm => 'ridge', search => 'grid', eval => 'cv',
+                    search_params => '{"alpha": [0.1, 10]}') AS job \gset
+SELECT status, result->'search'->>'eval' AS eval, result->'search'->'folds' AS folds FROM automl.wait(:job);
+SELECT count(*) AS trials_with_std FROM automl.trials t WHERE t.job_id = :job AND t.std IS NOT NULL;
+SELECT error_of($$SELECT automl.train('eval_bad', 'refit_pts', 'y', search => 'auto', time_budget => '2 s', eval => 'bootstrap')$$);
+SELECT error_of($$SELECT automl.train('eval_none', 'refit_pts', 'y', eval => 'cv')$$);

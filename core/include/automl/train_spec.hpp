@@ -25,6 +25,9 @@ struct TrainSpec {
   nlohmann::json hyperparams = nlohmann::json::object();
   std::string search = "none";
   nlohmann::json search_params = nlohmann::json::object();
+  // How a search scores its trials: "holdout" (80/20 of the training split), "cv"
+  // (folds, default 5; repeated on few rows), or "auto" (by data size and budget).
+  std::string eval = "auto";
   std::optional<std::string> metric;
   double test_size = 0.25;
   int folds = 0;

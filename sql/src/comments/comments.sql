@@ -153,8 +153,8 @@ COMMENT ON COLUMN automl.submitter_turns.last_claimed_at IS 'When a job of the r
 ------------------------------------------------------------------------------
 
 COMMENT ON FUNCTION automl.train(text, text, text, text, text, jsonb, text, jsonb, text, double precision, integer,
-                                 interval, text, integer, bigint, timestamp with time zone, integer, jsonb, boolean) IS
-  'Queues a training job on a table, view or SELECT and returns its id at once; a worker trains, evaluates on held-out rows, refits on every row (refit) and (deploy => if_better) deploys. See automl.wait.';
+                                 interval, text, integer, bigint, timestamp with time zone, integer, jsonb, boolean, text) IS
+  'Queues a training job on a table, view or SELECT and returns its id at once; a worker trains (searches score trials by eval: auto, holdout or cv), evaluates on held-out rows, refits on every row (refit) and (deploy => if_better) deploys. See automl.wait.';
 COMMENT ON FUNCTION automl.wait(bigint, interval) IS
   'Blocks until the job is succeeded, failed or cancelled and returns its automl.jobs row; raises 55000 after timeout (default 10 min).';
 COMMENT ON FUNCTION automl.cancel(bigint) IS

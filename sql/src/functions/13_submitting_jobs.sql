@@ -45,7 +45,8 @@ CREATE OR REPLACE FUNCTION automl.train(
   run_after     timestamptz DEFAULT NULL,
   max_attempts  integer  DEFAULT 3,
   preprocess    jsonb    DEFAULT '{}',
-  refit         boolean  DEFAULT true) RETURNS bigint
+  refit         boolean  DEFAULT true,
+  eval          text     DEFAULT 'auto') RETURNS bigint
 LANGUAGE sql AS $$
   SELECT automl_internal._require_primary('automl.train');
   INSERT INTO automl.jobs (kind, project, priority, run_after, max_attempts, spec)
@@ -58,7 +59,7 @@ LANGUAGE sql AS $$
             'metric', train.metric, 'test_size', train.test_size, 'folds', train.folds,
             'time_budget', extract(epoch FROM train.time_budget), 'deploy', train.deploy,
             'seed', train.seed, 'preprocess', coalesce(train.preprocess, '{}'),
-            'refit', coalesce(train.refit, true)))
+            'refit', coalesce(train.refit, true), 'eval', coalesce(train.eval, 'auto')))
   RETURNING id;
 $$;
 

@@ -29,6 +29,7 @@
 --    automl.jobs keeps the rows as they were;
 --  - on a hot standby, calls that write say to run them on the primary;
 --  - train(..., refit => true): the served model is fitted on every row;
+--    train(..., eval => ...) says how a search scores its trials;
 --  - a worker registers again whenever its row is missing.
 
 CREATE SCHEMA automl_internal;
@@ -56,7 +57,8 @@ CREATE TABLE automl.submitter_turns (
 -- Resolving a training relation now takes the submitter's search_path.
 DROP FUNCTION automl._resolve_training_relation(text, text);
 
--- train takes refit (fit the evaluated configuration on every row before serving).
+-- train takes refit (fit the evaluated configuration on every row before serving)
+-- and eval (how a search scores its trials).
 DROP FUNCTION automl.train(text, text, text, text, text, jsonb, text, jsonb, text, double precision, integer,
                            interval, text, integer, bigint, timestamptz, integer, jsonb);
 

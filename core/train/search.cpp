@@ -89,6 +89,12 @@ std::vector<Candidate> auto_start_candidates(Task task,
   if (allowed("random_forest"))
     out.push_back(make("random_forest", {{"n_estimators", 50}, {"max_depth", 8}}));
   if (allowed("xgboost")) {
+    // Close to scikit-learn's HistGradientBoosting defaults (shrinkage 0.1, leaves of
+    // about 20 rows or more): strong on small noisy tables where XGBoost's overfit.
+    out.push_back(boost({{"n_estimators", 100},
+                         {"max_depth", 5},
+                         {"learning_rate", 0.1},
+                         {"min_child_weight", classify ? 5.0 : 20.0}}));
     out.push_back(boost(
         {{"n_estimators", 100}, {"max_depth", 6}, {"learning_rate", 0.3}}));  // XGBoost's defaults
     out.push_back(boost({{"n_estimators", 200}, {"max_depth", 6}, {"learning_rate", 0.1}}));

@@ -3,7 +3,9 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <map>
+#include <optional>
 #include <random>
 
 #include "automl/algorithms.hpp"
@@ -15,11 +17,11 @@ namespace {
 
 // Trials one job may run and keep: each is a row of automl.trials. Grid and random
 // searches are bounded by what they list (at most 1000); 'auto' stops at 300, or
-// earlier once 100 trials in a row have not improved on the best (on few rows a long
-// budget would otherwise try thousands of near-identical configurations).
+// earlier once every family's local search has converged (on few rows a long budget
+// would otherwise try thousands of near-identical configurations).
 constexpr size_t kMaxTrials = 1000;
 constexpr size_t kMaxAutoTrials = 300;
-constexpr size_t kAutoPatience = 100;
+constexpr int kMaxUnaffordableDraws = 20;
 // Rows a budgeted trial runs on, so that a big table cannot eat the budget in one
 // trial (FLAML's sample-size idea, in its simplest form).
 constexpr size_t kMaxTrialRows = 20000;
@@ -64,9 +66,65 @@ struct BestTrial {
   double seconds = 0;  // of one fit: the trial's time over its folds
 };
 
-// Runs trial t of candidate c and returns its automl.trials record; a better score
-// becomes `best`. A failed fit fails the trial only; cancellation ends the search.
-nlohmann::json run_trial(const TrialSetup& in, size_t t, const Candidate& c, BestTrial& best) {
+// What a search has learnt: the best trial overall and per family, and how many
+// trials of each family have gone by since its best last improved.
+struct SearchState {
+  bool higher_better;
+  BestTrial best;
+  std::map<std::string, BestTrial> family_best;
+  std::map<std::string, size_t> since_improvement;
+
+  void record(const BestTrial& trial) {
+    auto better = [&](const BestTrial& old) {
+      return old.trial < 0 || (higher_better ? trial.value > old.value : trial.value < old.value);
+    };
+    BestTrial& family = family_best[trial.candidate.algorithm];
+    // Only a gain beyond the metric's noise floor restarts the family's patience: a
+    // ridge alpha nudged forever for gains in the sixth digit has converged.
+    const bool gain = family.trial < 0 || std::abs(trial.value - family.value) >
+                                              1e-4 * std::max(1.0, std::abs(family.value));
+    if (better(family) && gain)
+      since_improvement[trial.candidate.algorithm] = 0;
+    else
+      ++since_improvement[trial.candidate.algorithm];
+    if (better(family)) family = trial;
+    if (better(best)) best = trial;
+  }
+};
+
+// Trials without improvement after which a family's local search has converged: a
+// linear model has one or two parameters, boosting seven.
+size_t family_patience(const std::string& algorithm) {
+  if (algorithm == "xgboost") return 50;
+  if (algorithm == "random_forest") return 30;
+  return 15;
+}
+
+// The next configuration of 'auto' once its starting points are tried: a variation of
+// the best configuration of a family whose local search has not converged — half the
+// time the family that leads, else another at random, so that a linear model that wins
+// early cannot starve the tree families (FLAML gives each learner its own search for
+// the same reason). Nothing once every family has converged.
+std::optional<Candidate> next_variation(const SearchState& state, std::mt19937_64& rng) {
+  std::vector<const BestTrial*> open;
+  const BestTrial* leader = nullptr;
+  for (const auto& [family, trial] : state.family_best) {
+    if (state.since_improvement.at(family) >= family_patience(family)) continue;
+    open.push_back(&trial);
+    if (family == state.best.candidate.algorithm) leader = &trial;
+  }
+  if (open.empty()) return std::nullopt;
+  std::uniform_real_distribution<double> u(0, 1);
+  const BestTrial* parent =
+      leader && (open.size() == 1 || u(rng) < 0.5)
+          ? leader
+          : open[static_cast<size_t>(u(rng) * static_cast<double>(open.size())) % open.size()];
+  return auto_variation(parent->candidate, rng);
+}
+
+// Runs trial t of candidate c and returns its automl.trials record; the state learns
+// its score. A failed fit fails the trial only; cancellation ends the search.
+nlohmann::json run_trial(const TrialSetup& in, size_t t, const Candidate& c, SearchState& state) {
   const TrainClock::time_point start = TrainClock::now();
   nlohmann::json trial = {{"trial", t + 1},
                           {"algorithm", c.algorithm},
@@ -78,9 +136,7 @@ nlohmann::json run_trial(const TrialSetup& in, size_t t, const Candidate& c, Bes
     trial["value"] = value;
     if (in.eval.folds > 1) trial["std"] = sd;
     trial["status"] = "ok";
-    const bool higher_better = metric_higher_is_better(in.metric);
-    if (best.trial < 0 || (higher_better ? value > best.value : value < best.value))
-      best = {static_cast<int>(t), value, c, seconds_since(start) / in.eval.fits()};
+    state.record({static_cast<int>(t), value, c, seconds_since(start) / in.eval.fits()});
   } catch (const Error& e) {
     if (e.sqlstate() == std::string(sqlstate::kQueryCanceled)) throw;
     trial["status"] = "failed";
@@ -157,10 +213,12 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
   };
   nlohmann::json trials = nlohmann::json::array();
   std::map<std::string, double> cost_per_estimator;  // seconds per unit of n_estimators, per family
-  BestTrial best;
+  SearchState state{metric_higher_is_better(metric), {}, {}, {}};
+  const BestTrial& best = state.best;
   std::mt19937_64 rng(spec.seed ^ 0xa11);
   const size_t fixed = queue.size();
   std::string stopped;
+  int unaffordable = 0;  // variations drawn in a row that the time left cannot afford
   for (size_t t = 0;; ++t) {
     if (trials.size() >= (budgeted ? kMaxAutoTrials : kMaxTrials)) {
       stopped = "max_trials";  // a tiny table under a long budget would otherwise try millions
@@ -168,11 +226,12 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
     }
     if (t >= queue.size()) {
       if (!budgeted || best.trial < 0) break;
-      if (t - static_cast<size_t>(best.trial) > kAutoPatience && t > fixed) {
+      std::optional<Candidate> next = next_variation(state, rng);
+      if (!next) {
         stopped = "converged";
         break;
       }
-      queue.push_back(auto_variation(best.candidate, rng));  // explore around the best
+      queue.push_back(*next);
     }
     const Candidate c = queue[t];
     const double size = c.hyperparams.value("n_estimators", 1);
@@ -182,8 +241,15 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
         (best.trial >= 0 ? final_fit_estimate(best.seconds) : 0) + kStoreReserveSeconds;
     if (budgeted && seconds_until(resources.deadline) < expected * 1.2 + reserve) {
       if (t < fixed) continue;  // a cheaper start candidate may still fit
-      break;
+      // A variation of a cheaper family may still fit: draw another, a few times.
+      if (++unaffordable > kMaxUnaffordableDraws) {
+        stopped = "time_budget";
+        break;
+      }
+      queue.erase(queue.begin() + static_cast<std::ptrdiff_t>(t--));
+      continue;
     }
+    unaffordable = 0;
     if (resources.cancel && *resources.cancel)
       throw Error(sqlstate::kQueryCanceled, "training was cancelled");
     // A trial never eats into what the final fit needs: boosting and forests stop
@@ -194,7 +260,7 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
           resources.deadline -
           std::chrono::duration_cast<TrainClock::duration>(std::chrono::duration<double>(reserve));
     const TrialSetup setup{X_train, targets, sample, eval, metric, trial_resources};
-    const nlohmann::json trial = run_trial(setup, t, c, best);
+    const nlohmann::json trial = run_trial(setup, t, c, state);
     cost_per_estimator[c.algorithm] = trial["seconds"].get<double>() / std::max(1.0, size);
     trials.push_back(trial);
     report(search_progress(budgeted, search_start, resources.deadline, t + 1, queue.size()),

@@ -5,7 +5,8 @@
 #
 #   queue     pickup latency and throughput of the job queue
 #   train     end-to-end training of a 1M-row mixed table vs psycopg2 + pandas + scikit-learn
-#   automl    search => 'auto' vs python3-xgboost and scikit-learn HistGradientBoosting
+#   automl    search => 'auto' on real datasets vs HistGradientBoosting, xgboost and Optuna
+#   budget    whether search => 'auto' keeps its time budget from 50 to 10⁷ rows
 #   serving   predict inside the backend vs a Flask + gunicorn + scikit-learn microservice
 #   tagging   CRF training on 10k names and automl.tag throughput per core
 #
@@ -14,7 +15,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 BENCH_DIR=$AUTOML_STATE_DIR/bench
 BENCH_DB=automl_bench
-ALL_SUITES=(queue train automl serving tagging)
+ALL_SUITES=(queue train automl budget serving tagging)
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=("${ALL_SUITES[@]}")
 for suite in "${SUITES[@]}"; do

@@ -121,7 +121,8 @@ const std::vector<AlgorithmInfo>& algorithm_catalogue() {
       {"lasso", true, false, true},        {"elastic_net", true, false, true},
       {"logistic", true, true, false},     {"xgboost", true, true, true},
       {"random_forest", true, true, true}, {"kmeans", false, false, false},
-      {"crf", true, false, false},  // task 'tagging' only
+      {"crf", true, false, false},     // task 'tagging' only
+      {"ensemble", true, true, true},  // the average of other families' models
   };
   return catalogue;
 }
@@ -147,8 +148,35 @@ std::string default_algorithm(Task task) {
   return "auto";
 }
 
+// An ensemble's hyperparams: {"members": [{"algorithm", "hyperparams"}, ...]}, 2 to 10
+// members of the tabular families, each resolved like a model of its own.
+nlohmann::json resolve_ensemble(const nlohmann::json& given) {
+  for (const auto& [key, value] : given.items())
+    if (key != "members")
+      invalid("unknown hyper-parameter \"" + key + "\" for algorithm \"ensemble\"",
+              "accepted: members");
+  const auto members = given.find("members");
+  if (members == given.end() || !members->is_array() || members->size() < 2 || members->size() > 10)
+    invalid("hyperparams.members of an ensemble must list 2 to 10 members");
+  nlohmann::json resolved = nlohmann::json::array();
+  for (const auto& m : *members) {
+    if (!m.is_object() || !m.contains("algorithm") || !m["algorithm"].is_string())
+      invalid("each ensemble member needs an \"algorithm\"", "got " + m.dump().substr(0, 80));
+    const std::string algorithm = m["algorithm"].get<std::string>();
+    const auto& info = find_algorithm(algorithm);
+    if (algorithm == "ensemble" || algorithm == "crf" || !info.implemented)
+      invalid("algorithm \"" + algorithm + "\" cannot be an ensemble member");
+    resolved.push_back(
+        {{"algorithm", algorithm},
+         {"hyperparams",
+          resolve_hyperparams(algorithm, m.value("hyperparams", nlohmann::json::object()))}});
+  }
+  return {{"members", resolved}};
+}
+
 nlohmann::json resolve_hyperparams(const std::string& algorithm, const nlohmann::json& given) {
   if (!given.is_object()) invalid("hyperparams must be a JSON object", "got " + given.dump());
+  if (algorithm == "ensemble") return resolve_ensemble(given);
   const auto specs = params_of(algorithm);
   for (const auto& [key, value] : given.items()) {
     bool known = false;

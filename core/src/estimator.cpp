@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "automl/ensemble.hpp"
 #include "automl/error.hpp"
 #include "automl/tree_ensemble.hpp"
 #include "json_numbers.hpp"
@@ -148,6 +149,7 @@ std::unique_ptr<Estimator> estimator_from_json(const nlohmann::json& j, Eigen::I
   const auto type = j.at("type").get<std::string>();
   if (type == "linear") return LinearEstimator::from_json(j, n_features);
   if (type == "trees") return TreeEnsemble::from_json(j, n_features);
+  if (type == "ensemble") return EnsembleEstimator::from_json(j, n_features);
   throw Error(sqlstate::kFeatureNotSupported, "model file: unknown estimator type \"" + type + "\"",
               "the model was written by a newer pg_automl");
 }

@@ -4,6 +4,8 @@
 
 #include <limits>
 
+#include "automl/algorithms.hpp"
+#include "automl/ensemble.hpp"
 #include "automl/error.hpp"
 #include "automl/linear_models.hpp"
 #include "automl/metrics.hpp"
@@ -21,11 +23,35 @@ Eigen::VectorXd balanced_weights(const Eigen::VectorXi& y, int n_classes) {
   return w;
 }
 
+namespace {
+
+// Each member fitted on the same rows, averaged with equal weights.
+Fitted fit_ensemble(const nlohmann::json& hp, const Eigen::MatrixXd& X,
+                    const Eigen::VectorXd& y_reg, const Eigen::VectorXi& y_cls, int n_classes,
+                    Task task, const TrainResources& resources) {
+  std::vector<std::shared_ptr<const Estimator>> members;
+  nlohmann::json info = nlohmann::json::array();
+  for (const auto& m : hp.at("members")) {
+    const std::string algorithm = m.at("algorithm").get<std::string>();
+    check_algorithm_task(algorithm, task);
+    Fitted f =
+        fit_estimator(algorithm, m.at("hyperparams"), X, y_reg, y_cls, n_classes, task, resources);
+    members.push_back(std::move(f.estimator));
+    info.push_back(std::move(f.info));
+  }
+  const std::vector<double> weights(members.size(), 1.0);
+  return {std::make_shared<EnsembleEstimator>(std::move(members), weights, X.cols()),
+          {{"members", info}}};
+}
+
+}  // namespace
+
 Fitted fit_estimator(const std::string& algorithm, const nlohmann::json& hp,
                      const Eigen::MatrixXd& X, const Eigen::VectorXd& y_reg,
                      const Eigen::VectorXi& y_cls, int n_classes, Task task,
                      const TrainResources& resources) {
   const std::atomic<bool>* cancel = resources.cancel;
+  if (algorithm == "ensemble") return fit_ensemble(hp, X, y_reg, y_cls, n_classes, task, resources);
   if (algorithm == "xgboost" || algorithm == "random_forest") {
     const Eigen::VectorXd y =
         task == Task::Classification ? Eigen::VectorXd(y_cls.cast<double>()) : y_reg;
@@ -71,7 +97,13 @@ Fitted fit_estimator(const std::string& algorithm, const nlohmann::json& hp,
 nlohmann::json feature_importance(const Estimator& estimator,
                                   const std::vector<std::string>& names) {
   std::vector<double> share(names.size(), 0.0);
-  if (const auto* trees = dynamic_cast<const TreeEnsemble*>(&estimator)) {
+  if (const auto* ensemble = dynamic_cast<const EnsembleEstimator*>(&estimator)) {
+    for (size_t i = 0; i < ensemble->members().size(); ++i) {
+      const nlohmann::json member = feature_importance(*ensemble->members()[i], names);
+      for (size_t j = 0; j < names.size(); ++j)
+        share[j] += ensemble->weights()[i] * member[names[j]].get<double>();
+    }
+  } else if (const auto* trees = dynamic_cast<const TreeEnsemble*>(&estimator)) {
     share = trees->split_importance();
   } else if (const auto* linear = dynamic_cast<const LinearEstimator*>(&estimator)) {
     const Eigen::VectorXd w = linear->weights().coef.cwiseAbs().colwise().sum().transpose();

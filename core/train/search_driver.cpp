@@ -49,6 +49,14 @@ std::vector<Candidate> first_candidates(const TrainSpec& spec, const Candidate& 
   return queue;
 }
 
+// Ensembles close every 'auto' search unless search_params.algorithms leaves them out.
+bool ensembles_allowed(const TrainSpec& spec) {
+  if (!spec.search_params.contains("algorithms")) return true;
+  for (const auto& a : spec.search_params["algorithms"])
+    if (a == "ensemble") return true;
+  return false;
+}
+
 // What every trial of one search shares.
 struct TrialSetup {
   const Eigen::MatrixXd& X;
@@ -63,7 +71,8 @@ struct BestTrial {
   int trial = -1;  // index into the queue; -1 while no trial has succeeded
   double value = 0;
   Candidate candidate;
-  double seconds = 0;  // of one fit: the trial's time over its folds
+  double seconds = 0;        // of one fit: the trial's time over its folds
+  double trial_seconds = 0;  // of the whole trial
 };
 
 // What a search has learnt: the best trial overall and per family, and how many
@@ -73,8 +82,10 @@ struct SearchState {
   BestTrial best;
   std::map<std::string, BestTrial> family_best;
   std::map<std::string, size_t> since_improvement;
+  std::vector<BestTrial> ok;  // every trial that succeeded
 
   void record(const BestTrial& trial) {
+    ok.push_back(trial);
     auto better = [&](const BestTrial& old) {
       return old.trial < 0 || (higher_better ? trial.value > old.value : trial.value < old.value);
     };
@@ -136,7 +147,8 @@ nlohmann::json run_trial(const TrialSetup& in, size_t t, const Candidate& c, Sea
     trial["value"] = value;
     if (in.eval.folds > 1) trial["std"] = sd;
     trial["status"] = "ok";
-    state.record({static_cast<int>(t), value, c, seconds_since(start) / in.eval.fits()});
+    const double took = seconds_since(start);
+    state.record({static_cast<int>(t), value, c, took / in.eval.fits(), took});
   } catch (const Error& e) {
     if (e.sqlstate() == std::string(sqlstate::kQueryCanceled)) throw;
     trial["status"] = "failed";
@@ -154,6 +166,84 @@ float search_progress(bool budgeted, TrainClock::time_point start, TrainClock::t
       budgeted ? std::min(1.0, elapsed / std::max(1e-3, elapsed + seconds_until(deadline)))
                : static_cast<double>(tried) / static_cast<double>(planned);
   return 0.3f + 0.5f * static_cast<float>(share);
+}
+
+// A trial never eats into what the final fit needs: boosting and forests stop
+// growing at this deadline (and score what they grew).
+TrainResources trial_resources(const TrainResources& resources, bool budgeted, double reserve) {
+  TrainResources r = resources;
+  if (budgeted)
+    r.deadline = resources.deadline - std::chrono::duration_cast<TrainClock::duration>(
+                                          std::chrono::duration<double>(reserve));
+  return r;
+}
+
+// Trial seconds and seconds of one fit of the three best trials so far: what an
+// ensemble of them will cost (zero before two trials have succeeded).
+std::pair<double, double> top_three_cost(const SearchState& state) {
+  if (state.ok.size() < 2) return {0, 0};
+  std::vector<const BestTrial*> top;
+  for (const BestTrial& t : state.ok) top.push_back(&t);
+  const auto n = std::min<size_t>(3, top.size());
+  std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(n), top.end(),
+                    [&](const BestTrial* a, const BestTrial* b) {
+                      return state.higher_better ? a->value > b->value : a->value < b->value;
+                    });
+  double trial_seconds = 0, fit_seconds = 0;
+  for (size_t i = 0; i < n; ++i)
+    trial_seconds += top[i]->trial_seconds, fit_seconds += top[i]->seconds;
+  return {trial_seconds, fit_seconds};
+}
+
+// An ensemble of the given trials' configurations, with its expected cost: the
+// members' trial seconds, and their seconds of one fit.
+struct EnsembleCandidate {
+  Candidate candidate;
+  double trial_seconds = 0, fit_seconds = 0;
+};
+
+// Averages of the best configurations: the three best trials, then the best of each of
+// the (up to) three best families — the first of those that differ, distinct members.
+std::vector<EnsembleCandidate> ensemble_candidates(const SearchState& state) {
+  std::vector<BestTrial> ranked = state.ok;
+  std::stable_sort(ranked.begin(), ranked.end(), [&](const BestTrial& a, const BestTrial& b) {
+    return state.higher_better ? a.value > b.value : a.value < b.value;
+  });
+  auto build = [&](auto&& take) {
+    EnsembleCandidate e;
+    nlohmann::json members = nlohmann::json::array();
+    std::vector<std::string> seen;
+    for (const BestTrial& t : ranked) {
+      const std::string key = t.candidate.algorithm + t.candidate.hyperparams.dump();
+      if (members.size() == 3 || !take(t) || std::find(seen.begin(), seen.end(), key) != seen.end())
+        continue;
+      seen.push_back(key);
+      members.push_back(
+          {{"algorithm", t.candidate.algorithm}, {"hyperparams", t.candidate.hyperparams}});
+      e.trial_seconds += t.trial_seconds;
+      e.fit_seconds += t.seconds;
+    }
+    if (members.size() >= 2)
+      e.candidate = {"ensemble", resolve_hyperparams("ensemble", {{"members", members}})};
+    return e;
+  };
+  std::vector<EnsembleCandidate> out;
+  out.push_back(build([](const BestTrial&) { return true; }));
+  std::vector<std::string> families;
+  out.push_back(build([&](const BestTrial& t) {
+    if (std::find(families.begin(), families.end(), t.candidate.algorithm) != families.end())
+      return false;
+    families.push_back(t.candidate.algorithm);
+    return true;
+  }));
+  if (!out[1].candidate.algorithm.empty() &&
+      out[1].candidate.hyperparams == out[0].candidate.hyperparams)
+    out.pop_back();
+  out.erase(
+      std::remove_if(out.begin(), out.end(),
+                     [](const EnsembleCandidate& e) { return e.candidate.algorithm.empty(); }),
+      out.end());
+  return out;
 }
 
 }  // namespace
@@ -213,12 +303,13 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
   };
   nlohmann::json trials = nlohmann::json::array();
   std::map<std::string, double> cost_per_estimator;  // seconds per unit of n_estimators, per family
-  SearchState state{metric_higher_is_better(metric), {}, {}, {}};
+  SearchState state{metric_higher_is_better(metric), {}, {}, {}, {}};
   const BestTrial& best = state.best;
   std::mt19937_64 rng(spec.seed ^ 0xa11);
   const size_t fixed = queue.size();
   std::string stopped;
   int unaffordable = 0;  // variations drawn in a row that the time left cannot afford
+  size_t numbered = 0;   // trial numbers used so far (skipped candidates leave gaps)
   for (size_t t = 0;; ++t) {
     if (trials.size() >= (budgeted ? kMaxAutoTrials : kMaxTrials)) {
       stopped = "max_trials";  // a tiny table under a long budget would otherwise try millions
@@ -237,8 +328,15 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
     const double size = c.hyperparams.value("n_estimators", 1);
     const double expected =
         cost_per_estimator.count(c.algorithm) ? cost_per_estimator[c.algorithm] * size : 0.05;
-    const double reserve =
+    double reserve =
         (best.trial >= 0 ? final_fit_estimate(best.seconds) : 0) + kStoreReserveSeconds;
+    if (budgeted && ensembles_allowed(spec)) {
+      // Time for the closing ensembles (two trials of the three best configurations) and
+      // the final fit of one, beyond the best single configuration's.
+      const auto [trial_seconds, fit_seconds] = top_three_cost(state);
+      reserve += 2.4 * trial_seconds +
+                 std::max(0.0, final_fit_estimate(fit_seconds) - final_fit_estimate(best.seconds));
+    }
     if (budgeted && seconds_until(resources.deadline) < expected * 1.2 + reserve) {
       if (t < fixed) continue;  // a cheaper start candidate may still fit
       // A variation of a cheaper family may still fit: draw another, a few times.
@@ -252,15 +350,10 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
     unaffordable = 0;
     if (resources.cancel && *resources.cancel)
       throw Error(sqlstate::kQueryCanceled, "training was cancelled");
-    // A trial never eats into what the final fit needs: boosting and forests stop
-    // growing at this deadline (and score what they grew).
-    TrainResources trial_resources = resources;
-    if (budgeted)
-      trial_resources.deadline =
-          resources.deadline -
-          std::chrono::duration_cast<TrainClock::duration>(std::chrono::duration<double>(reserve));
-    const TrialSetup setup{X_train, targets, sample, eval, metric, trial_resources};
+    const TrainResources limited = trial_resources(resources, budgeted, reserve);
+    const TrialSetup setup{X_train, targets, sample, eval, metric, limited};
     const nlohmann::json trial = run_trial(setup, t, c, state);
+    numbered = t + 1;
     cost_per_estimator[c.algorithm] = trial["seconds"].get<double>() / std::max(1.0, size);
     trials.push_back(trial);
     report(search_progress(budgeted, search_start, resources.deadline, t + 1, queue.size()),
@@ -268,6 +361,17 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
                std::to_string(best.value));
     if (!budgeted && t + 1 >= queue.size()) break;
   }
+  // Averages of the best configurations, tried last as trials of their own (as
+  // auto-sklearn ends its search); one that scores better becomes the best. Each runs
+  // only if the time left affords it and its final fit.
+  if (budgeted && ensembles_allowed(spec) && best.trial >= 0)
+    for (const EnsembleCandidate& e : ensemble_candidates(state)) {
+      const double reserve = final_fit_estimate(e.fit_seconds) + kStoreReserveSeconds;
+      if (seconds_until(resources.deadline) < e.trial_seconds * 1.2 + reserve) continue;
+      const TrainResources limited = trial_resources(resources, budgeted, reserve);
+      const TrialSetup setup{X_train, targets, sample, eval, metric, limited};
+      trials.push_back(run_trial(setup, numbered++, e.candidate, state));
+    }
   if (best.trial < 0)
     invalid("no trial of the search succeeded",
             trials.empty() ? "the budget allowed no trial" : trials.back().value("error", ""));

@@ -60,11 +60,15 @@ void check_data(const Dataset& data) {
 }
 
 // The encoded rows (train and test) and one working copy a learner makes, in
-// doubles: refused with 54000 naming the widest column before any is allocated.
-void check_memory(const Preprocessor& preprocessor, Eigen::Index rows, std::size_t max_bytes) {
+// doubles; with refit, the training split's rows stay while every row is encoded
+// again and copied (0.75 + 1 + 1 of the rows at the default test_size): refused
+// with 54000 naming the widest column before any is allocated.
+void check_memory(const Preprocessor& preprocessor, Eigen::Index rows, std::size_t max_bytes,
+                  const TrainSpec& spec) {
   if (max_bytes == 0) return;
   const double width = static_cast<double>(preprocessor.n_outputs());
-  const double bytes = static_cast<double>(rows) * width * sizeof(double) * 2;
+  const double copies = spec.refit && spec.test_size > 0 ? 3.0 - spec.test_size : 2.0;
+  const double bytes = static_cast<double>(rows) * width * sizeof(double) * copies;
   if (bytes <= static_cast<double>(max_bytes)) return;
   std::map<int, int> per_input;
   for (int source : preprocessor.output_sources()) ++per_input[source];
@@ -340,7 +344,7 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
   // Everything learnt from data — imputation values, categories, scaling — comes
   // from the training split only.
   Preprocessor preprocessor = Preprocessor::fit(data, split.train, spec.preprocess);
-  check_memory(preprocessor, data.rows(), options.max_memory_bytes);
+  check_memory(preprocessor, data.rows(), options.max_memory_bytes, spec);
   const Eigen::MatrixXd X_train = preprocessor.transform(data, split.train);
   const SplitTarget y = split_target(target, split, classify);
 

@@ -31,7 +31,7 @@ SELECT r * cos(a) AS x, r * sin(a) AS y, CASE WHEN inner_ring THEN 'inner' ELSE 
                (i * 104729 % 3600) / 3600.0 * 2 * pi() AS a
           FROM generate_series(1, 3000) i) s;
 SELECT automl.train('rings_auto', 'rings_auto', 'ring', search => 'auto', time_budget => '30 seconds') AS auto_job \gset
-SELECT status, result->>'algorithm' IN ('xgboost', 'random_forest') AS tree_model,
+SELECT status, result->>'algorithm' <> 'logistic' AS nonlinear_model,
        (result->'metrics'->>'accuracy')::float8 >= 0.97 AS accurate,
        extract(epoch FROM finished_at - started_at) <= 30 * 1.05 + 1 AS within_budget,
        (result->'search'->>'trials')::int >= 5 AS explored

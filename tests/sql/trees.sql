@@ -44,3 +44,26 @@ SELECT e->>'prediction' AS prediction, e->>'explains' AS explains, e->>'algorith
        (SELECT array_agg(key ORDER BY key) FROM jsonb_object_keys(e->'features') key) AS features
   FROM automl.explain('rings', '{"x": 0, "y": 1.0}'::jsonb) e;
 SELECT count(*) FILTER (WHERE automl.explain('rings', r) = automl.explain('rings', to_jsonb(r))) AS same FROM rings r WHERE x > 1.9;
+
+-- ensemble: configurations averaged in margin space, served and explained like any model
+-- (search => 'auto' ends by trying two such averages of its best trials).
+SELECT automl.train('rings_ensemble', 'rings', 'ring', algorithm => 'ensemble',
+         hyperparams => '{"members": [{"algorithm": "xgboost", "hyperparams": {"n_estimators": 30}},
+                                      {"algorithm": "random_forest", "hyperparams": {"n_estimators": 20}}]}') AS job \gset
+SELECT status, result->>'algorithm' AS algorithm, (result->'metrics'->>'accuracy')::float8 > 0.95 AS accurate,
+       jsonb_array_length(result->'members') AS members
+  FROM automl.wait(:job);
+SELECT algorithm, hyperparams->'members'->0->'hyperparams'->>'max_depth' AS defaults_filled_in
+  FROM automl.models WHERE job_id = :job;
+SELECT e->>'algorithm' AS algorithm,
+       abs((SELECT sum(value::text::float8) FROM jsonb_each(e->'contributions')) + (e->>'bias')::float8
+           - (e->>'raw_score')::float8) < 1e-4 AS adds_up
+  FROM automl.explain('rings_ensemble', '{"x": 0, "y": 1.0}'::jsonb) e;
+SELECT error_of($$SELECT automl.train('p', 'rings', 'ring', algorithm => 'ensemble',
+  hyperparams => '{"members": [{"algorithm": "ensemble"}, {"algorithm": "xgboost"}]}')$$);
+SELECT error_of($$SELECT automl.train('p', 'rings', 'ring', algorithm => 'ensemble',
+  hyperparams => '{"members": [{"algorithm": "xgboost"}]}')$$);
+-- A member that cannot serve the task is known once the data says the task: the job fails.
+SELECT automl.train('rings_bad_ensemble', 'rings', 'ring', algorithm => 'ensemble',
+  hyperparams => '{"members": [{"algorithm": "xgboost"}, {"algorithm": "ridge"}]}') AS job \gset
+SELECT status, error FROM automl.wait(:job);

@@ -61,7 +61,7 @@ COMMENT ON TABLE automl.models IS
 COMMENT ON COLUMN automl.models.id IS 'Model id, for automl.deploy, automl.predict_model, automl.export_model, ….';
 COMMENT ON COLUMN automl.models.project IS 'The project''s name.';
 COMMENT ON COLUMN automl.models.version IS 'The model''s number within its project: 1, 2, … in creation order.';
-COMMENT ON COLUMN automl.models.algorithm IS 'linear, ridge, lasso, elastic_net, logistic, xgboost, random_forest or crf.';
+COMMENT ON COLUMN automl.models.algorithm IS 'linear, ridge, lasso, elastic_net, logistic, xgboost, random_forest, ensemble (an average of those) or crf.';
 COMMENT ON COLUMN automl.models.task IS 'classification, regression or tagging.';
 COMMENT ON COLUMN automl.models.hyperparams IS 'The hyper-parameters the model was fitted with, defaults filled in (jsonb).';
 COMMENT ON COLUMN automl.models.metrics IS 'Scores on the held-out test split (accuracy, f1, roc_auc, r2, rmse, entity_f1, …; cv with folds), and feature_importance.';

@@ -140,7 +140,7 @@ TEST(Ensemble, ATrainingRunServesOneAndItsMembersMustServeTheTask) {
   EXPECT_THROW(train(spec, curve(300, true)), Error) << "ridge cannot classify";
 }
 
-TEST(Ensemble, AnAutoSearchEndsWithEnsemblesUnlessItsAlgorithmsLeaveThemOut) {
+TEST(Ensemble, AnAutoSearchEndsWithEnsemblesWhenItsAlgorithmsAskForThem) {
   auto search = [](nlohmann::json algorithms) {
     nlohmann::json spec = {
         {"relation", "t"}, {"target", "y"}, {"search", "auto"}, {"time_budget", 3}};
@@ -154,7 +154,7 @@ TEST(Ensemble, AnAutoSearchEndsWithEnsemblesUnlessItsAlgorithmsLeaveThemOut) {
     for (const auto& t : out.info["trials"]) n += t["algorithm"] == "ensemble";
     return n;
   };
-  EXPECT_GE(ensembles(search(nullptr)), 1);
+  EXPECT_EQ(ensembles(search(nullptr)), 0) << "not by default: on real data they did not pay";
   EXPECT_EQ(ensembles(search({"xgboost", "logistic"})), 0);
   EXPECT_GE(ensembles(search({"xgboost", "logistic", "ensemble"})), 1);
 }

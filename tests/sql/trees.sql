@@ -46,7 +46,7 @@ SELECT e->>'prediction' AS prediction, e->>'explains' AS explains, e->>'algorith
 SELECT count(*) FILTER (WHERE automl.explain('rings', r) = automl.explain('rings', to_jsonb(r))) AS same FROM rings r WHERE x > 1.9;
 
 -- ensemble: configurations averaged in margin space, served and explained like any model
--- (search => 'auto' ends by trying two such averages of its best trials).
+-- (search => 'auto' asked for ensembles ends by trying two such averages of its best trials).
 SELECT automl.train('rings_ensemble', 'rings', 'ring', algorithm => 'ensemble',
          hyperparams => '{"members": [{"algorithm": "xgboost", "hyperparams": {"n_estimators": 30}},
                                       {"algorithm": "random_forest", "hyperparams": {"n_estimators": 20}}]}') AS job \gset

@@ -133,10 +133,11 @@ void run_tagging(pqxx::connection_base& conn, const ClaimedJob& job, JobControl&
   txn.exec_params(
       "SELECT automl_internal._complete_train_job($1, $2, 'crf', 'tagging', $3::jsonb, $4::jsonb, "
       "ARRAY[$5], $6,"
-      " ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), 1, convert_to($8, 'UTF8'), $9::jsonb)",
+      " ARRAY(SELECT jsonb_array_elements_text($7::jsonb)), $8, convert_to($9, 'UTF8'), "
+      "$10::jsonb)",
       job.id, job.lease, spec.hyperparams.dump(), outcome.metrics.dump(), data.tokens_column,
-      spec.target, nlohmann::json(outcome.model.crf.labels()).dump(), outcome.model_bytes,
-      info.dump());
+      spec.target, nlohmann::json(outcome.model.crf.labels()).dump(),
+      outcome.model.format_version(), outcome.model_bytes, info.dump());
   txn.commit();
 }
 

@@ -4,7 +4,13 @@
 Each row: name, tokens (text[] literal), tags (text[] literal) with the labels brand,
 model, filter_type, size and O. The test split uses brands, series names and model
 numbers the training split never contains verbatim, so its scores measure
-generalisation, not memory. Deterministic: same seed, same files.
+generalisation, not memory. The noisy split (respirators_noisy.csv) goes further, as
+real listings do: brands and model shapes of its own ("Type 900", "SR-179"), typos in
+brands, lower- and upper-case names, marketing words tagged O ("NIOSH approved",
+"box of 10"), the filter type moved to the front. Its noise comes from a generator of
+its own, with its own random stream drawn after the other two files: training never
+sees it, and the train and test files stay byte for byte what they were.
+Deterministic: same seed, same files.
 """
 import csv
 import random
@@ -64,6 +70,69 @@ def product(rng, test):
     return tokens, tags
 
 
+NOISY_BRANDS = ["Pyramex", "Sellstrom", "Radnor", "Ergodyne", "Magid", "Elvex", "Bolle", "Cordova",
+                "Lift Safety", "Ocean Blue", "Jackson", "Zenith", "Hexarmor", "Neiko", "Global Glove"]
+NOISY_SERIES = ["Breeze", "Guardian", "Falcon", "Sentinel", "Apex", "Ultra-Lite", "Easy-Fit", "Shield"]
+NOISY_SIZES = SIZES + ["S/M", "M/L", "X-Large", "Med"]
+MARKETING = [["NIOSH", "approved"], ["box", "of", "10"], ["Pack", "of", "50"], ["FDA", "cleared"],
+             ["Latex", "Free"], ["Cool", "Flow", "Valve"], ["Individually", "Wrapped"], ["(20/box)"],
+             ["Adjustable", "Nose", "Clip"], ["Made", "in", "USA"], ["New"], ["Premium", "Quality"]]
+
+
+def noisy_model(rng):
+    kind = rng.random()
+    if kind < 0.2:
+        return [rng.choice(["Type", "Series"]), str(rng.randint(100, 999))]
+    if kind < 0.45:
+        return ["".join(rng.choice("ABCHKLSWXZ") for _ in range(rng.randint(1, 3))) + "-" + str(rng.randint(10, 999))]
+    if kind < 0.6:
+        return [str(rng.randint(100, 999))]
+    if kind < 0.75:
+        return [str(rng.randint(1000, 99999)) + rng.choice(["CN", "X", "-B", "/M"])]
+    model = [str(rng.randint(1000, 9999))]
+    return [rng.choice(NOISY_SERIES)] + model if rng.random() < 0.7 else model
+
+
+def typo(rng, word):
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word) - 1)
+    kind = rng.randrange(3)
+    if kind == 0:
+        return word[:i] + word[i + 1:]                       # a letter dropped
+    if kind == 1:
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]  # two letters swapped
+    return word[:i] + word[i] + word[i:]                      # a letter doubled
+
+
+def noisy_product(rng):
+    """One name with several kinds of noise, each drawn on its own."""
+    if rng.random() < 0.6:
+        brand = rng.choice(NOISY_BRANDS).split(" ")
+    else:
+        brand = [typo(rng, w) for w in rng.choice(TRAIN_BRANDS + TEST_BRANDS).split(" ")]
+        if rng.random() < 0.3:
+            brand = [typo(rng, w) for w in brand]
+    chunks = [(brand, "brand"), (noisy_model(rng), "model"), ([rng.choice(FILTERS)], "filter_type")]
+    if rng.random() < 0.35:
+        chunks.insert(0, chunks.pop(2))  # the filter type first
+    elif rng.random() < 0.3:
+        chunks[1], chunks[2] = chunks[2], chunks[1]
+    if rng.random() < 0.5:
+        chunks.append(([rng.choice(NOISY_SIZES)], "size"))
+    if rng.random() < 0.6:
+        chunks.insert(rng.choice([0, len(chunks)]) if rng.random() < 0.3 else len(chunks),
+                      (rng.choice(MARKETING), "O"))
+    tokens = [w for words, _ in chunks for w in words]
+    tags = [label for words, label in chunks for _ in words]
+    case = rng.random()
+    if case < 0.3:
+        tokens = [w.lower() for w in tokens]
+    elif case < 0.4:
+        tokens = [w.upper() for w in tokens]
+    return tokens, tags
+
+
 def literal(words):
     return "{" + ",".join('"' + w.replace("\\", "\\\\").replace('"', '\\"') + '"' for w in words) + "}"
 
@@ -81,6 +150,8 @@ def main():
     root = sys.argv[2] if len(sys.argv) > 2 else "data"
     write(f"{root}/respirators_train.csv", [product(rng, False) for _ in range(10000)])
     write(f"{root}/respirators_test.csv", [product(rng, True) for _ in range(2000)])
+    noisy = random.Random(rng.random())
+    write(f"{root}/respirators_noisy.csv", [noisy_product(noisy) for _ in range(2000)])
 
 
 if __name__ == "__main__":

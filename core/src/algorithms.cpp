@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "automl/error.hpp"
+#include "automl/token_features.hpp"
 
 namespace automl {
 namespace {
@@ -61,10 +62,16 @@ std::vector<ParamSpec> params_of(const std::string& algorithm) {
             reg_alpha,
             {"early_stopping_rounds", ParamType::Integer, 10, 0, 10000},
             {"validation_fraction", ParamType::Number, 0.1, 0.0, 0.5, true}};
-  if (algorithm == "crf")  // min_feature_count 2: a sixth of the features, same F1
+  // min_feature_count 2: a sixth of the features, same F1; token_features 2 and augment 1
+  // (as many augmented rows as training rows): entity F1 0.70 → 0.86 on
+  // data/respirators_noisy.csv, 0.96 → 0.97 on the clean unseen-brand split.
+  if (algorithm == "crf")
     return {{"c2", ParamType::Number, 0.1, 0.0, 1e6},
             {"max_iter", ParamType::Integer, 200, 1, 10000},
-            {"min_feature_count", ParamType::Integer, 2, 1, 1000}};
+            {"min_feature_count", ParamType::Integer, 2, 1, 1000},
+            {"token_features", ParamType::Integer, TokenFeatures::kLatestVersion, 1,
+             TokenFeatures::kLatestVersion},
+            {"augment", ParamType::Number, 1.0, 0.0, 10.0}};
   if (algorithm == "random_forest")
     return {n_estimators,
             max_depth,

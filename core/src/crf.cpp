@@ -122,9 +122,11 @@ Crf::Problem::Problem(const std::vector<TaggedSequence>& data, const CrfOptions&
       throw Error(sqlstate::kInvalidParameterValue,
                   "every sequence needs as many tags as tokens, and at least one");
     for (const auto& t : s.tags) label_ids.emplace(t, 0);
-    for (std::size_t i = 0; i < s.tokens.size(); ++i)
-      for (auto& f : token_features(s.tokens, i)) ++counts[f];
   }
+  token_features_ = TokenFeatures::learn(options.token_features, data, options.min_feature_count);
+  for (const auto& s : data)
+    for (const auto& token : token_features_.of(s.tokens))
+      for (const auto& f : token) ++counts[f];
   for (auto& [label, id] : label_ids) {
     id = static_cast<int>(labels_.size());
     labels_.push_back(label);
@@ -137,9 +139,10 @@ Crf::Problem::Problem(const std::vector<TaggedSequence>& data, const CrfOptions&
     index.emplace(feature_names_[f], static_cast<int>(f));
   for (const auto& s : data) {
     Encoded e;
+    const auto features = token_features_.of(s.tokens);
     for (std::size_t i = 0; i < s.tokens.size(); ++i) {
       std::vector<int> ids;
-      for (auto& f : token_features(s.tokens, i))
+      for (const auto& f : features[i])
         if (auto it = index.find(f); it != index.end()) ids.push_back(it->second);
       e.features.push_back(std::move(ids));
       e.tags.push_back(label_ids.at(s.tags[i]));
@@ -204,6 +207,7 @@ Crf Crf::Problem::model(const Eigen::VectorXd& fitted) const {
                    static_cast<Eigen::Index>(labels_.size())};
   Crf crf;
   crf.labels_ = labels_;
+  crf.token_features_ = token_features_;
   crf.feature_names_ = feature_names_;
   for (std::size_t f = 0; f < feature_names_.size(); ++f)
     crf.feature_index_.emplace(feature_names_[f], static_cast<int>(f));
@@ -259,8 +263,9 @@ Crf Crf::fit(const std::vector<TaggedSequence>& data, const CrfOptions& options,
 
 std::vector<std::vector<int>> Crf::encode(const std::vector<std::string>& tokens) const {
   std::vector<std::vector<int>> out(tokens.size());
+  const auto features = token_features_.of(tokens);
   for (std::size_t i = 0; i < tokens.size(); ++i)
-    for (auto& f : token_features(tokens, i))
+    for (const auto& f : features[i])
       if (auto it = feature_index_.find(f); it != feature_index_.end())
         out[i].push_back(it->second);
   return out;
@@ -299,13 +304,15 @@ nlohmann::json Crf::to_json() const {
       for (Eigen::Index c = 0; c < m.cols(); ++c) v.push_back(static_cast<float>(m(r, c)));
     return v;
   };
-  return {{"type", "crf"},
-          {"labels", labels_},
-          {"features", feature_names_},
-          {"state", flat(state_)},
-          {"transition", flat(transition_)},
-          {"start", flat(start_)},
-          {"end", flat(end_)}};
+  nlohmann::json j = {{"type", "crf"},
+                      {"labels", labels_},
+                      {"features", feature_names_},
+                      {"state", flat(state_)},
+                      {"transition", flat(transition_)},
+                      {"start", flat(start_)},
+                      {"end", flat(end_)}};
+  if (token_features_.version() > 1) j["token_features"] = token_features_.to_json();
+  return j;
 }
 
 Crf Crf::from_json(const nlohmann::json& j) {
@@ -317,6 +324,8 @@ Crf Crf::from_json(const nlohmann::json& j) {
     const Eigen::Index L = static_cast<Eigen::Index>(crf.labels_.size()),
                        F = static_cast<Eigen::Index>(crf.feature_names_.size());
     if (L < 1 || L > 10000) invalid_file("a CRF needs 1 to 10000 labels");
+    if (const auto it = j.find("token_features"); it != j.end())
+      crf.token_features_ = TokenFeatures::from_json(*it, crf.labels_);
     // Read as float (what was written), then widened exactly.
     auto weights = [&](const char* key, const char* what) {
       const auto f = checked_numbers<float>(j.at(key), what);

@@ -20,9 +20,11 @@ void report(const TaggerOptions& options, float progress, const std::string& mes
 
 }  // namespace
 
+int TaggerFile::format_version() const { return crf.token_features().version() > 1 ? 2 : 1; }
+
 std::string TaggerFile::serialize() const {
   nlohmann::json file = crf.to_json();
-  file["format_version"] = kFormatVersion;
+  file["format_version"] = format_version();
   file["task"] = "tagging";
   file["target"] = target;
   file["tokens_column"] = tokens_column;
@@ -41,10 +43,15 @@ TaggerFile TaggerFile::from_json(const nlohmann::json& doc) {
   file.target = text("target");
   file.tokens_column = text("tokens_column");
   const auto version = doc.find("format_version");
-  if (version == doc.end() || *version != kFormatVersion)
+  if (version == doc.end() || !version->is_number_integer() || *version < 1 ||
+      *version > kFormatVersion)
     invalid_tagger("a tagger of format version " +
-                   (version == doc.end() ? std::string("none") : version->dump()) +
-                   "; this build reads version " + std::to_string(kFormatVersion));
+                   (version == doc.end() ? std::string("none") : version->dump().substr(0, 20)) +
+                   "; this build reads versions 1 to " + std::to_string(kFormatVersion));
+  if (*version != file.format_version())
+    invalid_tagger("a tagger of format version " + version->dump() +
+                   " with token features of version " +
+                   std::to_string(file.crf.token_features().version()));
   return file;
 }
 
@@ -81,8 +88,14 @@ TaggerOutcome train_tagger(const TrainSpec& spec, std::vector<TaggedSequence> ro
   crf_options.c2 = spec.hyperparams.value("c2", 0.1);
   crf_options.max_iter = spec.hyperparams.value("max_iter", 200);
   crf_options.min_feature_count = spec.hyperparams.value("min_feature_count", 2);
+  crf_options.token_features =
+      spec.hyperparams.value("token_features", TokenFeatures::kLatestVersion);
   int iterations = 0;
-  TaggerFile fitted{Crf::fit(split.train, crf_options, options.cancel, &iterations), spec.target,
+  std::vector<TaggedSequence> train = std::move(split.train);
+  const std::size_t train_rows = train.size();
+  for (auto& row : augment_tagged(train, spec.hyperparams.value("augment", 1.0), spec.seed))
+    train.push_back(std::move(row));
+  TaggerFile fitted{Crf::fit(train, crf_options, options.cancel, &iterations), spec.target,
                     tokens_column};
   if (options.cancel && *options.cancel)
     throw Error(sqlstate::kQueryCanceled, "training was cancelled");
@@ -97,7 +110,8 @@ TaggerOutcome train_tagger(const TrainSpec& spec, std::vector<TaggedSequence> ro
   predicted.reserve(split.test.size());
   for (const auto& s : split.test) predicted.push_back(outcome.model.crf.tag(s.tokens).tags);
   outcome.metrics = tagging_metrics(split.test, predicted);
-  outcome.info = {{"train_rows", split.train.size()},
+  outcome.info = {{"train_rows", train_rows},
+                  {"augmented_rows", train.size() - train_rows},
                   {"test_rows", split.test.size()},
                   {"iterations", iterations},
                   {"features", outcome.model.crf.n_features()}};

@@ -1,5 +1,5 @@
-// tagging.cpp — what surrounds the CRF: tokenisation, token features, components
-// of a tagged sequence, and the rules used when no tagger is deployed.
+// tagging.cpp — what surrounds the CRF: tokenisation, components of a tagged
+// sequence, metrics, and the rules used when no tagger is deployed.
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -12,36 +12,6 @@
 #include "automl/crf.hpp"
 
 namespace automl {
-namespace {
-
-std::string lower(const std::string& s) {
-  std::string out = s;
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-// "Aura" → "Xxxx", "9205+" → "dddd+"; the short shape collapses runs: "Xx", "d+".
-std::string shape(const std::string& s, bool collapse) {
-  std::string out;
-  for (unsigned char c : s) {
-    const char k = std::isupper(c)   ? 'X'
-                   : std::islower(c) ? 'x'
-                   : std::isdigit(c) ? 'd'
-                                     : static_cast<char>(c);
-    if (!collapse || out.empty() || out.back() != k) out.push_back(k);
-  }
-  return out;
-}
-
-bool any_of(const std::string& s, int (*pred)(int)) {
-  return std::any_of(s.begin(), s.end(), [&](unsigned char c) { return pred(c) != 0; });
-}
-bool all_of(const std::string& s, int (*pred)(int)) {
-  return !s.empty() &&
-         std::all_of(s.begin(), s.end(), [&](unsigned char c) { return pred(c) != 0; });
-}
-
-}  // namespace
 
 std::vector<std::string> whitespace_tokens(const std::string& text) {
   std::vector<std::string> out;
@@ -54,46 +24,6 @@ std::vector<std::string> whitespace_tokens(const std::string& text) {
     start = space + 1;
   }
   return out;
-}
-
-std::vector<std::string> token_features(const std::vector<std::string>& tokens, std::size_t i) {
-  const std::string& w = tokens[i];
-  const std::string lw = lower(w);
-  std::vector<std::string> f;
-  f.reserve(32);
-  f.push_back("bias");
-  f.push_back("w=" + lw);
-  f.push_back("shape=" + shape(w, false));
-  f.push_back("short=" + shape(w, true));
-  for (std::size_t k = 1; k <= 3 && k <= lw.size(); ++k) {
-    f.push_back("p" + std::to_string(k) + "=" + lw.substr(0, k));
-    f.push_back("s" + std::to_string(k) + "=" + lw.substr(lw.size() - k));
-  }
-  if (all_of(w, isdigit)) f.push_back("all_digits");
-  if (any_of(w, isdigit)) f.push_back("has_digit");
-  if (any_of(w, isalpha) && any_of(w, isdigit)) f.push_back("alnum_mix");
-  if (any_of(w, ispunct)) f.push_back("has_punct");
-  if (all_of(w, isupper)) f.push_back("all_upper");
-  if (!w.empty() && std::isupper(static_cast<unsigned char>(w[0]))) f.push_back("title");
-  f.push_back("len=" + std::to_string(std::min<std::size_t>(w.size(), 8)));
-  f.push_back(i == 0 ? "pos=first" : i + 1 == tokens.size() ? "pos=last" : "pos=mid");
-  f.push_back("i=" + std::to_string(std::min<std::size_t>(i, 6)));
-  f.push_back("from_end=" + std::to_string(std::min<std::size_t>(tokens.size() - 1 - i, 6)));
-  for (int d : {-2, -1, 1, 2}) {
-    const long j = static_cast<long>(i) + d;
-    const std::string at = "[" + std::to_string(d) + "]";
-    if (j < 0) {
-      f.push_back("w" + at + "=BOS");
-    } else if (j >= static_cast<long>(tokens.size())) {
-      f.push_back("w" + at + "=EOS");
-    } else {
-      const std::string& n = tokens[static_cast<std::size_t>(j)];
-      f.push_back("w" + at + "=" + lower(n));
-      f.push_back("short" + at + "=" + shape(n, true));
-    }
-  }
-  if (i > 0) f.push_back("w[-1]|w=" + lower(tokens[i - 1]) + "|" + lw);
-  return f;
 }
 
 std::vector<TagSpan> tag_spans(const std::vector<std::string>& tags) {

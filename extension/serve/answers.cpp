@@ -29,7 +29,7 @@ nlohmann::json tagger_summary(const nlohmann::json& doc) {
           {"feature_names", {file.tokens_column}},
           {"feature_version", nullptr},
           {"target", file.target},
-          {"format_version", automl::TaggerFile::kFormatVersion},
+          {"format_version", file.format_version()},
           {"classes", file.crf.labels()}};
 }
 

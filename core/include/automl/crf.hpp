@@ -1,7 +1,7 @@
 // crf.hpp — a linear-chain conditional random field for short-text tagging
 // ("3M Aura 9205+ N95" → brand model model filter_type).
 //
-// Tokens become sparse string features (token_features); the model scores a tag
+// Tokens become sparse string features (TokenFeatures, versioned); the model scores a tag
 // sequence by state weights (feature × tag), transition weights (tag → tag) and
 // start/end weights. Training minimises the negative log-likelihood plus
 // c2/2 ‖θ‖² with L-BFGS; inference is Viterbi, and the confidence of the answer is
@@ -19,22 +19,16 @@
 #include <unordered_map>
 #include <vector>
 
-namespace automl {
+#include "automl/token_features.hpp"
 
-struct TaggedSequence {
-  std::vector<std::string> tokens;
-  std::vector<std::string> tags;
-};
+namespace automl {
 
 struct CrfOptions {
   double c2 = 0.1;            // L2 penalty on every weight
   int max_iter = 200;         // L-BFGS iterations
-  int min_feature_count = 2;  // features seen fewer times in training are dropped
+  int min_feature_count = 2;  // features (and lexicon entries) seen fewer times are dropped
+  int token_features = 1;     // the version of the token features (token_features.hpp)
 };
-
-// The features of token i: the word, its shape, affixes, character classes,
-// position, and the words and shapes of its neighbours (±2, BOS/EOS past the ends).
-std::vector<std::string> token_features(const std::vector<std::string>& tokens, std::size_t i);
 
 // Splits on single spaces like string_to_array(input, ' '), dropping empty tokens.
 std::vector<std::string> whitespace_tokens(const std::string& text);
@@ -71,7 +65,9 @@ class Crf {
 
   const std::vector<std::string>& labels() const { return labels_; }
   std::size_t n_features() const { return feature_names_.size(); }
+  const TokenFeatures& token_features() const { return token_features_; }
 
+  // Version 1 token features write no "token_features" key: the bytes of 0.2.0.
   nlohmann::json to_json() const;
   static Crf from_json(const nlohmann::json& j);  // throws Error(XX001) on a bad file
 
@@ -90,6 +86,7 @@ class Crf {
       std::vector<int> tags;
     };
     std::vector<std::string> labels_;
+    TokenFeatures token_features_;
     std::vector<std::string> feature_names_;
     std::vector<Encoded> data_;
     double c2_;
@@ -100,6 +97,7 @@ class Crf {
   std::vector<std::vector<int>> encode(const std::vector<std::string>& tokens) const;
 
   std::vector<std::string> labels_;
+  TokenFeatures token_features_;
   std::vector<std::string> feature_names_;
   std::unordered_map<std::string, int> feature_index_;
   Eigen::MatrixXd state_;       // features × labels

@@ -18,13 +18,18 @@ namespace automl {
 
 // A stored tagger: the CRF and the columns it was trained on. The file is the CRF's
 // JSON with "format_version", "task": "tagging", "target" (the tags column) and
-// "tokens_column" added.
+// "tokens_column" added. Format version 1 is a CRF of version 1 token features, byte
+// for byte what 0.2.0 stored; version 2 adds the CRF's "token_features" (their
+// version, 2, and its lexicon), so a build that knows only version 1 refuses it
+// rather than serve it features it was not trained on.
 struct TaggerFile {
-  static constexpr int kFormatVersion = 1;
+  static constexpr int kFormatVersion = 2;  // the newest this build reads
 
   Crf crf;
   std::string target;
   std::string tokens_column;
+
+  int format_version() const;  // 1 for version 1 token features, else 2
 
   std::string serialize() const;
   // Throws Error(XX001) on a file that is not a tagger of this format.
@@ -39,6 +44,15 @@ struct TaggedSplit {
 };
 TaggedSplit split_tagged(std::vector<TaggedSequence> rows, double test_size, std::uint64_t seed);
 
+// Generic augmentation of training rows: fraction × rows extra rows, each a row drawn
+// at random (by `seed`) and changed by one of four transforms, drawn alike: every
+// token lower-cased; every token upper-cased; its segments (runs of one label) in a
+// random order; about half its words of three or more characters replaced by random
+// ones of the same shape. Tags travel with their tokens. None of it knows a domain:
+// it is what any short-text tagging data meets (case, word order, unseen words).
+std::vector<TaggedSequence> augment_tagged(const std::vector<TaggedSequence>& rows, double fraction,
+                                           std::uint64_t seed);
+
 struct TaggerOptions {
   const std::atomic<bool>* cancel = nullptr;  // raised: stop with 57014
   std::function<void(float progress, const std::string& message)> progress;
@@ -52,7 +66,8 @@ struct TaggerOutcome {
 };
 
 // Trains a CRF on `rows` (tokens and tags of `spec.target`, read from
-// `tokens_column`) with spec.hyperparams c2, max_iter and min_feature_count, split by
+// `tokens_column`) with spec.hyperparams c2, max_iter, min_feature_count and
+// token_features (the version, default the latest), split by
 // spec.test_size and spec.seed. Needs at least 2 rows (else 22023).
 TaggerOutcome train_tagger(const TrainSpec& spec, std::vector<TaggedSequence> rows,
                            const std::string& tokens_column, const TaggerOptions& options = {});

@@ -181,6 +181,29 @@ SELECT jsonb_set(:'m_export'::jsonb, '{model,estimator,trees,0}', jsonb_build_ob
 SELECT error_of($$SELECT automl.import_model('m_deep', (SELECT doc FROM deep))$$);
 -- The parser every path shares (predict, explain, export, import) refuses it too.
 SELECT error_of($$SELECT automl_internal._model_summary(convert_to((doc->'model')::text, 'UTF8')) FROM deep$$);
+-- Hostile ensembles: nested 1,000 deep (refused before the nest is read), eleven
+-- members, members of different links.
+CREATE TEMP TABLE hostile_ensembles AS
+WITH RECURSIVE base AS (SELECT :'m_export'::jsonb AS doc, (:'m_export'::jsonb)->'model'->'estimator' AS est),
+n(depth, est) AS (
+  SELECT 0, est FROM base
+  UNION ALL
+  SELECT depth + 1, jsonb_build_object('type', 'ensemble', 'weights', '[1, 1]'::jsonb,
+                                       'members', jsonb_build_array(n.est, base.est))
+    FROM n, base WHERE depth < 1000)
+SELECT 'nested' AS name, jsonb_set(base.doc, '{model,estimator}', n.est) AS doc FROM n, base WHERE depth = 1000
+UNION ALL
+SELECT 'wide', jsonb_set(doc, '{model,estimator}', jsonb_build_object('type', 'ensemble',
+         'weights', (SELECT jsonb_agg(1) FROM generate_series(1, 11)),
+         'members', (SELECT jsonb_agg(b.est) FROM base b, generate_series(1, 11)))) FROM base
+UNION ALL
+SELECT 'links', jsonb_set(doc, '{model,estimator}', jsonb_build_object('type', 'ensemble',
+         'weights', '[1, 1]'::jsonb,
+         'members', jsonb_build_array(est, jsonb_set(est, '{link}', '"softmax"'))))
+  FROM base;
+SELECT name, error_of(pg_catalog.format('SELECT automl.import_model(%L, (SELECT doc FROM hostile_ensembles WHERE name = %L))',
+                             'm_' || name, name)) AS refused
+  FROM hostile_ensembles ORDER BY name;
 -- A tagger of 300 labels is served within the limits; tightened limits refuse it.
 CREATE FUNCTION pg_temp.tagger(labels integer) RETURNS jsonb LANGUAGE sql AS $$
   SELECT jsonb_build_object('format', 'pg_automl.export', 'model', jsonb_build_object(

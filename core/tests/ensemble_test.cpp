@@ -11,6 +11,7 @@
 #include "automl/error.hpp"
 #include "automl/trainer.hpp"
 #include "fit_estimator.hpp"
+#include "sqlstate_of.hpp"
 
 namespace automl {
 namespace {
@@ -73,20 +74,13 @@ TEST(Ensemble, HostileFilesAndHyperparametersAreRefused) {
   Eigen::MatrixXd X = Eigen::MatrixXd::Random(50, 2);
   const Eigen::VectorXd y = X.col(0);
   const nlohmann::json member = fit("ridge", nlohmann::json::object(), X, y).estimator->to_json();
-  auto code = [](const auto& f) {
-    try {
-      f();
-      return std::string("ok");
-    } catch (const Error& e) {
-      return std::string(e.sqlstate());
-    }
-  };
   auto file = [&](nlohmann::json members, nlohmann::json weights) {
     return nlohmann::json{{"type", "ensemble"}, {"members", members}, {"weights", weights}};
   };
-  EXPECT_EQ(code([&] { estimator_from_json(file({member, member}, {1, 1}), 2); }), "ok");
-  EXPECT_EQ(code([&] { estimator_from_json(file({member}, {1}), 2); }), "22023") << "one member";
-  EXPECT_EQ(code([&] {
+  EXPECT_EQ(sqlstate_of([&] { estimator_from_json(file({member, member}, {1, 1}), 2); }), "none");
+  EXPECT_EQ(sqlstate_of([&] { estimator_from_json(file({member}, {1}), 2); }), "22023")
+      << "one member";
+  EXPECT_EQ(sqlstate_of([&] {
               estimator_from_json(
                   file(nlohmann::json::array({member, member, member, member, member, member,
                                               member, member, member, member, member}),
@@ -95,24 +89,25 @@ TEST(Ensemble, HostileFilesAndHyperparametersAreRefused) {
             }),
             "22023")
       << "eleven members";
-  EXPECT_EQ(code([&] { estimator_from_json(file({member, member}, {1, -1}), 2); }), "22023");
-  EXPECT_EQ(code([&] { estimator_from_json(file({member, member}, {1}), 2); }), "22023");
-  EXPECT_NE(code([&] { estimator_from_json(file({member, member}, {1, "x"}), 2); }), "ok");
+  EXPECT_EQ(sqlstate_of([&] { estimator_from_json(file({member, member}, {1, -1}), 2); }), "22023");
+  EXPECT_EQ(sqlstate_of([&] { estimator_from_json(file({member, member}, {1}), 2); }), "22023");
+  EXPECT_NE(sqlstate_of([&] { estimator_from_json(file({member, member}, {1, "x"}), 2); }), "none");
   // Nesting is refused before the inner file is read, whatever its depth.
   nlohmann::json nested = file({member, member}, {1, 1});
   for (int depth = 0; depth < 1000; ++depth) nested = file({nested, member}, {1, 1});
-  EXPECT_EQ(code([&] { estimator_from_json(nested, 2); }), "22023");
+  EXPECT_EQ(sqlstate_of([&] { estimator_from_json(nested, 2); }), "22023");
 
-  EXPECT_EQ(code([] { resolve_hyperparams("ensemble", two_members()); }), "ok");
-  EXPECT_EQ(code([] { resolve_hyperparams("ensemble", {{"members", {}}}); }), "22023");
-  EXPECT_EQ(code([] { resolve_hyperparams("ensemble", {{"weights", {1, 2}}}); }), "22023");
+  EXPECT_EQ(sqlstate_of([] { resolve_hyperparams("ensemble", two_members()); }), "none");
+  EXPECT_EQ(sqlstate_of([] { resolve_hyperparams("ensemble", {{"members", {}}}); }), "22023");
+  EXPECT_EQ(sqlstate_of([] { resolve_hyperparams("ensemble", {{"weights", {1, 2}}}); }), "22023");
   nlohmann::json bad = two_members();
   bad["members"][1]["algorithm"] = "crf";
-  EXPECT_EQ(code([&] { resolve_hyperparams("ensemble", bad); }), "22023");
+  EXPECT_EQ(sqlstate_of([&] { resolve_hyperparams("ensemble", bad); }), "22023");
   bad["members"][1]["algorithm"] = "ensemble";
-  EXPECT_EQ(code([&] { resolve_hyperparams("ensemble", bad); }), "22023");
+  EXPECT_EQ(sqlstate_of([&] { resolve_hyperparams("ensemble", bad); }), "22023");
   bad["members"][1] = {{"algorithm", "ridge"}, {"hyperparams", {{"alpha", -1}}}};
-  EXPECT_EQ(code([&] { resolve_hyperparams("ensemble", bad); }), "22023") << "members checked";
+  EXPECT_EQ(sqlstate_of([&] { resolve_hyperparams("ensemble", bad); }), "22023")
+      << "members checked";
   const nlohmann::json resolved = resolve_hyperparams("ensemble", two_members());
   EXPECT_EQ(resolved["members"][0]["hyperparams"]["max_depth"], 6) << "defaults filled in";
 }

@@ -16,6 +16,7 @@
 #include "automl/model.hpp"
 #include "automl/trainer.hpp"
 #include "automl/tree_ensemble.hpp"
+#include "sqlstate_of.hpp"
 
 namespace automl {
 namespace {
@@ -39,16 +40,6 @@ TreeEnsemble::Tree chain(int depth) {
   return t;
 }
 
-// The SQLSTATE of what f throws, or "none".
-std::string code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.sqlstate();
-  }
-  return "none";
-}
-
 // "SQLSTATE: message" of what f throws, or "none".
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -60,10 +51,11 @@ std::string error_of(const std::function<void()>& f) {
 }
 
 TEST(HostileModel, ADeepChainIsRefusedAtLoadWithoutRecursion) {
-  EXPECT_EQ(code_of([] { TreeEnsemble({chain(500000)}, {0.0}, Link::Identity, 1); }), "22023");
-  EXPECT_EQ(
-      code_of([] { TreeEnsemble({chain(TreeEnsemble::kMaxDepth + 1)}, {0.0}, Link::Identity, 1); }),
-      "22023");
+  EXPECT_EQ(sqlstate_of([] { TreeEnsemble({chain(500000)}, {0.0}, Link::Identity, 1); }), "22023");
+  EXPECT_EQ(sqlstate_of([] {
+              TreeEnsemble({chain(TreeEnsemble::kMaxDepth + 1)}, {0.0}, Link::Identity, 1);
+            }),
+            "22023");
   // The deepest allowed tree explains like any other: SHAP sums to the margin.
   const TreeEnsemble ok({chain(TreeEnsemble::kMaxDepth)}, {0.0}, Link::Identity, 1);
   const double x[1] = {0.0};
@@ -107,16 +99,16 @@ TEST(HostileModel, LongLoopsStopWhenTheHostAsks) {
   static std::atomic<int> calls{0};
   calls = 0;
   set_interrupt_hook([]() -> bool { return ++calls > 10; });
-  EXPECT_EQ(code_of([&] { crf.tag(tokens); }), "57014");
+  EXPECT_EQ(sqlstate_of([&] { crf.tag(tokens); }), "57014");
   EXPECT_LE(calls.load(), 12);  // stopped at the first check after the hook said so
   std::vector<TreeEnsemble::Tree> trees(50, chain(10));
   const TreeEnsemble many(trees, {0.0}, Link::Identity, 1);
   const double x[1] = {0.0};
   double phi[2];
   calls = 0;
-  EXPECT_EQ(code_of([&] { many.contributions(x, 0, phi); }), "57014");
+  EXPECT_EQ(sqlstate_of([&] { many.contributions(x, 0, phi); }), "57014");
   set_interrupt_hook(nullptr);
-  EXPECT_EQ(code_of([&] { crf.tag(tokens); }), "none");
+  EXPECT_EQ(sqlstate_of([&] { crf.tag(tokens); }), "none");
 }
 
 Dataset rings(int n, std::vector<std::string>* target) {
@@ -146,7 +138,7 @@ TEST(HostileJob, AForestStopsBetweenChunks) {
     cancel = true;
   });
   const auto started = std::chrono::steady_clock::now();
-  EXPECT_EQ(code_of([&] { train(spec, d, &cancel, 2); }), "57014");
+  EXPECT_EQ(sqlstate_of([&] { train(spec, d, &cancel, 2); }), "57014");
   stopper.join();
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

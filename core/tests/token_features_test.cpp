@@ -10,6 +10,7 @@
 
 #include "automl/error.hpp"
 #include "automl/tagger.hpp"
+#include "sqlstate_of.hpp"
 
 namespace automl {
 namespace {
@@ -21,15 +22,6 @@ std::vector<TaggedSequence> names() {
           {{"3M", "8210", "N95", "Large"}, {"brand", "model", "filter_type", "size"}},
           {{"Moldex", "3405", "FFP2", "M"}, {"brand", "model", "filter_type", "size"}},
           {{"3M", "1860", "N95", "Mask"}, {"brand", "model", "filter_type", "O"}}};
-}
-
-std::string code_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.sqlstate();
-  }
-  return "accepted";
 }
 
 bool has(const std::vector<std::string>& f, const std::string& x) {
@@ -68,7 +60,7 @@ TEST(TokenFeatures, VersionTwoLearnsALexiconFromTheTags) {
   for (const auto& token : f)
     for (const auto& feature : token) EXPECT_NE(feature.rfind("i=", 0), 0u) << feature;
   EXPECT_EQ(TokenFeatures::learn(1, names(), 2).lexicon().size(), 0u);
-  EXPECT_EQ(code_of([] { TokenFeatures::learn(3, names(), 2); }), "22023");
+  EXPECT_EQ(sqlstate_of([] { TokenFeatures::learn(3, names(), 2); }), "22023");
 }
 
 TEST(TokenFeatures, LexiconIsBoundedWhenLearnt) {
@@ -114,9 +106,9 @@ TEST(TaggerFileV2, RefusesUnknownVersionsAndMismatches) {
   const nlohmann::json good = nlohmann::json::parse(tagger(2).serialize());
   const nlohmann::json old = nlohmann::json::parse(tagger(1).serialize());
   auto refused = [](const nlohmann::json& doc) {
-    return code_of([&] { TaggerFile::parse(doc.dump()); });
+    return sqlstate_of([&] { TaggerFile::parse(doc.dump()); });
   };
-  EXPECT_EQ(refused(good), "accepted");
+  EXPECT_EQ(refused(good), "none");
   for (const nlohmann::json& version : {nlohmann::json(3), nlohmann::json(1), nlohmann::json("2"),
                                         nlohmann::json(1e300), nlohmann::json()}) {
     nlohmann::json doc = good;
@@ -139,9 +131,9 @@ TEST(TaggerFileV2, RefusesAHostileLexicon) {
   auto with_lexicon = [&](const nlohmann::json& lexicon) {
     nlohmann::json doc = good;
     doc["token_features"]["lexicon"] = lexicon;
-    return code_of([&] { TaggerFile::parse(doc.dump()); });
+    return sqlstate_of([&] { TaggerFile::parse(doc.dump()); });
   };
-  EXPECT_EQ(with_lexicon({{"brand", {"3m"}}}), "accepted");
+  EXPECT_EQ(with_lexicon({{"brand", {"3m"}}}), "none");
   EXPECT_EQ(with_lexicon({{"colour", {"red"}}}), sqlstate::kDataCorrupted) << "not a label";
   EXPECT_EQ(with_lexicon({{"brand", "3m"}}), sqlstate::kDataCorrupted);
   EXPECT_EQ(with_lexicon({{"brand", {3}}}), sqlstate::kDataCorrupted);

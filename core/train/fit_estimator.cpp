@@ -94,23 +94,33 @@ Fitted fit_estimator(const std::string& algorithm, const nlohmann::json& hp,
               "algorithm \"" + algorithm + "\" is not implemented yet");
 }
 
-nlohmann::json feature_importance(const Estimator& estimator,
-                                  const std::vector<std::string>& names) {
-  std::vector<double> share(names.size(), 0.0);
+namespace {
+
+// Each encoded feature's share of the model's importance (split counts for trees,
+// |coefficient| for linear models, the members' weighted shares for an ensemble).
+std::vector<double> importance_shares(const Estimator& estimator, size_t n_features) {
+  std::vector<double> share(n_features, 0.0);
   if (const auto* ensemble = dynamic_cast<const EnsembleEstimator*>(&estimator)) {
     for (size_t i = 0; i < ensemble->members().size(); ++i) {
-      const nlohmann::json member = feature_importance(*ensemble->members()[i], names);
-      for (size_t j = 0; j < names.size(); ++j)
-        share[j] += ensemble->weights()[i] * member[names[j]].get<double>();
+      const std::vector<double> member = importance_shares(*ensemble->members()[i], n_features);
+      for (size_t j = 0; j < n_features; ++j) share[j] += ensemble->weights()[i] * member[j];
     }
   } else if (const auto* trees = dynamic_cast<const TreeEnsemble*>(&estimator)) {
     share = trees->split_importance();
   } else if (const auto* linear = dynamic_cast<const LinearEstimator*>(&estimator)) {
     const Eigen::VectorXd w = linear->weights().coef.cwiseAbs().colwise().sum().transpose();
     const double total = w.sum();
-    for (size_t j = 0; j < names.size(); ++j)
+    for (size_t j = 0; j < n_features; ++j)
       share[j] = total > 0 ? w[static_cast<Eigen::Index>(j)] / total : 0;
   }
+  return share;
+}
+
+}  // namespace
+
+nlohmann::json feature_importance(const Estimator& estimator,
+                                  const std::vector<std::string>& names) {
+  const std::vector<double> share = importance_shares(estimator, names.size());
   nlohmann::json out = nlohmann::json::object();
   for (size_t j = 0; j < names.size(); ++j) out[names[j]] = share[j];
   return out;

@@ -181,19 +181,23 @@ TrainResources trial_resources(const TrainResources& resources, bool budgeted, d
   return r;
 }
 
+// The successful trials, best first.
+std::vector<const BestTrial*> ranked(const SearchState& state) {
+  std::vector<const BestTrial*> out;
+  for (const BestTrial& t : state.ok) out.push_back(&t);
+  std::stable_sort(out.begin(), out.end(), [&](const BestTrial* a, const BestTrial* b) {
+    return state.higher_better ? a->value > b->value : a->value < b->value;
+  });
+  return out;
+}
+
 // Trial seconds and seconds of one fit of the three best trials so far: what an
 // ensemble of them will cost (zero before two trials have succeeded).
 std::pair<double, double> top_three_cost(const SearchState& state) {
   if (state.ok.size() < 2) return {0, 0};
-  std::vector<const BestTrial*> top;
-  for (const BestTrial& t : state.ok) top.push_back(&t);
-  const auto n = std::min<size_t>(3, top.size());
-  std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(n), top.end(),
-                    [&](const BestTrial* a, const BestTrial* b) {
-                      return state.higher_better ? a->value > b->value : a->value < b->value;
-                    });
+  const std::vector<const BestTrial*> top = ranked(state);
   double trial_seconds = 0, fit_seconds = 0;
-  for (size_t i = 0; i < n; ++i)
+  for (size_t i = 0; i < std::min<size_t>(3, top.size()); ++i)
     trial_seconds += top[i]->trial_seconds, fit_seconds += top[i]->seconds;
   return {trial_seconds, fit_seconds};
 }
@@ -208,15 +212,13 @@ struct EnsembleCandidate {
 // Averages of the best configurations: the three best trials, then the best of each of
 // the (up to) three best families — the first of those that differ, distinct members.
 std::vector<EnsembleCandidate> ensemble_candidates(const SearchState& state) {
-  std::vector<BestTrial> ranked = state.ok;
-  std::stable_sort(ranked.begin(), ranked.end(), [&](const BestTrial& a, const BestTrial& b) {
-    return state.higher_better ? a.value > b.value : a.value < b.value;
-  });
+  const std::vector<const BestTrial*> best_first = ranked(state);
   auto build = [&](auto&& take) {
     EnsembleCandidate e;
     nlohmann::json members = nlohmann::json::array();
     std::vector<std::string> seen;
-    for (const BestTrial& t : ranked) {
+    for (const BestTrial* trial : best_first) {
+      const BestTrial& t = *trial;
       const std::string key = t.candidate.algorithm + t.candidate.hyperparams.dump();
       if (members.size() == 3 || !take(t) || std::find(seen.begin(), seen.end(), key) != seen.end())
         continue;
@@ -291,6 +293,7 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
                         const std::string& metric, const TrainResources& resources,
                         const ProgressReport& report) {
   const bool budgeted = spec.search == "auto";
+  const bool ensembles = budgeted && ensembles_allowed(spec);
   const size_t n_train = static_cast<size_t>(X_train.rows());
   const TrainClock::time_point search_start = TrainClock::now();
   const std::vector<Eigen::Index> sample =
@@ -333,7 +336,7 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
         cost_per_estimator.count(c.algorithm) ? cost_per_estimator[c.algorithm] * size : 0.05;
     double reserve =
         (best.trial >= 0 ? final_fit_estimate(best.seconds) : 0) + kStoreReserveSeconds;
-    if (budgeted && ensembles_allowed(spec)) {
+    if (ensembles) {
       // Time for the closing ensembles (two trials of the three best configurations) and
       // the final fit of one, beyond the best single configuration's.
       const auto [trial_seconds, fit_seconds] = top_three_cost(state);
@@ -367,7 +370,7 @@ SearchResult run_search(const TrainSpec& spec, const Candidate& base,
   // Averages of the best configurations, tried last as trials of their own (as
   // auto-sklearn ends its search); one that scores better becomes the best. Each runs
   // only if the time left affords it and its final fit.
-  if (budgeted && ensembles_allowed(spec) && best.trial >= 0)
+  if (ensembles && best.trial >= 0)
     for (const EnsembleCandidate& e : ensemble_candidates(state)) {
       const double reserve = final_fit_estimate(e.fit_seconds) + kStoreReserveSeconds;
       if (seconds_until(resources.deadline) < e.trial_seconds * 1.2 + reserve) continue;

@@ -7,6 +7,7 @@
 // PostgreSQL's headers last (pg/postgres.hpp).
 #include "pg/deployments.hpp"
 #include "pg/guard.hpp"
+#include "pg/outbound_urls.hpp"
 #include "pg/prediction_log.hpp"
 
 extern "C" {
@@ -54,6 +55,7 @@ void define_serving_limits() {
 
 void _PG_init(void) {
   pg_automl::define_serving_limits();
+  pg_automl::define_outbound_url_settings();
   // Long loops in core/ stop when PostgreSQL has a cancel or termination pending.
   automl::set_interrupt_hook([]() -> bool { return QueryCancelPending || ProcDiePending; });
   pg_automl::prediction_log_init();  // its GUCs before the prefix is reserved

@@ -293,3 +293,63 @@ SET ROLE mallory;
 SELECT automl.import_model('m_copy', automl.export_model(:m_model)) > 0 AS imported;
 SELECT name, owner FROM automl.projects WHERE name = 'm_copy';
 RESET ROLE;
+
+-- 12. Outbound URLs (server-side request forgery): a tenant reaches only the URL
+-- prefixes a superuser allowed, matched on whole components; the tricks that make a
+-- prefix admit another host, port or path are refused; file:// is a superuser's, under
+-- automl.import_directory; errors never print a query string (presigned secrets).
+SET automl.import_allowed_urls = 'http://127.0.0.1:8000/data, https://hooks.example.com/in/';
+SET ROLE mallory;
+SELECT error_of($$SET automl.import_allowed_urls = 'http://'$$) AS mallory_sets_allowed_urls;
+SELECT error_of($$SELECT set_config('automl.import_directory', '/', false)$$) AS mallory_sets_directory;
+SELECT error_of($$ALTER ROLE mallory SET automl.import_allowed_urls = 'http://evil/'$$) AS mallory_alters_role;
+SELECT url, automl_internal._check_outbound_url(url, 'webhook', 'mallory') AS normalized
+  FROM unnest(ARRAY['http://127.0.0.1:8000/data', 'HTTP://127.0.0.1:8000/data/x.csv?sig=1#f',
+                    'http://127.0.0.1:8000/data/a/../b.csv', 'http://0x7f.1:8000/data/x',
+                    'https://Hooks.Example.COM.:443/in/hook']) url;
+SELECT url, error_of(format('SELECT automl_internal._check_outbound_url(%L, %L, %L)', url, 'import', 'mallory'))
+  FROM unnest(ARRAY['http://127.0.0.1:8000/database.csv', 'http://127.0.0.1:8000@evil/data',
+                    'http://127.0.0.1:80000/data', 'http://127.0.0.1:8001/data', 'https://127.0.0.1:8000/data',
+                    'http://127.0.0.1:8000/data/../admin', 'http://127.0.0.1:8000/data/%2e%2e/admin',
+                    'http://127.0.0.1:8000/data%2fx', 'http://[::1]:8000/data', 'http://localhost:8000/data',
+                    'http://169.254.169.254/latest/meta-data/', 'gopher://127.0.0.1:8000/data',
+                    'http://127.0.0.1:8000/da ta', 'http://127.0.0.1:8000/data%0d%0aHost:%20evil',
+                    'file:///etc/passwd', 'http://evil/x.csv?X-Amz-Signature=s3cr3t',
+                    'https://hooks.example.com/in']) url;
+SELECT error_of(format('SELECT automl_internal._check_outbound_url(%L, %L, %L)',
+                       'http://127.0.0.1:8000/data/' || repeat('a', 2048), 'import', 'mallory')) AS too_long;
+SELECT error_of(format('SELECT automl_internal._check_outbound_url(%L, %L, %L)',
+                       E'http://127.0.0.1:8000/data\r\nHost: evil', 'import', 'mallory')) AS header_injection;
+-- Only the worker checks for somebody else; a reader may not check at all.
+SELECT error_of($$SELECT automl_internal._check_outbound_url('http://evil/', 'webhook', 'postgres')$$) AS for_superuser;
+SELECT error_of($$SELECT automl_internal._check_outbound_url('http://evil/', 'fetch', 'mallory')$$) AS bad_purpose;
+SELECT error_of($$SELECT automl_internal._check_outbound_url(NULL, 'webhook', 'mallory')$$) AS null_url;
+RESET ROLE;
+SET ROLE peek;
+SELECT error_of($$SELECT automl_internal._check_outbound_url('http://127.0.0.1:8000/data', 'import', 'peek')$$) AS reader;
+RESET ROLE;
+SELECT ensure_roles('url_worker');
+GRANT automl_worker TO url_worker;
+SET ROLE url_worker;
+SELECT automl_internal._check_outbound_url('http://127.0.0.1:8000/data/x', 'webhook', 'mallory') AS worker_for_mallory;
+SELECT error_of($$SELECT automl_internal._check_outbound_url('http://10.0.0.1/', 'webhook', 'mallory')$$) AS worker_off_list;
+SELECT error_of($$SELECT automl_internal._check_outbound_url('http://x/', 'webhook', 'no_such_role')$$) AS unknown_role;
+RESET ROLE;
+-- Administrators reach any http(s) URL; file:// is for superusers, under the directory.
+SELECT automl_internal._check_outbound_url('http://10.0.0.1:6379/', 'webhook', 'postgres') AS superuser_any_http;
+SELECT error_of($$SELECT automl_internal._check_outbound_url('file:///srv/in/a.csv', 'import', 'postgres')$$) AS no_directory;
+SET automl.import_directory = '/srv/in';
+SELECT automl_internal._check_outbound_url('file:///srv/in/sub/../a.csv', 'import', 'postgres') AS superuser_file;
+SELECT url, error_of(format('SELECT automl_internal._check_outbound_url(%L, %L, %L)', url, purpose, 'postgres'))
+  FROM (VALUES ('file:///srv/in/../../etc/passwd', 'import'), ('file:///srv/inbox/a.csv', 'import'),
+               ('file:///srv/in/%2e%2e/x', 'import'), ('file://evil/srv/in/a.csv', 'import'),
+               ('file:///srv/in/a.csv', 'webhook')) v (url, purpose);
+SET ROLE mallory;
+SELECT error_of($$SELECT automl_internal._check_outbound_url('file:///srv/in/a.csv', 'import', 'mallory')$$) AS mallory_file;
+RESET ROLE;
+-- Settings a superuser mistypes are refused when set.
+SELECT error_of($$SET automl.import_allowed_urls = 'ftp://127.0.0.1/'$$) AS ftp_prefix;
+SELECT error_of($$SET automl.import_allowed_urls = 'http://h/?token=x'$$) AS prefix_with_query;
+SELECT error_of($$SET automl.import_directory = 'relative/dir'$$) AS relative_directory;
+RESET automl.import_allowed_urls;
+RESET automl.import_directory;

@@ -72,6 +72,7 @@ GRANT INSERT (project, grantee, privilege), UPDATE (privilege, granted_by, grant
 GRANT SELECT ON automl.workers TO automl_user;
 SELECT automl_internal._grant_execute('automl_user', ARRAY[
     '_check_feature_columns',
+    '_check_outbound_url',
     '_check_training_query',
     '_deployments_changed',
     '_deployments_check',
@@ -124,6 +125,7 @@ GRANT USAGE ON ALL SEQUENCES IN SCHEMA automl TO automl_worker;
 SELECT automl_internal._grant_execute('automl_worker', ARRAY[
     '_can',
     '_can_job',
+    '_check_outbound_url',
     '_claim_job',
     '_complete_train_job',
     '_deployments_changed',

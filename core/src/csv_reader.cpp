@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "automl/error.hpp"
+#include "automl/interrupt.hpp"
 
 namespace automl::csv {
 namespace {
@@ -56,6 +57,7 @@ RecordReader::RecordReader(Dialect dialect, std::size_t max_record_bytes)
 }
 
 void RecordReader::feed(std::string_view bytes, const Callback& on_record) {
+  check_interrupt();  // once a piece: a download is a loop of feeds
   bytes_seen_ += bytes.size();
   if (!bom_done_) {
     while (!bytes.empty() && bom_.size() < kBom.size() && bytes.front() == kBom[bom_.size()]) {

@@ -10,6 +10,7 @@
 #include "automl/csv_reader.hpp"
 #include "automl/csv_values.hpp"
 #include "automl/error.hpp"
+#include "automl/interrupt.hpp"
 #include "csv_sniffer_internal.hpp"
 
 namespace automl::csv {
@@ -25,7 +26,7 @@ namespace {
 constexpr std::size_t kPiece = 64 << 10;  // the sample is fed as a download would be
 
 // Feeds the sample to a reader of the dialect, handing on at most `limit` records;
-// false when the dialect cannot read it.
+// false when the dialect cannot read it (22P04). Other errors (an interrupt) go on.
 bool read_sample(std::string_view sample, bool whole, const Dialect& dialect, std::size_t limit,
                  const RecordReader::Callback& on_record) {
   std::size_t seen = 0;
@@ -38,7 +39,8 @@ bool read_sample(std::string_view sample, bool whole, const Dialect& dialect, st
       reader.feed(sample.substr(at, kPiece), take);
     // Only a whole file's last record is complete without a line end.
     if (whole && seen < limit) reader.finish(take);
-  } catch (const Error&) {
+  } catch (const Error& e) {
+    if (std::string_view(e.sqlstate()) != sqlstate::kBadCopyFileFormat) throw;
     return false;
   }
   return true;
@@ -98,7 +100,9 @@ std::vector<Dialect> candidates(const SniffOptions& options) {
 }
 
 std::string shown_char(char c) {
+  const auto b = static_cast<unsigned char>(c);
   if (c == '\t') return "tab";
+  if (b < 0x20 || b >= 0x7f) return "byte " + std::to_string(b);  // keeps reasons UTF-8
   return std::string("'") + c + "'";
 }
 
@@ -113,9 +117,8 @@ std::string dialect_reason(const Candidate& best, const std::optional<Candidate>
          " sampled records have " + with_commas(best.fields) +
          (best.fields == 1 ? " field" : " fields");
   if (runner_up)
-    out += " (" + shown_char(runner_up->dialect.delimiter) +
-           " next best: " + with_commas(runner_up->consistent) + " with " +
-           with_commas(runner_up->fields) + ")";
+    out += " (next best, " + shown_char(runner_up->dialect.delimiter) + ": " +
+           with_commas(runner_up->consistent) + " with " + with_commas(runner_up->fields) + ")";
   return out;
 }
 
@@ -129,6 +132,7 @@ std::optional<DialectChoice> choose_dialect(std::string_view sample, bool whole,
   std::optional<Candidate> best;
   std::vector<Candidate> all;
   for (const Dialect& dialect : candidates(options)) {
+    check_interrupt();
     const auto c = try_dialect(sample, whole, dialect, options.sample_records + 1);
     if (!c) continue;
     all.push_back(*c);

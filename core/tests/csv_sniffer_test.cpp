@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "automl/csv_reader.hpp"
+#include "automl/interrupt.hpp"
 #include "sqlstate_of.hpp"
 
 namespace automl::csv {
@@ -46,7 +48,7 @@ TEST(CsvSniffer, CommaFileWithHeaderAndTypes) {
                                      ColumnType::Date, ColumnType::Timestamp,
                                      ColumnType::TimestampTz, ColumnType::Text}));
   EXPECT_EQ(s.dialect_reason,
-            "delimiter ',', quote '\"': 4 of 4 sampled records have 7 fields (';' next best: 4 "
+            "delimiter ',', quote '\"': 4 of 4 sampled records have 7 fields (next best, ';': 4 "
             "with 1); header: first row 'id' is not an integer like the 3 rows below");
   EXPECT_EQ(s.columns[0].reason, "integer: all 3 sampled values are whole numbers within int4");
   EXPECT_EQ(s.columns[1].reason,
@@ -250,6 +252,19 @@ TEST(CsvSniffer, BomAndCrlfAndUtf8Values) {
   const Sniffed s = sniff("\xEF\xBB\xBFnom,prix\r\ncaf\xC3\xA9,2\r\nth\xC3\xA9,3\r\n", true, {});
   EXPECT_EQ(names(s), (std::vector<std::string>{"nom", "prix"}));
   EXPECT_EQ(types(s), (std::vector<ColumnType>{ColumnType::Text, ColumnType::Integer}));
+}
+
+// A cancelled import stops in the sniffer or between feeds with 57014, not taken for
+// a dialect that cannot read the file.
+TEST(CsvSniffer, StopsWhenTheHostAsks) {
+  set_interrupt_hook([]() -> bool { return true; });
+  EXPECT_EQ(sqlstate_of([] { sniff("a,b\n1,2\n", true, {}); }), "57014");
+  RecordReader reader({});
+  EXPECT_EQ(
+      sqlstate_of([&] { reader.feed("a\n", [](const std::vector<Field>&, std::uint64_t) {}); }),
+      "57014");
+  set_interrupt_hook(nullptr);
+  EXPECT_EQ(sniff("a,b\n1,2\n", true, {}).columns.size(), 2u);
 }
 
 TEST(CsvSniffer, ReasonsUseThousandsSeparators) {

@@ -27,8 +27,9 @@
 //
 // Errors (automl::Error, SQLSTATE 22P04 bad_copy_file_format, naming the line): a
 // record longer than max_record_bytes or of more than kMaxFields fields (both bound
-// the memory one record can take), and a quoted field still open at finish(). After
-// an error the reader is spent; make a new one.
+// the memory one record can take), and a quoted field still open at finish(); and
+// 57014 from feed() when the interrupt hook (interrupt.hpp) says stop. After an error
+// the reader is spent; make a new one.
 #pragma once
 
 #include <array>

@@ -17,6 +17,7 @@ namespace sqlstate {
 inline constexpr const char* kInvalidParameterValue = "22023";
 inline constexpr const char* kNullValueNotAllowed = "22004";
 inline constexpr const char* kInvalidTextRepresentation = "22P02";
+inline constexpr const char* kBadCopyFileFormat = "22P04";
 inline constexpr const char* kDataException = "22000";
 inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kUndefinedObject = "42704";

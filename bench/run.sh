@@ -9,13 +9,14 @@
 #   budget    whether search => 'auto' keeps its time budget from 50 to 10⁷ rows
 #   serving   predict inside the backend vs a Flask + gunicorn + scikit-learn microservice
 #   tagging   CRF training on 10k names and automl.tag throughput per core
+#   import    automl.import_csv vs psql \copy and pandas read_csv + to_sql, same file
 #
 # The cluster lives in .devenv/bench and is stopped when the run ends.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 BENCH_DIR=$AUTOML_STATE_DIR/bench
 BENCH_DB=automl_bench
-ALL_SUITES=(queue train automl budget serving tagging)
+ALL_SUITES=(queue train automl budget serving tagging import)
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=("${ALL_SUITES[@]}")
 for suite in "${SUITES[@]}"; do

@@ -1,6 +1,9 @@
 // failure.cpp — see failure.hpp.
 #include "failure.hpp"
 
+#include <mutex>
+#include <set>
+
 namespace automl_worker {
 
 bool is_permanent(const std::string& sqlstate) {
@@ -17,6 +20,13 @@ std::string sqlstate_of(const pqxx::sql_error& e) {
   if (!e.sqlstate().empty()) return e.sqlstate();
   if (dynamic_cast<const pqxx::insufficient_privilege*>(&e) != nullptr) return "42501";
   return "";
+}
+
+const char* interned_sqlstate(const std::string& sqlstate) {
+  static std::mutex mutex;
+  static std::set<std::string> states;
+  std::lock_guard<std::mutex> lock(mutex);
+  return states.insert(sqlstate.empty() ? "XX000" : sqlstate).first->c_str();
 }
 
 std::string primary_message(const std::string& what) {

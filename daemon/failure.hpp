@@ -17,6 +17,10 @@ bool is_permanent(const std::string& sqlstate);
 // 42501 without passing the code on, so sqlstate() is empty there.
 std::string sqlstate_of(const pqxx::sql_error& e);
 
+// `sqlstate` as a pointer that lives as long as the program (automl::Error keeps
+// the pointer it is given); "XX000" when empty.
+const char* interned_sqlstate(const std::string& sqlstate);
+
 // libpq's message is "ERROR:  text\nDETAIL: ...\nCONTEXT: ..."; users want the text.
 std::string primary_message(const std::string& what);
 

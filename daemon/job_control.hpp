@@ -25,6 +25,7 @@ struct JobLimits {
   long long max_model_bytes = 512LL * 1024 * 1024;
   double max_job_seconds = 24 * 3600;
   long long max_memory_bytes = 0;  // 0: half the machine's memory (set by parse_options)
+  long long max_import_bytes = 10240LL * 1024 * 1024;  // an import's body, decoded
 
   // Each raises 54000 naming the flag when the limit is exceeded.
   void check_rows(long long rows, const std::string& relation) const {

@@ -1,4 +1,4 @@
-// job_runner.cpp — job kinds (train, noop) and how an attempt's end is recorded.
+// job_runner.cpp — job kinds (train, import, noop) and how an attempt's end is recorded.
 #include "job_runner.hpp"
 
 #include <algorithm>
@@ -9,6 +9,7 @@
 #include "automl/model.hpp"
 #include "automl/trainer.hpp"
 #include "failure.hpp"
+#include "import_runner.hpp"
 #include "log.hpp"
 #include "tagging_runner.hpp"
 #include "training_data.hpp"
@@ -141,6 +142,8 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
   try {
     if (job.kind == "train")
       run_train(conn, job, control);
+    else if (job.kind == "import")
+      run_import(conn, job, control);
     else if (job.kind == "noop")
       run_noop(conn, job, control);
     else

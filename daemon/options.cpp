@@ -38,6 +38,7 @@ const char* kUsage =
     "                          (default 86400)\n"
     "  --max-memory-mb N       fail a job whose encoded training rows would need more\n"
     "                          memory, before allocating it (default: half of RAM)\n"
+    "  --max-import-mb N       fail an import whose body is larger (default 10240)\n"
     "  --name NAME             worker name recorded on claimed jobs (default host:pid)\n"
     "  --help                  show this help and exit\n"
     "  --version               show the version and exit\n";
@@ -120,6 +121,10 @@ std::string apply_flag(const std::string& flag, const std::optional<std::string>
     return parse_megabytes(v, 1024LL * 1024 * 1024, limits.max_memory_bytes)
                ? ""
                : "--max-memory-mb needs a whole number from 1 to 1073741824";
+  if (flag == "--max-import-mb")
+    return parse_megabytes(v, 1024LL * 1024 * 1024, limits.max_import_bytes)
+               ? ""
+               : "--max-import-mb needs a whole number from 1 to 1073741824";
   double* seconds = flag == "--poll-interval"        ? &options.poll_interval
                     : flag == "--rescue-after"       ? &options.rescue_after
                     : flag == "--grace-period"       ? &options.grace_period
@@ -131,9 +136,10 @@ std::string apply_flag(const std::string& flag, const std::optional<std::string>
 }
 
 bool takes_value(const std::string& flag) {
-  for (const char* f : {"--dsn", "--name", "--concurrency", "--threads", "--poll-interval",
-                        "--rescue-after", "--grace-period", "--heartbeat-interval", "--max-rows",
-                        "--max-columns", "--max-model-mb", "--max-job-time", "--max-memory-mb"})
+  for (const char* f :
+       {"--dsn", "--name", "--concurrency", "--threads", "--poll-interval", "--rescue-after",
+        "--grace-period", "--heartbeat-interval", "--max-rows", "--max-columns", "--max-model-mb",
+        "--max-job-time", "--max-memory-mb", "--max-import-mb"})
     if (flag == f) return true;
   return false;
 }

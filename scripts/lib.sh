@@ -15,7 +15,7 @@ AUTOML_PACKAGES=(
   g++ cmake ninja-build pkg-config
   postgresql-15 postgresql-server-dev-15
   libpqxx-dev libeigen3-dev nlohmann-json3-dev liblbfgspp-dev libgtest-dev libxgboost-dev
-  libcurl4-openssl-dev libssl-dev
+  libcurl4-openssl-dev libssl-dev zlib1g-dev
   python3-sklearn python3-numpy python3-xgboost
 )
 

@@ -24,7 +24,10 @@ log=$AUTOML_STATE_DIR/$SUITE.log
 gtest_summary() {
   local p f s
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+  # --gtest_brief prints no "N tests, listed below" line: count the failed tests' own
+  # lines ("[  FAILED  ] Suite.Test (12 ms)"), each once.
+  f=$(grep -E '^\[  FAILED  \] [A-Za-z_0-9/.]+ \([0-9]+ ms\)' "$log" | sort -u | wc -l)
+  [ "$f" != 0 ] || f=
   if [ -z "$p" ] && [ -z "$f" ]; then f=1; fi
   s=$(sed -n 's/^ *\([0-9]*\) FAILED TEST SUITE.*/\1/p' "$log" | tail -1)
   echo "$SUITE: ${p:-0} passed, $(( ${f:-0} + ${s:-0} )) failed"

@@ -6,64 +6,15 @@
 
 #include "automl/algorithms.hpp"
 #include "automl/error.hpp"
+#include "automl/import_spec.hpp"
 #include "automl/metrics.hpp"
+#include "automl/spec_fields.hpp"
 
 namespace automl {
 namespace {
 
 [[noreturn]] void not_supported(const std::string& message, const std::string& detail = {}) {
   throw Error(sqlstate::kFeatureNotSupported, message, detail);
-}
-
-void reject_unknown_keys(const nlohmann::json& spec, const std::set<std::string>& allowed,
-                         const std::string& kind) {
-  for (const auto& [key, value] : spec.items()) {
-    (void)value;
-    if (!allowed.count(key)) {
-      std::string list;
-      for (const auto& k : allowed) list += (list.empty() ? "" : ", ") + k;
-      invalid("unknown key \"" + key + "\" in the spec of a " + kind + " job",
-              "accepted keys: " + list);
-    }
-  }
-}
-
-std::string get_string(const nlohmann::json& spec, const char* key, const std::string& fallback,
-                       bool required = false) {
-  auto it = spec.find(key);
-  if (it == spec.end() || it->is_null()) {
-    if (required) invalid(std::string("the spec needs \"") + key + "\"");
-    return fallback;
-  }
-  if (!it->is_string())
-    invalid(std::string("\"") + key + "\" must be a string", "got " + it->dump());
-  if (required && it->get<std::string>().empty())
-    invalid(std::string("\"") + key + "\" must not be empty");
-  return it->get<std::string>();
-}
-
-double get_number(const nlohmann::json& spec, const char* key, double fallback) {
-  auto it = spec.find(key);
-  if (it == spec.end() || it->is_null()) return fallback;
-  if (!it->is_number() || !std::isfinite(it->get<double>()))
-    invalid(std::string("\"") + key + "\" must be a finite number", "got " + it->dump());
-  return it->get<double>();
-}
-
-bool get_boolean(const nlohmann::json& spec, const char* key, bool fallback) {
-  auto it = spec.find(key);
-  if (it == spec.end() || it->is_null()) return fallback;
-  if (!it->is_boolean())
-    invalid(std::string("\"") + key + "\" must be true or false", "got " + it->dump());
-  return it->get<bool>();
-}
-
-long long get_integer(const nlohmann::json& spec, const char* key, long long fallback) {
-  auto it = spec.find(key);
-  if (it == spec.end() || it->is_null()) return fallback;
-  if (!it->is_number_integer())
-    invalid(std::string("\"") + key + "\" must be an integer", "got " + it->dump());
-  return it->get<long long>();
 }
 
 // Grid: every key a hyper-parameter of the algorithm with a list of values, each valid.
@@ -351,8 +302,8 @@ nlohmann::json normalize_job_spec(const std::string& kind, const nlohmann::json&
     if (fail < 0) invalid("\"fail_attempts\" must not be negative");
     return {{"seconds", seconds}, {"fail_attempts", fail}};
   }
-  if (kind == "import" || kind == "design")
-    not_supported("job kind \"" + kind + "\" is not implemented yet");
+  if (kind == "import") return ImportSpec::parse(spec).to_json();
+  if (kind == "design") not_supported("job kind \"" + kind + "\" is not implemented yet");
   invalid("unknown job kind \"" + kind + "\"", "kinds: train, noop, import, design");
 }
 

@@ -8,6 +8,7 @@
 // here from the job row, never taken from the worker: a table is looked up by its
 // stored qualified name and quoted again; a query must pass the parse-tree check
 // and run as exactly one read-only statement through a cursor.
+#include "pg/claimed_job.hpp"
 #include "pg/guard.hpp"
 #include "pg/postgres.hpp"
 #include "pg/run_as.hpp"
@@ -94,55 +95,17 @@ struct TrainingSource {
 
 SPIPlanPtr job_plan = nullptr;
 
-// A copy that outlives SPI_finish.
-char* spi_strdup(const char* text) {
-  char* copy = static_cast<char*>(SPI_palloc(std::strlen(text) + 1));
-  std::strcpy(copy, text);
-  return copy;
-}
-
-// Reads the claimed job (55P03 when it no longer carries `lease`) and checks that
-// the calling worker may act for its submitter, as SET ROLE would.
+// The claimed job's relation, as the submitter will read it (read_claimed_job checks
+// the lease and that the calling worker may act for the submitter).
 TrainingSource training_source(std::int64_t job_id, std::int64_t lease) {
-  Oid types[2] = {INT8OID, INT8OID};
-  Datum args[2] = {Int64GetDatum(job_id), Int64GetDatum(lease)};
-  select_one_row(
-      &job_plan,
-      "SELECT j.spec ->> 'relation', j.created_by::text, j.search_path FROM automl.jobs j"
-      " WHERE j.id = $1 AND j.lease = $2 AND j.status = 'running'",
-      2, types, args, true, "reading the claimed job");
-  if (SPI_processed != 1)
-    ereport(ERROR, (errcode(ERRCODE_LOCK_NOT_AVAILABLE),
-                    errmsg("job %lld is no longer claimed by this worker (lease %lld)",
-                           static_cast<long long>(job_id), static_cast<long long>(lease))));
-  HeapTuple row = SPI_tuptable->vals[0];
-  TupleDesc desc = SPI_tuptable->tupdesc;
-  char* relation = SPI_getvalue(row, desc, 1);
-  char* submitter_name = SPI_getvalue(row, desc, 2);
-  char* search_path = SPI_getvalue(row, desc, 3);
-  if (relation == nullptr || submitter_name == nullptr)
+  const ClaimedJobRow job = read_claimed_job(job_id, lease, &job_plan, "j.spec ->> 'relation'");
+  if (job.fields[0] == nullptr)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("job %lld has no training relation", static_cast<long long>(job_id))));
   TrainingSource out{};
-  out.label = spi_strdup(relation);
-  // Jobs queued before 0.2.0 recorded no search_path: PostgreSQL's default.
-  out.search_path = spi_strdup(search_path != nullptr ? search_path : "\"$user\", public");
-  out.submitter = get_role_oid(submitter_name, true);
-  if (!OidIsValid(out.submitter))
-    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
-                    errmsg("role \"%s\", which submitted job %lld, does not exist", submitter_name,
-                           static_cast<long long>(job_id))));
-  if (!is_member_of_role(GetUserId(), out.submitter))
-    ereport(
-        ERROR,
-        (errcode(ERRCODE_INSUFFICIENT_PRIVILEGE),
-         errmsg("permission denied to set role \"%s\"", submitter_name),
-         errdetail(
-             "A job reads its data as the role that submitted it, and the worker's login \"%s\" "
-             "is not a member of \"%s\".",
-             GetUserNameFromId(GetUserId(), false), submitter_name),
-         errhint("GRANT \"%s\" TO the worker's login (docs/security.md).", submitter_name)));
-  SPI_finish();
+  out.submitter = job.submitter;
+  out.search_path = pstrdup(job.search_path);
+  out.label = pstrdup(job.fields[0]);
 
   if (is_query(out.label)) {
     check_training_query(out.label);

@@ -45,7 +45,7 @@ SELECT error_of($$INSERT INTO automl.jobs (kind, project, spec) VALUES ('train',
 SELECT error_of($$INSERT INTO automl.jobs (kind, project, spec) VALUES ('train', 'p', '{"relation": 42, "target": "label"}')$$);
 SELECT error_of($$INSERT INTO automl.jobs (kind, project, spec) VALUES ('train', 'p', '"just a string"')$$);
 SELECT error_of($$INSERT INTO automl.jobs (kind, spec) VALUES ('teleport', '{}')$$);
-SELECT error_of($$INSERT INTO automl.jobs (kind, spec) VALUES ('import', '{}')$$);
+SELECT error_of($$INSERT INTO automl.jobs (kind, spec) VALUES ('design', '{}')$$);
 SELECT error_of($$INSERT INTO automl.jobs (kind, spec) VALUES (NULL, '{}')$$);
 SELECT error_of($$INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{"seconds": -1}')$$);
 SELECT count(*) = :jobs_before AS nothing_queued FROM automl.jobs;

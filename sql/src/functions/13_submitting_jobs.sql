@@ -95,6 +95,15 @@ BEGIN
     IF job.spec->>'relation' !~* '^\s*(select|with|values|table)\s' AND job.spec->>'task' <> 'tagging' THEN
       PERFORM automl_internal._check_feature_columns((job.spec->>'relation')::regclass, job.spec->>'target', job.spec->'preprocess');
     END IF;
+  ELSIF job.kind = 'import' THEN
+    IF job.project IS NOT NULL AND automl_internal._project_exists(job.project) THEN
+      PERFORM automl_internal._require(job.project, 'manage');
+    END IF;
+    job.spec := jsonb_set(job.spec, '{url}',
+                          to_jsonb(automl_internal._check_outbound_url(job.spec->>'url', 'import', current_user)));
+    job.spec := jsonb_set(job.spec, '{into_table}',
+                          to_jsonb(automl_internal._resolve_import_table(job.spec->>'into_table',
+                                                                         job.spec#>>'{options,if_exists}', caller_search_path)));
   END IF;
   job.priority := coalesce(job.priority, 0);
   IF job.priority < 0 AND NOT automl_internal._member_of(current_user, 'automl_admin') THEN

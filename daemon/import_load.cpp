@@ -88,6 +88,8 @@ void ImportLoad::flush() {
 void ImportLoad::finish(nlohmann::json result) {
   flush();
   result["rows"] = rows_;
+  txn_->exec_params("SELECT automl_internal._import_finish($1, $2, $3::oid::regclass)", job_.id,
+                    job_.lease, table_oid_);
   txn_->exec_params("SELECT automl_internal._succeed_job($1, $2, $3::jsonb)", job_.id, job_.lease,
                     result.dump());
   txn_->commit();

@@ -6,6 +6,7 @@
 //   automl_internal._import_rows(job, lease, table, names, copy_text)  loads one chunk
 //       of rows, written in COPY's text format, through COPY's own machinery
 //       (BeginCopyFrom with a callback source, as file_fdw reads a file);
+//   automl_internal._import_finish(job, lease, table)  swaps a replacement in;
 // then finishes the job. Both run as the submitter inside a security-restricted
 // operation (pg/run_as.hpp), so the table's owner, its defaults, domains and
 // triggers, and every privilege check are the submitter's, never the worker's.
@@ -35,12 +36,21 @@ namespace {
 
 SPIPlanPtr begin_plan = nullptr;
 SPIPlanPtr rows_plan = nullptr;
+SPIPlanPtr finish_plan = nullptr;
 
 // The relation the job names (stored quoted and qualified at submission), or
 // InvalidOid when it does not exist.
 Oid job_table(const char* into_table) {
   RangeVar* rv = makeRangeVarFromNameList(stringToQualifiedNameList(into_table));
   return RangeVarGetRelid(rv, NoLock, true);
+}
+
+// Where a replacing import loads its rows until it commits: beside the table it
+// replaces, so readers of the old table wait only for the final swap.
+const char* staged_table(const char* into_table, std::int64_t job_id) {
+  List* parts = stringToQualifiedNameList(into_table);
+  return quote_qualified_identifier(strVal(linitial(parts)),
+                                    psprintf("automl_import_%lld", static_cast<long long>(job_id)));
 }
 
 // A text[] argument as C strings; NULL elements and sizes outside 1..1600 refused.
@@ -155,14 +165,15 @@ AUTOML_FUNCTION(automl_import_begin) {
             (errcode(ERRCODE_DUPLICATE_TABLE), errmsg("relation %s already exists", job.fields[1]),
              errhint("It was created after the import was queued; options.if_exists "
                      "'append' adds to it, 'replace' replaces it.")));
+  const char* create = job.fields[1];
   if (OidIsValid(table) && std::strcmp(if_exists, "replace") == 0) {
-    run_ddl(psprintf("DROP TABLE %s", job.fields[1]));
+    create = staged_table(job.fields[1], PG_GETARG_INT64(0));
     table = InvalidOid;
   }
   if (!OidIsValid(table)) {
-    run_ddl(create_table_sql(job.fields[1], names, types, n));
+    run_ddl(create_table_sql(create, names, types, n));
     CommandCounterIncrement();
-    table = job_table(job.fields[1]);
+    table = job_table(create);
   }
   leave_restricted(saved);
   PG_RETURN_OID(table);
@@ -178,7 +189,9 @@ AUTOML_FUNCTION(automl_import_rows) {
 
   const SavedIdentity saved = enter_restricted(job.submitter, kPinnedSearchPath);
   if (job.fields[0] == nullptr || std::strcmp(job.fields[0], "import") != 0 ||
-      job.fields[1] == nullptr || job_table(job.fields[1]) != target)
+      job.fields[1] == nullptr ||
+      (job_table(job.fields[1]) != target &&
+       job_table(staged_table(job.fields[1], PG_GETARG_INT64(0))) != target))
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("table %u is not the table of import job %lld", target,
                            static_cast<long long>(PG_GETARG_INT64(0)))));
@@ -201,6 +214,30 @@ AUTOML_FUNCTION(automl_import_rows) {
   table_close(rel, NoLock);
   leave_restricted(saved);
   PG_RETURN_INT64(static_cast<int64>(loaded));
+}
+
+// The last step before the job's success, in the same transaction: a replacing
+// import's staged table takes the old one's place (dropped without CASCADE: a view
+// on it fails the import and keeps the old rows).
+AUTOML_FUNCTION(automl_import_finish) {
+  const ClaimedJobRow job = read_claimed_job(PG_GETARG_INT64(0), PG_GETARG_INT64(1), &finish_plan,
+                                             "j.kind, j.spec ->> 'into_table'");
+  const Oid target = PG_GETARG_OID(2);
+  if (job.fields[0] == nullptr || std::strcmp(job.fields[0], "import") != 0 ||
+      job.fields[1] == nullptr)
+    ereport(ERROR,
+            (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+             errmsg("job %lld is not an import job", static_cast<long long>(PG_GETARG_INT64(0)))));
+  const SavedIdentity saved = enter_restricted(job.submitter, kPinnedSearchPath);
+  const char* staged = staged_table(job.fields[1], PG_GETARG_INT64(0));
+  if (job_table(job.fields[1]) != target && job_table(staged) == target) {
+    if (OidIsValid(job_table(job.fields[1]))) run_ddl(psprintf("DROP TABLE %s", job.fields[1]));
+    List* parts = stringToQualifiedNameList(job.fields[1]);
+    run_ddl(
+        psprintf("ALTER TABLE %s RENAME TO %s", staged, quote_identifier(strVal(lsecond(parts)))));
+  }
+  leave_restricted(saved);
+  PG_RETURN_VOID();
 }
 
 }  // namespace pg_automl

@@ -365,5 +365,30 @@ TEST_F(ImportTest, FileUrlsStayBelowTheImportDirectory) {
   query("ALTER DATABASE " + db + " RESET automl.import_directory");
 }
 
+// Names and types come from the file and the tenant: a header that tries to close
+// the identifier and a declared type that tries to end the statement are only names.
+TEST_F(ImportTest, HostileHeadersAndTypesAreQuotedOrRefused) {
+  server_->write("hostile.csv", "\"a\"\"); DROP TABLE people; --\",b\n1,2\n");
+  const auto names = import(server_->url("plain/hostile.csv"), "hostile_names", "{}");
+  ASSERT_EQ(names[0].as<std::string>(), "succeeded") << names[1].as<std::string>();
+  EXPECT_TRUE(table_exists("people")) << "the header was a name, not SQL";
+  EXPECT_EQ(one("SELECT attname FROM pg_attribute WHERE attrelid = 'hostile_names'::regclass AND "
+                "attnum = 1")[0]
+                .as<std::string>(),
+            "a\"); DROP TABLE people; --");
+  const auto types = import(server_->url("plain/hostile.csv"), "hostile_types",
+                            R"({"columns": {"b": "integer); DROP TABLE people; --"}})");
+  EXPECT_EQ(types[0].as<std::string>(), "failed");
+  EXPECT_TRUE(table_exists("people"));
+  EXPECT_FALSE(table_exists("hostile_types"));
+  const auto domain_type = import(server_->url("plain/hostile.csv"), "hostile_domain",
+                                  R"({"columns": {"b": "pg_catalog.int8"}})");
+  EXPECT_EQ(domain_type[0].as<std::string>(), "succeeded") << domain_type[1].as<std::string>();
+  EXPECT_EQ(one("SELECT format_type(atttypid, atttypmod) FROM pg_attribute WHERE attrelid = "
+                "'hostile_domain'::regclass AND attname = 'b'")[0]
+                .as<std::string>(),
+            "bigint");
+}
+
 }  // namespace
 }  // namespace automl_it

@@ -58,6 +58,14 @@ SELECT error_of($$SELECT automl.import_csv('http://127.0.0.1:9/allowed/a.csv', N
 SELECT error_of($$SELECT automl.import_csv(NULL, 't2')$$);
 ROLLBACK;
 
+-- The worker's side is the worker's: a tenant cannot create or fill an import's
+-- table through it, even with a job id and lease of its own.
+BEGIN;
+SET LOCAL ROLE imp_tenant;
+SELECT error_of($$SELECT automl_internal._import_begin(1, 1, ARRAY['a'], ARRAY['integer'])$$);
+SELECT error_of($$SELECT automl_internal._import_rows(1, 1, 'pg_class'::regclass, ARRAY['a'], E'1\n')$$);
+ROLLBACK;
+
 -- Appending into a table the tenant may insert into, and replacing its own.
 BEGIN;
 GRANT INSERT ON imp_closed.theirs TO imp_tenant;

@@ -137,6 +137,7 @@ SELECT automl_internal._grant_execute('automl_worker', ARRAY[
     '_heartbeat',
     '_hold_job_lock',
     '_import_begin',
+    '_import_finish',
     '_import_rows',
     '_insert_deployment',
     '_job_lock_key',

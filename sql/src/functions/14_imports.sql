@@ -82,8 +82,9 @@ LANGUAGE sql AS $$
 $$;
 
 -- The worker's side, in the job's one final transaction (pg/import_table.cpp): the
--- table created (or replaced, or found) as the submitter, then filled chunk by chunk
--- through COPY's own machinery, as the submitter in a security-restricted operation.
+-- table created (or found; a replacement is staged beside the old table) as the
+-- submitter, filled chunk by chunk through COPY's own machinery, then swapped in —
+-- all as the submitter in a security-restricted operation.
 CREATE OR REPLACE FUNCTION automl_internal._import_begin(job_id bigint, claim_lease bigint,
   column_names text[], column_types text[]) RETURNS regclass
   AS 'MODULE_PATHNAME', 'automl_import_begin' LANGUAGE C STRICT VOLATILE;
@@ -91,3 +92,6 @@ CREATE OR REPLACE FUNCTION automl_internal._import_begin(job_id bigint, claim_le
 CREATE OR REPLACE FUNCTION automl_internal._import_rows(job_id bigint, claim_lease bigint, target regclass,
   column_names text[], copy_text text) RETURNS bigint
   AS 'MODULE_PATHNAME', 'automl_import_rows' LANGUAGE C STRICT VOLATILE;
+
+CREATE OR REPLACE FUNCTION automl_internal._import_finish(job_id bigint, claim_lease bigint, target regclass) RETURNS void
+  AS 'MODULE_PATHNAME', 'automl_import_finish' LANGUAGE C STRICT VOLATILE;

@@ -1,11 +1,13 @@
 -- The worker's interface: finishing a job, fenced by its lease
 
+-- finished_at is the clock's, not the transaction's start: an import's final
+-- transaction lasts as long as its load.
 CREATE OR REPLACE FUNCTION automl_internal._finish_job(job_id bigint, new_status text, result jsonb, message text)
 RETURNS void
 LANGUAGE sql AS $$
   UPDATE automl.jobs SET status = new_status, result = _finish_job.result, message = _finish_job.message,
          progress = CASE WHEN new_status = 'succeeded' THEN 1 ELSE progress END,
-         finished_at = now(), heartbeat_at = now()
+         finished_at = pg_catalog.clock_timestamp(), heartbeat_at = pg_catalog.clock_timestamp()
    WHERE id = job_id;
   SELECT pg_notify('automl_job_done', json_build_object('id', job_id, 'status', new_status)::text);
 $$;

@@ -25,6 +25,11 @@ gtest_summary() {
   local p f s
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
   f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+  # --gtest_brief=1 prints no "N tests, listed below" line: count the failed tests' own.
+  if [ -z "$f" ]; then
+    f=$(grep -cE '^\[  FAILED  \] [[:alnum:]_/]+\.[[:alnum:]_/]+ \(' "$log" || true)
+    [ "$f" = 0 ] && f=""
+  fi
   if [ -z "$p" ] && [ -z "$f" ]; then f=1; fi
   s=$(sed -n 's/^ *\([0-9]*\) FAILED TEST SUITE.*/\1/p' "$log" | tail -1)
   echo "$SUITE: ${p:-0} passed, $(( ${f:-0} + ${s:-0} )) failed"

@@ -1,4 +1,5 @@
 // main.cpp — automl-worker: runs pg_automl's queued jobs. See docs/ and --help.
+#include <curl/curl.h>
 #include <unistd.h>
 
 #include <csignal>
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "automl-worker: %s\n", e.what());
     return 2;
   }
+  curl_global_init(CURL_GLOBAL_DEFAULT);  // before any thread: webhook POSTs
   g_worker = worker.get();
   struct sigaction action {};
   action.sa_handler = on_stop_signal;

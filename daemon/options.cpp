@@ -39,6 +39,11 @@ const char* kUsage =
     "  --max-memory-mb N       fail a job whose encoded training rows would need more\n"
     "                          memory, before allocating it (default: half of RAM)\n"
     "  --max-import-mb N       fail an import whose body is larger (default 10240)\n"
+    "  --webhook-timeout SECONDS\n"
+    "                          give up one webhook POST after this long (default 10)\n"
+    "  --webhook-retry-base SECONDS\n"
+    "                          wait this long before a failed delivery's first retry,\n"
+    "                          doubling (with jitter) each time after (default 5)\n"
     "  --name NAME             worker name recorded on claimed jobs (default host:pid)\n"
     "  --help                  show this help and exit\n"
     "  --version               show the version and exit\n";
@@ -130,16 +135,18 @@ std::string apply_flag(const std::string& flag, const std::optional<std::string>
                     : flag == "--grace-period"       ? &options.grace_period
                     : flag == "--heartbeat-interval" ? &options.heartbeat_interval
                     : flag == "--max-job-time"       ? &limits.max_job_seconds
+                    : flag == "--webhook-timeout"    ? &options.webhook_timeout
+                    : flag == "--webhook-retry-base" ? &options.webhook_retry_base
                                                      : nullptr;
   if (seconds == nullptr) return "unknown option '" + flag + "'";
   return parse_positive(v, *seconds) ? "" : flag + kSeconds;
 }
 
 bool takes_value(const std::string& flag) {
-  for (const char* f :
-       {"--dsn", "--name", "--concurrency", "--threads", "--poll-interval", "--rescue-after",
-        "--grace-period", "--heartbeat-interval", "--max-rows", "--max-columns", "--max-model-mb",
-        "--max-job-time", "--max-memory-mb", "--max-import-mb"})
+  for (const char* f : {"--dsn", "--name", "--concurrency", "--threads", "--poll-interval",
+                        "--rescue-after", "--grace-period", "--heartbeat-interval", "--max-rows",
+                        "--max-columns", "--max-model-mb", "--max-job-time", "--max-memory-mb",
+                        "--max-import-mb", "--webhook-timeout", "--webhook-retry-base"})
     if (flag == f) return true;
   return false;
 }

@@ -14,11 +14,13 @@ struct Options {
   bool once = false;           // drain the runnable queue, then exit
   double poll_interval = 1.0;  // seconds between polls when no NOTIFY arrives
   double heartbeat_interval = 2.0;
-  double rescue_after = 30.0;  // a running job silent this long goes back to the queue
-  int threads = 0;             // cores per job for tree learners; 0: all cores
-  double grace_period = 30.0;  // on SIGTERM, how long running jobs may take to finish
-  std::string name;            // shown in automl.jobs.worker; default host:pid
-  JobLimits limits;            // --max-rows, --max-columns, --max-model-mb, --max-job-time
+  double rescue_after = 30.0;       // a running job silent this long goes back to the queue
+  int threads = 0;                  // cores per job for tree learners; 0: all cores
+  double grace_period = 30.0;       // on SIGTERM, how long running jobs may take to finish
+  std::string name;                 // shown in automl.jobs.worker; default host:pid
+  double webhook_timeout = 10.0;    // one webhook POST, connecting included
+  double webhook_retry_base = 5.0;  // delay before a delivery's first retry (then doubling)
+  JobLimits limits;                 // --max-rows, --max-columns, --max-model-mb, --max-job-time
 };
 
 // Parses argv. Returns nullopt and sets `exit_code` when the program should exit

@@ -21,6 +21,9 @@ HeartbeaterConfig heartbeater_config(const Options& o) {
   return {o.name, o.concurrency, o.heartbeat_interval};
 }
 RescuerConfig rescuer_config(const Options& o) { return {o.dsn, o.name, o.rescue_after}; }
+WebhookDelivererConfig webhook_config(const Options& o) {
+  return {o.dsn, o.name, o.webhook_timeout, o.webhook_retry_base, o.poll_interval};
+}
 
 }  // namespace
 
@@ -32,7 +35,8 @@ Worker::Worker(Options options)
           ListenerConfig{}, [this] { wakeup_.wake(); }, [this] { heartbeater_.beat_soon(); }),
       heartbeater_(heartbeater_config(options_)),
       deadlines_(DeadlinesConfig{options_.grace_period}),
-      rescuer_(rescuer_config(options_)) {}
+      rescuer_(rescuer_config(options_)),
+      webhooks_(webhook_config(options_)) {}
 
 // One round of the control thread's periodic duties.
 void Worker::control_tick(pqxx::connection_base& conn) {
@@ -90,9 +94,12 @@ int Worker::run() {
     });
   std::thread control([this] { control_loop(); });
   std::thread rescuer([this] { rescuer_.run(stopping_, [this] { return active_runners_ > 0; }); });
+  std::thread webhooks(
+      [this] { webhooks_.run(stopping_, [this] { return active_runners_ > 0; }); });
   for (auto& t : runners) t.join();
   control.join();
   rescuer.join();
+  webhooks.join();
   log_line("stopped");
   return 0;
 }

@@ -2,7 +2,8 @@
 // that claim and run jobs (executor.hpp), a control thread that hears
 // notifications (listener.hpp), heartbeats (heartbeater.hpp) and enforces the grace
 // period and job time limits (deadlines.hpp), and a rescuer thread that returns
-// stale jobs to the queue while this worker leads (rescuer.hpp).
+// stale jobs to the queue while this worker leads (rescuer.hpp), and a webhook thread
+// that posts the outbox's events (webhook_deliverer.hpp).
 #pragma once
 
 #include <atomic>
@@ -14,6 +15,7 @@
 #include "options.hpp"
 #include "rescuer.hpp"
 #include "shared_state.hpp"
+#include "webhook_deliverer.hpp"
 
 namespace pqxx {
 class connection_base;
@@ -45,6 +47,7 @@ class Worker {
   Heartbeater heartbeater_;
   Deadlines deadlines_;
   Rescuer rescuer_;
+  WebhookDeliverer webhooks_;
 };
 
 }  // namespace automl_worker

@@ -26,6 +26,11 @@ export ASAN_OPTIONS=detect_leaks=0 UBSAN_OPTIONS=print_stacktrace=1
 OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE} "$FUZZ_BUILD/core/core_tests" --gtest_brief=1 >"$AUTOML_STATE_DIR/sanitized_unit.log" 2>&1 || true
 p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$AUTOML_STATE_DIR/sanitized_unit.log" | tail -1)
 f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$AUTOML_STATE_DIR/sanitized_unit.log" | tail -1)
+# --gtest_brief=1 prints no "N tests, listed below" line: count the failed tests' own.
+if [ -z "$f" ]; then
+  f=$(grep -cE '^\[  FAILED  \] [[:alnum:]_/]+\.[[:alnum:]_/]+ \(' "$AUTOML_STATE_DIR/sanitized_unit.log" || true)
+  [ "$f" = 0 ] && f=""
+fi
 if [ -z "$p" ] && [ -z "$f" ]; then f=1; tail -30 "$AUTOML_STATE_DIR/sanitized_unit.log" >&2; fi
 passed=$((passed + ${p:-0}))
 failed=$((failed + ${f:-0}))

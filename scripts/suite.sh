@@ -22,14 +22,19 @@ log=$AUTOML_STATE_DIR/$SUITE.log
 # Prints "NAME: P passed, F failed" from a GoogleTest log; a run that crashed before
 # reporting, or a suite whose SetUpTestSuite threw, counts as a failure.
 gtest_summary() {
-  local p f s
+  local p f s t
   p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
-  # --gtest_brief prints no "N tests, listed below" line: count the failed tests' own
-  # lines ("[  FAILED  ] Suite.Test (12 ms)"), each once.
-  f=$(grep -E '^\[  FAILED  \] [A-Za-z_0-9/.]+ \([0-9]+ ms\)' "$log" | sort -u | wc -l)
-  [ "$f" != 0 ] || f=
+  f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | tail -1)
+  # --gtest_brief=1 prints no "N tests, listed below" line: count the failed tests' own.
+  if [ -z "$f" ]; then
+    f=$(grep -cE '^\[  FAILED  \] [[:alnum:]_/]+\.[[:alnum:]_/]+ \(' "$log" || true)
+    [ "$f" = 0 ] && f=""
+  fi
   if [ -z "$p" ] && [ -z "$f" ]; then f=1; fi
   s=$(sed -n 's/^ *\([0-9]*\) FAILED TEST SUITE.*/\1/p' "$log" | tail -1)
+  # Nor, under --gtest_brief=1, a "N FAILED TEST SUITE" line: count the suites that threw.
+  t=$(grep -cE 'thrown in (SetUp|TearDown)TestSuite\(\)' "$log" || true)
+  [ "$t" -gt "${s:-0}" ] && s=$t
   echo "$SUITE: ${p:-0} passed, $(( ${f:-0} + ${s:-0} )) failed"
 }
 

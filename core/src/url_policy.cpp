@@ -135,7 +135,10 @@ std::string Url::decoded_path() const {
   return out;
 }
 
-Url parse_url(const std::string& text) {
+namespace {
+
+// One pass of curl's parser and our normalisation.
+Url parse_once(const std::string& text) {
   refuse_bad_bytes(text);
   CurlUrlHandle handle(curl_url());
   if (!handle) throw std::bad_alloc();
@@ -161,6 +164,22 @@ Url parse_url(const std::string& text) {
   set_part(u, CURLUPART_FRAGMENT, nullptr);
   url.normalized = get_part(u, CURLUPART_URL, CURLU_NO_DEFAULT_PORT).text;
   return url;
+}
+
+}  // namespace
+
+// The normalised text is parsed again until it stays the same: what the transfer
+// parses is then what was checked. (Dropping a host's trailing dot can make curl read
+// it anew: "0x7f.1." is a name to curl, "0x7f.1" the address 127.0.0.1.)
+Url parse_url(const std::string& text) {
+  Url url = parse_once(text);
+  for (int pass = 0; pass < 3; ++pass) {
+    Url again = parse_once(url.normalized);
+    if (again.normalized == url.normalized) return again;
+    url = std::move(again);
+  }
+  invalid("url \"" + url.redacted() + "\" does not normalise to one form",
+          "libcurl reads its normalised text differently each time.");
 }
 
 std::vector<Url> parse_url_prefixes(const std::string& list) {

@@ -39,6 +39,12 @@ TEST(UrlPolicy, NormalisesSchemeHostPortAndDotSegments) {
   // Numeric IPv4 forms are one address: the prefix 127.0.0.1 sees them all.
   EXPECT_EQ(normalized("http://0x7f.1/x"), "http://127.0.0.1/x");
   EXPECT_EQ(normalized("http://2130706433/x"), "http://127.0.0.1/x");
+  // A trailing dot hid a numeric host from curl: without it, it is an address (found by
+  // fuzz_url_policy); what is checked is what curl will connect to.
+  EXPECT_EQ(normalized("http://0x7f.1./x"), "http://127.0.0.1/x");
+  EXPECT_EQ(normalized("http://127./x"), "http://0.0.0.127/x");
+  EXPECT_EQ(check("http://0x7f.1.:8000/data/x", "http://127.0.0.1:8000/data"),
+            "http://127.0.0.1:8000/data/x");
   // curl's reading of a lenient form is the one that is checked and fetched.
   EXPECT_EQ(normalized("http:///x"), "http://x/");
   EXPECT_EQ(normalized("file://localhost/srv/in/../in/a.csv"), "file:///srv/in/a.csv");

@@ -37,12 +37,15 @@ TEST(ParseOptions, Defaults) {
   EXPECT_NE(p.options->name.find(':'), std::string::npos);  // host:pid
   EXPECT_GT(p.options->limits.max_memory_bytes, 0);         // half of RAM
   EXPECT_EQ(p.options->limits.max_rows, 50'000'000);
+  EXPECT_DOUBLE_EQ(p.options->webhook_timeout, 10.0);
+  EXPECT_DOUBLE_EQ(p.options->webhook_retry_base, 5.0);
 }
 
 TEST(ParseOptions, ValuesFollowOrJoinTheFlag) {
   const Parsed p =
       parse({"--concurrency", "4", "--name=w1", "--once", "--poll-interval=0.2", "--max-model-mb",
-             "2", "--max-memory-mb=3", "--max-rows", "1e3", "--dsn", "dbname=x", "--threads", "2"});
+             "2", "--max-memory-mb=3", "--max-rows", "1e3", "--dsn", "dbname=x", "--threads", "2",
+             "--webhook-timeout", "2.5", "--webhook-retry-base=0.2"});
   ASSERT_TRUE(p.options);
   EXPECT_EQ(p.options->concurrency, 4);
   EXPECT_EQ(p.options->name, "w1");
@@ -53,6 +56,8 @@ TEST(ParseOptions, ValuesFollowOrJoinTheFlag) {
   EXPECT_EQ(p.options->limits.max_rows, 1000);
   EXPECT_EQ(p.options->dsn, "dbname=x");
   EXPECT_EQ(p.options->threads, 2);
+  EXPECT_DOUBLE_EQ(p.options->webhook_timeout, 2.5);
+  EXPECT_DOUBLE_EQ(p.options->webhook_retry_base, 0.2);
 }
 
 TEST(ParseOptions, UsageErrorsExitWithTwo) {
@@ -69,6 +74,8 @@ TEST(ParseOptions, UsageErrorsExitWithTwo) {
                                         {"--max-model-mb", "2000000"},
                                         {"--max-job-time", "-3"},
                                         {"--max-memory-mb", "0"},
+                                        {"--webhook-timeout", "0"},
+                                        {"--webhook-retry-base", "x"},
                                         {"--heartbeat-interval", ""},
                                         {"--name", ""},
                                         {"--dsn"},

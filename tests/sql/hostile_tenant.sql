@@ -353,3 +353,35 @@ SELECT error_of($$SET automl.import_allowed_urls = 'http://h/?token=x'$$) AS pre
 SELECT error_of($$SET automl.import_directory = 'relative/dir'$$) AS relative_directory;
 RESET automl.import_allowed_urls;
 RESET automl.import_directory;
+
+-- 13. Webhooks: mallory cannot hear victim's events — no endpoint on victim's project,
+-- none of victim's endpoints, deliveries or secrets in sight, no forged outbox row or
+-- event, no delivery claimed or recorded, and a noop job of hers that names victim's
+-- project (no right needed for that) announces nothing to victim's endpoint.
+SET automl.import_allowed_urls = 'http://127.0.0.1:9/';
+SET ROLE victim;
+SELECT automl.create_webhook('victim_proj', 'http://127.0.0.1:9/victim', ARRAY['job.succeeded', 'job.cancelled'],
+                             'victim-secret') AS victim_hook \gset
+RESET ROLE;
+SET ROLE mallory;
+SELECT error_of($$SELECT automl.create_webhook('victim_proj', 'http://127.0.0.1:9/m')$$) AS hook_on_victims_project;
+SELECT error_of($$INSERT INTO automl.webhook_endpoints (project, url, events)
+                  VALUES ('victim_proj', 'http://127.0.0.1:9/m', '{job.succeeded}')$$) AS insert_on_victims_project;
+SELECT count(*) AS victims_webhooks_seen FROM automl.webhooks;
+SELECT count(*) AS victims_deliveries_seen FROM automl.webhook_deliveries;
+SELECT error_of($$SELECT secret FROM automl.webhook_endpoints$$) AS victims_secret;
+SELECT error_of(format('SELECT automl_internal._webhook_secret(%s)', :victim_hook)) AS secret_function;
+SELECT error_of(format($$INSERT INTO automl.webhook_deliveries (webhook_id, event, payload)
+                         VALUES (%s, 'job.succeeded', '{}')$$, :victim_hook)) AS forged_delivery;
+SELECT error_of($$SELECT automl_internal._queue_webhook_event('victim_proj', 'job.succeeded', '{}')$$) AS forged_event;
+SELECT error_of('SELECT * FROM automl_internal._claim_webhook_delivery(30)') AS claims_deliveries;
+SELECT error_of('SELECT automl_internal._record_webhook_attempt(1, 1, 200, NULL, 5)') AS records_attempt;
+SELECT masked(format('SELECT automl.drop_webhook(%s)', :victim_hook)) AS drops_victims_hook;
+INSERT INTO automl.jobs (kind, project, spec, run_after) VALUES ('noop', 'victim_proj', '{}', 'infinity')
+  RETURNING id AS m_noop \gset
+SELECT automl.cancel(:m_noop);
+NOTIFY automl_webhooks, 'deliver everything now';
+RESET ROLE;
+SELECT count(*) AS victim_deliveries FROM automl.webhook_deliveries WHERE webhook_id = :victim_hook;
+SELECT automl.drop_webhook(:victim_hook) AS dropped;
+RESET automl.import_allowed_urls;

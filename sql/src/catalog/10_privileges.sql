@@ -70,6 +70,12 @@ GRANT UPDATE (log_sample_rate) ON automl.projects TO automl_user;
 GRANT INSERT (project, grantee, privilege), UPDATE (privilege, granted_by, granted_at), DELETE
   ON automl.project_grants TO automl_user;
 GRANT SELECT ON automl.workers TO automl_user;
+-- Webhooks: a tenant creates (create_webhook), reads and drops its own endpoints. Their
+-- secret column is nobody's to read: automl.webhooks shows every other column.
+GRANT SELECT (id, project, url, events, has_secret, max_attempts, owner, created_at),
+      INSERT (project, url, events, secret, max_attempts), DELETE ON automl.webhook_endpoints TO automl_user;
+GRANT SELECT ON automl.webhooks, automl.webhook_deliveries TO automl_user;
+GRANT USAGE ON SEQUENCE automl.webhook_endpoints_id_seq TO automl_user;
 SELECT automl_internal._grant_execute('automl_user', ARRAY[
     '_check_feature_columns',
     '_check_outbound_url',
@@ -96,11 +102,16 @@ SELECT automl_internal._grant_execute('automl_user', ARRAY[
     '_resolve_training_relation',
     '_role_lock_space',
     '_same_features',
+    '_webhook_event_names',
+    '_webhook_exists',
+    '_webhook_visible',
     'cancel',
+    'create_webhook',
     'deploy',
     'deploy_shadow',
     'deploy_split',
     'describe',
+    'drop_webhook',
     'export_model',
     'grant_project',
     'import_csv',
@@ -114,6 +125,7 @@ SELECT automl_internal._grant_execute('automl_user', ARRAY[
 -- automl_admin: everything, on every project.
 GRANT ALL ON ALL TABLES IN SCHEMA automl TO automl_admin;
 GRANT ALL ON ALL SEQUENCES IN SCHEMA automl TO automl_admin;
+REVOKE ALL ON automl.webhook_endpoints FROM automl_admin;  -- the secrets: admins have automl_user's columns
 GRANT EXECUTE ON FUNCTION automl.prune_jobs(interval), automl.prune_prediction_log(interval),
   automl.set_role_limits(name, integer, integer) TO automl_admin;
 
@@ -123,12 +135,17 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON automl.jobs, automl.workers, automl.mode
                                         automl.projects, automl.trials TO automl_worker;
 GRANT SELECT ON automl.project_grants, automl.deployed_models, automl.role_limits TO automl_worker;
 GRANT SELECT, INSERT, UPDATE ON automl.submitter_turns TO automl_worker;
+GRANT SELECT (id, project, url, events, has_secret, max_attempts, owner, created_at) ON automl.webhook_endpoints
+  TO automl_worker;
+GRANT SELECT ON automl.webhooks TO automl_worker;
+GRANT SELECT, UPDATE ON automl.webhook_deliveries TO automl_worker;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA automl TO automl_worker;
 SELECT automl_internal._grant_execute('automl_worker', ARRAY[
     '_can',
     '_can_job',
     '_check_outbound_url',
     '_claim_job',
+    '_claim_webhook_delivery',
     '_complete_train_job',
     '_deployments_changed',
     '_deployments_check',
@@ -152,6 +169,7 @@ SELECT automl_internal._grant_execute('automl_worker', ARRAY[
     '_project_exists',
     '_projects_for',
     '_record_deployment',
+    '_record_webhook_attempt',
     '_register_worker',
     '_release_job',
     '_require_primary',
@@ -164,6 +182,8 @@ SELECT automl_internal._grant_execute('automl_worker', ARRAY[
     '_training_rows',
     '_training_shape',
     '_unregister_worker',
+    '_webhook_secret',
+    '_webhook_visible',
     '_worker_alive',
     '_worker_seen']);
 

@@ -9,7 +9,9 @@ BEGIN
   FOREACH t IN ARRAY ARRAY['automl.projects', 'automl.jobs', 'automl.models', 'automl.trials', 'automl.deployments',
                            'automl.prediction_log', 'automl.project_grants', 'automl.role_limits',
                            'automl.submitter_turns', 'automl.projects_id_seq', 'automl.jobs_id_seq',
-                           'automl.models_id_seq', 'automl.deployments_id_seq', 'automl.job_leases']::regclass[] LOOP
+                           'automl.models_id_seq', 'automl.deployments_id_seq', 'automl.job_leases',
+                           'automl.webhook_endpoints', 'automl.webhook_deliveries',
+                           'automl.webhook_endpoints_id_seq', 'automl.webhook_deliveries_id_seq']::regclass[] LOOP
     PERFORM pg_catalog.pg_extension_config_dump(t, '');
   END LOOP;
 END

@@ -148,6 +148,44 @@ COMMENT ON TABLE automl.submitter_turns IS
 COMMENT ON COLUMN automl.submitter_turns.role IS 'A submitting role.';
 COMMENT ON COLUMN automl.submitter_turns.last_claimed_at IS 'When a job of the role was last claimed.';
 
+COMMENT ON TABLE automl.webhook_endpoints IS
+  'Webhook endpoints (automl.create_webhook); read them through automl.webhooks: the secret column is nobody''s to select.';
+COMMENT ON COLUMN automl.webhook_endpoints.id IS 'Webhook id, returned by automl.create_webhook; pass it to automl.drop_webhook.';
+COMMENT ON COLUMN automl.webhook_endpoints.project IS 'The project whose events the endpoint hears.';
+COMMENT ON COLUMN automl.webhook_endpoints.url IS 'Where deliveries are posted, normalised; checked again before every delivery.';
+COMMENT ON COLUMN automl.webhook_endpoints.events IS 'Subscribed events: job.succeeded, job.failed, job.cancelled, model.deployed.';
+COMMENT ON COLUMN automl.webhook_endpoints.secret IS 'HMAC-SHA256 key of X-Automl-Signature-256; read only by the worker, through an internal function.';
+COMMENT ON COLUMN automl.webhook_endpoints.has_secret IS 'Whether deliveries are signed (a secret was given).';
+COMMENT ON COLUMN automl.webhook_endpoints.max_attempts IS 'Attempts per delivery before it is failed (1 to 100).';
+COMMENT ON COLUMN automl.webhook_endpoints.owner IS 'The role that created the endpoint; it and its members see, drop and read its deliveries.';
+COMMENT ON COLUMN automl.webhook_endpoints.created_at IS 'When the endpoint was created.';
+
+COMMENT ON VIEW automl.webhooks IS
+  'Your webhook endpoints, without their secrets: id, project, url, events, has_secret, max_attempts, owner, created_at.';
+COMMENT ON COLUMN automl.webhooks.id IS 'Webhook id, returned by automl.create_webhook; pass it to automl.drop_webhook.';
+COMMENT ON COLUMN automl.webhooks.project IS 'The project whose events the endpoint hears.';
+COMMENT ON COLUMN automl.webhooks.url IS 'Where deliveries are posted, normalised; checked again before every delivery.';
+COMMENT ON COLUMN automl.webhooks.events IS 'Subscribed events: job.succeeded, job.failed, job.cancelled, model.deployed.';
+COMMENT ON COLUMN automl.webhooks.has_secret IS 'Whether deliveries are signed (X-Automl-Signature-256); the secret itself is never shown.';
+COMMENT ON COLUMN automl.webhooks.max_attempts IS 'Attempts per delivery before it is failed (1 to 100).';
+COMMENT ON COLUMN automl.webhooks.owner IS 'The role that created the endpoint.';
+COMMENT ON COLUMN automl.webhooks.created_at IS 'When the endpoint was created.';
+
+COMMENT ON TABLE automl.webhook_deliveries IS
+  'The webhook outbox: one row per event and endpoint, written with the event, posted by a worker after commit.';
+COMMENT ON COLUMN automl.webhook_deliveries.id IS 'Delivery id, sent as X-Automl-Delivery and delivery_id: the same at every attempt.';
+COMMENT ON COLUMN automl.webhook_deliveries.webhook_id IS 'The endpoint (automl.webhooks.id).';
+COMMENT ON COLUMN automl.webhook_deliveries.event IS 'job.succeeded, job.failed, job.cancelled or model.deployed (X-Automl-Event).';
+COMMENT ON COLUMN automl.webhook_deliveries.payload IS 'The POST body, the same bytes at every attempt.';
+COMMENT ON COLUMN automl.webhook_deliveries.status IS 'pending, delivering (a worker is posting it), delivered or failed (after max_attempts).';
+COMMENT ON COLUMN automl.webhook_deliveries.attempts IS 'Attempts made so far.';
+COMMENT ON COLUMN automl.webhook_deliveries.next_attempt_at IS 'When a pending delivery is due; failed attempts back off exponentially with jitter.';
+COMMENT ON COLUMN automl.webhook_deliveries.claimed_until IS 'While delivering: when the worker''s claim expires and another worker may try again.';
+COMMENT ON COLUMN automl.webhook_deliveries.last_status_code IS 'HTTP status of the last attempt; NULL when there was no response.';
+COMMENT ON COLUMN automl.webhook_deliveries.last_error IS 'Why the last attempt failed (status, timeout, refused URL); NULL once delivered.';
+COMMENT ON COLUMN automl.webhook_deliveries.delivered_at IS 'When a 2xx response was received.';
+COMMENT ON COLUMN automl.webhook_deliveries.created_at IS 'When the event happened (the transaction that wrote it).';
+
 ------------------------------------------------------------------------------
 -- Training and the queue
 ------------------------------------------------------------------------------
@@ -184,6 +222,10 @@ COMMENT ON FUNCTION automl.prediction_log_status() IS
   'Whether this session can log predictions, the logger''s database and pid, and the shared queue''s bytes and counters (enqueued, written, dropped) since server start.';
 COMMENT ON FUNCTION automl.prune_prediction_log(interval) IS
   'Deletes automl.prediction_log rows logged longer ago than the interval and returns how many.';
+COMMENT ON FUNCTION automl.create_webhook(text, text, text[], text, integer) IS
+  'Posts the project''s events (job.succeeded, job.failed, job.cancelled, model.deployed) to a URL, signed with the secret; needs manage.';
+COMMENT ON FUNCTION automl.drop_webhook(bigint) IS
+  'Drops one of your webhook endpoints and its deliveries; returns true.';
 COMMENT ON FUNCTION automl.grant_project(text, name, text) IS
   'Shares a project with a role: predict (predict and read its rows) or manage (also train, deploy, export, share); needs manage.';
 COMMENT ON FUNCTION automl.revoke_project(text, name) IS

@@ -49,3 +49,12 @@ CREATE POLICY manage_delete ON automl.project_grants FOR DELETE
   USING (project = ANY ((SELECT automl_internal._projects_for('manage'))::text[]));
 
 CREATE POLICY own ON automl.role_limits FOR SELECT USING (automl_internal._member_of(current_user, role));
+
+-- Webhooks are their owner's: a role sees, creates and drops its own endpoints
+-- (create_webhook also needs "manage" on the project), and reads their deliveries.
+CREATE POLICY staff ON automl.webhook_endpoints USING ((SELECT automl_internal._sees_all())) WITH CHECK ((SELECT automl_internal._sees_all()));
+CREATE POLICY own ON automl.webhook_endpoints FOR SELECT USING (automl_internal._member_of(current_user, owner));
+CREATE POLICY create_own ON automl.webhook_endpoints FOR INSERT WITH CHECK (automl_internal._member_of(current_user, owner));
+CREATE POLICY drop_own ON automl.webhook_endpoints FOR DELETE USING (automl_internal._member_of(current_user, owner));
+CREATE POLICY staff ON automl.webhook_deliveries USING ((SELECT automl_internal._sees_all())) WITH CHECK ((SELECT automl_internal._sees_all()));
+CREATE POLICY own ON automl.webhook_deliveries FOR SELECT USING (automl_internal._webhook_visible(webhook_id));

@@ -23,3 +23,15 @@ CREATE TRIGGER projects_changed AFTER UPDATE OR DELETE OR TRUNCATE ON automl.pro
   FOR EACH STATEMENT EXECUTE FUNCTION automl_internal._deployments_changed();
 CREATE TRIGGER project_grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON automl.project_grants
   FOR EACH STATEMENT EXECUTE FUNCTION automl_internal._deployments_changed();
+
+-- Every INSERT into automl.webhook_endpoints is checked: the caller manages the
+-- project, the events are known, the URL passes the outbound policy.
+CREATE TRIGGER webhook_endpoints_before_insert BEFORE INSERT ON automl.webhook_endpoints
+  FOR EACH ROW EXECUTE FUNCTION automl_internal._webhooks_before_insert();
+-- Webhook events go into the outbox in the transaction of the event: a job's final
+-- status (whoever set it) and every deployment.
+CREATE TRIGGER jobs_webhook_event AFTER UPDATE OF status ON automl.jobs
+  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status AND NEW.status IN ('succeeded', 'failed', 'cancelled'))
+  EXECUTE FUNCTION automl_internal._jobs_webhook_event();
+CREATE TRIGGER deployments_webhook_event AFTER INSERT ON automl.deployments
+  FOR EACH ROW EXECUTE FUNCTION automl_internal._deployments_webhook_event();

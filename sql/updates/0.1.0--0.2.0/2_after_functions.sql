@@ -33,3 +33,21 @@ CREATE POLICY own ON automl.role_limits FOR SELECT USING (automl_internal._membe
 -- A deployment names 2 to 8 distinct models of its own project, weights summing to 1.
 CREATE TRIGGER deployments_check BEFORE INSERT OR UPDATE ON automl.deployments
   FOR EACH ROW EXECUTE FUNCTION automl_internal._deployments_check();
+
+-- Webhooks are their owner's: a role sees, creates and drops its own endpoints
+-- (create_webhook also needs "manage" on the project), and reads their deliveries.
+CREATE POLICY staff ON automl.webhook_endpoints USING ((SELECT automl_internal._sees_all())) WITH CHECK ((SELECT automl_internal._sees_all()));
+CREATE POLICY own ON automl.webhook_endpoints FOR SELECT USING (automl_internal._member_of(current_user, owner));
+CREATE POLICY create_own ON automl.webhook_endpoints FOR INSERT WITH CHECK (automl_internal._member_of(current_user, owner));
+CREATE POLICY drop_own ON automl.webhook_endpoints FOR DELETE USING (automl_internal._member_of(current_user, owner));
+CREATE POLICY staff ON automl.webhook_deliveries USING ((SELECT automl_internal._sees_all())) WITH CHECK ((SELECT automl_internal._sees_all()));
+CREATE POLICY own ON automl.webhook_deliveries FOR SELECT USING (automl_internal._webhook_visible(webhook_id));
+
+-- Webhooks: every endpoint INSERT is checked; job and deployment events fill the outbox.
+CREATE TRIGGER webhook_endpoints_before_insert BEFORE INSERT ON automl.webhook_endpoints
+  FOR EACH ROW EXECUTE FUNCTION automl_internal._webhooks_before_insert();
+CREATE TRIGGER jobs_webhook_event AFTER UPDATE OF status ON automl.jobs
+  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status AND NEW.status IN ('succeeded', 'failed', 'cancelled'))
+  EXECUTE FUNCTION automl_internal._jobs_webhook_event();
+CREATE TRIGGER deployments_webhook_event AFTER INSERT ON automl.deployments
+  FOR EACH ROW EXECUTE FUNCTION automl_internal._deployments_webhook_event();

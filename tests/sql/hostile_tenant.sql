@@ -383,5 +383,27 @@ SELECT automl.cancel(:m_noop);
 NOTIFY automl_webhooks, 'deliver everything now';
 RESET ROLE;
 SELECT count(*) AS victim_deliveries FROM automl.webhook_deliveries WHERE webhook_id = :victim_hook;
+-- Even as a co-manager she cannot forge an event: her UPDATE of her own job's status
+-- (a grant that serves cancel and retry) goes through, and announces nothing; only
+-- the worker (or an admin) writes the final states that are announced, and a tenant
+-- only a queued job's cancellation.
+SET ROLE victim;
+SELECT automl.grant_project('victim_proj', 'mallory', 'manage') IS NOT NULL AS shared;
+RESET ROLE;
+SET ROLE mallory;
+INSERT INTO automl.jobs (kind, project, spec, run_after) VALUES ('noop', 'victim_proj', '{}', 'infinity')
+  RETURNING id AS m_forge \gset
+UPDATE automl.jobs SET status = 'succeeded', result = '{"forged": true}' WHERE id = :m_forge;
+INSERT INTO automl.jobs (kind, project, spec, run_after) VALUES ('noop', 'victim_proj', '{}', 'infinity')
+  RETURNING id AS m_cancel \gset
+SELECT automl.cancel(:m_cancel);
+RESET ROLE;
+SELECT status FROM automl.jobs WHERE id = :m_forge;
+SELECT event, payload->'job'->>'id' = :'m_cancel' AS her_cancel FROM automl.webhook_deliveries
+ WHERE webhook_id = :victim_hook ORDER BY id;
+DELETE FROM automl.jobs WHERE id IN (:m_forge, :m_cancel);
+SET ROLE victim;
+SELECT automl.revoke_project('victim_proj', 'mallory');
+RESET ROLE;
 SELECT automl.drop_webhook(:victim_hook) AS dropped;
 RESET automl.import_allowed_urls;

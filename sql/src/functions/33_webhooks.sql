@@ -136,9 +136,22 @@ CREATE OR REPLACE FUNCTION automl_internal._jobs_webhook_event() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER AS $$
 DECLARE
   model jsonb;
+  updater name;
 BEGIN
   IF NEW.project IS NULL OR NOT EXISTS (SELECT 1 FROM automl.webhook_endpoints w WHERE w.project = NEW.project)
      OR NOT automl_internal._can(NEW.project, 'manage', NEW.created_by) THEN
+    RETURN NULL;
+  END IF;
+  -- Final states are the worker's to write (or an admin's). A tenant's UPDATE grant on
+  -- its own jobs serves cancel and retry, so from a tenant only a queued job's
+  -- cancellation is announced: a forged 'succeeded' reaches nobody. Who updates is
+  -- the session's role (SET ROLE's, else the login): current_user here is this
+  -- function's owner, and a tenant can become no role it is not a member of.
+  updater := CASE WHEN pg_catalog.current_setting('role') = 'none' THEN session_user
+                  ELSE pg_catalog.current_setting('role')::name END;
+  IF NOT (automl_internal._member_of(updater, 'automl_worker')
+          OR automl_internal._member_of(updater, 'automl_admin'))
+     AND NOT (OLD.status = 'queued' AND NEW.status = 'cancelled') THEN
     RETURN NULL;
   END IF;
   model := automl_internal._webhook_model((SELECT m.id FROM automl.models m WHERE m.job_id = NEW.id));

@@ -86,6 +86,22 @@ SELECT count(*) AS admin_sees_webhooks FROM automl.webhooks;
 SELECT error_of($$SELECT secret FROM automl.webhook_endpoints$$) AS admin_reads_secret;
 RESET ROLE;
 
+-- Pruning finished deliveries: an admin's; pending ones stay whatever their age.
+SET ROLE hook_owner;
+SELECT error_of($$SELECT automl.prune_webhook_deliveries('0 s')$$) AS owner_prunes;
+RESET ROLE;
+INSERT INTO automl.webhook_deliveries (webhook_id, event, payload, status, created_at)
+VALUES (:hook_all, 'job.succeeded', '{}', 'delivered', now() - interval '2 days'),
+       (:hook_all, 'job.failed', '{}', 'failed', now() - interval '3 days');
+INSERT INTO automl.webhook_deliveries (webhook_id, event, payload, status, created_at, next_attempt_at)
+VALUES (:hook_all, 'job.succeeded', '{}', 'pending', now() - interval '4 days', 'infinity') RETURNING id AS old_pending \gset
+SET ROLE hook_admin;
+SELECT error_of($$SELECT automl.prune_webhook_deliveries('-1 day')$$) AS negative;
+SELECT error_of($$SELECT automl.prune_webhook_deliveries(NULL)$$) AS null_interval;
+SELECT automl.prune_webhook_deliveries('1 day') AS pruned_old;
+SELECT count(*) AS old_pending_kept FROM automl.webhook_deliveries WHERE id = :old_pending;
+RESET ROLE;
+
 -- Dropping: the owner's endpoint and its deliveries go.
 SET ROLE hook_owner;
 SELECT automl.drop_webhook(:hook_signed) AS dropped;

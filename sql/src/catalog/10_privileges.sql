@@ -127,6 +127,7 @@ GRANT ALL ON ALL TABLES IN SCHEMA automl TO automl_admin;
 GRANT ALL ON ALL SEQUENCES IN SCHEMA automl TO automl_admin;
 REVOKE ALL ON automl.webhook_endpoints FROM automl_admin;  -- the secrets: admins have automl_user's columns
 GRANT EXECUTE ON FUNCTION automl.prune_jobs(interval), automl.prune_prediction_log(interval),
+  automl.prune_webhook_deliveries(interval),
   automl.set_role_limits(name, integer, integer) TO automl_admin;
 
 -- automl_worker: the queue functions and the tables they write; nothing to predict with.

@@ -313,3 +313,5 @@ COMMENT ON FUNCTION automl.describe(text, bigint) IS
   'Profiles a table, view or SELECT: one row per column with rows, nulls, distinct values, mean, stddev, min, quartiles, max and top values (from a sample above sample_rows rows).';
 COMMENT ON FUNCTION automl.import_csv(text, text, jsonb) IS
   'Queues a job that fetches a CSV file from a URL (http, https; file:// for superusers under automl.import_directory) and loads it into into_table in one transaction, sniffing delimiter, header, NULL spellings and column types; returns the job id. Options: docs/import.md.';
+COMMENT ON FUNCTION automl.prune_webhook_deliveries(interval) IS
+  'Deletes webhook deliveries that were delivered or failed for good and were created longer ago than older_than; pending ones stay. Returns the number deleted. automl_admin only.';

@@ -180,3 +180,20 @@ BEGIN
   RETURN NULL;
 END
 $$;
+
+-- Deletes finished deliveries (delivered or failed for good) created longer ago than
+-- older_than; pending ones stay whatever their age. Returns how many went.
+CREATE OR REPLACE FUNCTION automl.prune_webhook_deliveries(older_than interval) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+  deleted bigint;
+BEGIN
+  IF older_than IS NULL OR older_than < interval '0' THEN
+    RAISE EXCEPTION 'older_than must be a non-negative interval' USING ERRCODE = 'invalid_parameter_value';
+  END IF;
+  DELETE FROM automl.webhook_deliveries d
+   WHERE d.status IN ('delivered', 'failed') AND d.created_at < pg_catalog.now() - older_than;
+  GET DIAGNOSTICS deleted = ROW_COUNT;
+  RETURN deleted;
+END
+$$;

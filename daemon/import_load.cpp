@@ -90,8 +90,14 @@ void ImportLoad::finish(nlohmann::json result) {
   result["rows"] = rows_;
   txn_->exec_params("SELECT automl_internal._import_finish($1, $2, $3::oid::regclass)", job_.id,
                     job_.lease, table_oid_);
-  txn_->exec_params("SELECT automl_internal._succeed_job($1, $2, $3::jsonb)", job_.id, job_.lease,
-                    result.dump());
+  const pqxx::row r = txn_->exec_params1("SELECT automl_internal._succeed_job($1, $2, $3::jsonb)",
+                                         job_.id, job_.lease, result.dump());
+  if (std::string(r[0].c_str()) == "cancelled") {
+    // Cancelled during the last chunk: the job ends cancelled, and leaves no table.
+    txn_->abort();
+    txn_.reset();
+    throw automl::Error(automl::sqlstate::kQueryCanceled, "job was stopped");
+  }
   txn_->commit();
   txn_.reset();
 }

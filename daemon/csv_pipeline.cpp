@@ -8,7 +8,6 @@ namespace automl_worker {
 namespace {
 
 namespace csv = automl::csv;
-constexpr const char* kBadFile = automl::sqlstate::kBadCopyFileFormat;
 constexpr std::size_t kRejectedListed = 100;
 
 csv::SniffOptions sniff_options(const automl::ImportSpec& spec) {
@@ -41,7 +40,8 @@ void apply_overrides(const automl::ImportSpec& spec, csv::Sniffed& sniffed,
     while (i < guessed.size() && guessed[i].name != name) ++i;
     if (i == guessed.size())
       throw automl::Error(
-          "42703", "options.columns names column \"" + name + "\", which the file does not have");
+          automl::sqlstate::kUndefinedColumn,
+          "options.columns names column \"" + name + "\", which the file does not have");
     declared[i] = type;
   }
   for (std::size_t i = 0; i < guessed.size(); ++i) {
@@ -138,14 +138,15 @@ void CsvPipeline::feed_plain(std::string_view bytes) {
 void CsvPipeline::start(bool whole_file) {
   sniffed_ = csv::sniff(sample_, whole_file, sniff_options(spec_));
   if (sniffed_->columns.empty())
-    throw automl::Error(kBadFile, "the file has no rows to import",
+    throw automl::Error(automl::sqlstate::kBadCopyFileFormat, "the file has no rows to import",
                         "the body of the URL is empty or holds only blank lines");
   apply_overrides(spec_, *sniffed_, columns_, sql_types_);
   std::vector<std::string> names;
   for (const auto& c : columns_) {
     if (!csv::valid_utf8(c.name))
-      throw automl::Error(kBadFile, "column name \"" + printable(c.name) + "\" is not valid UTF-8",
-                          "", "name the columns with options.columns");
+      throw automl::Error(automl::sqlstate::kBadCopyFileFormat,
+                          "column name \"" + printable(c.name) + "\" is not valid UTF-8", "",
+                          "name the columns with options.columns");
     names.push_back(c.name);
   }
   table_ = load_.begin(names, sql_types_);
@@ -174,10 +175,11 @@ void CsvPipeline::reject(std::uint64_t line, const std::vector<csv::Field>& fiel
       (row_error.column >= 0 ? ", column \"" + columns_[row_error.column].name + "\"" : "");
   const csv::RowError error{row_error.column, printable(row_error.reason)};
   if (spec_.on_error != "skip")
-    throw automl::Error(kBadFile, "cannot import " + where + ": " + error.reason, "",
+    throw automl::Error(automl::sqlstate::kBadCopyFileFormat,
+                        "cannot import " + where + ": " + error.reason, "",
                         "options.on_error 'skip' leaves such rows out and lists them");
   if (++rejected_ > spec_.max_errors)
-    throw automl::Error(kBadFile,
+    throw automl::Error(automl::sqlstate::kBadCopyFileFormat,
                         "more than " + std::to_string(spec_.max_errors) +
                             " rows could not be imported; the last: " + where + ": " + error.reason,
                         "", "options.max_errors sets how many rows may be left out");

@@ -8,7 +8,6 @@
 namespace automl_worker {
 namespace {
 
-constexpr const char* kBadFile = automl::sqlstate::kBadCopyFileFormat;
 constexpr int kGzipWindow = 16 + MAX_WBITS;  // gzip header, largest window
 
 }  // namespace
@@ -46,7 +45,8 @@ void Gunzip::feed(std::string_view piece, const Sink& sink) {
           return;
         }
         throw automl::Error(
-            kBadFile, "the file is not gzip data after byte " + std::to_string(stream_.total_in));
+            automl::sqlstate::kBadCopyFileFormat,
+            "the file is not gzip data after byte " + std::to_string(stream_.total_in));
       }
       in_member_ = true;
     }
@@ -54,8 +54,9 @@ void Gunzip::feed(std::string_view piece, const Sink& sink) {
     stream_.avail_out = static_cast<uInt>(out_.size());
     const int rc = inflate(&stream_, Z_NO_FLUSH);
     if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-      throw automl::Error(kBadFile, std::string("the gzip data is corrupt: ") +
-                                        (stream_.msg ? stream_.msg : "inflate failed"));
+      throw automl::Error(automl::sqlstate::kBadCopyFileFormat,
+                          std::string("the gzip data is corrupt: ") +
+                              (stream_.msg ? stream_.msg : "inflate failed"));
     const size_t produced = out_.size() - stream_.avail_out;
     output_full = stream_.avail_out == 0;
     bytes_out_ += static_cast<long long>(produced);
@@ -71,7 +72,9 @@ void Gunzip::feed(std::string_view piece, const Sink& sink) {
 }
 
 void Gunzip::finish() const {
-  if (in_member_) throw automl::Error(kBadFile, "the gzip data ends early (a truncated file?)");
+  if (in_member_)
+    throw automl::Error(automl::sqlstate::kBadCopyFileFormat,
+                        "the gzip data ends early (a truncated file?)");
 }
 
 }  // namespace automl_worker

@@ -136,7 +136,8 @@ void configure(CURL* curl, const std::string& url, const FetchLimits& limits, do
       "fetching " + url_for_messages(url) + " failed: HTTP " + std::to_string(status);
   if (status == 404 || status == 410) fail(automl::sqlstate::kUndefinedObject, message);
   if (status == 401 || status == 403)
-    fail("42501", message, "the server refused access; a presigned URL may have expired");
+    fail(automl::sqlstate::kInsufficientPrivilege, message,
+         "the server refused access; a presigned URL may have expired");
   if (status >= 400 && status < 500 && status != 408 && status != 429)
     fail(automl::sqlstate::kInvalidParameterValue, message);
   fail(kIoError, message);

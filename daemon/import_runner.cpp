@@ -28,7 +28,8 @@ namespace automl_worker {
 namespace {
 
 [[noreturn]] void refuse_file(const std::string& why) {
-  throw automl::Error("42501", "the file cannot be imported: " + why,
+  throw automl::Error(automl::sqlstate::kInsufficientPrivilege,
+                      "the file cannot be imported: " + why,
                       "file:// imports read only below automl.import_directory");
 }
 

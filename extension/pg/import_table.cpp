@@ -53,6 +53,16 @@ const char* staged_table(const char* into_table, std::int64_t job_id) {
                                     psprintf("automl_import_%lld", static_cast<long long>(job_id)));
 }
 
+// The table an import job names (its spec's into_table), or an error when the job
+// read is not an import.
+const char* import_target(const ClaimedJobRow& job, std::int64_t job_id) {
+  if (job.fields[0] == nullptr || std::strcmp(job.fields[0], "import") != 0 ||
+      job.fields[1] == nullptr)
+    ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+                    errmsg("job %lld is not an import job", static_cast<long long>(job_id))));
+  return job.fields[1];
+}
+
 // A text[] argument as C strings; NULL elements and sizes outside 1..1600 refused.
 int text_array(ArrayType* array, const char* what, char*** out) {
   Datum* values;
@@ -144,11 +154,7 @@ AUTOML_FUNCTION(automl_import_begin) {
   const ClaimedJobRow job =
       read_claimed_job(PG_GETARG_INT64(0), PG_GETARG_INT64(1), &begin_plan,
                        "j.kind, j.spec ->> 'into_table', j.spec #>> '{options,if_exists}'");
-  if (job.fields[0] == nullptr || std::strcmp(job.fields[0], "import") != 0 ||
-      job.fields[1] == nullptr)
-    ereport(ERROR,
-            (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-             errmsg("job %lld is not an import job", static_cast<long long>(PG_GETARG_INT64(0)))));
+  const char* into_table = import_target(job, PG_GETARG_INT64(0));
   char** names;
   char** types;
   const int n = text_array(PG_GETARG_ARRAYTYPE_P(2), "column names", &names);
@@ -159,15 +165,15 @@ AUTOML_FUNCTION(automl_import_begin) {
 
   // Types resolve in the submitter's search_path, as in the submitter's own DDL.
   const SavedIdentity saved = enter_restricted(job.submitter, job.search_path);
-  Oid table = job_table(job.fields[1]);
+  Oid table = job_table(into_table);
   if (OidIsValid(table) && std::strcmp(if_exists, "fail") == 0)
     ereport(ERROR,
-            (errcode(ERRCODE_DUPLICATE_TABLE), errmsg("relation %s already exists", job.fields[1]),
+            (errcode(ERRCODE_DUPLICATE_TABLE), errmsg("relation %s already exists", into_table),
              errhint("It was created after the import was queued; options.if_exists "
                      "'append' adds to it, 'replace' replaces it.")));
-  const char* create = job.fields[1];
+  const char* create = into_table;
   if (OidIsValid(table) && std::strcmp(if_exists, "replace") == 0) {
-    create = staged_table(job.fields[1], PG_GETARG_INT64(0));
+    create = staged_table(into_table, PG_GETARG_INT64(0));
     table = InvalidOid;
   }
   if (!OidIsValid(table)) {
@@ -188,10 +194,9 @@ AUTOML_FUNCTION(automl_import_rows) {
   text* rows = PG_GETARG_TEXT_PP(4);
 
   const SavedIdentity saved = enter_restricted(job.submitter, kPinnedSearchPath);
-  if (job.fields[0] == nullptr || std::strcmp(job.fields[0], "import") != 0 ||
-      job.fields[1] == nullptr ||
-      (job_table(job.fields[1]) != target &&
-       job_table(staged_table(job.fields[1], PG_GETARG_INT64(0))) != target))
+  const char* into_table = import_target(job, PG_GETARG_INT64(0));
+  if (job_table(into_table) != target &&
+      job_table(staged_table(into_table, PG_GETARG_INT64(0))) != target)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("table %u is not the table of import job %lld", target,
                            static_cast<long long>(PG_GETARG_INT64(0)))));
@@ -223,16 +228,12 @@ AUTOML_FUNCTION(automl_import_finish) {
   const ClaimedJobRow job = read_claimed_job(PG_GETARG_INT64(0), PG_GETARG_INT64(1), &finish_plan,
                                              "j.kind, j.spec ->> 'into_table'");
   const Oid target = PG_GETARG_OID(2);
-  if (job.fields[0] == nullptr || std::strcmp(job.fields[0], "import") != 0 ||
-      job.fields[1] == nullptr)
-    ereport(ERROR,
-            (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-             errmsg("job %lld is not an import job", static_cast<long long>(PG_GETARG_INT64(0)))));
+  const char* into_table = import_target(job, PG_GETARG_INT64(0));
   const SavedIdentity saved = enter_restricted(job.submitter, kPinnedSearchPath);
-  const char* staged = staged_table(job.fields[1], PG_GETARG_INT64(0));
-  if (job_table(job.fields[1]) != target && job_table(staged) == target) {
-    if (OidIsValid(job_table(job.fields[1]))) run_ddl(psprintf("DROP TABLE %s", job.fields[1]));
-    List* parts = stringToQualifiedNameList(job.fields[1]);
+  const char* staged = staged_table(into_table, PG_GETARG_INT64(0));
+  if (job_table(into_table) != target && job_table(staged) == target) {
+    if (OidIsValid(job_table(into_table))) run_ddl(psprintf("DROP TABLE %s", into_table));
+    List* parts = stringToQualifiedNameList(into_table);
     run_ddl(
         psprintf("ALTER TABLE %s RENAME TO %s", staged, quote_identifier(strVal(lsecond(parts)))));
   }

@@ -22,6 +22,7 @@ inline constexpr const char* kDataException = "22000";
 inline constexpr const char* kFeatureNotSupported = "0A000";
 inline constexpr const char* kUndefinedObject = "42704";
 inline constexpr const char* kInsufficientPrivilege = "42501";
+inline constexpr const char* kUndefinedColumn = "42703";
 inline constexpr const char* kOutOfMemory = "53200";
 inline constexpr const char* kProgramLimitExceeded = "54000";
 inline constexpr const char* kDataCorrupted = "XX001";

@@ -11,6 +11,7 @@
 
 #include "automl/algorithms.hpp"
 #include "automl/error.hpp"
+#include "automl/evaluation.hpp"
 #include "automl/metrics.hpp"
 #include "automl/split.hpp"
 #include "cross_validation.hpp"
@@ -184,24 +185,31 @@ std::vector<Eigen::Index> choose_configuration(const TrainSpec& spec,
 }
 
 // Metrics of the served model: on the raw held-out rows, and on the training split
-// from the features computed for fitting.
+// from the features computed for fitting. `evaluation` gets the numbers behind the
+// report's charts, from the same rows and predictions as the metrics.
 nlohmann::json evaluate(const Model& served, const Dataset& data, const TrainTestSplit& split,
-                        const Eigen::MatrixXd& X_train, const SplitTarget& y) {
+                        const Eigen::MatrixXd& X_train, const SplitTarget& y,
+                        nlohmann::json& evaluation) {
+  const bool held_out = !split.test.empty();  // else test_size => 0: the rows it was trained on
   nlohmann::json metrics;
-  if (split.test.empty()) {  // test_size => 0: the rows it was trained on (train() says so)
-    metrics = served.task() == Task::Classification
-                  ? classification_metrics(y.cls_train, served.predict_proba_features(X_train))
-                  : regression_metrics(y.reg_train, served.predict_features(X_train));
-    return metrics;
-  }
   if (served.task() == Task::Classification) {
-    metrics = classification_metrics(y.cls_test, served.predict_proba_batch(data, split.test));
-    metrics["train_accuracy"] =
-        accuracy(y.cls_train, Model::classes_of(served.predict_proba_features(X_train)));
+    const Eigen::MatrixXd proba = held_out ? served.predict_proba_batch(data, split.test)
+                                           : served.predict_proba_features(X_train);
+    const Eigen::VectorXi& truth = held_out ? y.cls_test : y.cls_train;
+    metrics = classification_metrics(truth, proba);
+    evaluation = classification_evaluation(truth, proba, served.labels().classes());
+    if (held_out)
+      metrics["train_accuracy"] =
+          accuracy(y.cls_train, Model::classes_of(served.predict_proba_features(X_train)));
   } else {
-    metrics = regression_metrics(y.reg_test, served.predict_batch(data, split.test));
-    metrics["train_r2"] = r2_score(y.reg_train, served.predict_features(X_train));
+    const Eigen::VectorXd predicted =
+        held_out ? served.predict_batch(data, split.test) : served.predict_features(X_train);
+    const Eigen::VectorXd& truth = held_out ? y.reg_test : y.reg_train;
+    metrics = regression_metrics(truth, predicted);
+    evaluation = regression_evaluation(truth, predicted);
+    if (held_out) metrics["train_r2"] = r2_score(y.reg_train, served.predict_features(X_train));
   }
+  evaluation.update(global_importance(served, data, held_out ? split.test : split.train));
   return metrics;
 }
 
@@ -374,9 +382,13 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
   // Evaluate the configuration as it would be served: the model parsed back from its
   // stored bytes, preprocessing included, on the raw held-out rows.
   const Model evaluated = Model::parse(out.model_bytes);
-  out.metrics = evaluate(evaluated, data, split, X_train, y);
-  phases.done("evaluate");
+  out.metrics = evaluate(evaluated, data, split, X_train, y, out.evaluation);
   say_where_metrics_come_from(split, spec.folds, metric, out);
+  out.evaluation["version"] = 1;
+  out.evaluation["evaluated_on"] = out.metrics["evaluated_on"];
+  out.evaluation["profile"] =
+      column_profiles(data, sample_rows(data.rows(), data.rows(), spec.seed), !classify);
+  phases.done("evaluate");
   out.info.update(describe(evaluated, data, split, reason));
   out.info.update(fitted_estimator.info);
   out.info["refit"] = false;

@@ -21,6 +21,8 @@ struct TrainOutcome {
   nlohmann::json hyperparams;  // effective values, defaults included
   nlohmann::json metrics;      // evaluated on the held-out split with the parsed-back model
   nlohmann::json info;         // rows, split sizes, how the task was chosen, solver notes
+  // The numbers behind the report's charts (evaluation.hpp), bounded in size.
+  nlohmann::json evaluation;
 };
 
 // Decides classification vs regression for task "auto": a text or boolean target,

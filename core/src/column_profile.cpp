@@ -19,8 +19,8 @@ std::string date_text(double seconds, bool with_time) {
   const double in_day = seconds - std::floor(seconds / 86400.0) * 86400.0;
   char text[48];
   if (with_time)
-    std::snprintf(text, sizeof text, "%04.0f-%02.0f-%02.0f %02.0f:%02d:%02d", p.year, p.month, p.day,
-                  p.hour, static_cast<int>(std::fmod(in_day, 3600.0) / 60),
+    std::snprintf(text, sizeof text, "%04.0f-%02.0f-%02.0f %02.0f:%02d:%02d", p.year, p.month,
+                  p.day, p.hour, static_cast<int>(std::fmod(in_day, 3600.0) / 60),
                   static_cast<int>(std::fmod(in_day, 60.0)));
   else
     std::snprintf(text, sizeof text, "%04.0f-%02.0f-%02.0f", p.year, p.month, p.day);
@@ -32,7 +32,8 @@ std::string date_text(double seconds, bool with_time) {
 std::vector<Eigen::Index> sample_of(const std::vector<Eigen::Index>& rows) {
   if (rows.size() <= kProfileSampleRows) return rows;
   std::vector<Eigen::Index> sample;
-  for (size_t s = 0; s < kProfileSampleRows; ++s) sample.push_back(rows[s * rows.size() / kProfileSampleRows]);
+  for (size_t s = 0; s < kProfileSampleRows; ++s)
+    sample.push_back(rows[s * rows.size() / kProfileSampleRows]);
   return sample;
 }
 

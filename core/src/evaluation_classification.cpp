@@ -65,21 +65,24 @@ void add_curves(const Eigen::VectorXi& y_true, const Eigen::MatrixXd& proba,
   out["pr_curve"] = nlohmann::json::array();
   for (int k : curve_classes(y_true, static_cast<int>(classes.size()))) {
     std::vector<bool> positive(static_cast<size_t>(y_true.size()));
-    for (Eigen::Index i = 0; i < y_true.size(); ++i) positive[static_cast<size_t>(i)] = y_true[i] == k;
+    for (Eigen::Index i = 0; i < y_true.size(); ++i)
+      positive[static_cast<size_t>(i)] = y_true[i] == k;
     const Eigen::VectorXd scores = proba.col(k);
     const std::vector<CurvePoint> roc = roc_points(scores, positive);
     if (roc.empty()) continue;  // every row is of this class: no false positive rate
     nlohmann::json roc_json = nlohmann::json::array();
     for (const CurvePoint& p : thin_curve(roc, kMaxCurvePoints))
       roc_json.push_back({threshold_json(p.threshold), p.x, p.y});
-    out["roc_curve"].push_back(
-        {{"class", classes[static_cast<size_t>(k)]}, {"auc", trapezoid_area(roc)}, {"points", roc_json}});
+    out["roc_curve"].push_back({{"class", classes[static_cast<size_t>(k)]},
+                                {"auc", trapezoid_area(roc)},
+                                {"points", roc_json}});
     double ap = 0;
     nlohmann::json pr_json = nlohmann::json::array();
     for (const CurvePoint& p : thin_curve(pr_points(scores, positive, &ap), kMaxCurvePoints))
       pr_json.push_back({threshold_json(p.threshold), p.y, p.x});
-    out["pr_curve"].push_back(
-        {{"class", classes[static_cast<size_t>(k)]}, {"average_precision", ap}, {"points", pr_json}});
+    out["pr_curve"].push_back({{"class", classes[static_cast<size_t>(k)]},
+                               {"average_precision", ap},
+                               {"points", pr_json}});
   }
 }
 
@@ -98,7 +101,8 @@ nlohmann::json calibration_bins(const Eigen::VectorXi& y_true, const Eigen::Matr
   for (Eigen::Index i = 0; i < y_true.size(); ++i) {
     const double p = binary ? proba(i, 1) : proba(i, predicted[i]);
     const bool hit = binary ? y_true[i] == 1 : y_true[i] == predicted[i];
-    const auto bin = std::lower_bound(inner_edges.begin(), inner_edges.end(), p) - inner_edges.begin();
+    const auto bin =
+        std::lower_bound(inner_edges.begin(), inner_edges.end(), p) - inner_edges.begin();
     sum[bin] += p, hits[bin] += hit, count[bin] += 1;
   }
   nlohmann::json bins = nlohmann::json::array();

@@ -27,8 +27,7 @@ void sweep_thresholds(const Eigen::VectorXd& scores, const std::vector<bool>& po
   double tp = 0, fp = 0;
   for (size_t i = 0; i < order.size(); ++i) {
     (positive[static_cast<size_t>(order[i])] ? tp : fp) += 1;
-    const bool last_of_score =
-        i + 1 == order.size() || scores[order[i + 1]] != scores[order[i]];
+    const bool last_of_score = i + 1 == order.size() || scores[order[i + 1]] != scores[order[i]];
     if (last_of_score) emit(scores[order[i]], tp, fp);
   }
 }

@@ -28,7 +28,8 @@ nlohmann::json histogram_of(const std::vector<double>& values, int bins) {
     if (std::isfinite(x))
       ++counts[static_cast<size_t>(std::clamp(static_cast<int>((x - lo) / width), 0, bins - 1))];
   nlohmann::json edges = nlohmann::json::array();
-  for (int b = 0; b <= bins; ++b) edges.push_back(b == bins ? (hi > lo ? hi : lo + 1) : lo + b * width);
+  for (int b = 0; b <= bins; ++b)
+    edges.push_back(b == bins ? (hi > lo ? hi : lo + 1) : lo + b * width);
   return {{"edges", edges}, {"counts", counts}};
 }
 

@@ -20,7 +20,8 @@ constexpr size_t kMaxImportanceRows = 1000;
 std::vector<Eigen::Index> importance_rows(const std::vector<Eigen::Index>& rows) {
   if (rows.size() <= kMaxImportanceRows) return rows;
   std::vector<Eigen::Index> sample;
-  for (size_t s = 0; s < kMaxImportanceRows; ++s) sample.push_back(rows[s * rows.size() / kMaxImportanceRows]);
+  for (size_t s = 0; s < kMaxImportanceRows; ++s)
+    sample.push_back(rows[s * rows.size() / kMaxImportanceRows]);
   return sample;
 }
 
@@ -38,18 +39,20 @@ nlohmann::json global_importance(const Model& model, const Dataset& data,
   for (Eigen::Index i = 0; i < rows_major.rows(); ++i)
     for (int g = 0; g < groups; ++g) {
       estimator.contributions(rows_major.row(i).data(), g, phi.data());
-      for (Eigen::Index j = 0; j < p; ++j) total[static_cast<size_t>(j)] += std::abs(phi[static_cast<size_t>(j)]);
+      for (Eigen::Index j = 0; j < p; ++j)
+        total[static_cast<size_t>(j)] += std::abs(phi[static_cast<size_t>(j)]);
     }
   // Summed over the encoded features of each input column; ratio features by name.
   const auto& sources = model.preprocessor().output_sources();
   const auto& names = model.preprocessor().output_names();
   std::vector<std::pair<std::string, double>> by_input;
   std::map<std::string, size_t> index;
-  for (const ColumnSchema& c : model.inputs()) index.emplace(c.name, by_input.size()), by_input.push_back({c.name, 0.0});
+  for (const ColumnSchema& c : model.inputs())
+    index.emplace(c.name, by_input.size()), by_input.push_back({c.name, 0.0});
   for (Eigen::Index j = 0; j < p; ++j) {
     const int source = sources[static_cast<size_t>(j)];
-    const std::string& name =
-        source >= 0 ? model.inputs()[static_cast<size_t>(source)].name : names[static_cast<size_t>(j)];
+    const std::string& name = source >= 0 ? model.inputs()[static_cast<size_t>(source)].name
+                                          : names[static_cast<size_t>(j)];
     auto [it, added] = index.emplace(name, by_input.size());
     if (added) by_input.push_back({name, 0.0});
     by_input[it->second].second += total[static_cast<size_t>(j)];

@@ -1,10 +1,11 @@
 // evaluation_test.cpp — the stored evaluation against scikit-learn's curves, and
 // its bounds.
+#include "automl/evaluation.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
-#include "automl/evaluation.hpp"
 #include "automl/metrics.hpp"
 #include "automl/trainer.hpp"
 #include "reference.hpp"
@@ -21,7 +22,8 @@ Scored from_reference(const nlohmann::json& ref) {
   Scored s;
   const auto y = ref["y"].get<std::vector<int>>();
   const auto score = ref["score"].get<std::vector<double>>();
-  s.score = Eigen::Map<const Eigen::VectorXd>(score.data(), static_cast<Eigen::Index>(score.size()));
+  s.score =
+      Eigen::Map<const Eigen::VectorXd>(score.data(), static_cast<Eigen::Index>(score.size()));
   for (int v : y) s.positive.push_back(v == 1);
   return s;
 }
@@ -144,12 +146,13 @@ TEST(Evaluation, ManyClassesKeepTheEvaluationBounded) {
 TEST(Evaluation, ResidualsSampleQuantilesAndHistogram) {
   const Eigen::Index n = 5000;
   Eigen::VectorXd actual(n), predicted(n);
-  for (Eigen::Index i = 0; i < n; ++i) actual[i] = static_cast<double>(i), predicted[i] = i - (i % 10);
+  for (Eigen::Index i = 0; i < n; ++i)
+    actual[i] = static_cast<double>(i), predicted[i] = i - (i % 10);
   const nlohmann::json e = regression_evaluation(actual, predicted)["residuals"];
   EXPECT_EQ(e["sample"].size(), static_cast<size_t>(kMaxResidualSample));
-  EXPECT_EQ(e["quantiles"][0][1].get<double>(), 0.0);                 // min residual
-  EXPECT_EQ(e["quantiles"].back()[1].get<double>(), 9.0);              // max
-  EXPECT_DOUBLE_EQ(e["quantiles"][5][1].get<double>(), 4.5);           // the median of 0..9
+  EXPECT_EQ(e["quantiles"][0][1].get<double>(), 0.0);         // min residual
+  EXPECT_EQ(e["quantiles"].back()[1].get<double>(), 9.0);     // max
+  EXPECT_DOUBLE_EQ(e["quantiles"][5][1].get<double>(), 4.5);  // the median of 0..9
   long long counted = 0;
   for (const auto& c : e["histogram"]["counts"]) counted += c.get<long long>();
   EXPECT_EQ(counted, n);

@@ -213,6 +213,14 @@ nlohmann::json evaluate(const Model& served, const Dataset& data, const TrainTes
   return metrics;
 }
 
+// The stored evaluation's version, where it comes from, and the training data's profile.
+void describe_evaluation(const Dataset& data, std::uint64_t seed, TrainOutcome& out) {
+  out.evaluation["version"] = 1;
+  out.evaluation["evaluated_on"] = out.metrics["evaluated_on"];
+  out.evaluation["profile"] = column_profiles(data, sample_rows(data.rows(), data.rows(), seed),
+                                              out.task != Task::Classification);
+}
+
 nlohmann::json describe(const Model& served, const Dataset& data, const TrainTestSplit& split,
                         const std::string& task_reason) {
   nlohmann::json inputs = nlohmann::json::array();
@@ -384,10 +392,7 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
   const Model evaluated = Model::parse(out.model_bytes);
   out.metrics = evaluate(evaluated, data, split, X_train, y, out.evaluation);
   say_where_metrics_come_from(split, spec.folds, metric, out);
-  out.evaluation["version"] = 1;
-  out.evaluation["evaluated_on"] = out.metrics["evaluated_on"];
-  out.evaluation["profile"] =
-      column_profiles(data, sample_rows(data.rows(), data.rows(), spec.seed), !classify);
+  describe_evaluation(data, spec.seed, out);
   phases.done("evaluate");
   out.info.update(describe(evaluated, data, split, reason));
   out.info.update(fitted_estimator.info);

@@ -42,7 +42,8 @@ nlohmann::json regression_evaluation(const Eigen::VectorXd& y_true, const Eigen:
 struct CurvePoint {
   double threshold, x, y;  // ROC: x = fpr, y = tpr; PR: x = recall, y = precision
 };
-std::vector<CurvePoint> roc_points(const Eigen::VectorXd& scores, const std::vector<bool>& positive);
+std::vector<CurvePoint> roc_points(const Eigen::VectorXd& scores,
+                                   const std::vector<bool>& positive);
 // (threshold, recall, precision) per distinct score, descending, from recall 0 and
 // precision 1; average_precision as scikit-learn computes it (from every point).
 std::vector<CurvePoint> pr_points(const Eigen::VectorXd& scores, const std::vector<bool>& positive,

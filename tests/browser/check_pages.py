@@ -23,6 +23,7 @@ CHROMIUM and CHROMEDRIVER override the binaries' paths.
 import base64
 import json
 import os
+import signal
 import sys
 import time
 import urllib.parse
@@ -182,6 +183,7 @@ def main(argv):
     with open(argv[1]) as manifest:
         pages = json.load(manifest)
     passed = failed = 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # quit the browser on timeout
     driver = start_browser()
     try:
         for page in pages:

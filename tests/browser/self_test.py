@@ -10,6 +10,7 @@ refuses to connect to (ERR_UNSAFE_PORT): no request ever leaves the machine. Pri
 "self_test: N passed, N failed"; exits 1 when any failed.
 """
 import os
+import signal
 import sys
 import tempfile
 
@@ -60,6 +61,7 @@ def compare(results, expected):
 def main(argv):
     shots = argv[1] if len(argv) > 1 else tempfile.mkdtemp(prefix="browser-self-test-")
     passed = failed = 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # quit the browser on timeout
     driver = check_pages.start_browser()
     try:
         for file, charts, expected in CASES:

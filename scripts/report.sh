@@ -5,7 +5,7 @@
 #   scripts/report.sh --data RELATION > data.html    automl.describe_report(RELATION)
 # Connects as psql does, through the usual libpq variables (PGHOST, PGPORT, PGUSER,
 # PGDATABASE, PGPASSWORD, PGSERVICE…); the page is read as UTF-8 whatever the locale.
-# The argument reaches SQL as a psql variable (:'id'), never as SQL text. Exits 2 on
+# The argument reaches SQL as a psql variable (:'arg'), never as SQL text. Exits 2 on
 # bad usage or a MODEL_ID that is not an integer, 1 when the call fails.
 set -euo pipefail
 

@@ -10,6 +10,7 @@
 #   pooler       pgbouncer in transaction pooling in front of it (tests/pooler)
 #   hostile      unit tests under ASan + UBSan and the libFuzzer harnesses (scripts/fuzz.sh)
 #   docs         the README's SQL tour and every docs page's SQL examples, run as written
+#   browser      automl.report and describe_report pages in headless Chromium (tests/browser)
 #   format       every C++ file as .clang-format has it, and within the size rules
 #                (scripts/sizes.py: files up to 450 lines, functions up to 80)
 #   teardown     stops the test cluster and its worker (not a suite: prints nothing)
@@ -119,11 +120,12 @@ case $SUITE in
     summary=$(unit) ;;
   regression) summary=$(regression) ;;
   integration) summary=$(integration) ;;
-  replica | pooler | docs)
+  replica | pooler | docs | browser)
     case $SUITE in
       replica) script=$AUTOML_ROOT/tests/replica/replica_test.sh ;;
       pooler) script=$AUTOML_ROOT/tests/pooler/pgbouncer_test.sh ;;
       docs) script=$AUTOML_ROOT/tests/docs/docs_test.sh ;;
+      browser) script=$AUTOML_ROOT/tests/browser/browser_test.sh ;;
     esac
     bash "$script" "$TEST_DIR" 2>&1 | tee "$log" >&2 || true
     summary=$(own_summary) ;;

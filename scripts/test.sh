@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # scripts/test.sh — installs what is missing, builds, installs, and runs every test
 # suite (scripts/suite.sh names them: unit, regression, integration, replica, pooler,
-# docs, hostile, format). Ends with one line "N passed, N failed" over all suites; exits
+# docs, browser, hostile, format). Ends with one line "N passed, N failed" over all suites; exits
 # non-zero on any failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SUITES=(unit regression integration replica pooler docs hostile format)
+SUITES=(unit regression integration replica pooler docs browser hostile format)
 passed=0
 failed=0
 trap 'bash "$AUTOML_ROOT/scripts/suite.sh" teardown' EXIT
 
 mkdir -p "$AUTOML_STATE_DIR"
 AUTOML_PACKAGES+=(pgbouncer clang-format)  # the pooler and format suites
+AUTOML_PACKAGES+=(chromium chromium-driver python3-selenium python3-pil)  # the browser suite
 ensure_packages
 build_and_install
 

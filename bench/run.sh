@@ -10,13 +10,14 @@
 #   serving   predict inside the backend vs a Flask + gunicorn + scikit-learn microservice
 #   tagging   CRF training on 10k names and automl.tag throughput per core
 #   import    automl.import_csv vs psql \copy and pandas read_csv + to_sql, same file
+#   report    automl.report of a 1M-row model vs a 1,000-row one; describe_report vs describe
 #
 # The cluster lives in .devenv/bench and is stopped when the run ends.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 BENCH_DIR=$AUTOML_STATE_DIR/bench
 BENCH_DB=automl_bench
-ALL_SUITES=(queue train automl budget serving tagging import)
+ALL_SUITES=(queue train automl budget serving tagging import report)
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=("${ALL_SUITES[@]}")
 for suite in "${SUITES[@]}"; do

@@ -85,6 +85,8 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   info.update(data.notes);
   info["read_seconds"] = read_seconds;
   info["train_seconds"] = total_seconds - read_seconds;
+  // _complete_train_job moves it into automl.models.evaluation.
+  info["evaluation"] = std::move(outcome.evaluation);
 
   pqxx::work txn(conn, "complete_train_job");
   txn.exec_params(

@@ -16,7 +16,7 @@ constexpr std::string_view kStyle = R"(
 *{box-sizing:border-box}
 body{margin:0;background:#f4f6f8;color:#1d2329;
 font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,"Liberation Sans",sans-serif}
-.page{max-width:1040px;margin:0 auto;padding:24px 28px 32px}
+.page{max-width:1180px;margin:0 auto;padding:24px 28px 32px}
 header.top{border-bottom:3px solid #0072B2;padding-bottom:10px;margin-bottom:18px}
 h1{font-size:24px;margin:0 0 4px;overflow-wrap:anywhere}
 h2{font-size:17px;margin:0 0 10px}
@@ -28,7 +28,7 @@ table.kv th{text-align:left;font-weight:600;color:#3a444e;padding:3px 18px 3px 0
 table.kv td{padding:3px 0;overflow-wrap:anywhere;white-space:pre-line}
 .table-wrap{overflow-x:auto;max-width:100%}
 table.grid{width:100%}
-table.grid th,table.grid td{padding:4px 8px;border-bottom:1px solid #e6e9ec;text-align:left;vertical-align:top}
+table.grid th,table.grid td{padding:4px 6px;border-bottom:1px solid #e6e9ec;text-align:left;vertical-align:top}
 table.grid th{background:#eef2f5;font-weight:600;white-space:nowrap}
 table.grid td{overflow-wrap:break-word}
 table.grid .num{text-align:right;white-space:nowrap}

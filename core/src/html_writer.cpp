@@ -70,6 +70,8 @@ std::string format_number(double v, int digits) {
   std::to_chars_result r;
   if (std::fabs(v) < 1e15 && v == std::floor(v))
     r = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(v));
+  else if (std::fabs(v) >= std::pow(10.0, digits) && std::fabs(v) < 1e9)  // 57360, not 5.736e+04
+    r = std::to_chars(buf, buf + sizeof buf, static_cast<std::int64_t>(std::llround(v)));
   else
     r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, digits);
   std::string s(buf, r.ptr);

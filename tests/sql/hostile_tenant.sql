@@ -407,3 +407,27 @@ SELECT automl.revoke_project('victim_proj', 'mallory');
 RESET ROLE;
 SELECT automl.drop_webhook(:victim_hook) AS dropped;
 RESET automl.import_allowed_urls;
+
+-- 14. Reports: mallory reads none of victim's evaluation or pages, and a page of her
+-- own model cannot carry markup — class labels, column names and the project name
+-- she chose are text in the page, never tags. describe_report reads as its caller,
+-- one statement only.
+SET ROLE mallory;
+SELECT error_of(format('SELECT automl.report(%s)', :victim_model)) ~ '^42501' AS victim_report_denied;
+SELECT error_of(format('SELECT * FROM automl.feature_importance(%s)', :victim_model)) ~ '^42501' AS victim_importance_denied;
+SELECT error_of(format('SELECT * FROM automl.residuals(%s)', :victim_model)) ~ '^42501' AS victim_residuals_denied;
+SELECT error_of($$SELECT automl.describe_report('victim.pts')$$);
+SELECT error_of($$SELECT automl.describe_report('SELECT 1 AS x; DROP TABLE victim.pts')$$);
+CREATE TABLE mallory.markup AS
+  SELECT i::float8 AS "<img src=x onerror=alert(1)>",
+         CASE WHEN i % 2 = 0 THEN '</title><script>alert(1)</script>' ELSE '"><svg onload=alert(2)>' END AS "label&<b>"
+    FROM generate_series(1, 60) i;
+SELECT automl.train('m_<script>', 'mallory.markup', 'label&<b>', algorithm => 'logistic') AS m_markup_job \gset
+SELECT status FROM automl.wait(:m_markup_job);
+SELECT (result->>'model_id')::bigint AS m_markup FROM automl.jobs WHERE id = :m_markup_job \gset
+SELECT automl.report(:m_markup) AS page \gset
+SELECT :'page' !~* '<script|<img|<svg onload' AS no_markup_from_tenant,
+       :'page' LIKE '%&lt;/title&gt;&lt;script&gt;%' AS label_shown_as_text;
+SELECT automl.describe_report('mallory.markup') AS data_page \gset
+SELECT :'data_page' !~* '<script|<img|<svg onload' AS no_markup_in_data_page;
+RESET ROLE;

@@ -76,6 +76,7 @@ COMMENT ON COLUMN automl.models.job_id IS 'The job that trained the model (NULL 
 COMMENT ON COLUMN automl.models.info IS 'More about the training run (jsonb): rows read and used, timings, search summary.';
 COMMENT ON COLUMN automl.models.created_by IS 'The role that submitted the job or imported the model.';
 COMMENT ON COLUMN automl.models.created_at IS 'When the model was stored.';
+COMMENT ON COLUMN automl.models.evaluation IS 'The numbers behind the model''s report, from the rows its metrics come from: confusion matrix, ROC and precision-recall curves, calibration, residuals, feature importance, the training data''s profile (docs/report-documents.md). NULL for models trained before 0.2.0.';
 
 COMMENT ON TABLE automl.trials IS
   'Every configuration a hyper-parameter search (search => grid, random or auto) tried, with its validation score.';
@@ -315,3 +316,24 @@ COMMENT ON FUNCTION automl.import_csv(text, text, jsonb) IS
   'Queues a job that fetches a CSV file from a URL (http, https; file:// for superusers under automl.import_directory) and loads it into into_table in one transaction, sniffing delimiter, header, NULL spellings and column types; returns the job id. Options: docs/import.md.';
 COMMENT ON FUNCTION automl.prune_webhook_deliveries(interval) IS
   'Deletes webhook deliveries that were delivered or failed for good and were created longer ago than older_than; pending ones stay. Returns the number deleted. automl_admin only.';
+
+------------------------------------------------------------------------------
+-- Reports
+------------------------------------------------------------------------------
+
+COMMENT ON FUNCTION automl.report(bigint) IS
+  'A self-contained HTML page about a model (inline SVG, nothing loaded from elsewhere): model card, metrics, confusion matrix and curves or residuals, feature importance, trials, training data profile. psql: \pset format unaligned, \o report.html.';
+COMMENT ON FUNCTION automl.describe_report(text, bigint) IS
+  'The EDA page of automl.describe as one self-contained HTML page: per column a histogram or top values, nulls, distinct counts and quartiles, and the correlations between numeric columns (from a sample above sample_rows rows).';
+COMMENT ON FUNCTION automl.confusion_matrix(bigint) IS
+  'A classifier''s confusion matrix on its evaluation rows: one row per (actual, predicted) pair of classes, zeros included.';
+COMMENT ON FUNCTION automl.roc_curve(bigint) IS
+  'A classifier''s ROC curve on its evaluation rows (binary: the positive class; multiclass: one-vs-rest for up to 20 classes), at most 200 points per class, the first at threshold Infinity.';
+COMMENT ON FUNCTION automl.pr_curve(bigint) IS
+  'A classifier''s precision-recall curve on its evaluation rows, like roc_curve.';
+COMMENT ON FUNCTION automl.calibration_curve(bigint) IS
+  'A classifier''s calibration on its evaluation rows: ten equal-width bins of P(positive class) (binary) or of the top-class probability (multiclass), with the mean predicted probability and the observed fraction per non-empty bin.';
+COMMENT ON FUNCTION automl.feature_importance(bigint) IS
+  'How much a model leans on each input column over its evaluation rows: mean |SHAP value| for tree models, mean |coefficient x scaled value| for linear ones, summed over a column''s encoded features; normalised to sum to 1, largest first.';
+COMMENT ON FUNCTION automl.residuals(bigint) IS
+  'A regressor''s actual and predicted values on its evaluation rows (a uniform sample of at most 1,000 rows) and their difference.';

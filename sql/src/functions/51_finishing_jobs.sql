@@ -94,11 +94,12 @@ BEGIN
          (t->>'value')::float8, (t->>'std')::float8, (t->>'seconds')::float8, (t->>'rows')::bigint, t->>'status',
          t->>'error'
     FROM jsonb_array_elements(coalesce(info->'trials', '[]')) t;
-  info := info - 'trials';  -- kept once, in automl.trials
   INSERT INTO automl.models (project, version, algorithm, task, hyperparams, metrics, feature_names,
-                             feature_version, target, classes, format_version, model, job_id, info, created_by)
+                             feature_version, target, classes, format_version, model, job_id, info, created_by,
+                             evaluation)
   VALUES (proj.name, new_version, algorithm, task, hyperparams, metrics, feature_names, info->>'feature_version',
-          target, classes, format_version, model, job_id, info, job.created_by)
+          target, classes, format_version, model, job_id, info - 'trials' - 'evaluation', job.created_by,
+          info->'evaluation')
   RETURNING id INTO new_id;
 
   metric := coalesce(job.spec->>'metric', proj.metric);
@@ -112,6 +113,7 @@ BEGIN
     PERFORM automl_internal._record_deployment(proj.name, new_id, 'job:' || policy,
               (SELECT max(d.id) FROM automl.deployments d WHERE d.project = proj.name));
   END IF;
+  info := info - 'trials' - 'evaluation';  -- kept once, in automl.trials and the model row
   PERFORM automl_internal._finish_job(job_id, 'succeeded',
     info || jsonb_build_object('model_id', new_id, 'version', new_version, 'metrics', metrics,
                                'metric', metric, 'deployed', deployed),

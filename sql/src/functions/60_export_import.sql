@@ -14,7 +14,7 @@ BEGIN
     'project', m.project, 'version', m.version, 'algorithm', m.algorithm, 'task', m.task,
     'hyperparams', m.hyperparams, 'metrics', m.metrics, 'feature_names', to_jsonb(m.feature_names),
     'feature_version', m.feature_version, 'target', m.target, 'classes', to_jsonb(m.classes),
-    'created_at', m.created_at, 'model', convert_from(m.model, 'UTF8')::jsonb);
+    'created_at', m.created_at, 'evaluation', m.evaluation, 'model', convert_from(m.model, 'UTF8')::jsonb);
 END
 $$;
 

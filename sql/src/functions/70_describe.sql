@@ -4,8 +4,10 @@
 -- extremes, quartiles and top values. Counts, nulls, mean, stddev, min and max are
 -- exact (one scan of the whole relation). Distinct counts, quartiles and top values
 -- come from a random sample of about sample_rows rows when the relation is larger;
--- `sampled` says so. Runs with the caller's privileges.
-CREATE OR REPLACE FUNCTION automl_internal._describe(relation text, sample_rows bigint DEFAULT 1000000)
+-- `sampled` says so. Runs with the caller's privileges. With keep_sample, the sample
+-- stays in pg_temp."automl_describe_<backend pid>_sample" until the transaction ends
+-- (describe_report draws its charts from it).
+CREATE OR REPLACE FUNCTION automl_internal._describe_columns(relation text, sample_rows bigint, keep_sample boolean)
 RETURNS TABLE (column_name text, type text, rows bigint, nulls bigint, distinct_values bigint,
                mean float8, stddev float8, min text, q1 float8, median float8, q3 float8, max text,
                top_values jsonb, sampled boolean)
@@ -100,11 +102,22 @@ BEGIN
     sampled := fraction < 1;
     RETURN NEXT;
   END LOOP;
+  IF keep_sample THEN
+    RETURN;
+  END IF;
   EXECUTE format('DROP TABLE pg_temp.%I', view_name || '_sample');
   IF is_query THEN
     EXECUTE format('DROP VIEW pg_temp.%I', view_name);
   END IF;
 END
+$$;
+
+CREATE OR REPLACE FUNCTION automl_internal._describe(relation text, sample_rows bigint DEFAULT 1000000)
+RETURNS TABLE (column_name text, type text, rows bigint, nulls bigint, distinct_values bigint,
+               mean float8, stddev float8, min text, q1 float8, median float8, q3 float8, max text,
+               top_values jsonb, sampled boolean)
+LANGUAGE sql AS $$
+  SELECT * FROM automl_internal._describe_columns(_describe.relation, _describe.sample_rows, false);
 $$;
 
 -- What the caller named, resolved in the caller's search_path (a query becomes a

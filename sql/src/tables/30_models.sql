@@ -21,6 +21,9 @@ CREATE TABLE automl.models (
   info           jsonb NOT NULL DEFAULT '{}',
   created_by     name NOT NULL DEFAULT current_user,
   created_at     timestamptz NOT NULL DEFAULT now(),
+  -- The numbers behind the report's charts, from the evaluation rows (0.2.0;
+  -- docs/report-documents.md). NULL for models trained before.
+  evaluation     jsonb,
   UNIQUE (project, version),
   UNIQUE (id, project)  -- lets deployments reference (model, project) pairs
 );

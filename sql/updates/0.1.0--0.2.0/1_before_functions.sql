@@ -33,7 +33,9 @@
 --  - a worker registers again whenever its row is missing;
 --  - outbound URLs pass one policy (automl_internal._check_outbound_url and the GUCs
 --    automl.import_allowed_urls, automl.import_directory);
---  - signed webhooks on job and deployment events, through an outbox table.
+--  - signed webhooks on job and deployment events, through an outbox table;
+--  - each new model stores its evaluation (automl.models.evaluation), which the
+--    report functions read.
 
 CREATE SCHEMA automl_internal;
 
@@ -133,3 +135,7 @@ BEGIN
   END LOOP;
 END
 $$;
+
+-- The numbers behind a model's report (docs/report-documents.md); models trained
+-- before 0.2.0 have none.
+ALTER TABLE automl.models ADD COLUMN evaluation jsonb;

@@ -27,16 +27,6 @@ std::string date_text(double seconds, bool with_time) {
   return text;
 }
 
-// Every k-th row past kProfileSampleRows: what distinct counts, quartiles and top
-// values are computed from.
-std::vector<Eigen::Index> sample_of(const std::vector<Eigen::Index>& rows) {
-  if (rows.size() <= kProfileSampleRows) return rows;
-  std::vector<Eigen::Index> sample;
-  for (size_t s = 0; s < kProfileSampleRows; ++s)
-    sample.push_back(rows[s * rows.size() / kProfileSampleRows]);
-  return sample;
-}
-
 nlohmann::json top_of(const std::map<std::string, long long>& counts) {
   std::vector<std::pair<std::string, long long>> sorted(counts.begin(), counts.end());
   std::stable_sort(sorted.begin(), sorted.end(),
@@ -149,7 +139,7 @@ nlohmann::json profile_target(const Dataset& data, const std::vector<Eigen::Inde
 
 nlohmann::json column_profiles(const Dataset& data, const std::vector<Eigen::Index>& rows,
                                bool numeric_target) {
-  const std::vector<Eigen::Index> sample = sample_of(rows);
+  const std::vector<Eigen::Index> sample = evenly_spaced(rows, kProfileSampleRows);
   nlohmann::json out = nlohmann::json::array();
   for (const Column& c : data.columns) out.push_back(profile_column(c, rows, sample));
   out.push_back(profile_target(data, rows, sample, numeric_target));

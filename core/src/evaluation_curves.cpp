@@ -82,4 +82,11 @@ std::vector<CurvePoint> thin_curve(const std::vector<CurvePoint>& points, int ma
   return kept;
 }
 
+std::vector<size_t> evenly_spaced(size_t n, size_t at_most) {
+  const size_t kept = std::min(n, at_most);
+  std::vector<size_t> positions(kept);
+  for (size_t s = 0; s < kept; ++s) positions[s] = s * n / kept;
+  return positions;
+}
+
 }  // namespace automl

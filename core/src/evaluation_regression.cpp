@@ -37,11 +37,9 @@ nlohmann::json regression_evaluation(const Eigen::VectorXd& y_true, const Eigen:
   const Eigen::Index n = y_true.size();
   std::vector<double> residuals(static_cast<size_t>(n));
   for (Eigen::Index i = 0; i < n; ++i) residuals[static_cast<size_t>(i)] = y_true[i] - y_pred[i];
-  // Every k-th row: a uniform sample that keeps the rows' order (and all of them when few).
   nlohmann::json sample = nlohmann::json::array();
-  const Eigen::Index kept = std::min<Eigen::Index>(n, kMaxResidualSample);
-  for (Eigen::Index s = 0; s < kept; ++s) {
-    const Eigen::Index i = s * n / kept;
+  for (size_t s : evenly_spaced(static_cast<size_t>(n), static_cast<size_t>(kMaxResidualSample))) {
+    const auto i = static_cast<Eigen::Index>(s);
     sample.push_back({y_true[i], y_pred[i]});
   }
   nlohmann::json histogram = histogram_of(residuals);

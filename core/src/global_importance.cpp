@@ -17,19 +17,11 @@ namespace {
 // gives importances within a few per cent of all rows' at a bounded cost.
 constexpr size_t kMaxImportanceRows = 1000;
 
-std::vector<Eigen::Index> importance_rows(const std::vector<Eigen::Index>& rows) {
-  if (rows.size() <= kMaxImportanceRows) return rows;
-  std::vector<Eigen::Index> sample;
-  for (size_t s = 0; s < kMaxImportanceRows; ++s)
-    sample.push_back(rows[s * rows.size() / kMaxImportanceRows]);
-  return sample;
-}
-
 }  // namespace
 
 nlohmann::json global_importance(const Model& model, const Dataset& data,
                                  const std::vector<Eigen::Index>& rows) {
-  const std::vector<Eigen::Index> sample = importance_rows(rows);
+  const std::vector<Eigen::Index> sample = evenly_spaced(rows, kMaxImportanceRows);
   const Eigen::MatrixXd X = model.preprocessor().transform(data, sample);
   const Estimator& estimator = model.estimator();
   const int groups = estimator.n_outputs();

@@ -179,8 +179,8 @@ inline json binary_model() {
                             {{"actual", "no"}, {"predicted", "yes"}, {"count", 12}},
                             {{"actual", "yes"}, {"predicted", "no"}, {"count", 20}},
                             {{"actual", "yes"}, {"predicted", "yes"}, {"count", 68}}};
-  ev["roc_curve"] = {roc_entry("yes", 4, 100)};
-  ev["pr_curve"] = {pr_entry("yes", 3, 100)};
+  ev["roc_curve"] = json::array({roc_entry("yes", 4, 100)});
+  ev["pr_curve"] = json::array({pr_entry("yes", 3, 100)});
   ev["calibration"] = {{"kind", "positive_class"}, {"class", "yes"}, {"bins", calibration_bins()}};
   return doc;
 }

@@ -50,6 +50,17 @@ std::vector<CurvePoint> pr_points(const Eigen::VectorXd& scores, const std::vect
                                   double* average_precision);
 std::vector<CurvePoint> thin_curve(const std::vector<CurvePoint>& points, int max_points);
 
+// At most `at_most` of positions 0..n-1, evenly spaced and in order (all of them when
+// n <= at_most): the uniform, deterministic samples the evaluation's bounded parts
+// (residuals, importances, the profile's distinct counts) are computed from.
+std::vector<size_t> evenly_spaced(size_t n, size_t at_most);
+template <typename T>
+std::vector<T> evenly_spaced(const std::vector<T>& items, size_t at_most) {
+  std::vector<T> kept;
+  for (size_t i : evenly_spaced(items.size(), at_most)) kept.push_back(items[i]);
+  return kept;
+}
+
 // Per input column, the mean absolute contribution to the explained output over
 // `rows` (SHAP values for trees, coefficient × scaled value for linear models),
 // summed over an input's encoded features and normalised to sum to 1. Returns

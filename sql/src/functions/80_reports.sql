@@ -157,6 +157,12 @@ BEGIN
 END
 $$;
 
+-- The SQL condition "expr is a finite number": NULL and NaN fail both comparisons.
+CREATE OR REPLACE FUNCTION automl_internal._is_finite(expr text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT format('(%1$s)::float8 > ''-Infinity'' AND (%1$s)::float8 < ''Infinity''', expr);
+$$;
+
 -- Histograms (20 bins over the sample's finite range; one bin when every value is the
 -- same) of the numeric columns of the sample _describe_columns kept, and the
 -- correlations between the first 30 of them.
@@ -174,7 +180,7 @@ DECLARE
   correlations jsonb;
 BEGIN
   FOREACH col IN ARRAY numeric_columns LOOP
-    finite := format('%1$I::float8 > ''-Infinity'' AND %1$I::float8 < ''Infinity''', col);  -- NaN is neither
+    finite := automl_internal._is_finite(format('%I', col));
     EXECUTE format('SELECT min(%1$I::float8), max(%1$I::float8) FROM pg_temp.%2$I WHERE %3$s', col, sample, finite)
       INTO lo, hi;
     CONTINUE WHEN lo IS NULL;
@@ -191,8 +197,8 @@ BEGIN
     FOR i IN 1 .. cardinality(shown) LOOP
       FOR j IN 1 .. cardinality(shown) LOOP
         pairs := pairs || CASE WHEN i = j THEN '1::float8'
-          ELSE format('corr(%1$I::float8, %2$I::float8) FILTER (WHERE %1$I::float8 > ''-Infinity'' AND %1$I::float8 < ''Infinity'''
-                      ' AND %2$I::float8 > ''-Infinity'' AND %2$I::float8 < ''Infinity'')', shown[i], shown[j]) END;
+          ELSE format('corr(%I::float8, %I::float8) FILTER (WHERE %s AND %s)', shown[i], shown[j],
+                      automl_internal._is_finite(format('%I', shown[i])), automl_internal._is_finite(format('%I', shown[j]))) END;
       END LOOP;
     END LOOP;
     EXECUTE format('SELECT to_jsonb(ARRAY[%s]) FROM pg_temp.%I', array_to_string(pairs, ', '), sample) INTO correlations;

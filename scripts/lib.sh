@@ -15,8 +15,8 @@ AUTOML_PACKAGES=(
   g++ cmake ninja-build pkg-config
   postgresql-15 postgresql-server-dev-15
   libpqxx-dev libeigen3-dev nlohmann-json3-dev liblbfgspp-dev libgtest-dev libxgboost-dev
-  libcurl4-openssl-dev libssl-dev zlib1g-dev
-  python3-sklearn python3-numpy python3-xgboost
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libboost-dev
+  python3-sklearn python3-numpy python3-xgboost python3-statsmodels
 )
 
 say() { printf '%s\n' "$*" >&2; }

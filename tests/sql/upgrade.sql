@@ -48,7 +48,7 @@ EXCEPT SELECT 'only upgraded: ' || unnest(string_to_array(:'fresh_catalog', E'\n
 UNION ALL
 (SELECT 'only fresh: ' || unnest(string_to_array(:'fresh_catalog', E'\n'))
  EXCEPT SELECT 'only fresh: ' || item FROM pg_temp.catalog());
--- Every SQL function is pinned but the five that must see their caller's search_path.
+-- Every SQL function is pinned but those that must see their caller's search_path.
 SELECT p.proname, p.proconfig FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
  WHERE p.pronamespace::regnamespace::text IN ('automl', 'automl_internal') AND l.lanname IN ('sql', 'plpgsql')
    AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false)

@@ -337,3 +337,14 @@ COMMENT ON FUNCTION automl.feature_importance(bigint) IS
   'How much a model leans on each input column over its evaluation rows: mean |SHAP value| for tree models, mean |coefficient x scaled value| for linear ones, summed over a column''s encoded features; normalised to sum to 1, largest first.';
 COMMENT ON FUNCTION automl.residuals(bigint) IS
   'A regressor''s actual and predicted values on its evaluation rows (a uniform sample of at most 1,000 rows) and their difference.';
+
+------------------------------------------------------------------------------
+-- Analysis
+------------------------------------------------------------------------------
+
+COMMENT ON FUNCTION automl.pareto_front(text, jsonb) IS
+  'Every row of a table, view or SELECT (as jsonb) with its non-dominated front (1 = the Pareto front) and NSGA-II crowding distance, for objectives like {"strength": "max", "cost": "min"}; rows with a NULL, NaN or infinite objective are left out (NOTICE).';
+COMMENT ON FUNCTION automl.linear_analysis(text, text, jsonb) IS
+  'OLS of target on the other columns (or options.terms) of a table, view or SELECT, as statsmodels: coef, std_err, t, p_value, confidence interval (options.alpha, 0.05) and VIF per term; text, boolean and enum columns by treatment coding (column=level).';
+COMMENT ON FUNCTION automl.linear_analysis_summary(text, text, jsonb) IS
+  'The fit behind automl.linear_analysis with the same arguments: rows used, degrees of freedom, R², adjusted R², F and its p-value, log-likelihood, AIC, BIC, condition number and residual standard error.';

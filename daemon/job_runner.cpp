@@ -9,6 +9,7 @@
 #include "automl/model.hpp"
 #include "automl/trainer.hpp"
 #include "failure.hpp"
+#include "design_runner.hpp"
 #include "import_runner.hpp"
 #include "log.hpp"
 #include "tagging_runner.hpp"
@@ -146,6 +147,8 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
       run_train(conn, job, control);
     else if (job.kind == "import")
       run_import(conn, job, control);
+    else if (job.kind == "design")
+      run_design(conn, job, control);
     else if (job.kind == "noop")
       run_noop(conn, job, control);
     else

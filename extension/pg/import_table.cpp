@@ -53,13 +53,14 @@ const char* staged_table(const char* into_table, std::int64_t job_id) {
                                     psprintf("automl_import_%lld", static_cast<long long>(job_id)));
 }
 
-// The table an import job names (its spec's into_table), or an error when the job
-// read is not an import.
+// The table an import job (or a design job, which writes its runs the same way)
+// names in its spec's into_table, or an error when the job read is neither.
 const char* import_target(const ClaimedJobRow& job, std::int64_t job_id) {
-  if (job.fields[0] == nullptr || std::strcmp(job.fields[0], "import") != 0 ||
+  if (job.fields[0] == nullptr ||
+      (std::strcmp(job.fields[0], "import") != 0 && std::strcmp(job.fields[0], "design") != 0) ||
       job.fields[1] == nullptr)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("job %lld is not an import job", static_cast<long long>(job_id))));
+                    errmsg("job %lld is not an import or design job with a table", static_cast<long long>(job_id))));
   return job.fields[1];
 }
 

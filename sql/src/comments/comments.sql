@@ -342,6 +342,8 @@ COMMENT ON FUNCTION automl.residuals(bigint) IS
 -- Analysis
 ------------------------------------------------------------------------------
 
+COMMENT ON FUNCTION automl.design(jsonb, text, integer, text, text, jsonb) IS
+  'Queues a design job: the D-, I- or A-optimal runs (Fedorov exchange over the grid of factor levels) for a linear, interactions, quadratic or listed-term model; into_table receives (run, factors…); options: levels, restarts, seed, constraints, include (runs done).';
 COMMENT ON FUNCTION automl.pareto_front(text, jsonb) IS
   'Every row of a table, view or SELECT (as jsonb) with its non-dominated front (1 = the Pareto front) and NSGA-II crowding distance, for objectives like {"strength": "max", "cost": "min"}; rows with a NULL, NaN or infinite objective are left out (NOTICE).';
 COMMENT ON FUNCTION automl.linear_analysis(text, text, jsonb) IS

@@ -76,6 +76,12 @@ BEGIN
   IF job.kind IS NULL THEN
     RAISE EXCEPTION 'job kind must not be NULL' USING ERRCODE = 'null_value_not_allowed';
   END IF;
+  -- A design's runs already done, named as a relation: read now, as the submitter.
+  IF job.kind = 'design' AND jsonb_typeof(job.spec #> '{options,include}') = 'string' THEN
+    job.spec := jsonb_set(job.spec, '{options,include}',
+                          automl_internal._design_include_rows(job.spec #>> '{options,include}', job.spec -> 'factors',
+                                                               caller_search_path));
+  END IF;
   job.spec := automl_internal._normalize_job_spec(job.kind, coalesce(job.spec, '{}'));
   IF job.kind = 'train' THEN
     IF job.project IS NULL OR job.project = '' THEN
@@ -104,6 +110,16 @@ BEGIN
     job.spec := jsonb_set(job.spec, '{into_table}',
                           to_jsonb(automl_internal._resolve_import_table(job.spec->>'into_table',
                                                                          job.spec#>>'{options,if_exists}', caller_search_path)));
+  ELSIF job.kind = 'design' THEN
+    IF job.project IS NOT NULL AND automl_internal._project_exists(job.project) THEN
+      PERFORM automl_internal._require(job.project, 'manage');
+    END IF;
+    IF job.spec ->> 'into_table' IS NOT NULL THEN
+      job.spec := jsonb_set(job.spec, '{into_table}',
+                            to_jsonb(automl_internal._resolve_import_table(job.spec->>'into_table',
+                                                                           coalesce(job.spec#>>'{options,if_exists}', 'fail'),
+                                                                           caller_search_path)));
+    END IF;
   END IF;
   job.priority := coalesce(job.priority, 0);
   IF job.priority < 0 AND NOT automl_internal._member_of(current_user, 'automl_admin') THEN

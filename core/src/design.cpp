@@ -12,8 +12,8 @@ using design::Criterion;
 
 std::string count_text(double x) { return std::to_string(static_cast<long long>(x)); }
 
-// Refuses problems whose candidate matrix or exchange passes would be too large.
-void check_size(double runs, double candidates, double columns) {
+// Refuses problems whose candidate matrix or search would be too large.
+void check_size(double runs, double candidates, double columns, double restarts) {
   const double cells = candidates * columns;
   if (cells > design::kMaxCells)
     throw Error(
@@ -22,12 +22,16 @@ void check_size(double runs, double candidates, double columns) {
             " entries, more than the limit of " + count_text(design::kMaxCells),
         count_text(candidates) + " candidate points x " + count_text(columns) + " model columns",
         "use fewer levels or fewer model terms");
-  if (runs * cells > design::kMaxPassWork)
+  const double work = restarts * runs * cells;
+  if (work > design::kMaxSearchWork)
     throw Error(sqlstate::kProgramLimitExceeded,
-                "the design is too large to search: runs x candidates x model columns is " +
-                    count_text(runs * cells) + ", more than the limit of " +
-                    count_text(design::kMaxPassWork),
-                "", "use fewer runs, fewer levels or fewer model terms");
+                "the design is too large to search: restarts x runs x candidates x model columns "
+                "is " +
+                    count_text(work) + ", more than the limit of " +
+                    count_text(design::kMaxSearchWork),
+                count_text(restarts) + " restarts, " + count_text(runs) + " runs, " +
+                    count_text(candidates) + " candidates, " + count_text(columns) + " columns",
+                "use fewer restarts, runs, levels or model terms");
 }
 
 nlohmann::json result_of(const design::Request& r, const design::Candidates& candidates,
@@ -67,7 +71,7 @@ nlohmann::json make_design(const nlohmann::json& request) {
   const design::Candidates candidates = design::candidate_points(r.factors, r.options.constraints);
   const auto p = static_cast<Eigen::Index>(r.model.columns.size());
   check_size(static_cast<double>(r.options.runs), static_cast<double>(candidates.points.size()),
-             static_cast<double>(p));
+             static_cast<double>(p), static_cast<double>(r.options.restarts));
   const Eigen::MatrixXd F = design::model_matrix(r.model, candidates.points);
   const Eigen::MatrixXd moments = design::candidate_moments(F, r.model);
   const Eigen::MatrixXd fixed = design::model_matrix(r.model, r.options.include);

@@ -29,6 +29,12 @@ namespace {
 constexpr double kImprovement = 1e-9;  // relative: what an exchange must gain
 constexpr double kSingular = 1e-10;    // a det ratio below this leaves X'X singular
 
+// For a model row f: u = B f, g = Q f, and their products with every candidate,
+// F u (the d_ij of all j) and F g (the q_ij).
+struct Products {
+  Eigen::VectorXd u, g, Fu, Fg;
+};
+
 class Inverse {
  public:
   Inverse(const Eigen::MatrixXd& F, const Eigen::MatrixXd& W, bool weighted)
@@ -50,45 +56,77 @@ class Inverse {
     trace = W_.cwiseProduct(B).sum();
   }
 
-  // M += sign f f' (sign +1 adds a run, -1 removes one).
-  void update(const Eigen::VectorXd& f, double sign) {
-    const Eigen::VectorXd u = B * f;
-    const double a = f.dot(u);
+  // One pass over F for both products: F is what bounds the speed of the search.
+  Products products(const Eigen::VectorXd& f) const {
+    Products pr;
+    pr.u = B * f;
+    if (!weighted_) {
+      pr.Fu = F_ * pr.u;
+      return pr;
+    }
+    pr.g = Q * f;
+    Eigen::MatrixXd V(f.size(), 2);
+    V << pr.u, pr.g;
+    const Eigen::MatrixXd FV = F_ * V;
+    pr.Fu = FV.col(0);
+    pr.Fg = FV.col(1);
+    return pr;
+  }
+
+  // M += sign f f' (sign +1 adds a run, -1 removes one), given f's products.
+  void update(const Eigen::VectorXd& f, double sign, const Products& pr) {
+    const double a = f.dot(pr.u);
     const double s = sign / (1.0 + sign * a);
-    const Eigen::VectorXd Fu = F_ * u;
     log_det += std::log(1.0 + sign * a);
     if (weighted_) {
-      const Eigen::VectorXd g = Q * f;
-      const double ef = f.dot(g);
-      const Eigen::VectorXd Fg = F_ * g;
-      e += -2 * s * Fu.cwiseProduct(Fg) + s * s * ef * Fu.cwiseAbs2();
-      Q += -s * (u * g.transpose() + g * u.transpose()) + s * s * ef * u * u.transpose();
+      const double ef = f.dot(pr.g);
+      e += -2 * s * pr.Fu.cwiseProduct(pr.Fg) + s * s * ef * pr.Fu.cwiseAbs2();
+      Q += -s * (pr.u * pr.g.transpose() + pr.g * pr.u.transpose()) +
+           s * s * ef * pr.u * pr.u.transpose();
       trace -= s * ef;
     }
-    d -= s * Fu.cwiseAbs2();
-    B -= s * u * u.transpose();
+    d -= s * pr.Fu.cwiseAbs2();
+    B -= s * pr.u * pr.u.transpose();
+  }
+
+  // Swaps run fi (whose products pi were taken before) for fj. Adding first keeps
+  // X'X nonsingular throughout; fi's products after the addition follow from the
+  // ones at hand, so the exchange costs one more pass over F, not three.
+  void swap(const Eigen::VectorXd& fi, Products pi, const Eigen::VectorXd& fj) {
+    const Products pj = products(fj);
+    const double s = 1.0 / (1.0 + fj.dot(pj.u)), ui = pj.u.dot(fi);
+    update(fj, +1, pj);
+    pi.u -= s * ui * pj.u;
+    pi.Fu -= s * ui * pj.Fu;
+    if (weighted_) {  // Q f_i after Q -= s(u g' + g u') - s^2 e_j u u'
+      const double gi = pj.g.dot(fi), ej = fj.dot(pj.g);
+      pi.g += -s * (gi * pj.u + ui * pj.g) + s * s * ej * ui * pj.u;
+      pi.Fg += -s * (gi * pj.Fu + ui * pj.Fg) + s * s * ej * ui * pj.Fu;
+    }
+    update(fi, -1, pi);
   }
 
   double loss() const { return weighted_ ? trace : -log_det; }
 
-  // The candidate to swap for candidate i, or -1 when none gains enough.
-  Eigen::Index best_swap(Eigen::Index i) const {
+  // The candidate to swap for candidate i (-1 when none gains enough), and i's products.
+  std::pair<Eigen::Index, Products> best_swap(Eigen::Index i) const {
     const Eigen::VectorXd fi = F_.row(i).transpose();
-    const Eigen::VectorXd dij = F_ * (B * fi);
     const double di = d[i];
-    const Eigen::ArrayXd ratio = (1 - di) * (1 + d.array()) + dij.array().square();
+    // The det ratio is at most 1 + d_j - d_i (as d_ij^2 <= d_i d_j): often nothing to scan.
+    if (!weighted_ && d.maxCoeff() <= di + kImprovement) return {-1, {}};
+    Products pi = products(fi);
+    const Eigen::ArrayXd ratio = (1 - di) * (1 + d.array()) + pi.Fu.array().square();
     Eigen::Index j = 0;
     if (!weighted_) {
       const double best = ratio.maxCoeff(&j);
-      return best > 1 + kImprovement ? j : -1;
+      return {best > 1 + kImprovement ? j : -1, std::move(pi)};
     }
-    const Eigen::VectorXd qij = F_ * (Q * fi);
     const Eigen::ArrayXd gain =
-        ((1 - di) * e.array() + 2 * dij.array() * qij.array() - (1 + d.array()) * e[i]) / ratio;
+        ((1 - di) * e.array() + 2 * pi.Fu.array() * pi.Fg.array() - (1 + d.array()) * e[i]) / ratio;
     const Eigen::ArrayXd after =
         (ratio > kSingular).select(trace - gain, std::numeric_limits<double>::infinity());
     const double best = after.minCoeff(&j);
-    return best < trace * (1 - kImprovement) ? j : -1;
+    return {best < trace * (1 - kImprovement) ? j : -1, std::move(pi)};
   }
 
   Eigen::MatrixXd B, Q;
@@ -122,11 +160,9 @@ Run exchange(const SearchProblem& pb, std::vector<Eigen::Index> design, Inverse&
     bool improved = false;
     for (auto& i : design) {
       check_interrupt();
-      const Eigen::Index j = inv.best_swap(i);
+      auto [j, products] = inv.best_swap(i);
       if (j < 0) continue;
-      // Add first: M + f_j f_j' is nonsingular, and removing f_i from it then is too.
-      inv.update(pb.F.row(j).transpose(), +1);
-      inv.update(pb.F.row(i).transpose(), -1);
+      inv.swap(pb.F.row(i).transpose(), std::move(products), pb.F.row(j).transpose());
       i = j;
       improved = true;
     }

@@ -23,10 +23,12 @@ inline constexpr long long kMaxCandidates = 100000;
 inline constexpr long long kMaxRuns = 10000;
 inline constexpr std::size_t kMaxNameBytes = 63;
 inline constexpr long long kMaxLevels = 100000;
-// The candidates' model matrix, in doubles (40 MB), and the multiply-adds of one
-// exchange pass (runs x candidates x columns: seconds, not hours).
+// The candidates' model matrix, in doubles (40 MB), and the work of the search:
+// restarts x runs x candidates x columns. Each exchange pass streams the candidates'
+// matrix once or twice per run, so the search takes about restarts x passes (often
+// 5 to 10) x runs x candidates x columns / 5e8 seconds: at the limit, minutes.
 inline constexpr double kMaxCells = 5e6;
-inline constexpr double kMaxPassWork = 1e10;
+inline constexpr double kMaxSearchWork = 1e10;
 
 struct Factor {
   std::string name;

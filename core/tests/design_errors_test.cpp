@@ -82,6 +82,13 @@ TEST(DesignErrors, CandidateGridTooLarge) {
   for (int i = 0; i < 6; ++i) factors["f" + std::to_string(i)] = {{"min", 0}, {"max", 1}};
   expect_refusal({{"factors", factors}, {"options", {{"levels", 10}}}}, "54000",
                  "candidate grid has 1000000 points");
+  json two_level = json::object();
+  for (int i = 0; i < 16; ++i) two_level["f" + std::to_string(i)] = {{"levels", {0, 1}}};
+  expect_refusal({{"factors", two_level}, {"model", "interactions"}}, "54000",
+                 "model matrix would have 8978432 entries");
+  json three_level = json::object();
+  for (int i = 0; i < 10; ++i) three_level["f" + std::to_string(i)] = {{"levels", {0, 1, 2}}};
+  expect_refusal({{"factors", three_level}, {"runs", 10000}}, "54000", "too large to search");
 }
 
 TEST(DesignErrors, ModelNotEstimableOnTheCandidates) {

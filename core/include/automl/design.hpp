@@ -37,7 +37,8 @@
 //
 // Errors are automl::Error: 22023 for a request that is wrong (naming the culprit),
 // 54000 when it exceeds a limit (20 factors, 500 model columns, 100,000 candidates,
-// 10,000 runs, candidates x columns, work per exchange pass), 57014 when the
+// 10,000 runs, 5e6 candidates x columns, 1e10 restarts x runs x candidates x
+// columns — the search's work, at the limit minutes), 57014 when the
 // interrupt hook (interrupt.hpp) asks to stop.
 #pragma once
 

@@ -83,8 +83,12 @@ void parse_continuous(const nlohmann::json& spec, Factor& f, long long default_l
     const auto [lo, hi] = std::minmax_element(f.levels.begin(), f.levels.end());
     if (!has_min) f.low = *lo, f.high = *hi;
     if (*lo < f.low || *hi > f.high) bad_factor(f.name, "levels must lie within [min, max]");
-    return;
   }
+  // Coding divides by the range: it must be a finite number.
+  if (!std::isfinite(f.high - f.low))
+    bad_factor(f.name, "the range from min to max is too large to code",
+               "min is " + number_text(f.low) + ", max " + number_text(f.high));
+  if (listed) return;
   long long count = default_levels;
   if (levels != spec.end()) {
     if (!levels->is_number_integer())
@@ -146,8 +150,12 @@ std::vector<Factor> parse_factors(const nlohmann::json& factors, long long defau
   std::vector<Factor> out;
   std::set<std::string> seen;
   if (factors.is_object()) {
-    for (const auto& [name, spec] : factors.items())
+    for (const auto& [name, spec] : factors.items()) {
+      if (spec.is_object() && spec.contains("name") && spec["name"] != name)
+        invalid("factor " + in_quotes(name) + " has a different \"name\" in its spec",
+                "got " + spec["name"].dump());
       out.push_back(parse_factor(name, spec, default_levels, seen));
+    }
   } else if (factors.is_array()) {
     for (const auto& spec : factors) {
       const auto name = spec.is_object() ? spec.find("name") : spec.end();

@@ -72,6 +72,10 @@ TEST(DesignErrors, BadFactors) {
   expect_refusal({{"factors", {{"A", {{"min", 0}, {"max", 1}, {"step", 1}}}}}}, "22023",
                  "unknown key \"step\"");
   expect_refusal({{"factors", {{"A:B", {{"min", 0}, {"max", 1}}}}}}, "22023", "':'");
+  expect_refusal({{"factors", {{"A", {{"min", -1e308}, {"max", 1e308}}}}}}, "22023",
+                 "factor \"A\": the range from min to max is too large");
+  expect_refusal({{"factors", {{"A", {{"levels", {0, 1}}, {"min", 0.5}, {"max", 1}}}}}}, "22023",
+                 "levels must lie within [min, max]");
   json many = json::object();
   for (int i = 0; i < 21; ++i) many["f" + std::to_string(i)] = {{"levels", {0, 1}}};
   expect_refusal({{"factors", many}}, "22023", "at most 20 factors");

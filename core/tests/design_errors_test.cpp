@@ -143,15 +143,23 @@ TEST(DesignErrors, IncludedRunsThatDoNotFit) {
   expect_refusal(over, "22023", "the included runs leave too few runs");
 }
 
+int interrupt_calls = 0;
+
 TEST(DesignErrors, InterruptStopsTheSearch) {
-  set_interrupt_hook([] { return true; });
+  // A hook that asks to stop only after a while: the search checks it as it goes,
+  // not just once at the start.
+  interrupt_calls = 0;
+  set_interrupt_hook([] { return ++interrupt_calls > 200; });
+  json factors = json::object();
+  for (const char* name : {"f1", "f2", "f3", "f4"}) factors[name] = {{"min", 0}, {"max", 1}};
   try {
-    make_design(request_with(json::object()));
-    ADD_FAILURE() << "not interrupted";
+    make_design({{"factors", factors}, {"model", "quadratic"}, {"runs", 30}});
+    ADD_FAILURE() << "not interrupted after " << interrupt_calls << " checks";
   } catch (const Error& e) {
     EXPECT_STREQ(e.sqlstate(), "57014");
   }
   set_interrupt_hook(nullptr);
+  EXPECT_EQ(interrupt_calls, 201);
 }
 
 }  // namespace

@@ -64,16 +64,51 @@ nlohmann::json result_of(const design::Request& r, const design::Candidates& can
           {"converged", found.converged}};
 }
 
+// What every design job needs before its search: the request parsed, the candidates
+// built and within limits, the model estimable on them.
+struct Prepared {
+  design::Request r;
+  design::Candidates candidates;
+  Eigen::MatrixXd F, moments;
+};
+
+Prepared prepare(const nlohmann::json& request) {
+  Prepared out{design::parse_request(request), {}, {}, {}};
+  const design::Request& r = out.r;
+  out.candidates = design::candidate_points(r.factors, r.options.constraints);
+  check_size(static_cast<double>(r.options.runs), static_cast<double>(out.candidates.points.size()),
+             static_cast<double>(r.model.columns.size()), static_cast<double>(r.options.restarts));
+  out.F = design::model_matrix(r.model, out.candidates.points);
+  out.moments = design::candidate_moments(out.F, r.model);
+  return out;
+}
+
 }  // namespace
 
+nlohmann::json check_design_spec(const nlohmann::json& spec) {
+  if (!spec.is_object()) invalid("the spec of a design job must be a JSON object", "got " + spec.dump());
+  nlohmann::json request = spec;
+  const nlohmann::json into = spec.value("into_table", nlohmann::json());
+  if (!into.is_null() && !into.is_string()) invalid("\"into_table\" must be a table name or null");
+  request.erase("into_table");
+  const nlohmann::json options = spec.value("options", nlohmann::json::object());
+  if (options.is_object() && options.contains("if_exists")) {
+    const nlohmann::json& how = options["if_exists"];
+    if (!how.is_string() || (how != "fail" && how != "append" && how != "replace"))
+      invalid("options.if_exists must be \"fail\", \"append\" or \"replace\"", "got " + how.dump());
+    request["options"].erase("if_exists");
+  }
+  prepare(request);
+  return spec;
+}
+
 nlohmann::json make_design(const nlohmann::json& request) {
-  const design::Request r = design::parse_request(request);
-  const design::Candidates candidates = design::candidate_points(r.factors, r.options.constraints);
+  const Prepared prepared = prepare(request);
+  const design::Request& r = prepared.r;
+  const design::Candidates& candidates = prepared.candidates;
+  const Eigen::MatrixXd& F = prepared.F;
+  const Eigen::MatrixXd& moments = prepared.moments;
   const auto p = static_cast<Eigen::Index>(r.model.columns.size());
-  check_size(static_cast<double>(r.options.runs), static_cast<double>(candidates.points.size()),
-             static_cast<double>(p), static_cast<double>(r.options.restarts));
-  const Eigen::MatrixXd F = design::model_matrix(r.model, candidates.points);
-  const Eigen::MatrixXd moments = design::candidate_moments(F, r.model);
   const Eigen::MatrixXd fixed = design::model_matrix(r.model, r.options.include);
   // trace(W (X'X)^-1) is the I criterion with W the moments, the A criterion with W = I.
   const Eigen::MatrixXd weights =

@@ -5,6 +5,7 @@
 #include <set>
 
 #include "automl/algorithms.hpp"
+#include "automl/design.hpp"
 #include "automl/error.hpp"
 #include "automl/import_spec.hpp"
 #include "automl/metrics.hpp"
@@ -303,7 +304,7 @@ nlohmann::json normalize_job_spec(const std::string& kind, const nlohmann::json&
     return {{"seconds", seconds}, {"fail_attempts", fail}};
   }
   if (kind == "import") return ImportSpec::parse(spec).to_json();
-  if (kind == "design") not_supported("job kind \"" + kind + "\" is not implemented yet");
+  if (kind == "design") return check_design_spec(spec);
   invalid("unknown job kind \"" + kind + "\"", "kinds: train, noop, import, design");
 }
 

@@ -103,7 +103,8 @@ TEST(JobSpec, KindsAndNoop) {
   EXPECT_EQ(code_of({{"seconds", 1.5}}, "noop"), "ok");
   EXPECT_EQ(code_of({{"seconds", -1}}, "noop"), "22023");
   EXPECT_EQ(code_of({}, "import"), "22023") << "an import needs a url and a table";
-  EXPECT_EQ(code_of({}, "design"), "0A000");
+  EXPECT_EQ(code_of({}, "design"), "22023") << "a design needs factors";
+  EXPECT_EQ(code_of({{"factors", {{"A", {{"min", 0}, {"max", 1}}}}}}, {"into_table", nullptr}}, "design"), "ok");
   EXPECT_EQ(code_of({}, "nonsense"), "22023");
 }
 

@@ -48,4 +48,10 @@ namespace automl {
 
 nlohmann::json make_design(const nlohmann::json& request);
 
+// A design job's spec — the request plus "into_table" (a name or null) and
+// options.if_exists — checked as far as it can be without searching (names, levels,
+// model terms, runs against the model's size, limits, estimability), so a bad spec
+// fails at INSERT. Returns the spec unchanged; throws like make_design.
+nlohmann::json check_design_spec(const nlohmann::json& spec);
+
 }  // namespace automl

@@ -13,6 +13,7 @@
 #include "automl/evaluation.hpp"
 #include "automl/metrics.hpp"
 #include "automl/split.hpp"
+#include "clustering.hpp"
 #include "cross_validation.hpp"
 #include "fit_estimator.hpp"
 #include "memory_limit.hpp"
@@ -37,10 +38,14 @@ Eigen::VectorXd numeric_target(const Dataset& data) {
   return y;
 }
 
-void check_data(const Dataset& data) {
-  if (data.rows() == 0)
-    invalid("the relation has no usable rows", "rows whose target is NULL are skipped");
-  if (data.columns.empty()) invalid("the relation has no feature columns besides the target");
+// Clustering data has no target (Dataset::rows() then counts the columns' rows).
+void check_data(const Dataset& data, bool clustering) {
+  if (clustering ? data.rows() == 0 : data.target.empty())
+    invalid("the relation has no usable rows",
+            clustering ? "" : "rows whose target is NULL are skipped");
+  if (data.columns.empty())
+    invalid(clustering ? "the relation has no columns to cluster on"
+                       : "the relation has no feature columns besides the target");
   for (const Column& c : data.columns) {
     const size_t expected =
         c.schema.type == ColumnType::NumericArray
@@ -310,10 +315,11 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
 
 TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOptions& options) {
   PhaseClock phases;
-  check_data(data);
+  check_data(data, spec.task == Task::Clustering);
   TrainOutcome out;
   std::string reason;
   out.task = task_for(spec, data, &reason);
+  if (out.task == Task::Clustering) return train_clustering(spec, data, options, reason);
   out.algorithm = spec.algorithm == "auto" ? default_algorithm(out.task) : spec.algorithm;
   check_algorithm_task(out.algorithm, out.task);
   out.hyperparams = resolve_hyperparams(out.algorithm, spec.hyperparams);

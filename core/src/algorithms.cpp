@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "automl/error.hpp"
+#include "automl/kmeans.hpp"
 #include "automl/token_features.hpp"
 
 namespace automl {
@@ -72,6 +73,14 @@ std::vector<ParamSpec> params_of(const std::string& algorithm) {
             {"token_features", ParamType::Integer, TokenFeatures::kLatestVersion, 1,
              TokenFeatures::kLatestVersion},
             {"augment", ParamType::Number, 1.0, 0.0, 10.0}};
+  // sklearn.cluster.KMeans's names and defaults (n_init 10, as before sklearn 1.4);
+  // n_clusters "auto": the best silhouette over k = 2 … 10 (kmeans.hpp).
+  if (algorithm == "kmeans")
+    return {{"n_clusters", ParamType::Integer, 8, 1, kMaxClusters, false, {"auto"}},
+            {"init", ParamType::Choice, "k-means++", 0, 0, false, {"k-means++", "random"}},
+            {"n_init", ParamType::Integer, 10, 1, 100},
+            {"max_iter", ParamType::Integer, 300, 1, 100000},
+            {"tol", ParamType::Number, 1e-4, 0.0, 1.0}};
   if (algorithm == "random_forest")
     return {n_estimators,
             max_depth,
@@ -108,7 +117,16 @@ nlohmann::json check_value(const std::string& algorithm, const ParamSpec& p,
     }
     case ParamType::Integer:
     case ParamType::Number: {
-      if (!v.is_number()) invalid(where + " must be a number", "got " + v.dump());
+      // A number, or one of the words it also takes (kmeans' n_clusters "auto").
+      for (const auto& c : p.choices)
+        if (v.is_string() && v.get<std::string>() == c) return v;
+      if (!v.is_number())
+        invalid(where + " must be " +
+                    (p.choices.empty()
+                         ? std::string("a number")
+                         : std::string(p.type == ParamType::Integer ? "an integer" : "a number") +
+                               " or \"" + p.choices.front() + "\""),
+                "got " + v.dump());
       const double x = v.get<double>();
       if (p.type == ParamType::Integer && (!v.is_number_integer() || std::floor(x) != x))
         invalid(where + " must be an integer", "got " + v.dump());
@@ -127,7 +145,7 @@ const std::vector<AlgorithmInfo>& algorithm_catalogue() {
       {"linear", true, false, true},       {"ridge", true, false, true},
       {"lasso", true, false, true},        {"elastic_net", true, false, true},
       {"logistic", true, true, false},     {"xgboost", true, true, true},
-      {"random_forest", true, true, true}, {"kmeans", false, false, false},
+      {"random_forest", true, true, true}, {"kmeans", true, false, false, true},
       {"crf", true, false, false},     // task 'tagging' only
       {"ensemble", true, true, true},  // the average of other families' models
   };
@@ -151,6 +169,8 @@ std::string default_algorithm(Task task) {
       return "ridge";
     case Task::Tagging:
       return "crf";
+    case Task::Clustering:
+      return "kmeans";
   }
   return "auto";
 }
@@ -171,7 +191,7 @@ nlohmann::json resolve_ensemble(const nlohmann::json& given) {
       invalid("each ensemble member needs an \"algorithm\"", "got " + m.dump().substr(0, 80));
     const std::string algorithm = m["algorithm"].get<std::string>();
     const auto& info = find_algorithm(algorithm);
-    if (algorithm == "ensemble" || algorithm == "crf" || !info.implemented)
+    if (algorithm == "ensemble" || algorithm == "crf" || info.clustering || !info.implemented)
       invalid("algorithm \"" + algorithm + "\" cannot be an ensemble member");
     resolved.push_back(
         {{"algorithm", algorithm},
@@ -203,17 +223,36 @@ nlohmann::json resolve_hyperparams(const std::string& algorithm, const nlohmann:
   return resolved;
 }
 
+bool serves_task(const AlgorithmInfo& info, Task task) {
+  switch (task) {
+    case Task::Classification:
+      return info.classification;
+    case Task::Regression:
+      return info.regression;
+    case Task::Tagging:
+      return std::string(info.name) == "crf";
+    case Task::Clustering:
+      return info.clustering;
+  }
+  return false;
+}
+
 void check_algorithm_task(const std::string& algorithm, Task task) {
   if (task == Task::Tagging) {
     if (algorithm != "crf")
       invalid("task 'tagging' needs algorithm 'crf'", "got \"" + algorithm + "\"");
     return;
   }
+  if (task == Task::Clustering) {
+    if (!serves_task(find_algorithm(algorithm), task))
+      invalid("task 'clustering' needs algorithm 'kmeans'", "got \"" + algorithm + "\"");
+    return;
+  }
   const auto& info = find_algorithm(algorithm);
-  const bool ok = task == Task::Classification ? info.classification : info.regression;
-  if (!ok)
+  if (!serves_task(info, task))
     invalid("algorithm \"" + algorithm + "\" cannot be used for " + to_string(task),
-            task == Task::Classification
+            info.clustering ? "kmeans is for task 'clustering'"
+            : task == Task::Classification
                 ? "use logistic for classification"
                 : "use linear, ridge, lasso or elastic_net for regression");
 }

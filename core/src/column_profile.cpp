@@ -142,7 +142,8 @@ nlohmann::json column_profiles(const Dataset& data, const std::vector<Eigen::Ind
   const std::vector<Eigen::Index> sample = evenly_spaced(rows, kProfileSampleRows);
   nlohmann::json out = nlohmann::json::array();
   for (const Column& c : data.columns) out.push_back(profile_column(c, rows, sample));
-  out.push_back(profile_target(data, rows, sample, numeric_target));
+  if (!data.target.empty())  // clustering data has no target
+    out.push_back(profile_target(data, rows, sample, numeric_target));
   return out;
 }
 

@@ -116,11 +116,22 @@ void append_value(Column& column, std::string_view text, bool is_null, long long
   }
 }
 
+Eigen::Index Dataset::rows() const {
+  if (!target.empty() || columns.empty()) return static_cast<Eigen::Index>(target.size());
+  const Column& c = columns.front();
+  size_t n = c.numbers.size();
+  if (c.schema.type == ColumnType::Categorical) n = c.texts.size();
+  if (c.schema.type == ColumnType::NumericArray)
+    n = c.schema.width > 0 ? c.numbers.size() / static_cast<size_t>(c.schema.width)
+                           : c.nulls.size();
+  return static_cast<Eigen::Index>(n);
+}
+
 Dataset Dataset::numeric(const Eigen::MatrixXd& X, const std::vector<std::string>& names,
                          std::string target_name, ValueKind target_kind,
                          std::vector<std::string> target) {
   if (static_cast<Eigen::Index>(names.size()) != X.cols() ||
-      static_cast<Eigen::Index>(target.size()) != X.rows())
+      (static_cast<Eigen::Index>(target.size()) != X.rows() && !target.empty()))
     throw Error(sqlstate::kInternalError, "Dataset::numeric: shapes do not match");
   Dataset d;
   for (Eigen::Index j = 0; j < X.cols(); ++j) {

@@ -79,8 +79,9 @@ std::unique_ptr<EnsembleEstimator> EnsembleEstimator::from_json(const nlohmann::
   std::vector<std::shared_ptr<const Estimator>> parsed;
   for (const auto& m : members) {
     // Checked before parsing, so a hostile file cannot nest ensembles to any depth.
-    if (m.at("type").get<std::string>() == "ensemble")
-      invalid("model file: an ensemble member cannot be an ensemble");
+    const std::string type = m.at("type").get<std::string>();
+    if (type == "ensemble" || type == "kmeans")
+      invalid("model file: an ensemble member cannot be of type \"" + type + "\"");
     parsed.push_back(estimator_from_json(m, n_features));
   }
   return std::make_unique<EnsembleEstimator>(

@@ -6,6 +6,7 @@
 
 #include "automl/ensemble.hpp"
 #include "automl/error.hpp"
+#include "automl/kmeans.hpp"
 #include "automl/tree_ensemble.hpp"
 #include "json_numbers.hpp"
 
@@ -150,6 +151,7 @@ std::unique_ptr<Estimator> estimator_from_json(const nlohmann::json& j, Eigen::I
   if (type == "linear") return LinearEstimator::from_json(j, n_features);
   if (type == "trees") return TreeEnsemble::from_json(j, n_features);
   if (type == "ensemble") return EnsembleEstimator::from_json(j, n_features);
+  if (type == "kmeans") return KMeansEstimator::from_json(j, n_features);
   throw Error(sqlstate::kFeatureNotSupported, "model file: unknown estimator type \"" + type + "\"",
               "the model was written by a newer pg_automl");
 }

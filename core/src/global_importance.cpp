@@ -1,12 +1,14 @@
 // global_importance.cpp — which input columns a model leans on, over the rows it was
 // evaluated on: mean |SHAP value| per column for trees (shap's summary bar chart),
 // mean |coefficient × scaled value| for linear models (|coefficient| × spread) and
-// the weighted mix of both for ensembles.
+// the weighted mix of both for ensembles; for k-means, mean |margin contribution| of
+// each row's assignment (KMeansEstimator::contributions).
 #include <algorithm>
 #include <cmath>
 #include <map>
 
 #include "automl/evaluation.hpp"
+#include "automl/kmeans.hpp"
 #include "automl/model.hpp"
 #include "automl/tree_ensemble.hpp"
 
@@ -28,12 +30,18 @@ nlohmann::json global_importance(const Model& model, const Dataset& data,
   const Eigen::Index p = X.cols();
   std::vector<double> total(static_cast<size_t>(p), 0.0), phi(static_cast<size_t>(p) + 1);
   Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> rows_major = X;
-  for (Eigen::Index i = 0; i < rows_major.rows(); ++i)
-    for (int g = 0; g < groups; ++g) {
-      estimator.contributions(rows_major.row(i).data(), g, phi.data());
+  // A clustering model explains each row's own cluster only (its margin over the
+  // runner-up centre): k outputs would cost k times as much and say nothing more.
+  const auto* kmeans = dynamic_cast<const KMeansEstimator*>(&estimator);
+  for (Eigen::Index i = 0; i < rows_major.rows(); ++i) {
+    const double* row = rows_major.row(i).data();
+    const int first = kmeans ? kmeans->nearest(row) : 0, last = kmeans ? first + 1 : groups;
+    for (int g = first; g < last; ++g) {
+      estimator.contributions(row, g, phi.data());
       for (Eigen::Index j = 0; j < p; ++j)
         total[static_cast<size_t>(j)] += std::abs(phi[static_cast<size_t>(j)]);
     }
+  }
   // Summed over the encoded features of each input column; ratio features by name.
   const auto& sources = model.preprocessor().output_sources();
   const auto& names = model.preprocessor().output_names();

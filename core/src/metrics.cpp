@@ -16,6 +16,7 @@ namespace {
 constexpr std::array<const char*, 6> kClassificationMetrics = {"accuracy", "precision", "recall",
                                                                "f1",       "roc_auc",   "log_loss"};
 constexpr std::array<const char*, 3> kRegressionMetrics = {"r2", "mae", "rmse"};
+constexpr std::array<const char*, 2> kClusteringMetrics = {"silhouette", "inertia"};
 
 template <std::size_t N>
 bool contains(const std::array<const char*, N>& names, const std::string& name) {
@@ -145,8 +146,11 @@ bool is_classification_metric(const std::string& name) {
 
 bool is_regression_metric(const std::string& name) { return contains(kRegressionMetrics, name); }
 
+bool is_clustering_metric(const std::string& name) { return contains(kClusteringMetrics, name); }
+
 bool metric_higher_is_better(const std::string& name) {
-  if (name == "log_loss" || name == "mae" || name == "rmse") return false;
+  if (name == "log_loss" || name == "mae" || name == "rmse" || name == "inertia") return false;
+  if (name == "silhouette") return true;
   if (name == "entity_f1" || name == "token_accuracy") return true;  // tagging
   if (is_classification_metric(name) || is_regression_metric(name)) return true;
   invalid("unknown metric \"" + name + "\"");

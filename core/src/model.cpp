@@ -3,8 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 
 #include "automl/error.hpp"
+#include "automl/kmeans.hpp"
 #include "automl/standard_scaler.hpp"
 
 namespace automl {
@@ -36,7 +38,11 @@ Model::Model(Task task, std::string algorithm, nlohmann::json hyperparams, std::
   const int outputs = estimator_->n_outputs();
   if (outputs < 1 || outputs > kMaxInlineOutputs * 16)
     invalid("model has an unsupported number of outputs (" + std::to_string(outputs) + ")");
-  if (task_ == Task::Classification) {
+  const bool kmeans = dynamic_cast<const KMeansEstimator*>(estimator_.get()) != nullptr;
+  if (task_ == Task::Clustering || kmeans) {
+    if (task_ != Task::Clustering || !kmeans)
+      invalid("model file: a kmeans estimator serves clustering models, and only it");
+  } else if (task_ == Task::Classification) {
     bool binary = estimator_->link() == Link::Sigmoid && outputs == 1 && n_classes() == 2;
     bool multi = estimator_->link() == Link::Softmax && outputs == n_classes() && outputs > 2;
     if (!binary && !multi) invalid("model file: classifier outputs do not match its classes");
@@ -90,24 +96,39 @@ double Model::predict(const InputValue* x) const {
     scores_of_row(x, &y);
     return y;
   }
+  if (task_ == Task::Clustering) return predict_class(x);
   return labels_.numeric_value(predict_class(x));
 }
 
+const KMeansEstimator& Model::kmeans() const {
+  return static_cast<const KMeansEstimator&>(*estimator_);  // the constructor checked it
+}
+
+void Model::no_probabilities() const {
+  if (task_ == Task::Clustering)
+    throw Error(sqlstate::kFeatureNotSupported,
+                "predict_proba is not defined for clustering models", "",
+                "automl.predict returns the index of the nearest cluster");
+  if (task_ != Task::Classification)
+    invalid("the model is a regressor; predict_proba needs a classifier");
+}
+
+// Classifiers: the class of the highest probability (binary: P(1) > 0.5). Clustering:
+// the highest score, the negated squared distance, i.e. the nearest centre.
 int Model::predict_class(const InputValue* x) const {
-  if (task_ != Task::Classification) invalid("the model is a regressor; it has no classes");
+  if (task_ == Task::Regression) invalid("the model is a regressor; it has no classes");
   const int k = estimator_->n_outputs();
   std::vector<double> heap;
   double inline_out[kMaxInlineOutputs];
   double* out =
       k > kMaxInlineOutputs ? (heap.resize(static_cast<size_t>(k)), heap.data()) : inline_out;
   scores_of_row(x, out);
-  if (k == 1) return out[0] > 0.5 ? 1 : 0;
+  if (k == 1) return task_ == Task::Classification && out[0] > 0.5 ? 1 : 0;
   return static_cast<int>(std::max_element(out, out + k) - out);
 }
 
 void Model::predict_proba(const InputValue* x, double* out) const {
-  if (task_ != Task::Classification)
-    invalid("the model is a regressor; predict_proba needs a classifier");
+  no_probabilities();
   if (estimator_->n_outputs() == 1) {
     scores_of_row(x, out + 1);
     out[0] = 1.0 - out[1];
@@ -126,13 +147,17 @@ Model::Explanation Model::explain(const InputValue* x) const {
   Explanation e;
   const int group =
       k == 1 ? 0 : static_cast<int>(std::max_element(raw.begin(), raw.end()) - raw.begin());
-  e.output = task_ == Task::Classification ? (k == 1 ? 1 : group) : 0;
+  if (task_ == Task::Classification) e.output = k == 1 ? 1 : group;
+  if (task_ == Task::Clustering) e.output = group;  // the nearest centre
   std::vector<double> phi(static_cast<size_t>(p) + 1);
   estimator_->contributions(features.data(), group, phi.data());
   e.bias = phi.back();
   phi.pop_back();
   e.contributions = std::move(phi);
-  e.raw_score = raw[static_cast<size_t>(group)];
+  // A cluster's contributions sum to its margin over the runner-up centre.
+  e.raw_score = task_ == Task::Clustering
+                    ? std::accumulate(e.contributions.begin(), e.contributions.end(), e.bias)
+                    : raw[static_cast<size_t>(group)];
   return e;
 }
 
@@ -150,6 +175,7 @@ Eigen::VectorXd Model::predict_batch(const Dataset& data,
                                      const std::vector<Eigen::Index>& rows) const {
   if (task_ == Task::Regression)
     return estimator_->decision_batch(preprocessor_.transform(data, rows)).col(0);
+  if (task_ == Task::Clustering) return predict_class_batch(data, rows).cast<double>();
   const Eigen::VectorXi classes = predict_class_batch(data, rows);
   Eigen::VectorXd out(classes.size());
   for (Eigen::Index i = 0; i < classes.size(); ++i) out[i] = labels_.numeric_value(classes[i]);
@@ -167,13 +193,13 @@ Eigen::VectorXd Model::predict_features(const Eigen::MatrixXd& features) const {
 }
 
 Eigen::MatrixXd Model::predict_proba_features(const Eigen::MatrixXd& features) const {
-  if (task_ != Task::Classification)
-    invalid("the model is a regressor; predict_proba needs a classifier");
+  no_probabilities();
   return probabilities(estimator_->decision_batch(features), estimator_->link(), n_classes());
 }
 
 Eigen::VectorXi Model::predict_class_batch(const Dataset& data,
                                            const std::vector<Eigen::Index>& rows) const {
+  if (task_ == Task::Clustering) return kmeans().nearest_batch(preprocessor_.transform(data, rows));
   return classes_of(predict_proba_batch(data, rows));
 }
 
@@ -195,7 +221,7 @@ std::string Model::serialize() const {
       {"task", to_string(task_)},
       {"algorithm", algorithm_},
       {"hyperparams", hyperparams_},
-      {"target", target_},
+      {"target", task_ == Task::Clustering ? nlohmann::json(nullptr) : nlohmann::json(target_)},
       {"feature_names", feature_names_},
       {"feature_version", feature_version()},
       {"encoded_features", preprocessor_.output_names()},
@@ -250,8 +276,10 @@ Model Model::parse(std::string_view bytes) {
       if (labels.size() < 2) invalid("model file: a classifier needs at least two classes");
     }
     auto estimator = estimator_from_json(j.at("estimator"), preprocessor.n_outputs());
+    const auto target = j.find("target");  // null for clustering
     return Model(task, j.at("algorithm").get<std::string>(),
-                 j.value("hyperparams", nlohmann::json::object()), j.value("target", ""),
+                 j.value("hyperparams", nlohmann::json::object()),
+                 target == j.end() || target->is_null() ? "" : target->get<std::string>(),
                  std::move(labels), std::move(preprocessor), std::move(estimator));
   } catch (const nlohmann::json::exception& e) {
     throw Error(sqlstate::kDataCorrupted, std::string("model file is malformed: ") + e.what());

@@ -192,7 +192,9 @@ void evaluation_section(HtmlOut& out, const json& model, const json& evaluation)
                                                        : on;
   const std::string rows = display_text(member(evaluation, "rows"));
   note(out, "Evaluated on " + where + (rows.empty() ? "." : " (" + rows + " rows)."));
-  if (is_classification(model, evaluation))
+  if (display_text(member(model, "task")) == "clustering")
+    clustering_charts(out, evaluation);
+  else if (is_classification(model, evaluation))
     classification_charts(out, evaluation);
   else
     regression_charts(out, evaluation);

@@ -22,6 +22,9 @@ void classification_charts(HtmlOut& out, const nlohmann::json& evaluation);
 // the residuals' quantiles.
 void regression_charts(HtmlOut& out, const nlohmann::json& evaluation);
 
+// A clustering model's evaluation: rows per cluster and the silhouette.
+void clustering_charts(HtmlOut& out, const nlohmann::json& evaluation);
+
 // Feature importance from the evaluation, or from the model's metrics for models
 // whose evaluation has none.
 void feature_importance_section(HtmlOut& out, const nlohmann::json& evaluation,

@@ -11,12 +11,14 @@ const char* to_string(Task task) {
       return "regression";
     case Task::Tagging:
       return "tagging";
+    case Task::Clustering:
+      return "clustering";
   }
   return "unknown";
 }
 
 std::optional<Task> task_from_name(std::string_view name) {
-  for (Task task : {Task::Classification, Task::Regression, Task::Tagging})
+  for (Task task : {Task::Classification, Task::Regression, Task::Tagging, Task::Clustering})
     if (name == to_string(task)) return task;
   return std::nullopt;
 }

@@ -160,6 +160,9 @@ void validate_auto_search_params(const nlohmann::json& params) {
       const auto& info = find_algorithm(a.get<std::string>());
       if (!info.implemented)
         not_supported("algorithm \"" + a.get<std::string>() + "\" is not implemented yet");
+      if (info.clustering)
+        invalid("search 'auto' does not try \"" + a.get<std::string>() + "\"",
+                "it is for task 'clustering', which has no search");
     }
   }
 }
@@ -194,13 +197,18 @@ std::optional<std::string> parse_metric(const nlohmann::json& spec, std::optiona
   auto metric = spec.find("metric");
   if (metric == spec.end() || metric->is_null()) return std::nullopt;
   const std::string name = get_string(spec, "metric", "");
-  const bool cls = is_classification_metric(name), reg = is_regression_metric(name);
-  if (!cls && !reg)
+  const bool cls = is_classification_metric(name), reg = is_regression_metric(name),
+             clu = is_clustering_metric(name);
+  if (!cls && !reg && !clu)
     invalid("unknown metric \"" + name + "\"",
             "classification: accuracy, precision, recall, f1, roc_auc, log_loss; regression: r2, "
-            "mae, rmse");
-  if ((task == Task::Classification && !cls) || (task == Task::Regression && !reg))
+            "mae, rmse; clustering: silhouette, inertia");
+  if ((task == Task::Classification && !cls) || (task == Task::Regression && !reg) ||
+      (task == Task::Clustering && !clu))
     invalid("metric \"" + name + "\" does not apply to " + to_string(*task));
+  if (!task && !cls && !reg)
+    invalid("metric \"" + name + "\" applies to clustering only", "",
+            "cluster with task => 'clustering'");
   return name;
 }
 
@@ -228,6 +236,55 @@ std::optional<double> parse_time_budget(const nlohmann::json& spec, const std::s
   return seconds;
 }
 
+// Clustering: k-means over the relation's columns, with no target (a non-null one is
+// refused). Every row is fitted and scored — inertia, silhouette — as there is no
+// target to hold rows out for: searches and folds are refused (n_clusters => 'auto'
+// chooses k by silhouette instead), and test_size, which automl.train always passes,
+// is checked as usual and then ignored (stored as 0). refit changes nothing: the one
+// fit uses every row.
+TrainSpec parse_clustering(const nlohmann::json& spec, TrainSpec& s) {
+  if (auto target = spec.find("target"); target != spec.end() && !target->is_null())
+    invalid("task 'clustering' takes no target", "got \"target\": " + target->dump().substr(0, 80),
+            "leave target NULL: every column of the relation (less preprocess.exclude) is a "
+            "feature");
+  s.target.clear();
+  s.task = Task::Clustering;
+  s.algorithm = get_string(spec, "algorithm", "auto");
+  if (s.algorithm != "auto") check_algorithm_task(s.algorithm, Task::Clustering);
+  s.hyperparams = parse_hyperparams(spec);
+  resolve_hyperparams(default_algorithm(Task::Clustering), s.hyperparams);
+  s.search = get_string(spec, "search", "none");
+  if (s.search != "none")
+    invalid("search '" + s.search + "' does not apply to clustering",
+            "a search scores trials on held-out rows, and clustering has no target to score",
+            "hyperparams => '{\"n_clusters\": \"auto\"}' chooses k by silhouette");
+  if (auto sp = spec.find("search_params");
+      sp != spec.end() && !sp->is_null() && !(sp->is_object() && sp->empty()))
+    invalid("search_params need a search, and clustering has none");
+  if (get_string(spec, "eval", "auto") != "auto") invalid("eval applies to searches");
+  if (parse_folds(spec) != 0)
+    invalid("folds do not apply to clustering",
+            "clustering fits and scores every row; there is no target to cross-validate");
+  parse_test_size(spec, true);
+  s.test_size = 0;
+  s.metric = parse_metric(spec, s.task);
+  s.time_budget_seconds = parse_time_budget(spec, s.search);
+  s.deploy = parse_deploy(spec);
+  s.seed = parse_seed(spec);
+  if (auto pp = spec.find("preprocess"); pp != spec.end())
+    s.preprocess = PreprocessOptions::parse(*pp);
+  return s;
+}
+
+// A clustering spec: task 'clustering', or task 'auto' with algorithm 'kmeans' (as
+// 'crf' implies tagging). Read without throwing, so other specs' errors keep their order.
+bool is_clustering_spec(const nlohmann::json& spec) {
+  const auto task = spec.find("task"), algorithm = spec.find("algorithm");
+  if (task != spec.end() && *task == "clustering") return true;
+  const bool auto_task = task == spec.end() || task->is_null() || *task == "auto";
+  return auto_task && algorithm != spec.end() && *algorithm == "kmeans";
+}
+
 }  // namespace
 
 TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
@@ -241,10 +298,15 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   TrainSpec s;
   s.refit = get_boolean(spec, "refit", true);
   s.relation = get_string(spec, "relation", "", true);
+  if (is_clustering_spec(spec)) return parse_clustering(spec, s);
+  const auto task_given = spec.find("task"), target_given = spec.find("target");
+  if ((task_given == spec.end() || task_given->is_null() || *task_given == "auto") &&
+      (target_given == spec.end() || target_given->is_null()))
+    invalid("the spec needs \"target\"", "",
+            "to group rows without a target, use task => 'clustering'");
   s.target = get_string(spec, "target", "", true);
 
   const std::string task = get_string(spec, "task", "auto");
-  if (task == "clustering") not_supported("task \"" + task + "\" is not implemented yet");
   const std::optional<Task> named = task_from_name(task);
   if (named == Task::Tagging || get_string(spec, "algorithm", "auto") == "crf")
     return parse_tagging(spec, s);
@@ -270,20 +332,21 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
 }
 
 nlohmann::json TrainSpec::to_json() const {
-  nlohmann::json j = {{"relation", relation},
-                      {"target", target},
-                      {"task", task ? to_string(*task) : "auto"},
-                      {"algorithm", algorithm},
-                      {"hyperparams", hyperparams},
-                      {"search", search},
-                      {"search_params", search_params},
-                      {"eval", eval},
-                      {"test_size", test_size},
-                      {"folds", folds},
-                      {"deploy", deploy},
-                      {"seed", seed},
-                      {"refit", refit},
-                      {"preprocess", preprocess.to_json()}};
+  nlohmann::json j = {
+      {"relation", relation},
+      {"target", task == Task::Clustering ? nlohmann::json(nullptr) : nlohmann::json(target)},
+      {"task", task ? to_string(*task) : "auto"},
+      {"algorithm", algorithm},
+      {"hyperparams", hyperparams},
+      {"search", search},
+      {"search_params", search_params},
+      {"eval", eval},
+      {"test_size", test_size},
+      {"folds", folds},
+      {"deploy", deploy},
+      {"seed", seed},
+      {"refit", refit},
+      {"preprocess", preprocess.to_json()}};
   j["metric"] = metric ? nlohmann::json(*metric) : nlohmann::json(nullptr);
   j["time_budget"] =
       time_budget_seconds ? nlohmann::json(*time_budget_seconds) : nlohmann::json(nullptr);

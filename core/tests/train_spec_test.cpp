@@ -38,9 +38,9 @@ TEST(TrainSpec, RefusesEachBadFieldWithTheRightCode) {
   };
   EXPECT_EQ(code_of(with("task", "forecast")), "22023");
   EXPECT_EQ(code_of(with("task", "tagging")), "ok");  // a CRF (crf_test.cpp, tests/sql/tagging.sql)
-  EXPECT_EQ(code_of(with("task", "clustering")), "0A000");
+  EXPECT_EQ(code_of(with("task", "clustering")), "22023") << "clustering takes no target";
   EXPECT_EQ(code_of(with("algorithm", "svm")), "22023");
-  EXPECT_EQ(code_of(with("algorithm", "kmeans")), "0A000");
+  EXPECT_EQ(code_of(with("algorithm", "kmeans")), "22023") << "kmeans clusters: no target";
   EXPECT_EQ(code_of(with("test_size", 1)), "22023");
   EXPECT_EQ(code_of(with("test_size", "0.2")), "22023");
   EXPECT_EQ(code_of(with("folds", -1)), "22023");
@@ -55,7 +55,7 @@ TEST(TrainSpec, RefusesEachBadFieldWithTheRightCode) {
   EXPECT_EQ(code_of(budgeted), "22023");
   budgeted["time_budget"] = 10;
   budgeted["search_params"] = {{"algorithms", {"xgboost", "kmeans"}}};
-  EXPECT_EQ(code_of(budgeted), "0A000");
+  EXPECT_EQ(code_of(budgeted), "22023") << "search 'auto' does not cluster";
   EXPECT_EQ(code_of(with("time_budget", 10)), "22023") << "a budget without search 'auto'";
   budgeted["search_params"] = nlohmann::json::object();
   for (const char* eval : {"auto", "holdout", "cv"}) {

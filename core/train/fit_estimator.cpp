@@ -7,6 +7,7 @@
 #include "automl/algorithms.hpp"
 #include "automl/ensemble.hpp"
 #include "automl/error.hpp"
+#include "automl/kmeans.hpp"
 #include "automl/linear_models.hpp"
 #include "automl/metrics.hpp"
 #include "automl/tree_ensemble.hpp"
@@ -97,7 +98,8 @@ Fitted fit_estimator(const std::string& algorithm, const nlohmann::json& hp,
 namespace {
 
 // Each encoded feature's share of the model's importance (split counts for trees,
-// |coefficient| for linear models, the members' weighted shares for an ensemble).
+// |coefficient| for linear models, the members' weighted shares for an ensemble, the
+// between-cluster sum of squares for k-means).
 std::vector<double> importance_shares(const Estimator& estimator, size_t n_features) {
   std::vector<double> share(n_features, 0.0);
   if (const auto* ensemble = dynamic_cast<const EnsembleEstimator*>(&estimator)) {
@@ -105,6 +107,8 @@ std::vector<double> importance_shares(const Estimator& estimator, size_t n_featu
       const std::vector<double> member = importance_shares(*ensemble->members()[i], n_features);
       for (size_t j = 0; j < n_features; ++j) share[j] += ensemble->weights()[i] * member[j];
     }
+  } else if (const auto* kmeans = dynamic_cast<const KMeansEstimator*>(&estimator)) {
+    share = kmeans->between_cluster_shares();
   } else if (const auto* trees = dynamic_cast<const TreeEnsemble*>(&estimator)) {
     share = trees->split_importance();
   } else if (const auto* linear = dynamic_cast<const LinearEstimator*>(&estimator)) {

@@ -53,7 +53,8 @@ Fitted fit_estimator(const std::string& algorithm, const nlohmann::json& hp,
 Eigen::VectorXd balanced_weights(const Eigen::VectorXi& y, int n_classes);
 
 // Share of the model's weight each encoded feature carries: split counts for trees,
-// |coefficient| in scaled space for linear models; 0 for other estimators.
+// |coefficient| in scaled space for linear models, the share of the between-cluster
+// sum of squares for k-means; 0 for other estimators.
 nlohmann::json feature_importance(const Estimator& estimator,
                                   const std::vector<std::string>& names);
 

@@ -6,7 +6,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <set>
 
 #include "automl/algorithms.hpp"
@@ -14,8 +13,10 @@
 #include "automl/evaluation.hpp"
 #include "automl/metrics.hpp"
 #include "automl/split.hpp"
+#include "clustering.hpp"
 #include "cross_validation.hpp"
 #include "fit_estimator.hpp"
+#include "memory_limit.hpp"
 #include "search_driver.hpp"
 #include "task_detection.hpp"
 
@@ -37,10 +38,14 @@ Eigen::VectorXd numeric_target(const Dataset& data) {
   return y;
 }
 
-void check_data(const Dataset& data) {
-  if (data.rows() == 0)
-    invalid("the relation has no usable rows", "rows whose target is NULL are skipped");
-  if (data.columns.empty()) invalid("the relation has no feature columns besides the target");
+// Clustering data has no target (Dataset::rows() then counts the columns' rows).
+void check_data(const Dataset& data, bool clustering) {
+  if (clustering ? data.rows() == 0 : data.target.empty())
+    invalid("the relation has no usable rows",
+            clustering ? "" : "rows whose target is NULL are skipped");
+  if (data.columns.empty())
+    invalid(clustering ? "the relation has no columns to cluster on"
+                       : "the relation has no feature columns besides the target");
   for (const Column& c : data.columns) {
     const size_t expected =
         c.schema.type == ColumnType::NumericArray
@@ -58,38 +63,6 @@ void check_data(const Dataset& data) {
       for (double x : c.numbers)
         if (std::isinf(x)) invalid("column \"" + c.schema.name + "\" has an infinite value");
   }
-}
-
-// The encoded rows (train and test) and one working copy a learner makes, in
-// doubles; with refit, the training split's rows stay while every row is encoded
-// again and copied (0.75 + 1 + 1 of the rows at the default test_size): refused
-// with 54000 naming the widest column before any is allocated.
-void check_memory(const Preprocessor& preprocessor, Eigen::Index rows, std::size_t max_bytes,
-                  const TrainSpec& spec) {
-  if (max_bytes == 0) return;
-  const double width = static_cast<double>(preprocessor.n_outputs());
-  const double copies = spec.refit && spec.test_size > 0 ? 3.0 - spec.test_size : 2.0;
-  const double bytes = static_cast<double>(rows) * width * sizeof(double) * copies;
-  if (bytes <= static_cast<double>(max_bytes)) return;
-  std::map<int, int> per_input;
-  for (int source : preprocessor.output_sources()) ++per_input[source];
-  int widest = -1, widest_width = 0;
-  for (const auto& [source, n] : per_input)
-    if (source >= 0 && n > widest_width) widest = source, widest_width = n;
-  const std::string column =
-      widest >= 0 ? preprocessor.inputs()[static_cast<size_t>(widest)].name : "";
-  // program_limit_exceeded: the encoded rows would exceed the worker's memory.
-  throw Error(
-      sqlstate::kProgramLimitExceeded,
-      "training needs about " + std::to_string(static_cast<long long>(bytes / (1 << 20))) +
-          " MB for " + std::to_string(rows) + " rows of " +
-          std::to_string(static_cast<long long>(width)) +
-          " encoded features, more than this worker allows (automl-worker --max-memory-mb " +
-          std::to_string(max_bytes >> 20) + ")",
-      column.empty()
-          ? ""
-          : "column \"" + column + "\" alone encodes to " + std::to_string(widest_width) +
-                " features; lower preprocess.max_categories or exclude it");
 }
 
 Eigen::VectorXi class_counts(const Eigen::VectorXi& y, int n_classes) {
@@ -342,10 +315,11 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const std::atomic
 
 TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOptions& options) {
   PhaseClock phases;
-  check_data(data);
+  check_data(data, spec.task == Task::Clustering);
   TrainOutcome out;
   std::string reason;
   out.task = task_for(spec, data, &reason);
+  if (out.task == Task::Clustering) return train_clustering(spec, data, options, reason);
   out.algorithm = spec.algorithm == "auto" ? default_algorithm(out.task) : spec.algorithm;
   check_algorithm_task(out.algorithm, out.task);
   out.hyperparams = resolve_hyperparams(out.algorithm, spec.hyperparams);

@@ -15,7 +15,11 @@ struct AlgorithmInfo {
   bool implemented;
   bool classification;
   bool regression;
+  bool clustering = false;
 };
+
+// Whether the algorithm serves the task (crf: tagging, kmeans: clustering).
+bool serves_task(const AlgorithmInfo& info, Task task);
 
 const std::vector<AlgorithmInfo>& algorithm_catalogue();
 const AlgorithmInfo& find_algorithm(const std::string& name);  // throws 22023 for unknown

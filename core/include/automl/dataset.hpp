@@ -54,15 +54,19 @@ struct Column {
 // An array column takes its width from its first non-NULL value (schema.width 0).
 void append_value(Column& column, std::string_view text, bool is_null, long long row);
 
+// Clustering data has no target: target_name and target stay empty, and the columns
+// alone say how many rows there are.
 struct Dataset {
   std::vector<Column> columns;
   std::string target_name;
   ValueKind target_kind = ValueKind::Float;
   std::vector<std::string> target;  // one value per row, as PostgreSQL prints it
 
-  Eigen::Index rows() const { return static_cast<Eigen::Index>(target.size()); }
+  // One per target value; without a target, the length of the first column.
+  Eigen::Index rows() const;
 
-  // A dataset of numeric columns, one per column of X (tests, float8[] callers).
+  // A dataset of numeric columns, one per column of X (tests, float8[] callers); an
+  // empty target for clustering.
   static Dataset numeric(const Eigen::MatrixXd& X, const std::vector<std::string>& names,
                          std::string target_name, ValueKind target_kind,
                          std::vector<std::string> target);

@@ -68,7 +68,8 @@ std::vector<T> evenly_spaced(const std::vector<T>& items, size_t at_most) {
 nlohmann::json global_importance(const Model& model, const Dataset& data,
                                  const std::vector<Eigen::Index>& rows);
 
-// The training rows' columns (inputs, then the target) as the data report shows them:
+// The training rows' columns (inputs, then the target if the data has one) as the data
+// report shows them:
 // counts, moments, quartiles, a histogram or the top values. Exact over `rows` except
 // distinct counts, quartiles and top values past kProfileSampleRows rows (sampled).
 constexpr std::size_t kProfileSampleRows = 100000;

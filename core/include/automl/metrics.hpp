@@ -26,6 +26,9 @@ double r2_score(const Eigen::VectorXd& y_true, const Eigen::VectorXd& y_pred);
 // and for validating the `metric` of a job.
 bool is_classification_metric(const std::string& name);
 bool is_regression_metric(const std::string& name);
+// Clustering: silhouette (higher is better) and inertia (lower; it falls as k grows, so
+// it compares models of one n_clusters only).
+bool is_clustering_metric(const std::string& name);
 bool metric_higher_is_better(const std::string& name);
 
 }  // namespace automl

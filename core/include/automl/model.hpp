@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "automl/estimator.hpp"
+#include "automl/kmeans.hpp"
 #include "automl/label_encoder.hpp"
 #include "automl/preprocessor.hpp"
 #include "automl/task.hpp"
@@ -26,7 +27,8 @@ class Model {
   static constexpr int kFormatVersion = 2;
   static constexpr const char* kFormatName = "pg_automl.model";
 
-  // task: Classification or Regression (taggers are CRFs, crf.hpp).
+  // task: Classification, Regression or Clustering (a KMeansEstimator, and no target or
+  // labels); taggers are CRFs (crf.hpp).
   Model(Task task, std::string algorithm, nlohmann::json hyperparams, std::string target,
         LabelEncoder labels, Preprocessor preprocessor, std::shared_ptr<const Estimator> estimator);
 
@@ -50,10 +52,12 @@ class Model {
   int n_classes() const { return labels_.size(); }
 
   // One row of n_features() input values. Regression: the value. Classification: the
-  // predicted class as LabelEncoder::numeric_value.
+  // predicted class as LabelEncoder::numeric_value. Clustering: the index of the
+  // nearest centre (0-based; the lower index on ties), which predict_class returns too.
   double predict(const InputValue* x) const;
   int predict_class(const InputValue* x) const;
   // Classification only: n_classes() probabilities in labels().classes() order.
+  // Clustering models throw 0A000 (k-means assigns, it has no probabilities), regressors 22023.
   void predict_proba(const InputValue* x, double* out) const;
 
   // The same for a row of plain numbers (the float8[] path); NaN is a NULL. Throws
@@ -66,6 +70,9 @@ class Model {
   // contribution to the raw score of the explained output (coefficient × scaled value
   // for linear models, SHAP values for trees), plus the bias; they sum to the raw
   // score. Classifiers explain the predicted class (binary: the score of classes[1]).
+  // Clustering models explain the assigned cluster (output): per feature
+  // (x − r)² − (x − c)² for the assigned centre c and the nearest other centre r, bias
+  // 0; raw_score, their sum, is how much nearer x is to c than to r (0 with one cluster).
   struct Explanation {
     int output = 0;                     // index into labels().classes() (classifiers), else 0
     std::vector<double> contributions;  // one per preprocessor().output_names()
@@ -87,6 +94,9 @@ class Model {
   static Eigen::VectorXi classes_of(const Eigen::MatrixXd& proba);
 
  private:
+  const KMeansEstimator& kmeans() const;  // clustering models
+  void no_probabilities() const;          // throws unless a classifier
+
   // Scores after the link, from preprocessed features.
   void scores(const double* features, double* out) const;
   template <typename Row>

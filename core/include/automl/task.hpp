@@ -8,9 +8,11 @@
 
 namespace automl {
 
-enum class Task { Classification, Regression, Tagging };
+// Clustering learns no target: k-means groups the rows of a relation (kmeans.hpp).
+enum class Task { Classification, Regression, Tagging, Clustering };
 
-// "classification", "regression" or "tagging": the name in specs, model files and SQL.
+// "classification", "regression", "tagging" or "clustering": the name in specs,
+// model files and SQL.
 const char* to_string(Task task);
 // The task of a name; empty for any other text ("auto" included).
 std::optional<Task> task_from_name(std::string_view name);

@@ -19,7 +19,7 @@ namespace automl {
 
 struct TrainSpec {
   std::string relation;
-  std::string target;
+  std::string target;              // empty for clustering (stored as null)
   std::optional<Task> task;        // empty: "auto", chosen from the data (detect_task)
   std::string algorithm = "auto";  // resolved once the task is known
   nlohmann::json hyperparams = nlohmann::json::object();

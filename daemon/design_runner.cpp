@@ -43,7 +43,8 @@ struct Factor {
 std::vector<Factor> factors_of(const nlohmann::json& factors) {
   std::vector<Factor> out;
   if (factors.is_array()) {
-    for (const auto& f : factors) out.push_back({f.at("name").get<std::string>(), f.contains("categories")});
+    for (const auto& f : factors)
+      out.push_back({f.at("name").get<std::string>(), f.contains("categories")});
   } else {
     for (const auto& [name, f] : factors.items()) out.push_back({name, f.contains("categories")});
   }
@@ -66,11 +67,16 @@ std::string copy_value(const nlohmann::json& v) {
   }
   std::string out;
   for (char c : text) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\t') out += "\\t";
-    else if (c == '\n') out += "\\n";
-    else if (c == '\r') out += "\\r";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\t')
+      out += "\\t";
+    else if (c == '\n')
+      out += "\\n";
+    else if (c == '\r')
+      out += "\\r";
+    else
+      out += c;
   }
   return out;
 }

@@ -127,7 +127,7 @@ Selection select_columns(const SourceShape& shape, const std::map<pqxx::oid, Typ
       throw automl::Error(automl::sqlstate::kInvalidParameterValue,
                           "the training relation has more than one column named \"" + name + "\"");
     const TypeInfo& info = types.at(shape.types[c]);
-    if (name == target) {
+    if (!target.empty() && name == target) {
       target_found = true;
       data.target_kind = kind_of(info.base);
       continue;
@@ -152,34 +152,39 @@ Selection select_columns(const SourceShape& shape, const std::map<pqxx::oid, Typ
     selection.columns.push_back(name);
     selection.types.push_back(info.name);
   }
-  if (!target_found)
+  if (!target_found && !target.empty())
     throw automl::Error("42703", "column \"" + target + "\" does not exist in " + relation);
   for (const auto& name : options.exclude)
     if (!seen.count(name))
       throw automl::Error("42703", "preprocess.exclude names column \"" + name + "\", which " +
                                        relation + " does not have");
-  selection.columns.push_back(target);
+  selection.columns.push_back(target);  // "" (clustering): _training_rows reads a NULL column
   out.notes["skipped_columns"] = skipped;
   return selection;
 }
 
 // Streams the selected columns into `data`; rows whose target is NULL are counted,
-// not kept. Returns the rows read (one past the limit tells it was exceeded).
+// not kept (a dataset without a target, for clustering, keeps every row). Returns the
+// rows read (one past the limit tells it was exceeded).
 long long stream_rows(pqxx::work& txn, const std::string& source, automl::Dataset& data,
                       long long max_rows, long long& skipped_rows) {
   const std::size_t n_features = data.columns.size();
+  const bool has_target = !data.target_name.empty();
   CopyReader reader(txn, source, n_features + 1);
+  long long row = 0;
   while (reader.next()) {
     if (reader.rows() > max_rows)
       continue;  // the one row past the limit (LIMIT max_rows + 1) only counts
     CopyRow& fields = reader.row();
-    const std::optional<std::string_view> target = fields[n_features];
-    if (!target) {
-      ++skipped_rows;  // no target, nothing to learn
-      continue;
+    if (has_target) {
+      const std::optional<std::string_view> target = fields[n_features];
+      if (!target) {
+        ++skipped_rows;  // no target, nothing to learn
+        continue;
+      }
+      data.target.emplace_back(*target);
     }
-    data.target.emplace_back(*target);
-    const long long row = static_cast<long long>(data.target.size());
+    ++row;
     for (std::size_t f = 0; f < n_features; ++f) {
       const std::optional<std::string_view> value = fields[f];
       automl::append_value(data.columns[f], value ? *value : std::string_view(), !value, row);

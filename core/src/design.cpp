@@ -86,7 +86,8 @@ Prepared prepare(const nlohmann::json& request) {
 }  // namespace
 
 nlohmann::json check_design_spec(const nlohmann::json& spec) {
-  if (!spec.is_object()) invalid("the spec of a design job must be a JSON object", "got " + spec.dump());
+  if (!spec.is_object())
+    invalid("the spec of a design job must be a JSON object", "got " + spec.dump());
   nlohmann::json request = spec;
   const nlohmann::json into = spec.value("into_table", nlohmann::json());
   if (!into.is_null() && !into.is_string()) invalid("\"into_table\" must be a table name or null");

@@ -104,7 +104,9 @@ TEST(JobSpec, KindsAndNoop) {
   EXPECT_EQ(code_of({{"seconds", -1}}, "noop"), "22023");
   EXPECT_EQ(code_of({}, "import"), "22023") << "an import needs a url and a table";
   EXPECT_EQ(code_of({}, "design"), "22023") << "a design needs factors";
-  EXPECT_EQ(code_of({{"factors", {{"A", {{"min", 0}, {"max", 1}}}}}}, {"into_table", nullptr}}, "design"), "ok");
+  const nlohmann::json one_factor = {{"factors", {{"A", {{"min", 0}, {"max", 1}}}}},
+                                     {"into_table", nullptr}};
+  EXPECT_EQ(code_of(one_factor, "design"), "ok");
   EXPECT_EQ(code_of({}, "nonsense"), "22023");
 }
 

@@ -60,7 +60,8 @@ const char* import_target(const ClaimedJobRow& job, std::int64_t job_id) {
       (std::strcmp(job.fields[0], "import") != 0 && std::strcmp(job.fields[0], "design") != 0) ||
       job.fields[1] == nullptr)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                    errmsg("job %lld is not an import or design job with a table", static_cast<long long>(job_id))));
+                    errmsg("job %lld is not an import or design job with a table",
+                           static_cast<long long>(job_id))));
   return job.fields[1];
 }
 

@@ -38,11 +38,17 @@ const char* project_subject(text* project) {
 }
 
 // What serves the project in argument 0 for this call (argument 2, when given, is
-// the split key). Only a classifier answers predict_label and predict_proba.
+// the split key). Only a classifier answers predict_label and predict_proba (a
+// clustering model answers predict alone: the nearest centre's index).
 Served project_model(FunctionCallInfo fcinfo, Output output) {
   text* project = PG_GETARG_TEXT_PP(0);
   const text* split_key = PG_NARGS() > 2 && !PG_ARGISNULL(2) ? PG_GETARG_TEXT_PP(2) : nullptr;
   const Served served = model_for_project(fcinfo, project, split_key);
+  if (output != Output::Value && served.model->task() == automl::Task::Clustering)
+    ereport(ERROR, (errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+                    errmsg("%s is a clustering model; %s is not defined for clustering",
+                           project_subject(project), function_name(output)),
+                    errhint("automl.predict returns the index of the nearest cluster centre.")));
   if (output != Output::Value && served.model->task() != automl::Task::Classification)
     ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                     errmsg("%s is a regression model; %s needs a classifier",

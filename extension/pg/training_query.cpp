@@ -218,7 +218,8 @@ AUTOML_FUNCTION(automl_training_shape) {
 
 // The rows of a claimed job's training relation: `columns` (in that order), at most
 // row_limit of them, each kept with probability `fraction` (< 1 samples). The last
-// column is the target, cast to text (a boolean reads true/false); the others keep
+// column is the target, cast to text (a boolean reads true/false; an empty name, for
+// clustering, reads NULL); the others keep
 // their types, which the caller's column definition list names. The query and the
 // cast run as the submitter.
 AUTOML_FUNCTION(automl_training_rows) {
@@ -256,10 +257,14 @@ AUTOML_FUNCTION(automl_training_rows) {
   StringInfoData sql;
   initStringInfo(&sql);
   appendStringInfoString(&sql, "SELECT ");
-  for (int i = 0; i < n_columns; ++i)
-    appendStringInfo(&sql, "%s%s%s", i ? ", " : "",
-                     quote_identifier(TextDatumGetCString(column_datums[i])),
-                     i == n_columns - 1 ? "::text" : "");
+  for (int i = 0; i < n_columns; ++i) {
+    const char* name = TextDatumGetCString(column_datums[i]);
+    if (i == n_columns - 1 && name[0] == '\0')  // no target (clustering): a NULL column
+      appendStringInfoString(&sql, i ? ", NULL::text" : "NULL::text");
+    else
+      appendStringInfo(&sql, "%s%s%s", i ? ", " : "", quote_identifier(name),
+                       i == n_columns - 1 ? "::text" : "");
+  }
   appendStringInfo(&sql, " FROM %s", source.from);
   if (fraction < 1) appendStringInfo(&sql, " WHERE pg_catalog.random() < %.17g", fraction);
   appendStringInfo(&sql, " LIMIT " INT64_FORMAT, row_limit);

@@ -431,3 +431,22 @@ SELECT :'page' !~* '<script|<img|<svg onload' AS no_markup_from_tenant,
 SELECT automl.describe_report('mallory.markup') AS data_page \gset
 SELECT :'data_page' !~* '<script|<img|<svg onload' AS no_markup_in_data_page;
 RESET ROLE;
+
+-- 15. Analysis and designs: mallory's relations are read with her rights, as one
+-- statement — victim's table stays closed to pareto_front, linear_analysis and a
+-- design's include, a design cannot write into victim's schema, and column names
+-- made of SQL are only identifiers.
+SET ROLE mallory;
+SELECT error_of($$SELECT * FROM automl.pareto_front('victim.pts', '{"x": "min"}')$$) ~ '^42501' AS pareto_denied;
+SELECT error_of($$SELECT * FROM automl.linear_analysis('victim.pts', 'y')$$) ~ '^42501' AS linear_analysis_denied;
+SELECT error_of($$SELECT automl.design('{"x": {"min": 0, "max": 1}}', options => '{"include": "victim.pts"}')$$) ~ '^42501'
+       AS design_include_denied;
+SELECT error_of($$SELECT automl.design('{"x": {"min": 0, "max": 1}}', into_table => 'victim.mine')$$);
+SELECT error_of($$SELECT * FROM automl.pareto_front('SELECT * FROM mallory.markup; DROP TABLE victim.pts', '{"x": "min"}')$$);
+CREATE TABLE mallory.evil AS
+  SELECT i::float8 AS "a""; DROP TABLE mallory.evil; --", (i % 3)::float8 AS "b')", (2 * i + i % 5)::float8 AS y
+    FROM generate_series(1, 30) i;
+SELECT count(*) AS ranked FROM automl.pareto_front('mallory.evil', '{"a\"; DROP TABLE mallory.evil; --": "max", "b'')": "min"}');
+SELECT term FROM automl.linear_analysis('mallory.evil', 'y');
+SELECT count(*) AS evil_table_still_there FROM mallory.evil;
+RESET ROLE;

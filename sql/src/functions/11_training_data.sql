@@ -25,7 +25,7 @@ BEGIN
                FROM pg_attribute a
                JOIN pg_type t ON t.oid = a.atttypid
                JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
-              WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped AND a.attname <> target
+              WHERE a.attrelid = rel AND a.attnum > 0 AND NOT a.attisdropped AND a.attname IS DISTINCT FROM target
                 AND NOT coalesce(preprocess->'exclude', '[]') ? a.attname::text
                 AND NOT (b.oid IN (16, 20, 21, 23, 700, 701, 1700, 1082, 1114, 1184)
                          OR b.typtype = 'e' OR b.typcategory = 'S'
@@ -65,7 +65,9 @@ BEGIN
   IF relation ~* '^\s*(select|with|values|table)\s' THEN
     PERFORM automl_internal._check_training_query(relation);
     -- Newlines around the query: a trailing -- comment cannot swallow the parenthesis.
-    probe := format(E'SELECT %I FROM (\n%s\n) AS training_query LIMIT 0', target, relation);
+    -- Clustering has no target: the query itself must run.
+    probe := format(E'SELECT %s FROM (\n%s\n) AS training_query LIMIT 0',
+                    CASE WHEN target IS NULL THEN '*' ELSE format('%I', target) END, relation);
     BEGIN
       -- The submitter's own query, as the submitter, in the submitter's search_path.
       PERFORM pg_catalog.set_config('search_path', caller_search_path, true);
@@ -87,7 +89,7 @@ BEGIN
   END IF;
   SELECT format('%I.%I', n.nspname, c.relname) INTO qualified
     FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.oid = rel;
-  IF NOT EXISTS (SELECT 1 FROM pg_attribute
+  IF target IS NOT NULL AND NOT EXISTS (SELECT 1 FROM pg_attribute
                   WHERE attrelid = rel AND attname = target AND attnum > 0 AND NOT attisdropped) THEN
     RAISE EXCEPTION 'column "%" does not exist in relation "%"', target, qualified
       USING ERRCODE = 'undefined_column';

@@ -36,7 +36,7 @@ BEGIN
     END IF;
   END IF;
   IF schema_name LIKE 'pg\_temp%' OR schema_name IN ('pg_catalog', 'information_schema', 'automl', 'automl_internal') THEN
-    RAISE EXCEPTION 'an import cannot write into schema "%"', schema_name
+    RAISE EXCEPTION 'a job cannot write a table into schema "%"', schema_name
       USING ERRCODE = 'insufficient_privilege';
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_namespace n WHERE n.nspname = schema_name) THEN

@@ -76,7 +76,8 @@ BEGIN
   END IF;
   INSERT INTO automl.projects (name, task, target, metric, owner, created_by)
   VALUES (job.project, task, target,
-          coalesce(job.spec->>'metric', CASE task WHEN 'classification' THEN 'f1' WHEN 'tagging' THEN 'entity_f1' ELSE 'r2' END),
+          coalesce(job.spec->>'metric', CASE task WHEN 'classification' THEN 'f1' WHEN 'tagging' THEN 'entity_f1'
+                                            WHEN 'clustering' THEN 'silhouette' ELSE 'r2' END),
           job.created_by, job.created_by)
   ON CONFLICT (name) DO NOTHING;
   SELECT * INTO proj FROM automl.projects p WHERE p.name = job.project FOR UPDATE;

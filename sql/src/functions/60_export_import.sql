@@ -51,7 +51,8 @@ BEGIN
   END;
   INSERT INTO automl.projects (name, task, target, metric)
   VALUES (project, summary->>'task', summary->>'target',
-          CASE summary->>'task' WHEN 'classification' THEN 'f1' WHEN 'tagging' THEN 'entity_f1' ELSE 'r2' END)
+          CASE summary->>'task' WHEN 'classification' THEN 'f1' WHEN 'tagging' THEN 'entity_f1'
+                                WHEN 'clustering' THEN 'silhouette' ELSE 'r2' END)
   ON CONFLICT (name) DO NOTHING;
   SELECT * INTO proj FROM automl.projects p WHERE p.name = import_model.project FOR UPDATE;
   IF proj.task <> summary->>'task' THEN

@@ -3,7 +3,7 @@
 CREATE TABLE automl.projects (
   id          bigserial PRIMARY KEY,
   name        text NOT NULL UNIQUE CHECK (name <> ''),
-  task        text NOT NULL CHECK (task IN ('classification', 'regression', 'tagging')),
+  task        text NOT NULL CHECK (task IN ('classification', 'regression', 'tagging', 'clustering')),
   target      text NOT NULL,
   metric      text NOT NULL,                  -- decides best_score and if_better
   -- Share of predict calls written to automl.prediction_log (automl.set_logging).

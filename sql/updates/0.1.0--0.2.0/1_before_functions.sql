@@ -139,3 +139,8 @@ $$;
 -- The numbers behind a model's report (docs/report-documents.md); models trained
 -- before 0.2.0 have none.
 ALTER TABLE automl.models ADD COLUMN evaluation jsonb;
+
+-- Clustering projects (automl.train(..., target => NULL, task => 'clustering')); a
+-- wider check, which every existing row meets.
+ALTER TABLE automl.projects DROP CONSTRAINT projects_task_check,
+  ADD CONSTRAINT projects_task_check CHECK (task IN ('classification', 'regression', 'tagging', 'clustering'));

@@ -8,10 +8,11 @@
 #include <cmath>
 #include <cstdint>
 #include <nlohmann/json.hpp>
-#include <random>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "automl/portable_random.hpp"
 
 namespace automl::design {
 
@@ -109,16 +110,7 @@ nlohmann::json uncoded_row(const std::vector<std::uint32_t>& levels,
 // Moments (1/C) F'F of the candidates' model matrix F; refuses a model they cannot estimate.
 Eigen::MatrixXd candidate_moments(const Eigen::MatrixXd& F, const Model& model);
 
-// Uniform draws from mt19937_64 that are the same under every standard library.
-class Random {
- public:
-  explicit Random(std::uint64_t seed) : engine_(seed) {}
-  // Uniform in [0, n), n > 0, without modulo bias.
-  std::uint64_t below(std::uint64_t n);
-
- private:
-  std::mt19937_64 engine_;
-};
+using Random = PortableRandom;
 
 // design_start.cpp: a nonsingular starting design (candidate indices for the free runs).
 std::vector<Eigen::Index> starting_design(const Eigen::MatrixXd& F, const Eigen::MatrixXd& fixed,

@@ -79,14 +79,6 @@ void augment(const Eigen::MatrixXd& F, const Eigen::MatrixXd& fixed, Eigen::Inde
 
 }  // namespace
 
-std::uint64_t Random::below(std::uint64_t n) {
-  const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-  std::uint64_t r;
-  do r = engine_();
-  while (r >= limit);
-  return r % n;
-}
-
 Eigen::Index pick_best(const Eigen::VectorXd& score, Random& rng) {
   const double best = score.maxCoeff();
   const double threshold = best - 1e-9 * std::abs(best);

@@ -17,6 +17,7 @@
 
 #include "automl/error.hpp"
 #include "automl/interrupt.hpp"
+#include "automl/portable_random.hpp"
 
 namespace automl {
 namespace {
@@ -30,22 +31,7 @@ void check_stop(const std::atomic<bool>* cancel) {
   check_interrupt();
 }
 
-// Uniform draws of our own over mt19937_64: the same on every standard library.
-class Draws {
- public:
-  explicit Draws(std::uint64_t seed) : gen_(seed) {}
-  double uniform() { return static_cast<double>(gen_() >> 11) * 0x1.0p-53; }  // [0, 1)
-  std::uint64_t below(std::uint64_t n) {  // [0, n) without modulo bias
-    const std::uint64_t limit = UINT64_MAX - UINT64_MAX % n;
-    std::uint64_t r;
-    do r = gen_();
-    while (r >= limit);
-    return r % n;
-  }
-
- private:
-  std::mt19937_64 gen_;
-};
+using Draws = PortableRandom;
 
 // X centred on its column means, as sklearn centres X before fitting (smaller numbers:
 // less cancellation in ‖x‖² − 2 x·c + ‖c‖²), in one row-major copy (the working copy

@@ -22,11 +22,20 @@ CREATE TABLE pf2 AS
 SELECT count(*) AS ranked, count(DISTINCT front) > 3 AS several_fronts, min(front) AS first_front FROM pf2;
 SELECT row FROM pf2 WHERE id = 1;
 -- Front f: nobody on front f or later dominates the row; someone on front f - 1 does.
-SELECT count(*) AS rows_on_a_wrong_front
-  FROM pf2 a JOIN par p USING (id)
- WHERE EXISTS (SELECT FROM pf2 b JOIN par q USING (id) WHERE b.front >= a.front AND par_dominates(q, p, false))
-    OR (a.front > 1 AND NOT EXISTS (SELECT FROM pf2 b JOIN par q USING (id)
-                                     WHERE b.front = a.front - 1 AND par_dominates(q, p, false)));
+CREATE FUNCTION rows_on_a_wrong_front(fronts regclass, three boolean) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE
+  wrong bigint;
+BEGIN
+  EXECUTE format($q$
+    SELECT count(*) FROM %1$s a JOIN par p USING (id)
+     WHERE EXISTS (SELECT FROM %1$s b JOIN par q USING (id) WHERE b.front >= a.front AND par_dominates(q, p, $1))
+        OR (a.front > 1 AND NOT EXISTS (SELECT FROM %1$s b JOIN par q USING (id)
+                                         WHERE b.front = a.front - 1 AND par_dominates(q, p, $1)))$q$, fronts)
+    INTO wrong USING three;
+  RETURN wrong;
+END
+$$;
+SELECT rows_on_a_wrong_front('pf2', false);
 -- Crowding: per objective (as minimised: -strength), the members in order, the ends
 -- at Infinity, the others the gap between their neighbours over the front's range.
 CREATE FUNCTION expected_crowding(fronts regclass) RETURNS TABLE (id int, expected float8) LANGUAGE plpgsql AS $$
@@ -56,11 +65,7 @@ CREATE TABLE pf3 AS
   SELECT (f.row ->> 'id')::int AS id, f.front
     FROM automl.pareto_front('SELECT * FROM par WHERE id <= 300', '{"strength": "max", "cost": "min", "weight": "min"}') f;
 SELECT count(*) AS ranked FROM pf3;
-SELECT count(*) AS rows_on_a_wrong_front
-  FROM pf3 a JOIN par p USING (id)
- WHERE EXISTS (SELECT FROM pf3 b JOIN par q USING (id) WHERE b.front >= a.front AND par_dominates(q, p, true))
-    OR (a.front > 1 AND NOT EXISTS (SELECT FROM pf3 b JOIN par q USING (id)
-                                     WHERE b.front = a.front - 1 AND par_dominates(q, p, true)));
+SELECT rows_on_a_wrong_front('pf3', true);
 -- An empty relation has no fronts.
 SELECT count(*) AS ranked FROM automl.pareto_front('SELECT * FROM par WHERE false', '{"cost": "min"}');
 

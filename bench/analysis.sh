@@ -4,6 +4,8 @@
 # against a noop job's queue round trip, and automl.linear_analysis on 1M rows against
 # statsmodels' OLS on the same numbers already in memory. Sourced by bench/run.sh.
 ANALYSIS_ROWS=${BENCH_ANALYSIS_ROWS:-1000000}
+AUTOML_PACKAGES=(python3-psycopg2 python3-statsmodels)  # the peer's stack
+ensure_packages
 bench_worker_up bench-analysis
 bq -c "DROP TABLE IF EXISTS bench_pareto; SELECT setseed(0.4);
   CREATE TABLE bench_pareto AS
@@ -28,7 +30,7 @@ job_seconds() {
   local job
   job=$(bq -c "$1")
   bq -c "SELECT status FROM automl.wait($job, '30 min')" >/dev/null
-  bq -c "SELECT round(extract(epoch FROM finished_at - started_at)::numeric, 3) || '|' || coalesce(result->>'d_efficiency', '')
+  bq -c "SELECT round(extract(epoch FROM finished_at - started_at)::numeric, 3) || '|' || coalesce(round((result->>'d_efficiency')::numeric, 1)::text, '')
            FROM automl.jobs WHERE id = $job"
 }
 factors='{"f1": {"min": 0, "max": 1}, "f2": {"min": 0, "max": 1}, "f3": {"min": 0, "max": 1},

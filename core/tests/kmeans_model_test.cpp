@@ -176,8 +176,10 @@ TEST(ClusteringModel, MalformedKMeansDocumentsAreRefused) {
       {"inertia negative", [](J& e) { e["inertia"] = -1; }},
       {"inertia text", [](J& e) { e["inertia"] = "a lot"; }},
   };
-  for (const auto& [what, edit] : edits)
-    EXPECT_EQ(sqlstate_of([&] { Model::parse(with_estimator(f.model, edit)); }), "XX001") << what;
+  // Not a structured binding: C++17 lambdas cannot capture one (clang refuses).
+  for (const auto& case_ : edits)
+    EXPECT_EQ(sqlstate_of([&] { Model::parse(with_estimator(f.model, case_.second)); }), "XX001")
+        << case_.first;
   // NaN and infinity cannot be written in JSON (nlohmann writes null for them), but an
   // overflowing literal reads as infinity.
   nlohmann::json not_finite = nlohmann::json::parse(f.model.serialize());

@@ -30,11 +30,7 @@ const nlohmann::json& reference() {
 }
 
 const nlohmann::json* find_case(const std::string& name) {
-  const nlohmann::json& ref = reference();
-  if (!ref.is_object()) return nullptr;
-  for (const auto& c : ref.at("cases"))
-    if (c.at("name") == name) return &c;
-  return nullptr;
+  return find_reference_case(reference(), name);
 }
 
 Eigen::MatrixXd matrix(const nlohmann::json& rows) {

@@ -21,4 +21,14 @@ inline nlohmann::json run_reference(const std::string& script) {
   return nlohmann::json::parse(out, nullptr, /*allow_exceptions=*/false);
 }
 
+// The case named `name` of a reference document {"cases": [{"name": …}, …]}; null
+// when the script failed or has no such case.
+inline const nlohmann::json* find_reference_case(const nlohmann::json& ref,
+                                                 const std::string& name) {
+  if (!ref.is_object()) return nullptr;
+  for (const auto& c : ref.at("cases"))
+    if (c.at("name") == name) return &c;
+  return nullptr;
+}
+
 }  // namespace automl

@@ -47,13 +47,8 @@ Vec vector(const nlohmann::json& values) {
   return v;
 }
 
-// Null when the reference script failed or has no such case.
 const nlohmann::json* find_case(const std::string& name) {
-  const nlohmann::json& ref = reference();
-  if (!ref.is_object()) return nullptr;
-  for (const auto& c : ref.at("cases"))
-    if (c.at("name") == name) return &c;
-  return nullptr;
+  return find_reference_case(reference(), name);
 }
 
 double max_coef_diff(const LinearWeights& ours, const nlohmann::json& c) {

@@ -15,7 +15,8 @@ AUTOML_PACKAGES=(
   g++ cmake ninja-build pkg-config
   postgresql-15 postgresql-server-dev-15
   libpqxx-dev libeigen3-dev nlohmann-json3-dev liblbfgspp-dev libgtest-dev libxgboost-dev
-  libcurl4-openssl-dev libssl-dev zlib1g-dev libboost-dev
+  libcurl4-openssl-dev libssl-dev zlib1g-dev libboost-dev libcpp-httplib-dev
+  postgresql-15-cron
   python3-sklearn python3-numpy python3-xgboost python3-statsmodels
 )
 
@@ -100,7 +101,8 @@ cluster_up() {
     as_pg_owner "$bin/initdb" -D "$data" -U postgres --auth=trust --encoding=UTF8 --locale=C >/dev/null
   fi
   if as_pg_owner "$bin/pg_ctl" -D "$data" status >/dev/null 2>&1; then
-    if [ "$library" -nt "$data/postmaster.pid" ] || ! grep -q "automl.log_database=$log_db" "$data/postmaster.opts"; then
+    if [ "$library" -nt "$data/postmaster.pid" ] || ! grep -q "automl.log_database=$log_db" "$data/postmaster.opts" \
+      || ! grep -q "pg_cron" "$data/postmaster.opts"; then
       say "restarting the cluster in $data for the newly installed pg_automl"
       as_pg_owner "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null
     fi
@@ -110,9 +112,10 @@ cluster_up() {
   else
     PGPORT=$(free_port "$base_port")
     echo "$PGPORT" >"$dir/port"
-    # A throwaway cluster: durability off for speed, TCP on loopback only.
+    # A throwaway cluster: durability off for speed, TCP on loopback only. pg_cron
+    # (automl.schedule) runs its jobs as background workers in the regression database.
     as_pg_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start \
-      -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c shared_preload_libraries=pg_automl -c automl.log_database=$log_db" >/dev/null
+      -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c shared_preload_libraries=pg_automl,pg_cron -c cron.database_name=automl_regress -c cron.use_background_workers=on -c max_worker_processes=32 -c automl.log_database=$log_db" >/dev/null
   fi
   PGHOST=127.0.0.1
   PGUSER=postgres

@@ -12,6 +12,7 @@ trap 'bash "$AUTOML_ROOT/scripts/suite.sh" teardown' EXIT
 
 mkdir -p "$AUTOML_STATE_DIR"
 AUTOML_PACKAGES+=(pgbouncer clang-format)  # the pooler and format suites
+AUTOML_PACKAGES+=(prometheus)  # promtool checks the worker's /metrics (integration)
 AUTOML_PACKAGES+=(chromium chromium-driver python3-selenium python3-pil)  # the browser suite
 ensure_packages
 build_and_install

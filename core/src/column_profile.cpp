@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <map>
 
+#include "automl/drift_reference.hpp"
 #include "automl/evaluation.hpp"
 #include "automl/values.hpp"
 
@@ -57,7 +58,10 @@ void profile_numbers(const std::vector<double>& all, const std::vector<double>& 
   long long distinct = 0;
   for (size_t i = 0; i < sorted.size(); ++i) distinct += i == 0 || sorted[i] != sorted[i - 1];
   out["distinct"] = distinct;
-  if (present == 0) return;
+  if (present == 0) {
+    out["drift"] = nlohmann::json::object({{"null_rate", all.empty() ? 0.0 : 1.0}});
+    return;
+  }
   const bool dates = type == ColumnType::Date || type == ColumnType::Timestamp;
   out["min"] = dates ? date_text(lo, type == ColumnType::Timestamp) : number_to_text(lo);
   out["max"] = dates ? date_text(hi, type == ColumnType::Timestamp) : number_to_text(hi);
@@ -67,6 +71,8 @@ void profile_numbers(const std::vector<double>& all, const std::vector<double>& 
       if (!std::isnan(x)) ++counts[x != 0 ? "true" : "false"];
     out["mean"] = mean;
     out["top"] = top_of(counts);
+    out["drift"] = category_drift_reference(counts, static_cast<long long>(all.size()) - present,
+                                            static_cast<long long>(all.size()));
     return;
   }
   if (!dates) {
@@ -77,6 +83,7 @@ void profile_numbers(const std::vector<double>& all, const std::vector<double>& 
     out["q3"] = quantile_of_sorted(sorted, 0.75);
   }
   out["histogram"] = histogram_of(all, 20);
+  out["drift"] = numeric_drift_reference(all, sorted);
 }
 
 void profile_texts(const Column& c, const std::vector<Eigen::Index>& rows,
@@ -89,6 +96,7 @@ void profile_texts(const Column& c, const std::vector<Eigen::Index>& rows,
   out["nulls"] = nulls;
   out["distinct"] = counts.size();
   out["top"] = top_of(counts);
+  out["drift"] = category_drift_reference(counts, nulls, static_cast<long long>(rows.size()));
 }
 
 std::vector<double> numbers_at(const std::vector<double>& numbers,

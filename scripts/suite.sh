@@ -68,6 +68,9 @@ regression() {
   rm -rf "$TEST_DIR" "$(readlink -f "$TEST_DIR" 2>/dev/null || true)"
   cluster_up "$TEST_DIR" 54330 automl_it  # the integration tests log predictions
   ensure_database automl_regress
+  # pg_cron's scheduler gives up when its database (cron.database_name) does not exist
+  # yet at start: a restart lets it find the one just created.
+  eval "$(cluster_restart_command "$TEST_DIR")"
   worker_up "$TEST_DIR" automl_regress
   rm -rf "$out" && mkdir -p "$out"
   # From the checkout's root: tests load bundled data with \copy 'data/…'.

@@ -81,6 +81,11 @@ GRANT UPDATE (log_sample_rate) ON automl.projects TO automl_user;
 GRANT INSERT (project, grantee, privilege), UPDATE (privilege, granted_by, granted_at), DELETE
   ON automl.project_grants TO automl_user;
 GRANT SELECT ON automl.workers TO automl_user;
+-- Queue controls: everyone who submits sees the queue (its own jobs, via
+-- security_invoker) and whether it is paused; schedules are each owner's own rows.
+GRANT SELECT ON automl.queue_status, automl.queue_pauses TO automl_user;
+GRANT SELECT, INSERT, UPDATE (cron, project, overrides, cron_job_id, created_at), DELETE ON automl.schedules
+  TO automl_user;
 -- Webhooks: a tenant creates (create_webhook), reads and drops its own endpoints. Their
 -- secret column is nobody's to read: automl.webhooks shows every other column.
 GRANT SELECT (id, project, url, events, has_secret, max_attempts, owner, created_at),
@@ -94,8 +99,13 @@ SELECT automl_internal._grant_execute('automl_user', ARRAY[
     '_column_category',
     '_deployments_changed',
     '_deployments_check',
+    '_check_job_kind',
     '_describe',
     '_describe_columns',
+    '_drift',
+    '_drift_category',
+    '_drift_numeric',
+    '_drift_thresholds',
     '_describe_report',
     '_design_include_rows',
     '_design_model',
@@ -119,13 +129,18 @@ SELECT automl_internal._grant_execute('automl_user', ARRAY[
     '_pareto_ranks',
     '_prediction_log_check',
     '_prepare_job',
+    '_psi',
+    '_queue_paused',
     '_record_deployment',
     '_relation_in_caller_path',
     '_resolve_import_table',
+    '_require_pg_cron',
     '_resolve_training_relation',
+    '_retrain_job_keys',
     '_role_lock_space',
     '_same_features',
     '_sample_charts',
+    '_submit_unique',
     '_text_array_option',
     '_webhook_event_names',
     '_webhook_exists',
@@ -138,6 +153,7 @@ SELECT automl_internal._grant_execute('automl_user', ARRAY[
     'describe',
     'describe_report',
     'design',
+    'drift',
     'drop_webhook',
     'export_model',
     'grant_project',
@@ -146,10 +162,13 @@ SELECT automl_internal._grant_execute('automl_user', ARRAY[
     'linear_analysis',
     'linear_analysis_summary',
     'pareto_front',
+    'retrain',
     'retry',
     'revoke_project',
+    'schedule',
     'set_logging',
     'train',
+    'unschedule',
     'wait']);
 
 -- automl_admin: everything, on every project.
@@ -158,13 +177,15 @@ GRANT ALL ON ALL SEQUENCES IN SCHEMA automl TO automl_admin;
 REVOKE ALL ON automl.webhook_endpoints FROM automl_admin;  -- the secrets: admins have automl_user's columns
 GRANT EXECUTE ON FUNCTION automl.prune_jobs(interval), automl.prune_prediction_log(interval),
   automl.prune_webhook_deliveries(interval),
-  automl.set_role_limits(name, integer, integer) TO automl_admin;
+  automl.set_role_limits(name, integer, integer),
+  automl.pause_queue(text), automl.resume_queue(text) TO automl_admin;
 
 -- automl_worker: the queue functions and the tables they write; nothing to predict with.
 -- It reads training data as the submitter: GRANT each submitting role TO the worker's login.
 GRANT SELECT, INSERT, UPDATE, DELETE ON automl.jobs, automl.workers, automl.models, automl.deployments,
                                         automl.projects, automl.trials TO automl_worker;
-GRANT SELECT ON automl.project_grants, automl.deployed_models, automl.role_limits TO automl_worker;
+GRANT SELECT ON automl.project_grants, automl.deployed_models, automl.role_limits, automl.queue_pauses
+  TO automl_worker;
 GRANT SELECT, INSERT, UPDATE ON automl.submitter_turns TO automl_worker;
 GRANT SELECT (id, project, url, events, has_secret, max_attempts, owner, created_at) ON automl.webhook_endpoints
   TO automl_worker;
@@ -199,6 +220,7 @@ SELECT automl_internal._grant_execute('automl_worker', ARRAY[
     '_normalize_job_spec',
     '_project_exists',
     '_projects_for',
+    '_queue_paused',
     '_record_deployment',
     '_record_webhook_attempt',
     '_register_worker',

@@ -192,8 +192,8 @@ COMMENT ON COLUMN automl.webhook_deliveries.created_at IS 'When the event happen
 ------------------------------------------------------------------------------
 
 COMMENT ON FUNCTION automl.train(text, text, text, text, text, jsonb, text, jsonb, text, double precision, integer,
-                                 interval, text, integer, bigint, timestamp with time zone, integer, jsonb, boolean, text) IS
-  'Queues a training job on a table, view or SELECT and returns its id at once; a worker trains (searches score trials by eval: auto, holdout or cv), evaluates on held-out rows, refits on every row (refit) and (deploy => if_better) deploys. See automl.wait.';
+                                 interval, text, integer, bigint, timestamp with time zone, integer, jsonb, boolean, text, text) IS
+  'Queues a training job on a table, view or SELECT and returns its id (with unique_key: the caller''s queued or running job of that key, if any); a worker trains, evaluates on held-out rows, refits on every row and (deploy => if_better) deploys. See automl.wait.';
 COMMENT ON FUNCTION automl.wait(bigint, interval) IS
   'Blocks until the job is succeeded, failed or cancelled and returns its automl.jobs row; raises 55000 after timeout (default 10 min).';
 COMMENT ON FUNCTION automl.cancel(bigint) IS
@@ -350,3 +350,19 @@ COMMENT ON FUNCTION automl.linear_analysis(text, text, jsonb) IS
   'OLS of target on the other columns (or options.terms) of a table, view or SELECT, as statsmodels: coef, std_err, t, p_value, confidence interval (options.alpha, 0.05) and VIF per term; text, boolean and enum columns by treatment coding (column=level).';
 COMMENT ON FUNCTION automl.linear_analysis_summary(text, text, jsonb) IS
   'The fit behind automl.linear_analysis with the same arguments: rows used, degrees of freedom, R², adjusted R², F and its p-value, log-likelihood, AIC, BIC, condition number and residual standard error.';
+
+COMMENT ON VIEW automl.queue_status IS
+  'The queue per job kind: paused, queued, runnable, oldest queued age, running (per worker), and jobs succeeded, failed or cancelled in the last hour. Counts the jobs the caller can see.';
+COMMENT ON TABLE automl.queue_pauses IS 'Paused job kinds (''*'': the whole queue); written by automl.pause_queue and automl.resume_queue.';
+COMMENT ON FUNCTION automl.pause_queue(text) IS
+  'automl_admin: workers stop claiming jobs of this kind (NULL: every kind) from their next poll; running jobs finish. False when already paused.';
+COMMENT ON FUNCTION automl.resume_queue(text) IS
+  'automl_admin: lifts a pause (NULL: every pause) and wakes the workers. False when nothing was paused.';
+COMMENT ON FUNCTION automl.retrain(text, jsonb) IS
+  'Queues a training job with the spec of the project''s last successful one, overridden by overrides (spec keys, priority, run_after, max_attempts, unique_key; if_drifted: only when automl.drift finds drift).';
+COMMENT ON TABLE automl.schedules IS 'Each owner''s retraining schedules (automl.schedule), run by pg_cron as their owner.';
+COMMENT ON FUNCTION automl.schedule(text, text, text, jsonb) IS
+  'Calls automl.retrain(project, overrides) at each cron time through pg_cron, as the caller; replaces the caller''s schedule of that name. Returns the pg_cron job id.';
+COMMENT ON FUNCTION automl.unschedule(text) IS 'Removes the caller''s schedule of that name from pg_cron and automl.schedules.';
+COMMENT ON FUNCTION automl.drift(text, text, jsonb) IS
+  'Compares a relation (default: the training relation as it is now) with the serving model''s training distribution: PSI, KS, chi-square and null-rate change per feature, with thresholds.';

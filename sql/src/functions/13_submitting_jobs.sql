@@ -25,7 +25,10 @@ END
 $$;
 
 -- Not pinned either, so the trigger sees the caller's search_path; every call in
--- it is schema-qualified or grammar.
+-- it is schema-qualified or grammar. With a unique_key, a job of the caller's with the
+-- same key that is queued or running is returned instead of queueing another (the
+-- partial unique index settles concurrent submissions; the loop covers a job that
+-- finished between the conflict and the lookup).
 CREATE OR REPLACE FUNCTION automl.train(
   project       text,
   relation      text,
@@ -46,21 +49,54 @@ CREATE OR REPLACE FUNCTION automl.train(
   max_attempts  integer  DEFAULT 3,
   preprocess    jsonb    DEFAULT '{}',
   refit         boolean  DEFAULT true,
-  eval          text     DEFAULT 'auto') RETURNS bigint
-LANGUAGE sql AS $$
-  SELECT automl_internal._require_primary('automl.train');
-  INSERT INTO automl.jobs (kind, project, priority, run_after, max_attempts, spec)
-  VALUES ('train', train.project, coalesce(train.priority, 0), coalesce(train.run_after, pg_catalog.now()),
-          coalesce(train.max_attempts, 3),
-          pg_catalog.jsonb_build_object(
-            'relation', train.relation, 'target', train.target, 'task', train.task,
-            'algorithm', train.algorithm, 'hyperparams', train.hyperparams,
-            'search', train.search, 'search_params', train.search_params,
-            'metric', train.metric, 'test_size', train.test_size, 'folds', train.folds,
-            'time_budget', extract(epoch FROM train.time_budget), 'deploy', train.deploy,
-            'seed', train.seed, 'preprocess', coalesce(train.preprocess, '{}'),
-            'refit', coalesce(train.refit, true), 'eval', coalesce(train.eval, 'auto')))
-  RETURNING id;
+  eval          text     DEFAULT 'auto',
+  unique_key    text     DEFAULT NULL) RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM automl_internal._require_primary('automl.train');
+  RETURN automl_internal._submit_unique(
+    'train', train.project, train.priority, train.run_after, train.max_attempts, train.unique_key,
+    pg_catalog.jsonb_build_object(
+      'relation', train.relation, 'target', train.target, 'task', train.task,
+      'algorithm', train.algorithm, 'hyperparams', train.hyperparams,
+      'search', train.search, 'search_params', train.search_params,
+      'metric', train.metric, 'test_size', train.test_size, 'folds', train.folds,
+      'time_budget', extract(epoch FROM train.time_budget), 'deploy', train.deploy,
+      'seed', train.seed, 'preprocess', coalesce(train.preprocess, '{}'),
+      'refit', coalesce(train.refit, true), 'eval', coalesce(train.eval, 'auto')));
+END
+$$;
+
+-- Queues a job (the INSERT trigger validates it in the caller's search_path, so this
+-- is not pinned either; every name in it is qualified) and returns its id, or with a
+-- unique_key the id of the caller's queued or running job with that key.
+CREATE OR REPLACE FUNCTION automl_internal._submit_unique(kind text, project text, priority integer,
+                                                          run_after timestamptz, max_attempts integer,
+                                                          unique_key text, spec jsonb) RETURNS bigint
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
+DECLARE
+  job_id bigint;
+BEGIN
+  LOOP
+    INSERT INTO automl.jobs AS j (kind, project, priority, run_after, max_attempts, unique_key, spec)
+    VALUES (_submit_unique.kind, _submit_unique.project, coalesce(_submit_unique.priority, 0),
+            coalesce(_submit_unique.run_after, pg_catalog.now()), coalesce(_submit_unique.max_attempts, 3),
+            _submit_unique.unique_key, _submit_unique.spec)
+    ON CONFLICT (created_by, unique_key) WHERE unique_key IS NOT NULL AND status IN ('queued', 'running')
+    DO NOTHING
+    RETURNING j.id INTO job_id;
+    IF job_id IS NOT NULL THEN
+      RETURN job_id;
+    END IF;
+    SELECT j.id INTO job_id FROM automl.jobs j
+     WHERE j.created_by = current_user AND j.unique_key = _submit_unique.unique_key
+       AND j.status IN ('queued', 'running');
+    IF job_id IS NOT NULL THEN
+      RETURN job_id;
+    END IF;
+  END LOOP;
+END
 $$;
 
 -- Validates and normalises a job about to be queued (the INSERT trigger's work):
@@ -83,6 +119,10 @@ BEGIN
                                                                caller_search_path));
   END IF;
   job.spec := automl_internal._normalize_job_spec(job.kind, coalesce(job.spec, '{}'));
+  IF job.unique_key IS NOT NULL AND length(job.unique_key) NOT BETWEEN 1 AND 200 THEN
+    RAISE EXCEPTION 'unique_key must be 1 to 200 characters (got %)', length(job.unique_key)
+      USING ERRCODE = 'invalid_parameter_value';
+  END IF;
   IF job.kind = 'train' THEN
     IF job.project IS NULL OR job.project = '' THEN
       RAISE EXCEPTION 'a train job needs a project' USING ERRCODE = 'invalid_parameter_value';

@@ -3,7 +3,7 @@
 -- Claims the next runnable job: the lowest priority first; among equal priorities
 -- the submitter whose turn it is (least recently claimed), then the oldest job, so
 -- one submitter's thousand jobs do not keep another's waiting. A submitter at its
--- max_running is passed over. SKIP LOCKED lets many workers claim concurrently
+-- max_running is passed over, and so is a paused kind (automl.pause_queue). SKIP LOCKED lets many workers claim concurrently
 -- without waiting on each other: a locked candidate is passed for the next.
 CREATE OR REPLACE FUNCTION automl_internal._claim_job(worker_name text) RETURNS SETOF automl.jobs
 LANGUAGE plpgsql AS $$
@@ -17,6 +17,7 @@ BEGIN
       LEFT JOIN automl.submitter_turns t ON t.role = q.created_by
       LEFT JOIN automl.role_limits l ON l.role = q.created_by
      WHERE q.status = 'queued' AND q.run_after <= now()
+       AND NOT EXISTS (SELECT 1 FROM automl.queue_pauses p WHERE p.kind IN ('*', q.kind))
        AND (l.max_running IS NULL
             OR (SELECT count(*) FROM automl.jobs r WHERE r.status = 'running' AND r.created_by = q.created_by)
                < l.max_running)

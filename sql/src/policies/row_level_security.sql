@@ -58,3 +58,8 @@ CREATE POLICY create_own ON automl.webhook_endpoints FOR INSERT WITH CHECK (auto
 CREATE POLICY drop_own ON automl.webhook_endpoints FOR DELETE USING (automl_internal._member_of(current_user, owner));
 CREATE POLICY staff ON automl.webhook_deliveries USING ((SELECT automl_internal._sees_all())) WITH CHECK ((SELECT automl_internal._sees_all()));
 CREATE POLICY own ON automl.webhook_deliveries FOR SELECT USING (automl_internal._webhook_visible(webhook_id));
+
+-- Schedules belong to their owner (who pg_cron runs them as).
+CREATE POLICY staff ON automl.schedules USING ((SELECT automl_internal._sees_all())) WITH CHECK ((SELECT automl_internal._sees_all()));
+CREATE POLICY own ON automl.schedules USING (automl_internal._member_of(current_user, owner))
+  WITH CHECK (owner = current_user);

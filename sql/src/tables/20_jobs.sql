@@ -28,8 +28,13 @@ CREATE TABLE automl.jobs (
   finished_at      timestamptz,
   -- The submitter's search_path when the job was queued: its query's names are
   -- resolved in it when the worker reads the data, not in the worker's.
-  search_path      text
+  search_path      text,
+  -- While a job with the same key (and submitter) is queued or running, submitting
+  -- another returns that job instead (automl.train(..., unique_key => …)).
+  unique_key       text CHECK (length(unique_key) BETWEEN 1 AND 200)
 );
+CREATE UNIQUE INDEX jobs_unique_key ON automl.jobs (created_by, unique_key)
+  WHERE unique_key IS NOT NULL AND status IN ('queued', 'running');
 -- Claiming reads only queued rows in (priority, id) order: a partial index keeps that
 -- cheap however many finished jobs the table holds.
 CREATE INDEX jobs_claim_order ON automl.jobs (priority, id) WHERE status = 'queued';
@@ -60,4 +65,12 @@ CREATE TABLE automl.workers (
   last_seen    timestamptz NOT NULL DEFAULT now(),
   concurrency  integer NOT NULL,
   version      text NOT NULL
+);
+
+-- Paused queues (automl.pause_queue): workers claim no job of a paused kind; '*'
+-- pauses every kind.
+CREATE TABLE automl.queue_pauses (
+  kind      text PRIMARY KEY,
+  paused_by name NOT NULL DEFAULT current_user,
+  paused_at timestamptz NOT NULL DEFAULT now()
 );

@@ -51,3 +51,8 @@ CREATE TRIGGER jobs_webhook_event AFTER UPDATE OF status ON automl.jobs
   EXECUTE FUNCTION automl_internal._jobs_webhook_event();
 CREATE TRIGGER deployments_webhook_event AFTER INSERT ON automl.deployments
   FOR EACH ROW EXECUTE FUNCTION automl_internal._deployments_webhook_event();
+
+-- Schedules belong to their owner (who pg_cron runs them as).
+CREATE POLICY staff ON automl.schedules USING ((SELECT automl_internal._sees_all())) WITH CHECK ((SELECT automl_internal._sees_all()));
+CREATE POLICY own ON automl.schedules USING (automl_internal._member_of(current_user, owner))
+  WITH CHECK (owner = current_user);

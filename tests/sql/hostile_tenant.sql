@@ -450,3 +450,27 @@ SELECT count(*) AS ranked FROM automl.pareto_front('mallory.evil', '{"a\"; DROP 
 SELECT term FROM automl.linear_analysis('mallory.evil', 'y');
 SELECT count(*) AS evil_table_still_there FROM mallory.evil;
 RESET ROLE;
+
+-- 16. Operations: mallory cannot pause the queue, write a pause or a schedule of
+-- victim's, squat on victim's unique keys (keys are per submitter), retrain or check
+-- drift on victim's project, or see victim's jobs in the queue's counts.
+SET ROLE victim;
+SELECT automl.train('victim_proj', 'victim.pts', 'y', algorithm => 'linear', unique_key => 'shared-key',
+                    run_after => now() + interval '1 day') AS victim_keyed \gset
+RESET ROLE;
+SET ROLE mallory;
+SELECT error_of($$SELECT automl.pause_queue()$$);
+SELECT error_of($$INSERT INTO automl.queue_pauses (kind) VALUES ('*')$$);
+SELECT error_of($$SELECT automl.resume_queue()$$);
+SELECT automl.train('m_proj_keyed', 'mallory.markup', 'label&<b>', algorithm => 'logistic', unique_key => 'shared-key',
+                    run_after => now() + interval '1 day') <> :victim_keyed AS own_job_not_victims;
+SELECT error_of($$SELECT automl.retrain('victim_proj')$$) ~ '^42501' AS retrain_denied;
+SELECT error_of($$SELECT * FROM automl.drift('victim_proj', 'mallory.markup')$$) ~ '^42501' AS drift_denied;
+SELECT error_of($$SELECT automl.schedule('steal', '* * * * *', 'victim_proj')$$) ~ '^42501' AS schedule_denied;
+SELECT error_of($$INSERT INTO automl.schedules (owner, name, cron, project, cron_job_id)
+                  VALUES ('victim', 'forged', '* * * * *', 'victim_proj', 1)$$);
+SELECT count(*) AS victim_schedules_seen FROM automl.schedules WHERE owner = 'victim';
+SELECT sum(queued) AS queued_seen_by_mallory FROM automl.queue_status;
+SELECT automl.cancel(id) FROM automl.jobs WHERE unique_key = 'shared-key' AND created_by = 'mallory';
+RESET ROLE;
+SELECT automl.cancel(:victim_keyed);

@@ -366,3 +366,24 @@ COMMENT ON FUNCTION automl.schedule(text, text, text, jsonb) IS
 COMMENT ON FUNCTION automl.unschedule(text) IS 'Removes the caller''s schedule of that name from pg_cron and automl.schedules.';
 COMMENT ON FUNCTION automl.drift(text, text, jsonb) IS
   'Compares a relation (default: the training relation as it is now) with the serving model''s training distribution: PSI, KS, chi-square and null-rate change per feature, with thresholds.';
+COMMENT ON COLUMN automl.jobs.unique_key IS 'While a job of the same submitter with this key is queued or running, another submission returns it instead (1-200 characters).';
+COMMENT ON COLUMN automl.queue_pauses.kind IS 'The paused job kind; ''*'' for the whole queue.';
+COMMENT ON COLUMN automl.queue_pauses.paused_by IS 'The role that paused it.';
+COMMENT ON COLUMN automl.queue_pauses.paused_at IS 'When it was paused.';
+COMMENT ON COLUMN automl.queue_status.kind IS 'The job kind.';
+COMMENT ON COLUMN automl.queue_status.paused IS 'Whether workers leave this kind (or the whole queue) unclaimed.';
+COMMENT ON COLUMN automl.queue_status.queued IS 'Queued jobs the caller can see.';
+COMMENT ON COLUMN automl.queue_status.runnable IS 'Queued jobs whose run_after has passed.';
+COMMENT ON COLUMN automl.queue_status.oldest_queued_age IS 'How long the oldest queued job has waited.';
+COMMENT ON COLUMN automl.queue_status.running IS 'Running jobs.';
+COMMENT ON COLUMN automl.queue_status.running_by_worker IS 'Running jobs per worker, as {"worker": n}.';
+COMMENT ON COLUMN automl.queue_status.succeeded_last_hour IS 'Jobs that succeeded in the last hour.';
+COMMENT ON COLUMN automl.queue_status.failed_last_hour IS 'Jobs that failed (out of attempts) in the last hour.';
+COMMENT ON COLUMN automl.queue_status.cancelled_last_hour IS 'Jobs cancelled in the last hour.';
+COMMENT ON COLUMN automl.schedules.owner IS 'The role pg_cron runs the schedule as (its creator).';
+COMMENT ON COLUMN automl.schedules.name IS 'The schedule''s name, unique per owner; pg_cron''s job is named automl:<name>.';
+COMMENT ON COLUMN automl.schedules.cron IS 'pg_cron''s five-field schedule.';
+COMMENT ON COLUMN automl.schedules.project IS 'The project retrained.';
+COMMENT ON COLUMN automl.schedules.overrides IS 'The overrides passed to automl.retrain (with the unique_key that keeps firings from stacking).';
+COMMENT ON COLUMN automl.schedules.cron_job_id IS 'pg_cron''s job id (cron.job.jobid).';
+COMMENT ON COLUMN automl.schedules.created_at IS 'When the schedule was created or last replaced.';

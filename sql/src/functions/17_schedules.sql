@@ -11,14 +11,14 @@ BEGIN
       HINT = 'Install postgresql-15-cron, set shared_preload_libraries = ''pg_automl,pg_cron'' and cron.database_name '
              'to this database, restart, CREATE EXTENSION pg_cron, and GRANT USAGE ON SCHEMA cron to the roles that schedule.';
   END IF;
+  IF NOT has_schema_privilege('cron', 'USAGE') THEN
+    RAISE EXCEPTION 'role "%" may not use pg_cron', current_user USING ERRCODE = 'insufficient_privilege',
+      HINT = format('GRANT USAGE ON SCHEMA cron TO %I;', current_user);
+  END IF;
   IF NOT (SELECT r.rolcanlogin FROM pg_roles r WHERE r.rolname = current_user) THEN
     RAISE EXCEPTION 'role "%" cannot log in, and pg_cron runs a schedule by logging in as its owner', current_user
       USING ERRCODE = 'object_not_in_prerequisite_state',
             HINT = 'Schedule as a LOGIN role (SET ROLE to a NOLOGIN role does not carry over to pg_cron).';
-  END IF;
-  IF NOT has_schema_privilege('cron', 'USAGE') THEN
-    RAISE EXCEPTION 'role "%" may not use pg_cron', current_user USING ERRCODE = 'insufficient_privilege',
-      HINT = format('GRANT USAGE ON SCHEMA cron TO %I;', current_user);
   END IF;
 END
 $$;

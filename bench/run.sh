@@ -12,13 +12,14 @@
 #   import    automl.import_csv vs psql \copy and pandas read_csv + to_sql, same file
 #   report    automl.report of a 1M-row model vs a 1,000-row one; describe_report vs describe
 #   analysis  pareto_front on 1M rows (2 and 3 objectives), a 6-factor design job, linear_analysis vs statsmodels
+#   drift     automl.drift on 1M rows vs one scan of the columns, and vs numpy + scipy in memory
 #
 # The cluster lives in .devenv/bench and is stopped when the run ends.
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 BENCH_DIR=$AUTOML_STATE_DIR/bench
 BENCH_DB=automl_bench
-ALL_SUITES=(queue train automl budget serving tagging import report analysis)
+ALL_SUITES=(queue train automl budget serving tagging import report analysis drift)
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=("${ALL_SUITES[@]}")
 for suite in "${SUITES[@]}"; do

@@ -9,6 +9,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "worker_metrics.hpp"
 
 namespace automl_worker {
 namespace {
@@ -94,6 +95,28 @@ TEST(Metrics, MisuseIsAProgrammingError) {
   EXPECT_THROW(m.add("c_total", {}, -1), std::logic_error);
   EXPECT_THROW(m.set("c_total", {}, 1), std::logic_error);
   EXPECT_THROW(m.add("missing", {}), std::logic_error);
+}
+
+TEST(WorkerMetrics, EveryFamilyHasHelpAndTypeAndKnownKinds) {
+  const std::string text = worker_metrics().render();
+  for (const char* name : {kJobsStarted, kJobsSucceeded, kJobsFailed, kJobsRetried, kJobDuration,
+                           kPhaseDuration, kClaimLatency, kQueueDepth, kRunningJobs, kHeartbeats,
+                           kReconnects, kResidentMemory, kUp, kInfo}) {
+    EXPECT_TRUE(contains(text, std::string("# HELP ") + name + " ")) << name;
+    EXPECT_TRUE(contains(text, std::string("# TYPE ") + name + " ")) << name;
+  }
+  EXPECT_TRUE(contains(text, "automl_worker_jobs_started_total{kind=\"train\"} 0\n")) << text;
+  EXPECT_GT(resident_memory_bytes(), 0);
+}
+
+TEST(WorkerMetrics, KindLabelsAreBounded) {
+  EXPECT_EQ(job_kind_label("train", R"({"relation": "t", "target": "y"})"), "train");
+  EXPECT_EQ(job_kind_label("train", R"({"task": "tagging"})"), "tagging");
+  EXPECT_EQ(job_kind_label("train", R"({"algorithm": "crf"})"), "tagging");
+  EXPECT_EQ(job_kind_label("train", "not json"), "train");
+  EXPECT_EQ(job_kind_label("import", "{}"), "import");
+  EXPECT_EQ(job_kind_label("design", "{}"), "design");
+  EXPECT_EQ(job_kind_label("anything\"else", "{}"), "other");
 }
 
 }  // namespace

@@ -20,8 +20,9 @@ bool Deadlines::enforce(Clock::time_point now, bool stopping,
   if (stopping && !stop_seen_) {
     stop_seen_ = first_seen = true;
     stop_seen_at_ = now;
-    log_line("stopping: no new jobs; running jobs have " + std::to_string(config_.grace_period) +
-             " s");
+    log_event(
+        LogLevel::Info, "stopping", 0,
+        "stopping: no new jobs; running jobs have " + std::to_string(config_.grace_period) + " s");
   }
   if (stop_seen_ && now - stop_seen_at_ >= std::chrono::duration<double>(config_.grace_period))
     for (const auto& job : jobs) job->request_stop(StopReason::Release);

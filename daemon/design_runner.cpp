@@ -118,6 +118,7 @@ void run_design(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& 
   request.erase("into_table");
   if (request.contains("options")) request["options"].erase("if_exists");
   control.report(0.05f, "searching for the design");
+  control.phases.begin("search");
   nlohmann::json result;
   {
     StopHook hook(control.stop);
@@ -130,6 +131,7 @@ void run_design(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& 
   }
   control.throw_if_stopped();
   control.report(0.95f, "writing " + std::to_string(result.at("rows").size()) + " runs");
+  control.phases.begin("store");
   if (spec.value("into_table", nlohmann::json()).is_string()) {
     write_table(conn, job, control, spec, std::move(result));
     return;

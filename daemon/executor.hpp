@@ -14,6 +14,7 @@ namespace automl_worker {
 
 struct ExecutorConfig {
   std::string dsn;
+  std::string worker;          // --name, for the connections' application_name
   bool once = false;           // a runner exits when nothing is runnable
   double poll_interval = 1.0;  // seconds between claims when no wake-up arrives
   int threads = 1;             // cores one job's tree learner may use

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "log.hpp"
+#include "worker_metrics.hpp"
 
 namespace automl_worker {
 namespace {
@@ -57,19 +58,26 @@ void Heartbeater::tick(pqxx::connection_base& conn, Clock::time_point now,
       job->request_stop(StopReason::Cancel);
   }
   txn.commit();
+  worker_metrics().add(kHeartbeats, {});
   if (waiting_for_extension_)
-    log_line("pg_automl is installed again; serving the queue");
+    log_event(LogLevel::Info, "extension_installed", 0,
+              "pg_automl is installed again; serving the queue");
   else if (registered_again && registered_)
-    log_line("registered again: this worker's row in automl.workers was gone");
+    log_event(LogLevel::Warning, "reregistered", 0,
+              "registered again: this worker's row in automl.workers was gone");
+  else if (!registered_)
+    log_event(LogLevel::Info, "registered", 0, "registered in automl.workers as " + config_.worker);
   waiting_for_extension_ = false;
-  registered_ = true;
+  registered_ = alive_ = true;
 }
 
 void Heartbeater::extension_missing(const std::string& error, Clock::time_point now) {
   if (!waiting_for_extension_)
-    log_line("pg_automl is not installed in this database (" + error +
-             "); waiting for CREATE EXTENSION pg_automl");
+    log_event(LogLevel::Warning, "extension_missing", 0,
+              "pg_automl is not installed in this database (" + error +
+                  "); waiting for CREATE EXTENSION pg_automl");
   waiting_for_extension_ = true;
+  alive_ = false;
   last_beat_ = now;  // look again after one heartbeat interval
 }
 
@@ -80,7 +88,8 @@ void Heartbeater::unregister(pqxx::connection_base& conn) {
     txn.exec_params("SELECT automl_internal._unregister_worker($1)", config_.worker);
     txn.commit();
   } catch (const std::exception& e) {
-    log_line(std::string("could not unregister: ") + e.what());
+    log_event(LogLevel::Warning, "unregister_failed", 0,
+              std::string("could not unregister: ") + e.what());
   }
 }
 

@@ -38,11 +38,14 @@ class Heartbeater {
   void extension_missing(const std::string& error, Clock::time_point now);
   // Removes this worker's row, if it ever wrote one.
   void unregister(pqxx::connection_base& conn);
+  // The last heartbeat found or wrote this worker's row (and pg_automl is installed).
+  bool alive() const { return alive_; }
 
  private:
   HeartbeaterConfig config_;
   Clock::time_point last_beat_{};
   bool registered_ = false;             // the row was written once
+  bool alive_ = false;                  // the last heartbeat saw the row
   bool waiting_for_extension_ = false;  // said once per outage, not every tick
 };
 

@@ -101,6 +101,7 @@ void run_import(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& 
   const automl::ImportSpec spec = automl::ImportSpec::parse(nlohmann::json::parse(job.spec));
   const auto started = std::chrono::steady_clock::now();
   control.report(0.01f, "fetching " + url_for_messages(spec.url));
+  control.phases.begin("fetch");  // the transfer, parsed and loaded as it arrives
   ImportLoad load(conn, job, control);
   CsvPipeline pipeline(spec, load);
   long long expected = -1;
@@ -137,6 +138,7 @@ void run_import(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& 
   result["seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   control.report(0.97f, "committing " + std::to_string(load.rows()) + " rows");
+  control.phases.begin("store");
   load.finish(std::move(result));
   control.reading_backend = 0;
 }

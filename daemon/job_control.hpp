@@ -12,6 +12,7 @@
 #include <string>
 
 #include "automl/error.hpp"
+#include "worker_metrics.hpp"
 
 namespace automl_worker {
 
@@ -61,6 +62,7 @@ struct JobControl {
   // stops within a heartbeat instead of running to its end.
   std::atomic<int> reading_backend{0};
   bool reading_cancelled = false;  // control thread only
+  JobPhases phases;                // its kind label and phase timings; runner thread only
 
   void request_stop(StopReason reason) {
     int none = static_cast<int>(StopReason::None);

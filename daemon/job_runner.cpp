@@ -1,4 +1,5 @@
-// job_runner.cpp — job kinds (train, import, noop) and how an attempt's end is recorded.
+// job_runner.cpp — job kinds (train, import, noop) and how an attempt's end is recorded
+// (in automl.jobs, in the log, and in the job metrics of worker_metrics.hpp).
 #include "job_runner.hpp"
 
 #include <algorithm>
@@ -49,6 +50,7 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   if (spec.task == automl::Task::Tagging) return run_tagging(conn, job, control, spec);
   const auto started = std::chrono::steady_clock::now();
   control.report(0.05f, "reading " + spec.relation);
+  control.phases.begin("read");
   // Under a time budget, read at most what the worker can parse in a third of it
   // (about 100,000 rows of 20 columns per second here).
   const long long max_rows =
@@ -62,6 +64,7 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   control.throw_if_stopped();
 
   control.report(0.3f, "training on " + std::to_string(data.dataset.rows()) + " rows");
+  control.phases.begin("train");
   automl::TrainOptions options;
   options.cancel = &control.stop;
   options.threads = control.threads;
@@ -77,6 +80,7 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   automl::TrainOutcome outcome = automl::train(spec, data.dataset, options);
   control.throw_if_stopped();
   control.report(0.9f, "storing the model");
+  control.phases.begin("store");
   const double total_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   control.limits.check_model_size(outcome.model_bytes.size());
@@ -104,6 +108,12 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
   txn.commit();
 }
 
+// How an attempt that did not succeed ended, as the log and the metrics name it.
+struct Outcome {
+  const char* event;
+  LogLevel level;
+};
+
 // Records how an attempt ended without success: a failure (retried or final), a
 // cancellation, or a release back to the queue when the worker is shutting down.
 void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const JobControl& control,
@@ -116,14 +126,22 @@ void record_failure(pqxx::connection_base& conn, const ClaimedJob& job, const Jo
                            : txn.exec_params1("SELECT automl_internal._fail_job($1, $2, $3, $4)",
                                               job.id, job.lease, message, retryable);
     txn.commit();
-    log_line("job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
-             (release ? " released" : " failed (" + message + ")") + ": now " + r[0].c_str());
+    const std::string now = r[0].c_str();
+    const Outcome outcome = release              ? Outcome{"released", LogLevel::Info}
+                            : now == "queued"    ? Outcome{"retried", LogLevel::Warning}
+                            : now == "cancelled" ? Outcome{"cancelled", LogLevel::Info}
+                                                 : Outcome{"failed", LogLevel::Error};
+    record_job_outcome(control.phases.kind(), outcome.event, control.phases.seconds());
+    log_event(outcome.level, outcome.event, job.id,
+              "job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
+                  (release ? " released" : " failed (" + message + ")") + ": now " + now);
   } catch (const pqxx::broken_connection&) {
     throw;
   } catch (const pqxx::sql_error& e) {
     // Typically kClaimLost: the job was rescued meanwhile and its new owner decides.
-    log_line("job " + std::to_string(job.id) +
-             ": could not record the failure: " + primary_message(e.what()));
+    log_event(LogLevel::Warning, "record_failed", job.id,
+              "job " + std::to_string(job.id) +
+                  ": could not record the failure: " + primary_message(e.what()));
   }
 }
 
@@ -140,8 +158,9 @@ void record_stop(pqxx::connection_base& conn, const ClaimedJob& job, const JobCo
 }  // namespace
 
 void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& control) {
-  log_line("job " + std::to_string(job.id) + " (" + job.kind + ") attempt " +
-           std::to_string(job.attempt) + " started");
+  log_event(LogLevel::Info, "claimed", job.id,
+            "job " + std::to_string(job.id) + " (" + job.kind + ") attempt " +
+                std::to_string(job.attempt) + " started");
   try {
     if (job.kind == "train")
       run_train(conn, job, control);
@@ -154,7 +173,9 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
     else
       throw automl::Error(automl::sqlstate::kFeatureNotSupported,
                           "this worker cannot run jobs of kind \"" + job.kind + "\"");
-    log_line("job " + std::to_string(job.id) + " finished");
+    control.phases.end();
+    record_job_outcome(control.phases.kind(), "succeeded", control.phases.seconds());
+    log_event(LogLevel::Info, "succeeded", job.id, "job " + std::to_string(job.id) + " finished");
   } catch (const pqxx::broken_connection&) {
     throw;
   } catch (const automl::Error& e) {
@@ -170,8 +191,9 @@ void run_job(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& con
       return;
     }
     if (sqlstate_of(e) == kClaimLost) {
-      log_line("job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
-               ": claim lost (the job was rescued); result discarded");
+      log_event(LogLevel::Warning, "claim_lost", job.id,
+                "job " + std::to_string(job.id) + " attempt " + std::to_string(job.attempt) +
+                    ": claim lost (the job was rescued); result discarded");
       return;
     }
     record_failure(conn, job, control, primary_message(e.what()), !is_permanent(sqlstate_of(e)));

@@ -6,8 +6,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <optional>
 #include <stdexcept>
 
+#include "log.hpp"
+#include "metrics_server.hpp"
 #include "options.hpp"
 #include "worker.hpp"
 
@@ -34,10 +37,18 @@ int main(int argc, char** argv) {
   int exit_code = 0;
   auto options = automl_worker::parse_options(argc, argv, exit_code);
   if (!options) return exit_code;
+  automl_worker::configure_log(options->log_format, options->name);
   std::unique_ptr<automl_worker::Worker> worker;
+  std::optional<automl_worker::MetricsServer> metrics;
   try {
     worker = std::make_unique<automl_worker::Worker>(*options);
-  } catch (const std::invalid_argument& e) {
+    // Bound before any job is claimed: a taken port is a usage error, not a thread
+    // that dies unnoticed.
+    if (!options->metrics_host.empty())
+      metrics.emplace(automl_worker::MetricsServerConfig{
+          options->metrics_host, options->metrics_port,
+          [&worker] { return worker->metrics_text(); }, [&worker] { return worker->health(); }});
+  } catch (const std::exception& e) {  // std::invalid_argument, or the server's runtime_error
     std::fprintf(stderr, "automl-worker: %s\n", e.what());
     return 2;
   }

@@ -45,6 +45,11 @@ const char* kUsage =
     "                          wait this long before a failed delivery's first retry,\n"
     "                          doubling (with jitter) each time after (default 5)\n"
     "  --name NAME             worker name recorded on claimed jobs (default host:pid)\n"
+    "  --metrics-address HOST:PORT\n"
+    "                          serve GET /metrics (Prometheus) and GET /healthz there,\n"
+    "                          e.g. 127.0.0.1:9187 or [::]:9187 (default: off)\n"
+    "  --log-format text|json  log lines for people (text, the default) or one JSON\n"
+    "                          object per line (time, level, worker, job, event, message)\n"
     "  --help                  show this help and exit\n"
     "  --version               show the version and exit\n";
 
@@ -89,6 +94,41 @@ bool parse_megabytes(const std::string& text, long long max_mb, long long& bytes
 
 const char* kSeconds = " needs a positive number of seconds";
 
+// HOST:PORT: HOST an IPv4 address, a name, or an IPv6 address in brackets; PORT 1 to 65535.
+bool parse_address(const std::string& text, std::string& host, int& port) {
+  const auto colon = text.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  std::string h = text.substr(0, colon);
+  const std::string digits = text.substr(colon + 1);
+  if (h.front() == '[') {
+    if (h.size() < 3 || h.back() != ']') return false;
+    h = h.substr(1, h.size() - 2);
+  } else if (h.find(':') != std::string::npos) {
+    return false;  // an IPv6 address needs its brackets
+  }
+  if (digits.empty() || digits.size() > 5 ||
+      digits.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  port = std::stoi(digits);
+  host = h;
+  return port >= 1 && port <= 65535;
+}
+
+// The flags of the worker's own monitoring; nullopt when `flag` is none of them.
+std::optional<std::string> apply_monitoring_flag(const std::string& flag, const std::string& v,
+                                                 Options& options) {
+  if (flag == "--metrics-address")
+    return parse_address(v, options.metrics_host, options.metrics_port)
+               ? ""
+               : "--metrics-address needs HOST:PORT (e.g. 127.0.0.1:9187 or [::1]:9187)";
+  if (flag == "--log-format") {
+    if (v != "text" && v != "json") return std::string("--log-format needs text or json");
+    options.log_format = v == "json" ? LogFormat::Json : LogFormat::Text;
+    return "";
+  }
+  return std::nullopt;
+}
+
 // Sets the option of `flag`, which takes a value (nullopt: none was given).
 // Returns what is wrong with it, or "" when it was set.
 std::string apply_flag(const std::string& flag, const std::optional<std::string>& value,
@@ -96,6 +136,7 @@ std::string apply_flag(const std::string& flag, const std::optional<std::string>
   if (!value && flag == "--dsn") return "--dsn needs a value";
   const std::string v = value.value_or("");  // a missing number is as wrong as a bad one
   JobLimits& limits = options.limits;
+  if (auto error = apply_monitoring_flag(flag, v, options)) return *error;
   if (flag == "--dsn") {
     options.dsn = v;
     return "";
@@ -143,10 +184,11 @@ std::string apply_flag(const std::string& flag, const std::optional<std::string>
 }
 
 bool takes_value(const std::string& flag) {
-  for (const char* f : {"--dsn", "--name", "--concurrency", "--threads", "--poll-interval",
-                        "--rescue-after", "--grace-period", "--heartbeat-interval", "--max-rows",
-                        "--max-columns", "--max-model-mb", "--max-job-time", "--max-memory-mb",
-                        "--max-import-mb", "--webhook-timeout", "--webhook-retry-base"})
+  for (const char* f :
+       {"--dsn", "--name", "--concurrency", "--threads", "--poll-interval", "--rescue-after",
+        "--grace-period", "--heartbeat-interval", "--max-rows", "--max-columns", "--max-model-mb",
+        "--max-job-time", "--max-memory-mb", "--max-import-mb", "--webhook-timeout",
+        "--webhook-retry-base", "--metrics-address", "--log-format"})
     if (flag == f) return true;
   return false;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "job_control.hpp"
+#include "log.hpp"
 
 namespace automl_worker {
 
@@ -21,6 +22,9 @@ struct Options {
   double webhook_timeout = 10.0;    // one webhook POST, connecting included
   double webhook_retry_base = 5.0;  // delay before a delivery's first retry (then doubling)
   JobLimits limits;                 // --max-rows, --max-columns, --max-model-mb, --max-job-time
+  std::string metrics_host;         // --metrics-address HOST:PORT; empty: no metrics server
+  int metrics_port = 0;
+  LogFormat log_format = LogFormat::Text;  // --log-format text|json
 };
 
 // Parses argv. Returns nullopt and sets `exit_code` when the program should exit

@@ -8,6 +8,7 @@
 
 #include "connection.hpp"
 #include "log.hpp"
+#include "worker_metrics.hpp"
 
 namespace automl_worker {
 
@@ -29,7 +30,7 @@ bool Rescuer::try_to_lead(pqxx::connection_base& conn) {
   if (!txn.exec1("SELECT pg_try_advisory_lock(automl_internal._job_lock_space(), -1)")[0]
            .as<bool>())
     return false;
-  log_line("this worker leads the rescue of stale jobs");
+  log_event(LogLevel::Info, "rescue_leader", 0, "this worker leads the rescue of stale jobs");
   return true;
 }
 
@@ -57,27 +58,28 @@ void Rescuer::rescue(pqxx::connection_base& conn) {
           .as<int>();
   txn.commit();
   if (rescued > 0)
-    log_line("rescued " + std::to_string(rescued) + " job(s) whose worker stopped heartbeating");
+    log_event(LogLevel::Warning, "rescued", 0,
+              "rescued " + std::to_string(rescued) + " job(s) whose worker stopped heartbeating");
 }
 
 void Rescuer::round(const std::atomic<bool>& stopping) {
   try {
     if (!conn_ || !conn_->is_open()) {
       leading_ = false;  // a new session holds no lock
-      conn_ = connect(config_.dsn, stopping, "rescuer");
+      conn_ = connect(config_.dsn, stopping, "rescuer", config_.worker);
       if (!conn_) return;
-      pqxx::nontransaction txn(*conn_, "name_rescuer");
-      txn.exec_params("SELECT set_config('application_name', $1, false)",
-                      "automl-worker rescuer " + config_.worker);
     }
     if (!leading_) leading_ = try_to_lead(*conn_);
     if (leading_ || leader_stalled(*conn_)) rescue(*conn_);
   } catch (const pqxx::broken_connection& e) {
-    log_line(std::string("rescuer connection lost: ") + e.what());
+    log_event(LogLevel::Warning, "connection_lost", 0,
+              std::string("rescuer connection lost: ") + e.what());
+    worker_metrics().add(kReconnects, {});
     conn_.reset();
   } catch (const std::exception& e) {
     // pg_automl not installed: the control thread says so; try again next period.
-    if (!extension_missing(e)) log_line(std::string("rescuer error: ") + e.what());
+    if (!extension_missing(e))
+      log_event(LogLevel::Error, "error", 0, std::string("rescuer error: ") + e.what());
   }
 }
 

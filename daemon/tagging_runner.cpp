@@ -103,6 +103,7 @@ void run_tagging(pqxx::connection_base& conn, const ClaimedJob& job, JobControl&
                  const automl::TrainSpec& spec) {
   const auto started = std::chrono::steady_clock::now();
   control.report(0.05f, "reading " + spec.relation);
+  control.phases.begin("read");
   Sequences data = read_sequences(conn, spec, control);
   const double read_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -114,6 +115,7 @@ void run_tagging(pqxx::connection_base& conn, const ClaimedJob& job, JobControl&
     control.report(progress, message);
   };
   automl::TaggerOutcome outcome;
+  control.phases.begin("train");
   try {
     outcome = automl::train_tagger(spec, std::move(data.rows), data.tokens_column, options);
   } catch (const automl::Error&) {
@@ -129,6 +131,7 @@ void run_tagging(pqxx::connection_base& conn, const ClaimedJob& job, JobControl&
   info["rows_read"] = rows_read;
   info["rows_skipped_for_null_target"] = data.skipped;
 
+  control.phases.begin("store");
   pqxx::work txn(conn, "complete_tagging_job");
   txn.exec_params(
       "SELECT automl_internal._complete_train_job($1, $2, 'crf', 'tagging', $3::jsonb, $4::jsonb, "

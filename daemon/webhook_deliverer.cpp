@@ -10,6 +10,7 @@
 #include "failure.hpp"
 #include "log.hpp"
 #include "webhook_post.hpp"
+#include "worker_metrics.hpp"
 
 namespace automl_worker {
 namespace {
@@ -54,12 +55,8 @@ WebhookDeliverer::~WebhookDeliverer() = default;
 
 void WebhookDeliverer::open(const std::atomic<bool>& stopping) {
   wakeup_.reset();
-  conn_ = connect(config_.dsn, stopping, "webhooks");
+  conn_ = connect(config_.dsn, stopping, "webhooks", config_.worker);
   if (!conn_) return;
-  pqxx::nontransaction txn(*conn_, "name_webhooks");
-  txn.exec_params("SELECT set_config('application_name', $1, false)",
-                  "automl-worker webhooks " + config_.worker);
-  txn.commit();
   wakeup_ = std::make_unique<Wakeup>(*conn_);
 }
 
@@ -117,9 +114,10 @@ bool WebhookDeliverer::deliver_one() {
                        config_.retry_base)[0]
           .as<std::string>();
   txn.commit();
-  log_line("webhook delivery " + std::to_string(c.id) + " (" + c.event + ") attempt " +
-           std::to_string(c.attempt) + ": " + outcome +
-           (response.error.empty() ? "" : " — " + response.error));
+  log_event(response.error.empty() ? LogLevel::Info : LogLevel::Warning, "webhook_attempt", 0,
+            "webhook delivery " + std::to_string(c.id) + " (" + c.event + ") attempt " +
+                std::to_string(c.attempt) + ": " + outcome +
+                (response.error.empty() ? "" : " — " + response.error));
   return true;
 }
 
@@ -137,12 +135,15 @@ void WebhookDeliverer::run(const std::atomic<bool>& stopping,
       }
       conn_->await_notification(wait_micros / 1000000, wait_micros % 1000000);
     } catch (const pqxx::broken_connection& e) {
-      log_line(std::string("webhook connection lost: ") + e.what());
+      log_event(LogLevel::Warning, "connection_lost", 0,
+                std::string("webhook connection lost: ") + e.what());
+      worker_metrics().add(kReconnects, {});
       wakeup_.reset();
       conn_.reset();
     } catch (const std::exception& e) {
       // pg_automl not installed: the control thread says so; try again later.
-      if (!extension_missing(e)) log_line(std::string("webhook error: ") + e.what());
+      if (!extension_missing(e))
+        log_event(LogLevel::Error, "error", 0, std::string("webhook error: ") + e.what());
       std::this_thread::sleep_for(std::chrono::milliseconds(500));
     }
   }

@@ -87,6 +87,35 @@ TEST(ParseOptions, UsageErrorsExitWithTwo) {
   }
 }
 
+TEST(ParseOptions, MonitoringFlags) {
+  const Parsed off = parse({});
+  ASSERT_TRUE(off.options);
+  EXPECT_TRUE(off.options->metrics_host.empty()) << "no metrics server unless asked for";
+  EXPECT_EQ(off.options->log_format, LogFormat::Text);
+
+  const Parsed on = parse({"--metrics-address", "127.0.0.1:9187", "--log-format=json"});
+  ASSERT_TRUE(on.options);
+  EXPECT_EQ(on.options->metrics_host, "127.0.0.1");
+  EXPECT_EQ(on.options->metrics_port, 9187);
+  EXPECT_EQ(on.options->log_format, LogFormat::Json);
+
+  const Parsed v6 = parse({"--metrics-address=[::1]:65535"});
+  ASSERT_TRUE(v6.options);
+  EXPECT_EQ(v6.options->metrics_host, "::1");
+  EXPECT_EQ(v6.options->metrics_port, 65535);
+
+  for (const char* bad : {"", "9187", ":9187", "host:", "host:0", "host:65536", "host:9x",
+                          "host:-1", "::1:9187", "[]:9187", "[::1:9187", "host:+80"}) {
+    const Parsed p = parse({"--metrics-address", bad});
+    EXPECT_FALSE(p.options) << bad;
+    EXPECT_EQ(p.exit_code, 2) << bad;
+  }
+  for (const char* bad : {"", "JSON", "xml"}) {
+    const Parsed p = parse({"--log-format", bad});
+    EXPECT_EQ(p.exit_code, 2) << bad;
+  }
+}
+
 TEST(ParseOptions, HelpAndVersionExitWithZero) {
   for (const char* flag : {"--help", "-h", "--version"}) {
     testing::internal::CaptureStdout();

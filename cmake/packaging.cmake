@@ -22,7 +22,7 @@ install(FILES ${packaging_dir}/automl-worker@.service DESTINATION /lib/systemd/s
 install(FILES ${packaging_dir}/default.conf DESTINATION /etc/automl-worker
         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ  # it may hold a password
         COMPONENT worker EXCLUDE_FROM_ALL)
-install(FILES ${PROJECT_SOURCE_DIR}/docs/worker.md
+install(FILES ${PROJECT_SOURCE_DIR}/docs/worker.md ${PROJECT_SOURCE_DIR}/docs/packaging.md
         DESTINATION share/doc/automl-worker COMPONENT worker EXCLUDE_FROM_ALL)
 
 set(CPACK_GENERATOR DEB)

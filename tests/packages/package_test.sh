@@ -8,7 +8,8 @@
 # a model, and stops on SIGTERM. Then it purges the packages and puts the developer
 # install (cmake --install) back, since the extension package and cmake --install
 # write the same files. With podman, also builds the images of docker/ and runs a
-# database and a worker from them (AUTOML_SKIP_CONTAINERS=1 skips that).
+# database and a worker from them, and runs automl-worker@default under systemd in a
+# container (tests/packages/containers.sh; AUTOML_SKIP_CONTAINERS=1 skips both).
 # Ends with "packages: N passed, N failed".
 #
 # The install lock: every suite that installs into the system PostgreSQL holds

@@ -33,7 +33,7 @@ INSTANCE_CONF=/etc/automl-worker/$INSTANCE.conf
 # What the packages need to be made (dpkg-shlibdeps, file), checked (systemd-analyze,
 # setpriv) and put in containers (podman with runc, mmdebstrap for the base image).
 AUTOML_PACKAGES+=(dpkg-dev file systemd util-linux adduser)
-[ "${AUTOML_SKIP_CONTAINERS:-}" = 1 ] || AUTOML_PACKAGES+=(podman buildah runc mmdebstrap)
+[ "${AUTOML_SKIP_CONTAINERS:-}" = 1 ] || AUTOML_PACKAGES+=(podman runc mmdebstrap)
 
 # Outside the lock: packages and cpack touch nothing the other suites use.
 if [ "${AUTOML_PACKAGES_LOCKED_PART:-}" != 1 ]; then

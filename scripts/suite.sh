@@ -13,6 +13,9 @@
 #   browser      automl.report and describe_report pages in headless Chromium (tests/browser)
 #   format       every C++ file as .clang-format has it, and within the size rules
 #                (scripts/sizes.py: files up to 450 lines, functions up to 80)
+#   packages     the .deb packages (cpack) installed with dpkg, the systemd unit's
+#                command as systemd runs it, the docker/ images; restores the
+#                developer install afterwards (tests/packages)
 #   teardown     stops the test cluster and its worker (not a suite: prints nothing)
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 TEST_DIR=$AUTOML_STATE_DIR/test
@@ -123,12 +126,13 @@ case $SUITE in
     summary=$(unit) ;;
   regression) summary=$(regression) ;;
   integration) summary=$(integration) ;;
-  replica | pooler | docs | browser)
+  replica | pooler | docs | browser | packages)
     case $SUITE in
       replica) script=$AUTOML_ROOT/tests/replica/replica_test.sh ;;
       pooler) script=$AUTOML_ROOT/tests/pooler/pgbouncer_test.sh ;;
       docs) script=$AUTOML_ROOT/tests/docs/docs_test.sh ;;
       browser) script=$AUTOML_ROOT/tests/browser/browser_test.sh ;;
+      packages) script=$AUTOML_ROOT/tests/packages/package_test.sh ;;
     esac
     bash "$script" "$TEST_DIR" 2>&1 | tee "$log" >&2 || true
     summary=$(own_summary) ;;

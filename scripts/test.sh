@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # scripts/test.sh — installs what is missing, builds, installs, and runs every test
 # suite (scripts/suite.sh names them: unit, regression, integration, replica, pooler,
-# docs, browser, hostile, format). Ends with one line "N passed, N failed" over all suites; exits
+# docs, browser, hostile, format, packages). Ends with one line "N passed, N failed" over all suites; exits
 # non-zero on any failure.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SUITES=(unit regression integration replica pooler docs browser hostile format)
+# packages last: it installs the .deb packages over the developer install, then puts it back.
+SUITES=(unit regression integration replica pooler docs browser hostile format packages)
 passed=0
 failed=0
 trap 'bash "$AUTOML_ROOT/scripts/suite.sh" teardown' EXIT

@@ -24,30 +24,30 @@ std::vector<double> quantiles(const std::vector<double>& sorted, int steps) {
 
 }  // namespace
 
+// Exact over every row without sorting them (a model may train on millions): one pass
+// for the extremes, one that drops each value into its percentile and decile bucket.
 nlohmann::json numeric_drift_reference(const std::vector<double>& all,
                                        const std::vector<double>& sorted_sample) {
-  std::vector<double> present;
+  double lo = INFINITY, hi = -INFINITY, present = 0;
   for (double x : all)
-    if (!std::isnan(x)) present.push_back(x);
-  nlohmann::json out = {
-      {"null_rate", all.empty() ? 0.0 : 1.0 - double(present.size()) / all.size()}};
-  if (present.empty() || sorted_sample.empty()) return out;
-  std::sort(present.begin(), present.end());
-  const double lo = present.front(), hi = present.back();
+    if (!std::isnan(x)) ++present, lo = std::min(lo, x), hi = std::max(hi, x);
+  nlohmann::json out = {{"null_rate", all.empty() ? 0.0 : 1.0 - present / double(all.size())}};
+  if (present == 0 || sorted_sample.empty()) return out;
   const std::vector<double> points = distinct(quantiles(sorted_sample, kDriftPoints - 1));
-  std::vector<double> below;
-  for (double p : points) {
-    const auto under = std::lower_bound(present.begin(), present.end(), p) - present.begin();
-    below.push_back(double(under) / present.size());
-  }
   std::vector<double> edges;
   for (double e : distinct(quantiles(sorted_sample, kDriftBins)))
     if (e > lo && e < hi) edges.push_back(e);
-  std::vector<double> counts(edges.size() + 1, 0.0);
-  for (double x : present)
+  // bucket[k]: the values with exactly k points <= them.
+  std::vector<double> bucket(points.size() + 1, 0.0), counts(edges.size() + 1, 0.0);
+  for (double x : all) {
+    if (std::isnan(x)) continue;
+    ++bucket[size_t(std::upper_bound(points.begin(), points.end(), x) - points.begin())];
     ++counts[size_t(std::upper_bound(edges.begin(), edges.end(), x) - edges.begin())];
-  std::vector<double> fractions;
-  for (double c : counts) fractions.push_back(c / double(present.size()));
+  }
+  std::vector<double> below, fractions;
+  double under = 0;  // values below points[i]: those with at most i points <= them
+  for (size_t i = 0; i < points.size(); ++i) below.push_back((under += bucket[i]) / present);
+  for (double c : counts) fractions.push_back(c / present);
   out["lo"] = lo;
   out["hi"] = hi;
   out["points"] = points;

@@ -134,6 +134,7 @@ SELECT automl_internal._grant_execute('automl_user', ARRAY[
     '_record_deployment',
     '_relation_in_caller_path',
     '_resolve_import_table',
+    '_require_admin',
     '_require_pg_cron',
     '_resolve_training_relation',
     '_retrain_job_keys',

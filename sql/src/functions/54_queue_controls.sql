@@ -13,6 +13,16 @@ BEGIN
 END
 $$;
 
+-- Refuses (42501) a caller that is not automl_admin, naming what it tried.
+CREATE OR REPLACE FUNCTION automl_internal._require_admin(action text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+  IF NOT automl_internal._member_of(current_user, 'automl_admin') THEN
+    RAISE EXCEPTION 'only automl_admin may %', action USING ERRCODE = 'insufficient_privilege';
+  END IF;
+END
+$$;
+
 -- Whether workers may not claim jobs of `kind` now (NULL: whether the whole queue is
 -- paused). The claim query and the worker's /healthz ask this.
 CREATE OR REPLACE FUNCTION automl_internal._queue_paused(kind text) RETURNS boolean
@@ -28,9 +38,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
   scope text := automl_internal._check_job_kind(pause_queue.kind);
 BEGIN
-  IF NOT automl_internal._member_of(current_user, 'automl_admin') THEN
-    RAISE EXCEPTION 'only automl_admin may pause the queue' USING ERRCODE = 'insufficient_privilege';
-  END IF;
+  PERFORM automl_internal._require_admin('pause the queue');
   PERFORM automl_internal._require_primary('automl.pause_queue');
   INSERT INTO automl.queue_pauses (kind) VALUES (scope) ON CONFLICT DO NOTHING;
   RETURN FOUND;
@@ -44,9 +52,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
   scope text := automl_internal._check_job_kind(resume_queue.kind);
 BEGIN
-  IF NOT automl_internal._member_of(current_user, 'automl_admin') THEN
-    RAISE EXCEPTION 'only automl_admin may resume the queue' USING ERRCODE = 'insufficient_privilege';
-  END IF;
+  PERFORM automl_internal._require_admin('resume the queue');
   PERFORM automl_internal._require_primary('automl.resume_queue');
   DELETE FROM automl.queue_pauses p WHERE scope = '*' OR p.kind = scope;
   IF FOUND THEN

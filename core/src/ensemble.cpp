@@ -1,8 +1,10 @@
 // ensemble.cpp — see ensemble.hpp.
 #include "automl/ensemble.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "automl/error.hpp"
 #include "json_numbers.hpp"
@@ -52,6 +54,18 @@ Eigen::MatrixXd EnsembleEstimator::decision_batch(const Eigen::MatrixXd& X) cons
   Eigen::MatrixXd out = weights_[0] * members_[0]->decision_batch(X);
   for (size_t i = 1; i < members_.size(); ++i) out += weights_[i] * members_[i]->decision_batch(X);
   return out;
+}
+
+// Each member scores all rows at once; sums in the order decision() adds them.
+void EnsembleEstimator::decision_rows(const double* x, std::size_t n, std::size_t row_length,
+                                      double* scores) const {
+  const std::size_t size = n * static_cast<std::size_t>(n_outputs());
+  std::vector<double> member(size);
+  std::fill(scores, scores + size, 0.0);
+  for (size_t i = 0; i < members_.size(); ++i) {
+    members_[i]->decision_rows(x, n, row_length, member.data());
+    for (std::size_t j = 0; j < size; ++j) scores[j] += weights_[i] * member[j];
+  }
 }
 
 void EnsembleEstimator::contributions(const double* x, int group, double* out) const {

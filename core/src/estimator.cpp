@@ -85,6 +85,12 @@ Eigen::MatrixXd Estimator::decision_batch(const Eigen::MatrixXd& X) const {
   return out;
 }
 
+void Estimator::decision_rows(const double* x, std::size_t n, std::size_t row_length,
+                              double* scores) const {
+  const auto k = static_cast<std::size_t>(n_outputs());
+  for (std::size_t i = 0; i < n; ++i) decision(x + i * row_length, scores + i * k);
+}
+
 Eigen::MatrixXd LinearEstimator::decision_batch(const Eigen::MatrixXd& X) const {
   Eigen::MatrixXd scores = X * weights_.coef.transpose();
   scores.rowwise() += weights_.intercept.transpose();

@@ -72,14 +72,18 @@ void Model::scores_of_row(const Row& x, double* out) const {
 }
 
 // The float8[] path: the numbers as input values, on the stack for usual widths.
-template <typename F>
-auto Model::with_numeric_row(const double* x, F&& use) const {
+void Model::require_numbers_only() const {
   if (!preprocessor_.takes_numbers_only())
     for (const auto& input : preprocessor_.inputs())
       if (input.type != ColumnType::Numeric && input.type != ColumnType::Boolean)
         invalid("the model takes named features: its input \"" + input.name + "\" is " +
                     to_string(input.type),
                 "pass the features as jsonb or as a row");
+}
+
+template <typename F>
+auto Model::with_numeric_row(const double* x, F&& use) const {
+  require_numbers_only();
   const auto n = static_cast<size_t>(n_features());
   InputValue inline_row[kMaxInlineOutputs];
   std::vector<InputValue> heap_row;
@@ -214,7 +218,9 @@ Eigen::VectorXi Model::classes_of(const Eigen::MatrixXd& proba) {
   return out;
 }
 
-std::string Model::serialize() const {
+std::string Model::serialize() const { return document().dump(); }
+
+nlohmann::json Model::document() const {
   nlohmann::json j = {
       {"format", kFormatName},
       {"format_version", kFormatVersion},
@@ -230,10 +236,16 @@ std::string Model::serialize() const {
   };
   if (task_ == Task::Classification)
     j["labels"] = {{"kind", to_string(labels_.kind())}, {"classes", labels_.classes()}};
-  return j.dump();
+  return j;
 }
 
 Model Model::parse(std::string_view bytes) {
+  return parse(bytes, [](const nlohmann::json& j, Eigen::Index n_features) {
+    return std::shared_ptr<const Estimator>(estimator_from_json(j, n_features));
+  });
+}
+
+Model Model::parse(std::string_view bytes, const EstimatorReader& read_estimator) {
   nlohmann::json j = nlohmann::json::parse(bytes.begin(), bytes.end(), nullptr, false);
   if (j.is_discarded() || !j.is_object())
     throw Error(sqlstate::kDataCorrupted, "model file is not a JSON object");
@@ -275,7 +287,7 @@ Model Model::parse(std::string_view bytes) {
                             value_kind_from_string(l.at("kind").get<std::string>()));
       if (labels.size() < 2) invalid("model file: a classifier needs at least two classes");
     }
-    auto estimator = estimator_from_json(j.at("estimator"), preprocessor.n_outputs());
+    auto estimator = read_estimator(j.at("estimator"), preprocessor.n_outputs());
     const auto target = j.find("target");  // null for clustering
     return Model(task, j.at("algorithm").get<std::string>(),
                  j.value("hyperparams", nlohmann::json::object()),

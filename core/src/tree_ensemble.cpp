@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <functional>
 
 #include "automl/error.hpp"
 #include "automl/interrupt.hpp"
+#include "byte_image.hpp"
 #include "json_numbers.hpp"
 
 namespace automl {
@@ -152,18 +154,41 @@ double mean_value(const TreeEnsemble::Tree& t, int node) {
   return (mean_value(t, t.left[n]) * t.cover[l] + mean_value(t, t.right[n]) * t.cover[r]) / c;
 }
 
+FlatForest compile(const std::vector<TreeEnsemble::Tree>& trees, Eigen::Index n_features,
+                   int n_outputs) {
+  std::vector<FlatForest::Source> sources;
+  sources.reserve(trees.size());
+  for (const TreeEnsemble::Tree& t : trees)
+    sources.push_back({t.group, t.depth, t.left.data(), t.right.data(), t.feature.data(),
+                       t.threshold.data(), t.default_left.data(), t.value.data(), t.left.size()});
+  return FlatForest(sources, static_cast<int>(n_features), n_outputs);
+}
+
+constexpr char kImageMagic[8] = {'a', 'm', 'l', 't', 'r', 'e', 'e', '1'};
+
 }  // namespace
 
 TreeEnsemble::TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link,
                            Eigen::Index n_features)
+    : TreeEnsemble(std::move(trees), std::move(base_margin), link, n_features, FlatForest()) {}
+
+// Checks the trees, then compiles them unless an image brought the compiled form.
+TreeEnsemble::TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link,
+                           Eigen::Index n_features, FlatForest flat)
     : trees_(std::move(trees)),
       base_margin_(std::move(base_margin)),
       link_(link),
-      n_features_(n_features) {
+      n_features_(n_features),
+      flat_(std::move(flat)) {
   if (base_margin_.empty()) invalid("model file: a tree ensemble needs at least one output");
+  if (n_features_ < 1 || n_features_ > (1 << 30)) invalid("model file: bad feature count");
   for (double b : base_margin_)
     if (!std::isfinite(b)) invalid("model file: non-finite base margin");
   for (Tree& t : trees_) check_tree(t, n_features_, n_outputs());
+  if (flat_.n_trees() == 0 && !trees_.empty()) flat_ = compile(trees_, n_features_, n_outputs());
+  if (flat_.n_trees() != trees_.size() || flat_.n_features() != n_features_ ||
+      flat_.n_outputs() != n_outputs())
+    invalid("model file: the compiled trees do not match the trees");
 }
 
 TreeEnsemble TreeEnsemble::from_xgboost_json(const nlohmann::json& model, Eigen::Index n_features) {
@@ -219,22 +244,42 @@ TreeEnsemble TreeEnsemble::from_xgboost_json(const nlohmann::json& model, Eigen:
   }
 }
 
-void TreeEnsemble::decision(const double* x, double* scores) const {
+void TreeEnsemble::start_sums(float* sums) const {
   // The base margin and then the leaves are summed in float, as XGBoost's CPU
   // predictor does: the margins are then XGBoost's own, not merely close to them.
+  for (size_t j = 0; j < base_margin_.size(); ++j) sums[j] = static_cast<float>(base_margin_[j]);
+}
+
+void TreeEnsemble::decision(const double* x, double* scores) const {
   const int k = n_outputs();
   float inline_sums[16];
   std::vector<float> heap(k > 16 ? static_cast<size_t>(k) : 0);
   float* sums = heap.empty() ? inline_sums : heap.data();
-  for (int j = 0; j < k; ++j) sums[j] = static_cast<float>(base_margin_[static_cast<size_t>(j)]);
-  for (const Tree& t : trees_) {
-    int node = 0;
-    while (t.left[static_cast<size_t>(node)] != -1)
-      node = goes_left(t, node, x) ? t.left[static_cast<size_t>(node)]
-                                   : t.right[static_cast<size_t>(node)];
-    sums[t.group] += static_cast<float>(t.value[static_cast<size_t>(node)]);
-  }
+  start_sums(sums);
+  flat_.add_margins(x, sums);
   for (int j = 0; j < k; ++j) scores[j] = sums[j];
+}
+
+void TreeEnsemble::decision_rows(const double* x, std::size_t n, std::size_t row_length,
+                                 double* scores) const {
+  if (row_length != static_cast<size_t>(n_features_)) {
+    Estimator::decision_rows(x, n, row_length, scores);
+    return;
+  }
+  const auto k = static_cast<size_t>(n_outputs());
+  std::vector<float> sums(n * k);
+  for (size_t i = 0; i < n; ++i) start_sums(sums.data() + i * k);
+  flat_.add_margins_rows(x, n, sums.data());
+  std::copy(sums.begin(), sums.end(), scores);
+}
+
+Eigen::MatrixXd TreeEnsemble::decision_batch(const Eigen::MatrixXd& X) const {
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  const RowMajor rows = X;
+  RowMajor out(X.rows(), n_outputs());
+  decision_rows(rows.data(), static_cast<size_t>(X.rows()), static_cast<size_t>(X.cols()),
+                out.data());
+  return out;
 }
 
 void TreeEnsemble::contributions(const double* x, int group, double* out) const {
@@ -280,6 +325,57 @@ nlohmann::json TreeEnsemble::to_json() const {
           {"link", to_string(link_)},
           {"base_margin", base_margin_},
           {"trees", trees}};
+}
+
+std::string TreeEnsemble::image() const {
+  ImageWriter out;
+  out.put(kImageMagic, sizeof kImageMagic);
+  out.put(static_cast<std::int32_t>(link_));
+  out.put_vector(base_margin_);
+  out.put(static_cast<std::uint64_t>(trees_.size()));
+  for (const Tree& t : trees_) {
+    out.put(static_cast<std::int32_t>(t.group));
+    out.put_vector(t.left);
+    out.put_vector(t.right);
+    out.put_vector(t.feature);
+    out.put_vector(t.threshold);
+    out.put_vector(t.default_left);
+    out.put_vector(t.value);
+    out.put_vector(t.cover);
+  }
+  out.put_bytes(flat_.image());
+  return out.take();
+}
+
+std::unique_ptr<TreeEnsemble> TreeEnsemble::from_image(const char* bytes, std::size_t size,
+                                                       Eigen::Index n_features) {
+  ImageReader in(bytes, size, "tree ensemble");
+  char magic[sizeof kImageMagic];
+  in.get(magic, sizeof magic);
+  if (std::memcmp(magic, kImageMagic, sizeof magic) != 0) in.damaged("not an image");
+  const auto link = in.get<std::int32_t>();
+  if (link < 0 || link > static_cast<std::int32_t>(Link::Softmax)) in.damaged("unknown link");
+  auto base = in.get_vector<double>();
+  const auto n_trees = in.get<std::uint64_t>();
+  if (n_trees > size) in.damaged("tree count out of range");
+  std::vector<Tree> trees(static_cast<size_t>(n_trees));
+  for (Tree& t : trees) {
+    t.group = in.get<std::int32_t>();
+    t.left = in.get_vector<std::int32_t>();
+    t.right = in.get_vector<std::int32_t>();
+    t.feature = in.get_vector<std::int32_t>();
+    t.threshold = in.get_vector<float>();
+    t.default_left = in.get_vector<std::uint8_t>();
+    t.value = in.get_vector<double>();
+    t.cover = in.get_vector<double>();
+  }
+  size_t flat_size = 0;
+  const char* flat = in.get_bytes(&flat_size);
+  in.expect_end();
+  // The private constructor checks the trees as any model file's are checked.
+  return std::unique_ptr<TreeEnsemble>(new TreeEnsemble(std::move(trees), std::move(base),
+                                                        static_cast<Link>(link), n_features,
+                                                        FlatForest::from_image(flat, flat_size)));
 }
 
 std::unique_ptr<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& j,

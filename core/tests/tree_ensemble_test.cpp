@@ -96,11 +96,27 @@ void compare_with_libxgboost(const char* objective, int classes) {
       max_identity = std::max(max_identity, std::abs(sum - scores[static_cast<size_t>(g)]));
     }
   }
+  // Many rows at once (decision_rows) and the image another backend loads walk the
+  // same compiled trees: the same float sums, bit for bit.
+  std::vector<double> rows(d.X.begin(), d.X.end()), batch(static_cast<size_t>(d.n * k));
+  ens.decision_rows(rows.data(), static_cast<size_t>(d.n), static_cast<size_t>(d.p), batch.data());
+  const auto loaded = TreeEnsemble::from_image(ens.image().data(), ens.image().size(), d.p);
+  int image_mismatches = 0, margin_mismatches = 0;
+  for (int i = 0; i < d.n; ++i) {
+    loaded->decision(rows.data() + i * d.p, scores.data());
+    for (int g = 0; g < k; ++g) {
+      const float expected = margins[i * k + g];
+      margin_mismatches += static_cast<float>(batch[static_cast<size_t>(i * k + g)]) != expected;
+      image_mismatches += static_cast<float>(scores[static_cast<size_t>(g)]) != expected;
+    }
+  }
   std::printf(
       "[trees] %s: max |margin - XGBoosterPredict| = %.2e, max |SHAP - pred_contribs| = %.2e, "
       "max |sum SHAP - margin| = %.2e\n",
       objective, max_margin_diff, max_shap_diff, max_identity);
-  EXPECT_LE(max_margin_diff, 1e-6) << "float sums in XGBoost's order: expected to be exact";
+  EXPECT_EQ(max_margin_diff, 0.0) << "float sums in XGBoost's order: expected to be exact";
+  EXPECT_EQ(margin_mismatches, 0) << "decision_rows";
+  EXPECT_EQ(image_mismatches, 0) << "from_image";
   EXPECT_LE(max_shap_diff, 1e-4);
   EXPECT_LE(max_identity, 1e-5) << "SHAP is summed in double, margins in float like XGBoost";
   XGBoosterFree(b);

@@ -30,6 +30,8 @@ class EnsembleEstimator final : public Estimator {
   Link link() const override { return members_.front()->link(); }
   void decision(const double* x, double* scores) const override;
   Eigen::MatrixXd decision_batch(const Eigen::MatrixXd& X) const override;
+  void decision_rows(const double* x, std::size_t n, std::size_t row_length,
+                     double* scores) const override;
   void contributions(const double* x, int group, double* out) const override;
   nlohmann::json to_json() const override;
 

@@ -31,6 +31,9 @@ class Estimator {
   virtual void decision(const double* x, double* scores) const = 0;
   // Raw scores of many rows (n x n_outputs()); by default one row at a time.
   virtual Eigen::MatrixXd decision_batch(const Eigen::MatrixXd& X) const;
+  // The same for n row-major feature rows into n × n_outputs() scores (predict_batch).
+  virtual void decision_rows(const double* x, std::size_t n, std::size_t row_length,
+                             double* scores) const;
   // Additive explanation of output `group` for one feature row: n_features
   // contributions, then the bias in out[n_features]; they sum to the raw score.
   virtual void contributions(const double* x, int group, double* out) const = 0;

@@ -7,6 +7,7 @@
 // metrics a user reads describe exactly what answers their queries.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -35,7 +36,13 @@ class Model {
   // Reads format versions 1 and 2. Throws Error XX001 for malformed documents and
   // 0A000 for unknown format versions.
   static Model parse(std::string_view bytes);
+  // The same with another reader of the document's "estimator" (serving_image.hpp),
+  // called with it and the number of encoded features.
+  using EstimatorReader =
+      std::function<std::shared_ptr<const Estimator>(const nlohmann::json&, Eigen::Index)>;
+  static Model parse(std::string_view bytes, const EstimatorReader& read_estimator);
   std::string serialize() const;
+  nlohmann::json document() const;  // what serialize() writes, before dumping
 
   Task task() const { return task_; }
   const std::string& algorithm() const { return algorithm_; }
@@ -65,6 +72,12 @@ class Model {
   double predict(const double* x) const;
   int predict_class(const double* x) const;
   void predict_proba(const double* x, double* out) const;
+
+  // n rows of n_features() plain numbers each, row-major (predict_batch): out[i] is
+  // exactly what predict(row i) answers; proba: n × n_classes(). Rows are scored in
+  // chunks, several at once through tree ensembles; interruptible between chunks.
+  void predict_rows(const double* x, std::size_t n, double* out) const;
+  void predict_proba_rows(const double* x, std::size_t n, double* out) const;
 
   // Why the model answers what it does for one row: per encoded feature, the
   // contribution to the raw score of the explained output (coefficient × scaled value
@@ -103,6 +116,10 @@ class Model {
   void scores_of_row(const Row& x, double* out) const;
   template <typename F>
   auto with_numeric_row(const double* x, F&& use) const;
+  void require_numbers_only() const;
+  // Scores after the link of n numeric rows, a chunk at a time: use(first, m, scores).
+  template <typename F>
+  void scores_of_rows(const double* x, std::size_t n, F&& use) const;
 
   Task task_;
   std::string algorithm_;

@@ -7,13 +7,17 @@
 // XGBoost's prediction rules exactly: features compared as float32, `x < threshold`
 // goes left, a missing value (NaN) follows the node's default direction, each
 // tree's leaf adds to the margin of its output group, plus the base margin.
+// Predictions walk a FlatForest compiled from the trees at load; explanations, the
+// stored JSON and the image (a model shared between backends) use the trees' arrays.
 #pragma once
 
 #include <cstdint>
 #include <nlohmann/json.hpp>
+#include <string>
 #include <vector>
 
 #include "automl/estimator.hpp"
+#include "automl/flat_forest.hpp"
 
 namespace automl {
 
@@ -45,7 +49,17 @@ class TreeEnsemble final : public Estimator {
   int n_outputs() const override { return static_cast<int>(base_margin_.size()); }
   Link link() const override { return link_; }
   void decision(const double* x, double* scores) const override;
+  Eigen::MatrixXd decision_batch(const Eigen::MatrixXd& X) const override;
+  // Several rows walk each tree together (FlatForest::add_margins_rows).
+  void decision_rows(const double* x, std::size_t n, std::size_t row_length,
+                     double* scores) const override;
   nlohmann::json to_json() const override;
+  // A byte image of everything above, loaded without parsing JSON or recompiling
+  // (the image of a model shared between backends, serving_image.hpp). This
+  // machine's layout: never stored, only handed between processes of one server.
+  std::string image() const;
+  static std::unique_ptr<TreeEnsemble> from_image(const char* bytes, std::size_t size,
+                                                  Eigen::Index n_features);
   static std::unique_ptr<TreeEnsemble> from_json(const nlohmann::json& j, Eigen::Index n_features);
 
   // SHAP values (Lundberg's TreeSHAP, XGBoost's pred_contribs): for output `group`,
@@ -55,6 +69,7 @@ class TreeEnsemble final : public Estimator {
   std::vector<double> split_importance() const;
 
   size_t n_trees() const { return trees_.size(); }
+  const FlatForest& flat() const { return flat_; }
   const std::vector<Tree>& trees() const { return trees_; }
   const std::vector<double>& base_margin() const { return base_margin_; }
 
@@ -63,6 +78,11 @@ class TreeEnsemble final : public Estimator {
   std::vector<double> base_margin_;
   Link link_;
   Eigen::Index n_features_;
+  FlatForest flat_;  // what decision walks
+
+  TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link,
+               Eigen::Index n_features, FlatForest flat);
+  void start_sums(float* sums) const;
 };
 
 }  // namespace automl

@@ -1,0 +1,85 @@
+// flat_forest.hpp — tree ensembles compiled for evaluation: one array of 12-byte
+// nodes, several root-to-leaf walks in flight at once, no branch per level.
+//
+// TreeEnsemble keeps XGBoost's arrays for explaining and storing a model; this is
+// what answers predict. Each tree's nodes are contiguous in breadth-first order with
+// a node's two children side by side (right = left + 1), so one walk step is one
+// node load, one feature load and a compare:
+//
+//   right = !(x < threshold) XOR (x is NaN AND default_left)
+//
+// which is XGBoost's rule (a missing value follows the default direction). A leaf is
+// its own child and reads a NaN slot with default_left set, so it stays put: every
+// walk of a tree takes exactly its depth in steps, and walks of several trees (one
+// row) or several rows (one tree) interleave without data-dependent branches — the
+// memory latency of one walk hides behind the others (QuickScorer's and treelite's
+// observation). Leaf values are summed in float in tree order, as XGBoost's CPU
+// predictor does, so margins are bit-identical to libxgboost's.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace automl {
+
+class FlatForest {
+ public:
+  struct Node {
+    float threshold;        // a leaf: its value
+    std::uint32_t feature;  // low 31 bits: slot of the float row; top bit: default left
+    std::uint32_t left;     // absolute index of the left child (a leaf: itself)
+  };
+  static_assert(sizeof(Node) == 12, "a node is three words");
+  static constexpr std::uint32_t kDefaultLeft = 0x80000000u;
+
+  // One tree as XGBoost stores it: node 0 the root, children after their parents
+  // (TreeEnsemble checked that), left[i] == -1 at a leaf.
+  struct Source {
+    int group;
+    int depth;
+    const std::int32_t* left;
+    const std::int32_t* right;
+    const std::int32_t* feature;
+    const float* threshold;  // a leaf's value is leaf_value[i]
+    const std::uint8_t* default_left;
+    const double* leaf_value;
+    std::size_t n_nodes;
+  };
+
+  FlatForest() = default;
+  FlatForest(const std::vector<Source>& trees, int n_features, int n_outputs);
+
+  // Raw margins (before the base margin is added: `sums` arrives holding it) of one
+  // row of n_features doubles.
+  void add_margins(const double* x, float* sums) const;
+  // The same for n rows of n_features doubles each (row-major): sums is n × n_outputs,
+  // each row holding its base margins. Walks several rows through one tree at a time.
+  void add_margins_rows(const double* x, std::size_t n, float* sums) const;
+
+  int n_features() const { return n_features_; }
+  int n_outputs() const { return n_outputs_; }
+  std::size_t n_trees() const { return roots_.size(); }
+  std::size_t n_nodes() const { return nodes_.size(); }
+
+  // A position-independent byte image (little-endian, this build's layout) and back:
+  // loading checks every index, so a damaged image is refused, never followed.
+  std::string image() const;
+  static FlatForest from_image(const char* bytes, std::size_t size);
+
+ private:
+  int n_features_ = 0;  // the float row has one more slot: the NaN leaves read
+  int n_outputs_ = 0;
+  std::vector<Node> nodes_;
+  std::vector<std::uint32_t> roots_;
+  std::vector<std::uint16_t> depths_;
+  std::vector<std::uint16_t> groups_;
+  // Largest depth of the trees [8b, 8b + 8): the steps a block of eight walks takes.
+  std::vector<std::uint16_t> block_depths_;
+
+  void check() const;  // throws Error XX001 unless every index stays in bounds
+  void finish();       // block_depths_ from depths_
+};
+
+}  // namespace automl

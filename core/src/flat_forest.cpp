@@ -1,0 +1,180 @@
+// flat_forest.cpp — compiling, walking and imaging flat tree ensembles.
+#include "automl/flat_forest.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "automl/error.hpp"
+#include "byte_image.hpp"
+
+namespace automl {
+namespace {
+
+constexpr int kLanes = 8;              // walks in flight at once
+constexpr std::size_t kRowBlock = 32;  // rows that share one pass over the trees
+constexpr char kMagic[8] = {'a', 'm', 'l', 'f', 'o', 'r', '0', '1'};
+
+[[noreturn]] void damaged(const char* what) {
+  throw Error(sqlstate::kDataCorrupted, std::string("flat forest image: ") + what);
+}
+
+// One step of a walk: the child the row goes to (a leaf stays where it is).
+inline std::uint32_t step(const FlatForest::Node* nodes, std::uint32_t n, const float* row) {
+  const FlatForest::Node& node = nodes[n];
+  const float v = row[node.feature & ~FlatForest::kDefaultLeft];
+  const std::uint32_t missing_left = (v != v) & (node.feature >> 31);
+  return node.left + (static_cast<std::uint32_t>(!(v < node.threshold)) ^ missing_left);
+}
+
+// The row as XGBoost compares it (float), with the NaN slot the leaves read last.
+inline void to_float_row(const double* x, int p, float* row) {
+  for (int j = 0; j < p; ++j) row[j] = static_cast<float>(x[j]);
+  row[p] = std::numeric_limits<float>::quiet_NaN();
+}
+
+}  // namespace
+
+FlatForest::FlatForest(const std::vector<Source>& trees, int n_features, int n_outputs)
+    : n_features_(n_features), n_outputs_(n_outputs) {
+  std::size_t total = 0;
+  for (const Source& t : trees) total += t.n_nodes;
+  if (total >= std::numeric_limits<std::uint32_t>::max() / 2) invalid("model file: too many nodes");
+  nodes_.reserve(total);
+  const auto nan_slot = static_cast<std::uint32_t>(n_features) | kDefaultLeft;
+  std::vector<std::int32_t> queue;
+  for (const Source& t : trees) {
+    const auto root = static_cast<std::uint32_t>(nodes_.size());
+    roots_.push_back(root);
+    depths_.push_back(static_cast<std::uint16_t>(t.depth));
+    groups_.push_back(static_cast<std::uint16_t>(t.group));
+    // Breadth first: a node's children are appended together, left then right.
+    queue.assign(1, 0);
+    nodes_.push_back({});
+    for (std::size_t q = 0; q < queue.size(); ++q) {
+      const auto i = static_cast<std::size_t>(queue[q]);
+      const auto at = root + static_cast<std::uint32_t>(q);
+      if (t.left[i] == -1) {
+        nodes_[at] = {static_cast<float>(t.leaf_value[i]), nan_slot, at};
+        continue;
+      }
+      const auto left = static_cast<std::uint32_t>(nodes_.size());
+      const std::uint32_t dl = t.default_left[i] ? kDefaultLeft : 0;
+      nodes_[at] = {t.threshold[i], static_cast<std::uint32_t>(t.feature[i]) | dl, left};
+      queue.push_back(t.left[i]);
+      queue.push_back(t.right[i]);
+      nodes_.push_back({});
+      nodes_.push_back({});
+    }
+  }
+  finish();
+  check();
+}
+
+void FlatForest::finish() {
+  block_depths_.clear();
+  for (std::size_t b = 0; b < depths_.size(); b += kLanes) {
+    const auto end = std::min(depths_.size(), b + kLanes);
+    block_depths_.push_back(*std::max_element(depths_.begin() + static_cast<long>(b),
+                                              depths_.begin() + static_cast<long>(end)));
+  }
+}
+
+void FlatForest::check() const {
+  if (n_features_ < 0 || n_outputs_ < 1) damaged("no outputs");
+  if (depths_.size() != roots_.size() || groups_.size() != roots_.size()) damaged("tree counts");
+  const auto n = static_cast<std::uint32_t>(nodes_.size());
+  for (std::size_t t = 0; t < roots_.size(); ++t)
+    if (roots_[t] >= n || groups_[t] >= n_outputs_) damaged("tree out of range");
+  for (std::uint32_t i = 0; i < n; ++i) {
+    const Node& node = nodes_[i];
+    const std::uint32_t slot = node.feature & ~kDefaultLeft;
+    if (slot > static_cast<std::uint32_t>(n_features_)) damaged("feature out of range");
+    const bool leaf = node.left == i;
+    // A leaf reads only the NaN slot; an inner node's children both come after it.
+    if (leaf ? node.feature != (static_cast<std::uint32_t>(n_features_) | kDefaultLeft)
+             : node.left <= i || node.left >= n - 1)
+      damaged("child out of range");
+  }
+}
+
+void FlatForest::add_margins(const double* x, float* sums) const {
+  float inline_row[257];
+  std::vector<float> heap;
+  float* row = n_features_ < 256
+                   ? inline_row
+                   : (heap.resize(static_cast<std::size_t>(n_features_) + 1), heap.data());
+  to_float_row(x, n_features_, row);
+  const Node* nodes = nodes_.data();
+  const std::size_t trees = roots_.size();
+  for (std::size_t b = 0; b < trees; b += kLanes) {
+    std::uint32_t at[kLanes];
+    const std::size_t lanes = std::min<std::size_t>(kLanes, trees - b);
+    for (std::size_t l = 0; l < kLanes; ++l) at[l] = roots_[b + std::min(l, lanes - 1)];
+    for (int d = block_depths_[b / kLanes]; d > 0; --d)
+      for (std::size_t l = 0; l < kLanes; ++l) at[l] = step(nodes, at[l], row);
+    // In tree order, as XGBoost adds them.
+    for (std::size_t l = 0; l < lanes; ++l) sums[groups_[b + l]] += nodes[at[l]].threshold;
+  }
+}
+
+void FlatForest::add_margins_rows(const double* x, std::size_t n, float* sums) const {
+  const auto p = static_cast<std::size_t>(n_features_);
+  std::vector<float> rows(kRowBlock * (p + 1));
+  const Node* nodes = nodes_.data();
+  const auto k = static_cast<std::size_t>(n_outputs_);
+  for (std::size_t r0 = 0; r0 < n; r0 += kRowBlock) {
+    const std::size_t m = std::min(kRowBlock, n - r0);
+    for (std::size_t r = 0; r < m; ++r)
+      to_float_row(x + (r0 + r) * p, n_features_, rows.data() + r * (p + 1));
+    for (std::size_t t = 0; t < roots_.size(); ++t) {
+      float* out = sums + r0 * k + groups_[t];
+      for (std::size_t r = 0; r < m; r += kLanes) {
+        const std::size_t lanes = std::min<std::size_t>(kLanes, m - r);
+        std::uint32_t at[kLanes];
+        const float* row[kLanes];
+        for (std::size_t l = 0; l < kLanes; ++l) {
+          at[l] = roots_[t];
+          row[l] = rows.data() + (r + std::min(l, lanes - 1)) * (p + 1);
+        }
+        for (int d = depths_[t]; d > 0; --d)
+          for (std::size_t l = 0; l < kLanes; ++l) at[l] = step(nodes, at[l], row[l]);
+        for (std::size_t l = 0; l < lanes; ++l) out[(r + l) * k] += nodes[at[l]].threshold;
+      }
+    }
+  }
+}
+
+std::string FlatForest::image() const {
+  ImageWriter out;
+  out.put(kMagic, sizeof kMagic);
+  out.put(static_cast<std::int32_t>(n_features_));
+  out.put(static_cast<std::int32_t>(n_outputs_));
+  out.put_vector(nodes_);
+  out.put_vector(roots_);
+  out.put_vector(depths_);
+  out.put_vector(groups_);
+  return out.take();
+}
+
+FlatForest FlatForest::from_image(const char* bytes, std::size_t size) {
+  ImageReader in(bytes, size, "flat forest");
+  char magic[sizeof kMagic];
+  in.get(magic, sizeof magic);
+  if (std::memcmp(magic, kMagic, sizeof magic) != 0) in.damaged("not an image");
+  FlatForest f;
+  f.n_features_ = in.get<std::int32_t>();
+  f.n_outputs_ = in.get<std::int32_t>();
+  f.nodes_ = in.get_vector<Node>();
+  f.roots_ = in.get_vector<std::uint32_t>();
+  f.depths_ = in.get_vector<std::uint16_t>();
+  f.groups_ = in.get_vector<std::uint16_t>();
+  in.expect_end();
+  if (f.n_features_ < 0 || f.n_features_ > (1 << 30)) in.damaged("feature count out of range");
+  f.check();
+  f.finish();
+  return f;
+}
+
+}  // namespace automl

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
+#include <type_traits>
 
 #include "automl/error.hpp"
 #include "automl/kmeans.hpp"
@@ -56,7 +57,8 @@ void Model::scores(const double* features, double* out) const {
   apply_link(estimator_->link(), estimator_->n_outputs(), out);
 }
 
-// Preprocesses one row (on the stack for usual widths) and scores it.
+// Preprocesses one row (on the stack for usual widths) and scores it. A row is
+// InputValues, or plain doubles for a model that takes numbers only.
 template <typename Row>
 void Model::scores_of_row(const Row& x, double* out) const {
   const Eigen::Index p = preprocessor_.n_outputs();
@@ -67,11 +69,13 @@ void Model::scores_of_row(const Row& x, double* out) const {
     heap_row.resize(static_cast<size_t>(p));
     features = heap_row.data();
   }
-  preprocessor_.transform_row(x, features);
+  if constexpr (std::is_same_v<Row, const double*>)
+    preprocessor_.transform_numbers(x, features);
+  else
+    preprocessor_.transform_row(x, features);
   scores(features, out);
 }
 
-// The float8[] path: the numbers as input values, on the stack for usual widths.
 void Model::require_numbers_only() const {
   if (!preprocessor_.takes_numbers_only())
     for (const auto& input : preprocessor_.inputs())
@@ -81,27 +85,59 @@ void Model::require_numbers_only() const {
                 "pass the features as jsonb or as a row");
 }
 
-template <typename F>
-auto Model::with_numeric_row(const double* x, F&& use) const {
-  require_numbers_only();
-  const auto n = static_cast<size_t>(n_features());
-  InputValue inline_row[kMaxInlineOutputs];
-  std::vector<InputValue> heap_row;
-  InputValue* row = n > static_cast<size_t>(kMaxInlineOutputs)
-                        ? (heap_row.resize(n), heap_row.data())
-                        : inline_row;
-  for (size_t i = 0; i < n; ++i) row[i] = InputValue::of(x[i]);
-  return use(static_cast<const InputValue*>(row));
-}
-
-double Model::predict(const InputValue* x) const {
+template <typename Row>
+double Model::predict_row(Row x) const {
   if (task_ == Task::Regression) {
     double y;
     scores_of_row(x, &y);
     return y;
   }
-  if (task_ == Task::Clustering) return predict_class(x);
-  return labels_.numeric_value(predict_class(x));
+  if (task_ == Task::Clustering) return predict_class_row(x);
+  return labels_.numeric_value(predict_class_row(x));
+}
+
+// Classifiers: the class of the highest probability (binary: P(1) > 0.5). Clustering:
+// the highest score, the negated squared distance, i.e. the nearest centre.
+template <typename Row>
+int Model::predict_class_row(Row x) const {
+  if (task_ == Task::Regression) invalid("the model is a regressor; it has no classes");
+  const int k = estimator_->n_outputs();
+  std::vector<double> heap;
+  double inline_out[kMaxInlineOutputs];
+  double* out =
+      k > kMaxInlineOutputs ? (heap.resize(static_cast<size_t>(k)), heap.data()) : inline_out;
+  scores_of_row(x, out);
+  if (k == 1) return task_ == Task::Classification && out[0] > 0.5 ? 1 : 0;
+  return static_cast<int>(std::max_element(out, out + k) - out);
+}
+
+template <typename Row>
+void Model::predict_proba_row(Row x, double* out) const {
+  no_probabilities();
+  if (estimator_->n_outputs() == 1) {
+    scores_of_row(x, out + 1);
+    out[0] = 1.0 - out[1];
+    return;
+  }
+  scores_of_row(x, out);
+}
+
+double Model::predict(const InputValue* x) const { return predict_row(x); }
+int Model::predict_class(const InputValue* x) const { return predict_class_row(x); }
+void Model::predict_proba(const InputValue* x, double* out) const { predict_proba_row(x, out); }
+
+// The float8[] path: plain numbers, for models whose inputs are all numbers.
+double Model::predict(const double* x) const {
+  require_numbers_only();
+  return predict_row(x);
+}
+int Model::predict_class(const double* x) const {
+  require_numbers_only();
+  return predict_class_row(x);
+}
+void Model::predict_proba(const double* x, double* out) const {
+  require_numbers_only();
+  predict_proba_row(x, out);
 }
 
 const KMeansEstimator& Model::kmeans() const {
@@ -115,30 +151,6 @@ void Model::no_probabilities() const {
                 "automl.predict returns the index of the nearest cluster");
   if (task_ != Task::Classification)
     invalid("the model is a regressor; predict_proba needs a classifier");
-}
-
-// Classifiers: the class of the highest probability (binary: P(1) > 0.5). Clustering:
-// the highest score, the negated squared distance, i.e. the nearest centre.
-int Model::predict_class(const InputValue* x) const {
-  if (task_ == Task::Regression) invalid("the model is a regressor; it has no classes");
-  const int k = estimator_->n_outputs();
-  std::vector<double> heap;
-  double inline_out[kMaxInlineOutputs];
-  double* out =
-      k > kMaxInlineOutputs ? (heap.resize(static_cast<size_t>(k)), heap.data()) : inline_out;
-  scores_of_row(x, out);
-  if (k == 1) return task_ == Task::Classification && out[0] > 0.5 ? 1 : 0;
-  return static_cast<int>(std::max_element(out, out + k) - out);
-}
-
-void Model::predict_proba(const InputValue* x, double* out) const {
-  no_probabilities();
-  if (estimator_->n_outputs() == 1) {
-    scores_of_row(x, out + 1);
-    out[0] = 1.0 - out[1];
-    return;
-  }
-  scores_of_row(x, out);
 }
 
 Model::Explanation Model::explain(const InputValue* x) const {
@@ -163,16 +175,6 @@ Model::Explanation Model::explain(const InputValue* x) const {
                     ? std::accumulate(e.contributions.begin(), e.contributions.end(), e.bias)
                     : raw[static_cast<size_t>(group)];
   return e;
-}
-
-double Model::predict(const double* x) const {
-  return with_numeric_row(x, [&](const InputValue* row) { return predict(row); });
-}
-int Model::predict_class(const double* x) const {
-  return with_numeric_row(x, [&](const InputValue* row) { return predict_class(row); });
-}
-void Model::predict_proba(const double* x, double* out) const {
-  with_numeric_row(x, [&](const InputValue* row) { predict_proba(row, out); });
 }
 
 Eigen::VectorXd Model::predict_batch(const Dataset& data,

@@ -20,16 +20,12 @@ void Model::scores_of_rows(const double* x, std::size_t n, F&& use) const {
   const auto p = static_cast<std::size_t>(n_features());
   const auto width = static_cast<std::size_t>(preprocessor_.n_outputs());
   const int k = estimator_->n_outputs();
-  std::vector<InputValue> row(p);
   std::vector<double> features(kChunk * width), scores(kChunk * static_cast<std::size_t>(k));
   for (std::size_t first = 0; first < n; first += kChunk) {
     check_interrupt();
     const std::size_t m = std::min(kChunk, n - first);
-    for (std::size_t i = 0; i < m; ++i) {
-      const double* numbers = x + (first + i) * p;
-      for (std::size_t j = 0; j < p; ++j) row[j] = InputValue::of(numbers[j]);
-      preprocessor_.transform_row(row.data(), features.data() + i * width);
-    }
+    for (std::size_t i = 0; i < m; ++i)
+      preprocessor_.transform_numbers(x + (first + i) * p, features.data() + i * width);
     estimator_->decision_rows(features.data(), m, width, scores.data());
     for (std::size_t i = 0; i < m; ++i)
       apply_link(estimator_->link(), k, scores.data() + i * static_cast<std::size_t>(k));

@@ -31,16 +31,14 @@ double scaled(double x, const Scaling& s) {
 
 double Preprocessor::number_of(size_t column, const InputValue& v) const {
   const ColumnSchema& s = inputs_[column];
-  const double fill = steps_[column].fills[0];
-  double x = fill;
+  double x = 0;
   switch (v.kind) {
     case InputValue::Kind::Null:
-      return fill;
+      return steps_[column].fills[0];
     case InputValue::Kind::Array:
       wrong_type(s, "a single value", "an array");
     case InputValue::Kind::Number:
-      x = v.number;
-      break;
+      return number_of(column, v.number);
     case InputValue::Kind::Text: {
       std::optional<double> parsed;
       if (s.type == ColumnType::Boolean) {
@@ -61,11 +59,28 @@ double Preprocessor::number_of(size_t column, const InputValue& v) const {
       break;
     }
   }
-  if (std::isnan(x)) return fill;
+  return number_of(column, x);
+}
+
+double Preprocessor::number_of(size_t column, double x) const {
+  const ColumnSchema& s = inputs_[column];
+  if (std::isnan(x)) return steps_[column].fills[0];
   if (!std::isfinite(x)) invalid("feature " + in_quotes(s.name) + " is infinite");
   if (s.type == ColumnType::Boolean && x != 0 && x != 1)
     wrong_type(s, "a boolean", number_to_text(x));
   return x;
+}
+
+void Preprocessor::transform_numbers(const double* values, double* out) const {
+  for (size_t c = 0; c < inputs_.size(); ++c)
+    *out++ = scaled(number_of(c, values[c]), steps_[c].scalings[0]);
+  for (const Ratio& r : ratios_) {
+    double x = number_of(r.a, values[r.a]) / number_of(r.b, values[r.b]);
+    if (!std::isfinite(x)) x = r.fill;
+    *out++ = scaled(x, r.scaling);
+  }
+  for (const ZScore& z : zscores_)
+    *out++ = scaled(number_of(z.column, values[z.column]), z.scaling);
 }
 
 int Preprocessor::category_of(size_t column, const InputValue& v) const {

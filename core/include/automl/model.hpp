@@ -114,8 +114,13 @@ class Model {
   void scores(const double* features, double* out) const;
   template <typename Row>
   void scores_of_row(const Row& x, double* out) const;
-  template <typename F>
-  auto with_numeric_row(const double* x, F&& use) const;
+  // predict, predict_class and predict_proba for InputValues or plain numbers.
+  template <typename Row>
+  double predict_row(Row x) const;
+  template <typename Row>
+  int predict_class_row(Row x) const;
+  template <typename Row>
+  void predict_proba_row(Row x, double* out) const;
   void require_numbers_only() const;
   // Scores after the link of n numeric rows, a chunk at a time: use(first, m, scores).
   template <typename F>

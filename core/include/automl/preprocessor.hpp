@@ -47,6 +47,9 @@ class Preprocessor {
   // One row: `values` has one entry per input column, in inputs() order; writes
   // n_outputs() features. Throws Error naming the column for a value of the wrong type.
   void transform_row(const InputValue* values, double* out) const;
+  // The same for a model that takes numbers only (takes_numbers_only()): one double
+  // per input, NaN a NULL. The same arithmetic, without building InputValues.
+  void transform_numbers(const double* values, double* out) const;
 
   const std::vector<ColumnSchema>& inputs() const { return inputs_; }
   const std::vector<std::string>& output_names() const { return output_names_; }
@@ -104,6 +107,7 @@ class Preprocessor {
 
   // preprocessor_apply.cpp: one row, and the whole table column by column.
   double number_of(size_t column, const InputValue& v) const;  // imputed, validated
+  double number_of(size_t column, double x) const;             // the same for a number
   int category_of(size_t column, const InputValue& v) const;   // -1: no one-hot column
   void array_row(size_t column, const InputValue& v, double*& out) const;
   Eigen::Index encode_numbers(size_t c, const Column& column, const std::vector<Eigen::Index>& rows,

@@ -19,7 +19,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 
 BENCH_DIR=$AUTOML_STATE_DIR/bench
 BENCH_DB=automl_bench
-ALL_SUITES=(queue train automl budget serving tagging import report analysis drift)
+ALL_SUITES=(queue train automl budget serving serving_speed tagging import report analysis drift)
 SUITES=("$@")
 [ ${#SUITES[@]} -gt 0 ] || SUITES=("${ALL_SUITES[@]}")
 for suite in "${SUITES[@]}"; do

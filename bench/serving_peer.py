@@ -2,7 +2,8 @@
 """The seeds' architecture for bench/serving.sh: a scikit-learn model behind a Flask
 app under gunicorn, called over HTTP per row (keep-alive) and in batches. Trains the
 same logistic regression on the same table, starts the service, measures, stops it.
-Prints one JSON line: seconds per row (per-row calls) and per row (batched)."""
+Prints one JSON line: seconds per row (per-row calls) and per row (batched).
+Usage: serving_peer.py TABLE PORT [FEATURE_COLUMNS, default f1,f2,f3]."""
 import http.client
 import json
 import os
@@ -19,11 +20,12 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 table, port = sys.argv[1], int(sys.argv[2])
+features = sys.argv[3].split(",") if len(sys.argv) > 3 else ["f1", "f2", "f3"]
 conn = psycopg2.connect("")
 with conn.cursor() as cur:
-    cur.execute(f"SELECT f1, f2, f3, label FROM {table}")
+    cur.execute(f"SELECT {', '.join(features)}, label FROM {table}")
     rows = np.array(cur.fetchall(), dtype=float)
-X, y = rows[:, :3], rows[:, 3]
+X, y = rows[:, :-1], rows[:, -1]
 model = make_pipeline(StandardScaler(), LogisticRegression()).fit(X, y)
 workdir = tempfile.mkdtemp()
 with open(os.path.join(workdir, "model.pkl"), "wb") as f:

@@ -9,6 +9,7 @@
 #include "pg/deployments.hpp"
 #include "pg/internal_schema.hpp"
 #include "pg/model_files.hpp"
+#include "pg/named_features.hpp"
 #include "pg/prediction_log.hpp"
 #include "pg/spi.hpp"
 
@@ -34,6 +35,9 @@ struct CallSite {
   const automl::Model* models[Deployment::kMaxArms];
   const automl::Model* shadow;
   bool log;  // the project logs and this backend can
+  // How this site reads its named-feature argument for each model (named_features.cpp);
+  // emptied on every resolution, so it never outlives the models it was made for.
+  void* feature_readers;
 };
 
 // fn_extra of predict_model: the model it checked and loaded, per statement and role.
@@ -70,6 +74,8 @@ void resolve(CallSite* site, FunctionCallInfo fcinfo, text* project) {
   site->log = d.log_sample_rate > 0 && prediction_log_available();
   set_site_key(&site->key, fcinfo, project, model_cache().epoch());
   site->deployment = d;
+  release_feature_readers(site->feature_readers);
+  site->feature_readers = nullptr;
 }
 
 }  // namespace
@@ -107,6 +113,10 @@ Served model_for_project(FunctionCallInfo fcinfo, text* project, const text* spl
       site->log && sampled(rate, rate >= 1.0 ? 0.0 : pg_prng_double(&pg_global_prng_state));
   return Served{site->models[arm], d.model_ids[arm],  d.n_arms > 1 ? arm + 1 : 0,
                 site->shadow,      d.shadow_model_id, log};
+}
+
+void** feature_reader_slot(FunctionCallInfo fcinfo) {
+  return &site_of<CallSite>(fcinfo)->feature_readers;
 }
 
 const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t model_id) {

@@ -26,6 +26,10 @@ void set_site_key(SiteKey* key, FunctionCallInfo fcinfo, const text* project, st
 // random; a call is logged with the project's sample rate.
 Served model_for_project(FunctionCallInfo fcinfo, text* project, const text* split_key = nullptr);
 
+// The named-feature readers of the site model_for_project resolved for this call
+// (pg/named_features.cpp): nullptr after each resolution.
+void** feature_reader_slot(FunctionCallInfo fcinfo);
+
 // The model predict_model(id) may use: checked once per statement and role
 // (42704 unknown, 42501 another tenant's), then kept in fn_extra.
 const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t model_id);

@@ -18,6 +18,18 @@ FeatureVector read_feature_array(ArrayType* array);
 // Raises 22023 for an empty or multi-dimensional features array (any element type).
 void check_one_dimensional(ArrayType* array);
 
+// A float8[][] of rows × columns (row-major, as the array stores it); an empty array
+// is 0 × 0. Refuses other shapes, NULLs, NaN and infinities naming the element.
+struct FeatureMatrix {
+  const double* values;
+  int rows;
+  int columns;
+};
+FeatureMatrix read_feature_matrix(ArrayType* array);
+
+// A float8[][] of rows × columns from row-major values.
+ArrayType* make_float8_matrix(const double* values, int rows, int columns);
+
 // Builds a float8[] from n values.
 ArrayType* make_float8_array(const double* values, int n);
 

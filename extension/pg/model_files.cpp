@@ -1,4 +1,9 @@
 // pg/model_files.cpp — reading model files over SPI; parsing them is serve/'s.
+#include <cstdlib>
+#include <new>
+#include <string>
+
+#include "automl/serving_image.hpp"
 #include "serve/answers.hpp"
 #include "serve/model_cache.hpp"
 #include "serve/serving_limits.hpp"
@@ -6,7 +11,13 @@
 // PostgreSQL's headers last (pg/postgres.hpp).
 #include "pg/guard.hpp"
 #include "pg/model_files.hpp"
+#include "pg/shared_models.hpp"
 #include "pg/spi.hpp"
+
+extern "C" {
+#include "access/detoast.h"
+#include "miscadmin.h"
+}
 
 namespace pg_automl {
 namespace {
@@ -39,13 +50,74 @@ char* read_model_file(std::int64_t model_id, std::size_t* size) {
   return bytes;
 }
 
-const automl::Model* load_model(std::int64_t model_id) {
-  if (const automl::Model* cached = model_cache().find(model_id)) return cached;
+namespace {
+
+SPIPlanPtr key_plan = nullptr;
+
+// The shared-cache key of the model row (42704 when there is none, 54000 when its
+// file is beyond automl.max_model_mb), read without detoasting the file.
+SharedModelKey model_row_key(std::int64_t model_id) {
+  Oid types[1] = {INT8OID};
+  Datum args[1] = {Int64GetDatum(model_id)};
+  select_one_row(&key_plan, "SELECT tableoid, xmin, model FROM automl.models WHERE id = $1", 1,
+                 types, args, true, "reading a model's row");
+  if (SPI_processed == 0)
+    ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
+                    errmsg("model %lld does not exist", static_cast<long long>(model_id))));
+  bool is_null = false;
+  SharedModelKey key{MyDatabaseId, DatumGetObjectId(spi_value(1, &is_null)),
+                     DatumGetTransactionId(spi_value(2, &is_null)), model_id};
+  const std::size_t size = toast_raw_datum_size(spi_value(3, &is_null)) - VARHDRSZ;
+  SPI_finish();
+  if (model_too_large(size))
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("model %lld is %zu MB; this server loads at most %d MB "
+                           "(automl.max_model_mb)",
+                           static_cast<long long>(model_id), size >> 20, max_model_mb)));
+  return key;
+}
+
+// Parses the model file, and leaves its serving image in shared memory for the
+// other backends.
+const automl::Model* parse_and_share(std::int64_t model_id, const SharedModelKey& key) {
   std::size_t size = 0;
   char* bytes = read_model_file(model_id, &size);
   const automl::Model* model = cpp_guard(
       [&] { return model_cache().insert(model_id, parse_served_model(bytes, size, model_id)); });
   pfree(bytes);
+  count_model_parse();
+  if (shared_models_available()) {
+    // Binary, so not cpp_guard's text: malloc'd bytes leave the guard as plain data.
+    struct Bytes {
+      char* data;
+      std::size_t size;
+    };
+    const Bytes image = cpp_guard([&] {
+      const std::string made = automl::serving_image(*model);
+      Bytes out{static_cast<char*>(std::malloc(made.size())), made.size()};
+      if (out.data == nullptr) throw std::bad_alloc();
+      std::memcpy(out.data, made.data(), made.size());
+      return out;
+    });
+    shared_model_publish(key, image.data, image.size);
+    std::free(image.data);
+  }
+  return model;
+}
+
+}  // namespace
+
+const automl::Model* load_model(std::int64_t model_id) {
+  if (const automl::Model* cached = model_cache().find(model_id)) return cached;
+  if (!shared_models_available()) return parse_and_share(model_id, SharedModelKey{});
+  const SharedModelKey key = model_row_key(model_id);
+  std::size_t size = 0;
+  char* image = shared_model_copy(key, &size);
+  if (image == nullptr) return parse_and_share(model_id, key);
+  const automl::Model* model = cpp_guard(
+      [&] { return model_cache().insert(model_id, load_served_image(image, size, model_id)); });
+  pfree(image);
+  count_image_load();
   return model;
 }
 

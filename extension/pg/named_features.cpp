@@ -5,14 +5,17 @@
 #include "automl/model.hpp"
 
 // PostgreSQL's headers last (pg/postgres.hpp).
+#include "pg/call_site.hpp"
 #include "pg/float8_array.hpp"
 #include "pg/named_features.hpp"
+#include "pg/numeric_double.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "parser/parse_coerce.h"
 #include "utils/date.h"
+#include "utils/memutils.h"
 #include "utils/typcache.h"
 }
 
@@ -51,10 +54,6 @@ const char* feature_list(const automl::Model& model) {
                          : input.type == ColumnType::Numeric     ? "a number"
                                                                  : "a date or timestamp string",
                          got)));
-}
-
-double numeric_to_double(Numeric n) {
-  return DatumGetFloat8(DirectFunctionCall1(numeric_float8, NumericGetDatum(n)));
 }
 
 InputValue text_value(const char* s) { return InputValue::of(std::string_view(s)); }
@@ -101,8 +100,11 @@ InputValue value_from_jsonb(const automl::ColumnSchema& input, const JsonbValue&
   }
 }
 
-InputValue value_from_datum(const automl::ColumnSchema& input, Datum d, Oid type) {
-  const Oid base = getBaseType(type);
+// A datum of SQL type `type` (its base type `base`) as the input's value. Types
+// without a number form go through their text output: `output` when the caller
+// looked it up once, else looked up here.
+InputValue value_from_datum(const automl::ColumnSchema& input, Datum d, Oid type, Oid base,
+                            FmgrInfo* output = nullptr) {
   switch (base) {
     case INT2OID:
       return InputValue::of(DatumGetInt16(d));
@@ -134,12 +136,121 @@ InputValue value_from_datum(const automl::ColumnSchema& input, Datum d, Oid type
     default: {
       // Text, varchar, enums, arrays, anything else: its text form, which core
       // parses exactly as it parsed the training data (COPY text).
-      Oid output;
+      if (output != nullptr) return text_value(OutputFunctionCall(output, d));
+      Oid function;
       bool varlena;
-      getTypeOutputInfo(type, &output, &varlena);
-      return text_value(OidOutputFunctionCall(output, d));
+      getTypeOutputInfo(type, &function, &varlena);
+      return text_value(OidOutputFunctionCall(function, d));
     }
   }
+}
+
+bool read_as_number(Oid base) {
+  switch (base) {
+    case INT2OID:
+    case INT4OID:
+    case INT8OID:
+    case FLOAT4OID:
+    case FLOAT8OID:
+    case NUMERICOID:
+    case BOOLOID:
+    case DATEOID:
+    case TIMESTAMPOID:
+    case TIMESTAMPTZOID:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// How one call site reads table rows for one model: which attribute holds each
+// input, its base type and output function, looked up once instead of per row.
+struct RowReader {
+  const automl::Model* model;
+  Oid type;
+  int32 typmod;
+  uint64 tupdesc_id;  // the typcache's identifier: changes when the row type does
+  TupleDesc desc;     // a copy
+  int* attribute;     // per input, 0-based
+  Oid* base;          // per input
+  FmgrInfo* output;   // per input read as text
+  Datum* values;
+  bool* nulls;
+  InputValue* inputs;
+};
+
+constexpr int kReaders = Deployment::kMaxArms + 1;  // every model a site may serve
+
+struct FeatureReaders {
+  MemoryContext context;  // a child of fn_mcxt, deleted when the site resolves again
+  RowReader* rows[kReaders];
+  int next;
+};
+
+FeatureReaders* readers_of(FunctionCallInfo fcinfo) {
+  void** slot = feature_reader_slot(fcinfo);
+  if (*slot == nullptr) {
+    MemoryContext context = AllocSetContextCreate(
+        fcinfo->flinfo->fn_mcxt, "pg_automl feature readers", ALLOCSET_SMALL_SIZES);
+    auto* readers =
+        static_cast<FeatureReaders*>(MemoryContextAllocZero(context, sizeof(FeatureReaders)));
+    readers->context = context;
+    *slot = readers;
+  }
+  return static_cast<FeatureReaders*>(*slot);
+}
+
+// A registered record type (RECORD with a typmod) never changes: 0 stands for it.
+uint64 row_type_identifier(Oid type) {
+  if (type == RECORDOID) return 0;
+  return lookup_type_cache(type, TYPECACHE_TUPDESC)->tupDesc_identifier;
+}
+
+RowReader* build_row_reader(FeatureReaders* readers, const automl::Model& model, Oid type,
+                            int32 typmod, uint64 identifier) {
+  TupleDesc desc = lookup_rowtype_tupdesc(type, typmod);
+  const auto& inputs = model.inputs();
+  const size_t n = inputs.size();
+  auto alloc = [&](size_t bytes) { return MemoryContextAllocZero(readers->context, bytes); };
+  auto* r = static_cast<RowReader*>(alloc(sizeof(RowReader)));
+  r->attribute = static_cast<int*>(alloc(sizeof(int) * n));
+  r->base = static_cast<Oid*>(alloc(sizeof(Oid) * n));
+  r->output = static_cast<FmgrInfo*>(alloc(sizeof(FmgrInfo) * n));
+  r->inputs = static_cast<InputValue*>(alloc(sizeof(InputValue) * n));
+  for (size_t i = 0; i < n; ++i) {
+    int found = -1;
+    for (int a = 0; a < desc->natts && found < 0; ++a) {
+      Form_pg_attribute att = TupleDescAttr(desc, a);
+      if (!att->attisdropped && inputs[i].name == NameStr(att->attname)) found = a;
+    }
+    if (found < 0) {
+      ReleaseTupleDesc(desc);
+      missing_feature(model, inputs[i].name, "row");
+    }
+    const Oid att_type = TupleDescAttr(desc, found)->atttypid;
+    r->attribute[i] = found;
+    r->base[i] = getBaseType(att_type);
+    if (!read_as_number(r->base[i])) {
+      Oid function;
+      bool varlena;
+      getTypeOutputInfo(att_type, &function, &varlena);
+      fmgr_info_cxt(function, &r->output[i], readers->context);
+    }
+  }
+  MemoryContext previous = MemoryContextSwitchTo(readers->context);
+  r->desc = CreateTupleDescCopy(desc);
+  MemoryContextSwitchTo(previous);
+  ReleaseTupleDesc(desc);
+  const auto natts = static_cast<size_t>(r->desc->natts);
+  r->values = static_cast<Datum*>(alloc(sizeof(Datum) * natts));
+  r->nulls = static_cast<bool*>(alloc(sizeof(bool) * natts));
+  r->model = &model;
+  r->type = type;
+  r->typmod = typmod;
+  r->tupdesc_id = identifier;
+  readers->rows[readers->next] = r;
+  readers->next = (readers->next + 1) % kReaders;
+  return r;
 }
 
 }  // namespace
@@ -152,44 +263,47 @@ InputValue* inputs_from_jsonb(const automl::Model& model, Jsonb* features) {
   const auto& inputs = model.inputs();
   auto* values = static_cast<InputValue*>(palloc(sizeof(InputValue) * inputs.size()));
   for (size_t i = 0; i < inputs.size(); ++i) {
-    JsonbValue key;
-    key.type = jbvString;
-    key.val.string.val = const_cast<char*>(inputs[i].name.c_str());
-    key.val.string.len = static_cast<int>(inputs[i].name.size());
-    JsonbValue* found = findJsonbValueFromContainer(&features->root, JB_FOBJECT, &key);
-    if (found == nullptr) missing_feature(model, inputs[i].name, "jsonb object");
-    values[i] = value_from_jsonb(inputs[i], *found);
+    // Into a JsonbValue of ours: no palloc per key.
+    JsonbValue found;
+    if (getKeyJsonValueFromContainer(&features->root, inputs[i].name.data(),
+                                     static_cast<int>(inputs[i].name.size()), &found) == nullptr)
+      missing_feature(model, inputs[i].name, "jsonb object");
+    values[i] = value_from_jsonb(inputs[i], found);
   }
   return values;
 }
 
-InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row) {
-  TupleDesc desc =
-      lookup_rowtype_tupdesc(HeapTupleHeaderGetTypeId(row), HeapTupleHeaderGetTypMod(row));
+InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row,
+                            FunctionCallInfo fcinfo) {
+  FeatureReaders* readers = readers_of(fcinfo);
+  const Oid type = HeapTupleHeaderGetTypeId(row);
+  const int32 typmod = HeapTupleHeaderGetTypMod(row);
+  const uint64 identifier = row_type_identifier(type);
+  RowReader* r = nullptr;
+  for (RowReader* candidate : readers->rows)
+    if (candidate != nullptr && candidate->model == &model && candidate->type == type &&
+        candidate->typmod == typmod && candidate->tupdesc_id == identifier)
+      r = candidate;
+  if (r == nullptr) r = build_row_reader(readers, model, type, typmod, identifier);
   HeapTupleData tuple;
   tuple.t_len = HeapTupleHeaderGetDatumLength(row);
   ItemPointerSetInvalid(&tuple.t_self);
   tuple.t_tableOid = InvalidOid;
   tuple.t_data = row;
+  heap_deform_tuple(&tuple, r->desc, r->values, r->nulls);
   const auto& inputs = model.inputs();
-  auto* values = static_cast<InputValue*>(palloc(sizeof(InputValue) * inputs.size()));
   for (size_t i = 0; i < inputs.size(); ++i) {
-    int attnum = 0;
-    for (int a = 0; a < desc->natts && attnum == 0; ++a) {
-      Form_pg_attribute att = TupleDescAttr(desc, a);
-      if (!att->attisdropped && inputs[i].name == NameStr(att->attname)) attnum = a + 1;
-    }
-    if (attnum == 0) {
-      ReleaseTupleDesc(desc);
-      missing_feature(model, inputs[i].name, "row");
-    }
-    bool is_null;
-    const Datum d = heap_getattr(&tuple, attnum, desc, &is_null);
-    values[i] = is_null ? InputValue::null()
-                        : value_from_datum(inputs[i], d, TupleDescAttr(desc, attnum - 1)->atttypid);
+    const int a = r->attribute[i];
+    r->inputs[i] =
+        r->nulls[a] ? InputValue::null()
+                    : value_from_datum(inputs[i], r->values[a], TupleDescAttr(r->desc, a)->atttypid,
+                                       r->base[i], &r->output[i]);
   }
-  ReleaseTupleDesc(desc);
-  return values;
+  return r->inputs;
+}
+
+void release_feature_readers(void* readers) {
+  if (readers != nullptr) MemoryContextDelete(static_cast<FeatureReaders*>(readers)->context);
 }
 
 InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array, text* project) {
@@ -217,6 +331,7 @@ InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* arra
                       text_to_cstring(project), input.name.c_str(), automl::to_string(input.type)),
                errhint("Pass the features as jsonb or as a row.")));
   auto* values = static_cast<InputValue*>(palloc(sizeof(InputValue) * static_cast<size_t>(n)));
+  const Oid base = getBaseType(elem);
   // The same rules as float8[]: a positional array has no NULLs, NaN or infinities.
   for (int i = 0; i < n; ++i) {
     if (nulls[i])
@@ -224,7 +339,7 @@ InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* arra
           ERROR,
           (errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED), errmsg("features[%d] is NULL", lower + i),
            errhint("Replace NULLs before calling predict, e.g. with coalesce(), or pass jsonb.")));
-    values[i] = value_from_datum(model.inputs()[static_cast<size_t>(i)], elements[i], elem);
+    values[i] = value_from_datum(model.inputs()[static_cast<size_t>(i)], elements[i], elem, base);
     if (values[i].kind == InputValue::Kind::Number && !std::isfinite(values[i].number))
       ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
                       errmsg("features[%d] is %s", lower + i,
@@ -238,7 +353,8 @@ InputValue* inputs_from_argument(const automl::Model& model, FunctionCallInfo fc
                                  text* project) {
   const Oid type = get_fn_expr_argtype(fcinfo->flinfo, argno);
   if (type == JSONBOID) return inputs_from_jsonb(model, PG_GETARG_JSONB_P(argno));
-  if (type_is_rowtype(type)) return inputs_from_row(model, PG_GETARG_HEAPTUPLEHEADER(argno));
+  if (type_is_rowtype(type))
+    return inputs_from_row(model, PG_GETARG_HEAPTUPLEHEADER(argno), fcinfo);
   const Oid elem = get_element_type(type);
   if (elem != InvalidOid && TypeCategory(elem) == TYPCATEGORY_NUMERIC)
     return inputs_from_number_array(model, PG_GETARG_ARRAYTYPE_P(argno), project);

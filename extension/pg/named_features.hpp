@@ -18,11 +18,17 @@ namespace pg_automl {
 // Missing features raise 22023 naming them; a value of the wrong JSON or SQL type
 // raises 22023 naming the feature (core raises 22P02 for unparsable text later).
 automl::InputValue* inputs_from_jsonb(const automl::Model& model, Jsonb* features);
-automl::InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row);
+// Rows are read through the call site's cache (model_for_project must have run):
+// attribute positions, types and output functions looked up once per row type.
+automl::InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row,
+                                    FunctionCallInfo fcinfo);
 // Any one-dimensional array of numbers (float8[], int[], numeric[] …), positional.
 // `project` only names the model in error messages.
 automl::InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array,
                                              text* project);
+
+// Frees a call site's row readers (pg/call_site.cpp, when it resolves again).
+void release_feature_readers(void* readers);
 
 // Dispatches on the SQL type of argument `argno`: jsonb, a composite row, or a number array.
 automl::InputValue* inputs_from_argument(const automl::Model& model, FunctionCallInfo fcinfo,

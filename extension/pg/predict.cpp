@@ -15,6 +15,10 @@
 #include "pg/guard.hpp"
 #include "pg/named_features.hpp"
 
+extern "C" {
+#include "utils/memutils.h"
+}
+
 namespace pg_automl {
 namespace {
 
@@ -103,7 +107,48 @@ Datum predict_call(FunctionCallInfo fcinfo) {
   }
 }
 
+// The body of predict_batch (Value) and predict_proba_batch (Proba): every row of a
+// float8[][] through one model, drawn once per call when the project splits traffic.
+template <Output output>
+Datum predict_batch_call(FunctionCallInfo fcinfo) {
+  const FeatureMatrix m = read_feature_matrix(PG_GETARG_ARRAYTYPE_P(1));
+  const Served served = project_model(fcinfo, output);
+  const int k = output == Output::Proba ? served.model->n_classes() : 1;
+  if (m.rows == 0)
+    PG_RETURN_ARRAYTYPE_P(output == Output::Proba ? construct_empty_array(FLOAT8OID)
+                                                  : make_float8_array(nullptr, 0));
+  if (m.columns != served.model->n_features())
+    wrong_feature_count(served.model, FeatureVector{m.values, m.columns},
+                        project_subject(PG_GETARG_TEXT_PP(0)));
+  const auto rows = static_cast<std::size_t>(m.rows);
+  if (rows > MaxAllocSize / sizeof(double) / static_cast<std::size_t>(k))
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED), errmsg("too many rows in one call")));
+  auto* out = static_cast<double*>(palloc(sizeof(double) * rows * static_cast<std::size_t>(k)));
+  cpp_guard([&] {
+    if constexpr (output == Output::Proba)
+      served.model->predict_proba_rows(m.values, rows, out);
+    else
+      served.model->predict_rows(m.values, rows, out);
+  });
+  // A logged call logs each of its rows (and the shadow's answer to it).
+  if (served.log)
+    for (std::size_t i = 0; i < rows; ++i) {
+      Outcome answer;
+      answer.value = out[i * static_cast<std::size_t>(k)];
+      answer.proba = out + i * static_cast<std::size_t>(k);
+      after_predict(served, PG_GETARG_TEXT_PP(0), output,
+                    m.values + i * static_cast<std::size_t>(m.columns), answer);
+    }
+  if constexpr (output == Output::Proba)
+    PG_RETURN_ARRAYTYPE_P(make_float8_matrix(out, m.rows, k));
+  else
+    PG_RETURN_ARRAYTYPE_P(make_float8_array(out, m.rows));
+}
+
 }  // namespace
+
+AUTOML_FUNCTION(automl_predict_batch) { return predict_batch_call<Output::Value>(fcinfo); }
+AUTOML_FUNCTION(automl_predict_proba_batch) { return predict_batch_call<Output::Proba>(fcinfo); }
 
 AUTOML_FUNCTION(automl_predict) { return predict_call<Output::Value, double>(fcinfo); }
 AUTOML_FUNCTION(automl_predict_label) { return predict_call<Output::Label, double>(fcinfo); }

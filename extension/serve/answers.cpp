@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "automl/interrupt.hpp"
+#include "automl/serving_image.hpp"
 #include "automl/tagger.hpp"
 #include "serve/serving_limits.hpp"
 
@@ -61,6 +62,13 @@ automl::Model parse_served_model(const char* bytes, std::size_t size, std::int64
   if (parsed.task() == automl::Task::Classification)
     check_labels(parsed.labels().classes().size(), "model " + std::to_string(model_id));
   return parsed;
+}
+
+automl::Model load_served_image(const char* bytes, std::size_t size, std::int64_t model_id) {
+  automl::Model loaded = automl::model_from_serving_image(bytes, size);
+  if (loaded.task() == automl::Task::Classification)
+    check_labels(loaded.labels().classes().size(), "model " + std::to_string(model_id));
+  return loaded;
 }
 
 automl::Crf parse_tagger(const char* bytes, std::size_t size, const char* project) {

@@ -60,6 +60,8 @@ for call in "SELECT automl.deploy('lin', 'best_score')" "SELECT automl.set_loggi
   esac
 done
 check "export_model reads on a standby" t "$(on_standby "SELECT automl.export_model((SELECT model_id FROM automl.deployed_models WHERE project = 'lin')) ? 'model'")"
+check "predict_batch serves on a standby as predict does" t "$(on_standby "SELECT automl.predict_batch('lin', ARRAY[[2.0, 5.0], [1.0, 1.0]]) = ARRAY[automl.predict('lin', ARRAY[2.0, 5.0]), automl.predict('lin', ARRAY[1.0, 1.0])]")"
+check "the standby's backends load parsed models from its shared cache" t "$(on_standby "SELECT available AND image_loads > 0 FROM automl.shared_model_cache_status()")"
 check "prediction logging reports itself off" f "$(on_standby 'SELECT available FROM automl.prediction_log_status()')"
 
 suite_summary

@@ -474,3 +474,16 @@ SELECT sum(queued) AS queued_seen_by_mallory FROM automl.queue_status;
 SELECT automl.cancel(id) FROM automl.jobs WHERE unique_key = 'shared-key' AND created_by = 'mallory';
 RESET ROLE;
 SELECT automl.cancel(:victim_keyed);
+
+-- 17. Serving: victim's model is parsed into the server's shared cache by victim's own
+-- predict; mallory still reaches neither it (predict_model, predict_batch) nor the
+-- cache's status, which counts every tenant's models.
+SET ROLE victim;
+SELECT automl.predict('victim_proj', ARRAY[1.0]) IS NOT NULL AS victim_served;
+RESET ROLE;
+SET ROLE mallory;
+SELECT error_of(format('SELECT automl.predict_model(%s, ARRAY[1.0])', :victim_model)) ~ '^42501' AS model_denied;
+SELECT error_of($$SELECT automl.predict_batch('victim_proj', ARRAY[[1.0], [2.0]])$$) ~ '^42501' AS batch_denied;
+SELECT error_of($$SELECT automl.predict_proba_batch('victim_proj', ARRAY[[1.0]])$$) ~ '^42501' AS proba_batch_denied;
+SELECT error_of($$SELECT * FROM automl.shared_model_cache_status()$$);
+RESET ROLE;

@@ -54,8 +54,10 @@ SELECT automl_internal._grant_execute('automl_reader', ARRAY[
     'feature_importance',
     'predict',
     'predict_label',
+    'predict_batch',
     'predict_model',
     'predict_proba',
+    'predict_proba_batch',
     'prediction_log_status',
     'pr_curve',
     'report',
@@ -179,7 +181,8 @@ REVOKE ALL ON automl.webhook_endpoints FROM automl_admin;  -- the secrets: admin
 GRANT EXECUTE ON FUNCTION automl.prune_jobs(interval), automl.prune_prediction_log(interval),
   automl.prune_webhook_deliveries(interval),
   automl.set_role_limits(name, integer, integer),
-  automl.pause_queue(text), automl.resume_queue(text) TO automl_admin;
+  automl.pause_queue(text), automl.resume_queue(text),
+  automl.shared_model_cache_status() TO automl_admin;
 
 -- automl_worker: the queue functions and the tables they write; nothing to predict with.
 -- It reads training data as the submitter: GRANT each submitting role TO the worker's login.

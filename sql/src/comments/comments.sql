@@ -252,6 +252,12 @@ COMMENT ON FUNCTION automl.predict(text, anyelement) IS
   'Predicts with the project''s deployed model from a table row or composite, its columns matched by name (others ignored).';
 COMMENT ON FUNCTION automl.predict(text, double precision[], text) IS
   'Predicts from positional features; under an A/B split the arm is chosen by a hash of split_key, so one user always meets one model.';
+COMMENT ON FUNCTION automl.predict_batch(text, double precision[]) IS
+  'Predicts every row of a float8[][] (one row per prediction, features in automl.models.feature_names order) in one call; element i is what automl.predict answers for row i.';
+COMMENT ON FUNCTION automl.predict_proba_batch(text, double precision[]) IS
+  'Class probabilities of every row of a float8[][] in one call: a rows × classes float8[][], classes in automl.models.classes order.';
+COMMENT ON FUNCTION automl.shared_model_cache_status() IS
+  'The server''s shared cache of parsed models: whether it is on, the models and bytes it holds, its capacity, and since start how many model files backends parsed, how many loaded another''s image instead, and how many images were evicted.';
 COMMENT ON FUNCTION automl.predict(text, jsonb, text) IS
   'Predicts from named features; under an A/B split the arm is chosen by a hash of split_key, so one user always meets one model.';
 

@@ -119,3 +119,18 @@ CREATE OR REPLACE FUNCTION automl.tag(project text, inputs text[]) RETURNS jsonb
 
 CREATE OR REPLACE FUNCTION automl.predict_model(model_id bigint, features float8[]) RETURNS float8
   AS 'MODULE_PATHNAME', 'automl_predict_model' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+
+-- Many rows in one call: features[i] is row i (a float8[][]); one answer per row, each
+-- exactly what automl.predict answers for that row. A split project draws one arm
+-- per call; a logged call logs every row.
+CREATE OR REPLACE FUNCTION automl.predict_batch(project text, features float8[]) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'automl_predict_batch' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+
+CREATE OR REPLACE FUNCTION automl.predict_proba_batch(project text, features float8[]) RETURNS float8[]
+  AS 'MODULE_PATHNAME', 'automl_predict_proba_batch' LANGUAGE C STRICT STABLE PARALLEL SAFE;
+
+-- The server's shared cache of parsed models (automl.shared_model_cache_size).
+CREATE OR REPLACE FUNCTION automl.shared_model_cache_status(
+  OUT available boolean, OUT models bigint, OUT bytes bigint, OUT capacity_bytes bigint,
+  OUT parses bigint, OUT image_loads bigint, OUT evictions bigint)
+  AS 'MODULE_PATHNAME', 'automl_shared_model_cache_status' LANGUAGE C VOLATILE;

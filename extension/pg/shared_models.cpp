@@ -1,0 +1,215 @@
+// pg/shared_models.cpp — the shared arena of serving images (see shared_models.hpp).
+//
+// A fixed region reserved at server start: a table of entries and the bytes they
+// point into, first fit, least recently used evicted. Readers copy an image out under
+// the shared lock and load it after releasing it; writers (a backend that parsed a
+// model) take the exclusive lock once per model per server.
+#include <algorithm>
+#include <cstring>
+
+// PostgreSQL's headers last (pg/postgres.hpp).
+#include "pg/guard.hpp"
+#include "pg/shared_models.hpp"
+
+extern "C" {
+#include "fmgr.h"
+#include "funcapi.h"
+#include "miscadmin.h"
+#include "port/atomics.h"
+#include "storage/ipc.h"
+#include "storage/lwlock.h"
+#include "storage/shmem.h"
+#include "utils/builtins.h"
+#include "utils/guc.h"
+}
+
+namespace pg_automl {
+namespace {
+
+constexpr int kSlots = 1024;
+int cache_mb = 128;  // automl.shared_model_cache_size
+
+struct Entry {
+  SharedModelKey key;
+  bool used;
+  std::uint64_t offset, size;
+  pg_atomic_uint64 last_used;  // updated under the shared lock
+};
+
+struct SharedModels {
+  LWLock* lock;
+  pg_atomic_uint64 clock;
+  pg_atomic_uint64 parses, image_loads, published, evicted;
+  std::uint64_t capacity;
+  Entry entries[kSlots];
+  char data[FLEXIBLE_ARRAY_MEMBER];
+};
+
+SharedModels* shared = nullptr;
+shmem_request_hook_type previous_request_hook = nullptr;
+shmem_startup_hook_type previous_startup_hook = nullptr;
+
+std::size_t arena_bytes() { return static_cast<std::size_t>(cache_mb) * 1024 * 1024; }
+
+void request_shared_memory() {
+  if (previous_request_hook != nullptr) previous_request_hook();
+  RequestAddinShmemSpace(add_size(offsetof(SharedModels, data), arena_bytes()));
+  RequestNamedLWLockTranche("pg_automl shared models", 1);
+}
+
+void attach_shared_memory() {
+  if (previous_startup_hook != nullptr) previous_startup_hook();
+  LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
+  bool found = false;
+  auto* s = static_cast<SharedModels*>(ShmemInitStruct(
+      "pg_automl shared models", offsetof(SharedModels, data) + arena_bytes(), &found));
+  if (!found) {
+    s->lock = &(GetNamedLWLockTranche("pg_automl shared models"))->lock;
+    for (pg_atomic_uint64* counter :
+         {&s->clock, &s->parses, &s->image_loads, &s->published, &s->evicted})
+      pg_atomic_init_u64(counter, 0);
+    s->capacity = arena_bytes();
+    for (Entry& e : s->entries) {
+      e.used = false;
+      pg_atomic_init_u64(&e.last_used, 0);
+    }
+  }
+  LWLockRelease(AddinShmemInitLock);
+  shared = s;
+}
+
+bool same_key(const SharedModelKey& a, const SharedModelKey& b) {
+  return a.database == b.database && a.table == b.table && a.xmin == b.xmin &&
+         a.model_id == b.model_id;
+}
+
+Entry* find(const SharedModelKey& key) {
+  for (Entry& e : shared->entries)
+    if (e.used && same_key(e.key, key)) return &e;
+  return nullptr;
+}
+
+// First fit among the gaps between used entries; UINT64_MAX when none is big enough.
+// No allocation: this runs under the exclusive lock, in PostgreSQL land.
+std::uint64_t free_offset(std::uint64_t size) {
+  static std::pair<std::uint64_t, std::uint64_t> taken[kSlots];  // offset, end
+  int n = 0;
+  for (const Entry& e : shared->entries)
+    if (e.used) taken[n++] = {e.offset, e.offset + e.size};
+  std::sort(taken, taken + n);
+  std::uint64_t at = 0;
+  for (int i = 0; i < n; ++i) {
+    if (taken[i].first >= at && taken[i].first - at >= size) return at;
+    at = std::max(at, taken[i].second);
+  }
+  return shared->capacity - at >= size ? at : UINT64_MAX;
+}
+
+Entry* least_recently_used() {
+  Entry* oldest = nullptr;
+  for (Entry& e : shared->entries)
+    if (e.used && (oldest == nullptr ||
+                   pg_atomic_read_u64(&e.last_used) < pg_atomic_read_u64(&oldest->last_used)))
+      oldest = &e;
+  return oldest;
+}
+
+Entry* free_slot() {
+  for (Entry& e : shared->entries)
+    if (!e.used) return &e;
+  return nullptr;
+}
+
+}  // namespace
+
+void shared_models_init() {
+  if (!process_shared_preload_libraries_in_progress) return;
+  DefineCustomIntVariable(
+      "automl.shared_model_cache_size",
+      "Shared memory for parsed models, so each model is parsed once per server.",
+      "0 turns it off: every backend then parses the models it serves.", &cache_mb, 128, 0,
+      64 * 1024, PGC_POSTMASTER, GUC_UNIT_MB, nullptr, nullptr, nullptr);
+  if (cache_mb == 0) return;
+  previous_request_hook = shmem_request_hook;
+  shmem_request_hook = request_shared_memory;
+  previous_startup_hook = shmem_startup_hook;
+  shmem_startup_hook = attach_shared_memory;
+}
+
+bool shared_models_available() { return shared != nullptr; }
+
+char* shared_model_copy(const SharedModelKey& key, std::size_t* size) {
+  if (shared == nullptr) return nullptr;
+  char* copy = nullptr;
+  LWLockAcquire(shared->lock, LW_SHARED);
+  if (Entry* e = find(key)) {
+    pg_atomic_write_u64(&e->last_used, pg_atomic_add_fetch_u64(&shared->clock, 1));
+    *size = e->size;
+    // palloc may raise (out of memory): the lock is released by the abort.
+    copy = static_cast<char*>(palloc(e->size));
+    std::memcpy(copy, shared->data + e->offset, e->size);
+  }
+  LWLockRelease(shared->lock);
+  return copy;
+}
+
+void shared_model_publish(const SharedModelKey& key, const char* image, std::size_t size) {
+  // One image may take at most a quarter: a few big models never flush all others.
+  if (shared == nullptr || size == 0 || size > shared->capacity / 4) return;
+  LWLockAcquire(shared->lock, LW_EXCLUSIVE);
+  if (find(key) == nullptr) {
+    std::uint64_t at;
+    Entry* slot;
+    while ((at = free_offset(size)) == UINT64_MAX || (slot = free_slot()) == nullptr) {
+      least_recently_used()->used = false;  // some entry is used, or the arena had room
+      pg_atomic_fetch_add_u64(&shared->evicted, 1);
+    }
+    std::memcpy(shared->data + at, image, size);
+    slot->key = key;
+    slot->offset = at;
+    slot->size = size;
+    pg_atomic_write_u64(&slot->last_used, pg_atomic_add_fetch_u64(&shared->clock, 1));
+    slot->used = true;
+    pg_atomic_fetch_add_u64(&shared->published, 1);
+  }
+  LWLockRelease(shared->lock);
+}
+
+void count_model_parse() {
+  if (shared != nullptr) pg_atomic_fetch_add_u64(&shared->parses, 1);
+}
+void count_image_load() {
+  if (shared != nullptr) pg_atomic_fetch_add_u64(&shared->image_loads, 1);
+}
+
+// automl.shared_model_cache_status(): what the arena holds and what backends did.
+AUTOML_FUNCTION(automl_shared_model_cache_status) {
+  TupleDesc desc;
+  if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
+    elog(ERROR, "return type must be a row type");
+  desc = BlessTupleDesc(desc);
+  Datum values[7] = {};
+  bool nulls[7] = {false, true, true, true, true, true, true};
+  values[0] = BoolGetDatum(shared != nullptr);
+  if (shared != nullptr) {
+    std::int64_t models = 0, bytes = 0;
+    LWLockAcquire(shared->lock, LW_SHARED);
+    for (const Entry& e : shared->entries)
+      if (e.used) ++models, bytes += static_cast<std::int64_t>(e.size);
+    LWLockRelease(shared->lock);
+    const std::int64_t counts[6] = {
+        models,
+        bytes,
+        static_cast<std::int64_t>(shared->capacity),
+        static_cast<std::int64_t>(pg_atomic_read_u64(&shared->parses)),
+        static_cast<std::int64_t>(pg_atomic_read_u64(&shared->image_loads)),
+        static_cast<std::int64_t>(pg_atomic_read_u64(&shared->evicted))};
+    for (int i = 0; i < 6; ++i) {
+      values[i + 1] = Int64GetDatum(counts[i]);
+      nulls[i + 1] = false;
+    }
+  }
+  PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));
+}
+
+}  // namespace pg_automl

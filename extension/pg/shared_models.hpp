@@ -1,0 +1,40 @@
+// pg/shared_models.hpp — serving images of parsed models in shared memory, so that a
+// model file is parsed once per server instead of once per backend and parallel
+// worker (automl.shared_model_cache_size; needs shared_preload_libraries).
+//
+// An entry is keyed by the model row itself: database, the table's oid and the row's
+// xmin besides the id. A model id reused after DROP EXTENSION and CREATE EXTENSION,
+// or a row rewritten by an UPDATE, is another key, never the old image. Backends
+// look an image up only after their own query on automl.models returned the row,
+// so the cache never answers for a model the caller could not read.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "pg/postgres.hpp"
+
+namespace pg_automl {
+
+struct SharedModelKey {
+  Oid database;
+  Oid table;
+  TransactionId xmin;
+  std::int64_t model_id;
+};
+
+// Reserves the shared memory and defines the setting (from _PG_init while
+// shared_preload_libraries is processed; otherwise the cache is off).
+void shared_models_init();
+bool shared_models_available();
+
+// A palloc'd copy of the image stored under `key`, or nullptr.
+char* shared_model_copy(const SharedModelKey& key, std::size_t* size);
+// Stores an image, evicting the least recently used ones; too large: not stored.
+void shared_model_publish(const SharedModelKey& key, const char* image, std::size_t size);
+
+// Counts, since the server started, of JSON parses and image loads by backends.
+void count_model_parse();
+void count_image_load();
+
+}  // namespace pg_automl

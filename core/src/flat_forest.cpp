@@ -12,8 +12,8 @@
 namespace automl {
 namespace {
 
-constexpr int kLanes = 8;              // walks in flight at once
-constexpr std::size_t kRowBlock = 32;  // rows that share one pass over the trees
+constexpr int kLanes = 16;             // walks in flight at once (8: 25 % slower; 32: no faster)
+constexpr std::size_t kRowBlock = 64;  // rows that share one pass over the trees
 constexpr char kMagic[8] = {'a', 'm', 'l', 'f', 'o', 'r', '0', '1'};
 
 [[noreturn]] void damaged(const char* what) {

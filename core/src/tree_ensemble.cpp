@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <mutex>
 
 #include "automl/error.hpp"
 #include "automl/interrupt.hpp"
@@ -185,8 +186,9 @@ TreeEnsemble::TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_mar
   for (double b : base_margin_)
     if (!std::isfinite(b)) invalid("model file: non-finite base margin");
   for (Tree& t : trees_) check_tree(t, n_features_, n_outputs());
-  if (flat_.n_trees() == 0 && !trees_.empty()) flat_ = compile(trees_, n_features_, n_outputs());
-  if (flat_.n_trees() != trees_.size() || flat_.n_features() != n_features_ ||
+  // Compiled here, unless an image brought the compiled trees (and no arrays yet).
+  if (flat_.n_outputs() == 0) flat_ = compile(trees_, n_features_, n_outputs());
+  if ((!trees_.empty() && flat_.n_trees() != trees_.size()) || flat_.n_features() != n_features_ ||
       flat_.n_outputs() != n_outputs())
     invalid("model file: the compiled trees do not match the trees");
 }
@@ -287,7 +289,7 @@ void TreeEnsemble::contributions(const double* x, int group, double* out) const 
   std::fill(out, out + p + 1, 0.0);
   out[p] = base_margin_.at(static_cast<size_t>(group));
   std::vector<PathElement> buffer;
-  for (const Tree& t : trees_) {
+  for (const Tree& t : trees()) {
     if (t.group != group) continue;
     check_interrupt();
     // TreeSHAP's path buffer grows with depth², which check_tree bounded.
@@ -302,7 +304,7 @@ void TreeEnsemble::contributions(const double* x, int group, double* out) const 
 std::vector<double> TreeEnsemble::split_importance() const {
   std::vector<double> counts(static_cast<size_t>(n_features_), 0.0);
   double total = 0;
-  for (const Tree& t : trees_)
+  for (const Tree& t : trees())
     for (size_t i = 0; i < t.left.size(); ++i)
       if (t.left[i] != -1) counts[static_cast<size_t>(t.feature[i])] += 1, total += 1;
   if (total > 0)
@@ -312,7 +314,7 @@ std::vector<double> TreeEnsemble::split_importance() const {
 
 nlohmann::json TreeEnsemble::to_json() const {
   nlohmann::json trees = nlohmann::json::array();
-  for (const Tree& t : trees_)
+  for (const Tree& t : this->trees())
     trees.push_back({{"group", t.group},
                      {"left", t.left},
                      {"right", t.right},
@@ -327,13 +329,10 @@ nlohmann::json TreeEnsemble::to_json() const {
           {"trees", trees}};
 }
 
-std::string TreeEnsemble::image() const {
+// The trees' arrays as one block of an image (parsed back by tree_arrays()).
+std::string TreeEnsemble::arrays_image() const {
   ImageWriter out;
-  out.put(kImageMagic, sizeof kImageMagic);
-  out.put(static_cast<std::int32_t>(link_));
-  out.put_vector(base_margin_);
-  out.put(static_cast<std::uint64_t>(trees_.size()));
-  for (const Tree& t : trees_) {
+  for (const Tree& t : trees()) {
     out.put(static_cast<std::int32_t>(t.group));
     out.put_vector(t.left);
     out.put_vector(t.right);
@@ -343,10 +342,22 @@ std::string TreeEnsemble::image() const {
     out.put_vector(t.value);
     out.put_vector(t.cover);
   }
+  return out.take();
+}
+
+std::string TreeEnsemble::image() const {
+  ImageWriter out;
+  out.put(kImageMagic, sizeof kImageMagic);
+  out.put(static_cast<std::int32_t>(link_));
+  out.put_vector(base_margin_);
+  out.put(static_cast<std::uint64_t>(flat_.n_trees()));
+  out.put_bytes(arrays_image());
   out.put_bytes(flat_.image());
   return out.take();
 }
 
+// Predictions need only the compiled trees: the arrays (explain, to_json) stay bytes
+// until first asked for, so loading an image costs two copies and a bounds check.
 std::unique_ptr<TreeEnsemble> TreeEnsemble::from_image(const char* bytes, std::size_t size,
                                                        Eigen::Index n_features) {
   ImageReader in(bytes, size, "tree ensemble");
@@ -357,25 +368,41 @@ std::unique_ptr<TreeEnsemble> TreeEnsemble::from_image(const char* bytes, std::s
   if (link < 0 || link > static_cast<std::int32_t>(Link::Softmax)) in.damaged("unknown link");
   auto base = in.get_vector<double>();
   const auto n_trees = in.get<std::uint64_t>();
-  if (n_trees > size) in.damaged("tree count out of range");
-  std::vector<Tree> trees(static_cast<size_t>(n_trees));
-  for (Tree& t : trees) {
-    t.group = in.get<std::int32_t>();
-    t.left = in.get_vector<std::int32_t>();
-    t.right = in.get_vector<std::int32_t>();
-    t.feature = in.get_vector<std::int32_t>();
-    t.threshold = in.get_vector<float>();
-    t.default_left = in.get_vector<std::uint8_t>();
-    t.value = in.get_vector<double>();
-    t.cover = in.get_vector<double>();
-  }
-  size_t flat_size = 0;
+  size_t arrays_size = 0, flat_size = 0;
+  const char* arrays = in.get_bytes(&arrays_size);
   const char* flat = in.get_bytes(&flat_size);
   in.expect_end();
-  // The private constructor checks the trees as any model file's are checked.
-  return std::unique_ptr<TreeEnsemble>(new TreeEnsemble(std::move(trees), std::move(base),
-                                                        static_cast<Link>(link), n_features,
-                                                        FlatForest::from_image(flat, flat_size)));
+  FlatForest compiled = FlatForest::from_image(flat, flat_size);
+  if (compiled.n_trees() != n_trees) in.damaged("tree counts differ");
+  std::unique_ptr<TreeEnsemble> e(new TreeEnsemble({}, std::move(base), static_cast<Link>(link),
+                                                   n_features, std::move(compiled)));
+  e->pending_arrays_ = std::make_shared<PendingArrays>();
+  e->pending_arrays_->bytes.assign(arrays, arrays_size);
+  return e;
+}
+
+const std::vector<TreeEnsemble::Tree>& TreeEnsemble::trees() const {
+  if (pending_arrays_ == nullptr) return trees_;
+  std::call_once(pending_arrays_->once, [this] {
+    const std::string& bytes = pending_arrays_->bytes;
+    ImageReader in(bytes.data(), bytes.size(), "tree arrays");
+    std::vector<Tree> trees(flat_.n_trees());
+    for (Tree& t : trees) {
+      t.group = in.get<std::int32_t>();
+      t.left = in.get_vector<std::int32_t>();
+      t.right = in.get_vector<std::int32_t>();
+      t.feature = in.get_vector<std::int32_t>();
+      t.threshold = in.get_vector<float>();
+      t.default_left = in.get_vector<std::uint8_t>();
+      t.value = in.get_vector<double>();
+      t.cover = in.get_vector<double>();
+      // Checked as a model file's trees are, before anything walks them.
+      check_tree(t, n_features_, n_outputs());
+    }
+    in.expect_end();
+    trees_ = std::move(trees);
+  });
+  return trees_;
 }
 
 std::unique_ptr<TreeEnsemble> TreeEnsemble::from_json(const nlohmann::json& j,

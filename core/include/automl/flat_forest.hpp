@@ -75,7 +75,7 @@ class FlatForest {
   std::vector<std::uint32_t> roots_;
   std::vector<std::uint16_t> depths_;
   std::vector<std::uint16_t> groups_;
-  // Largest depth of the trees [8b, 8b + 8): the steps a block of eight walks takes.
+  // Largest depth of each block of trees walked together: the steps its walks take.
   std::vector<std::uint16_t> block_depths_;
 
   void check() const;  // throws Error XX001 unless every index stays in bounds

@@ -12,6 +12,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -68,17 +70,25 @@ class TreeEnsemble final : public Estimator {
   // Total gain-free importance: how often each feature splits, normalised to sum 1.
   std::vector<double> split_importance() const;
 
-  size_t n_trees() const { return trees_.size(); }
+  size_t n_trees() const { return flat_.n_trees(); }
   const FlatForest& flat() const { return flat_; }
-  const std::vector<Tree>& trees() const { return trees_; }
+  // XGBoost's arrays; an ensemble loaded from an image parses them on first use
+  // (once, thread-safe) and throws Error XX001 then if they are damaged.
+  const std::vector<Tree>& trees() const;
   const std::vector<double>& base_margin() const { return base_margin_; }
 
  private:
-  std::vector<Tree> trees_;
+  mutable std::vector<Tree> trees_;  // filled on first use after an image
   std::vector<double> base_margin_;
   Link link_;
   Eigen::Index n_features_;
   FlatForest flat_;  // what decision walks
+  struct PendingArrays {
+    std::string bytes;  // arrays_image() of an image, not parsed yet
+    std::once_flag once;
+  };
+  std::shared_ptr<PendingArrays> pending_arrays_;  // null: trees_ holds the arrays
+  std::string arrays_image() const;
 
   TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link,
                Eigen::Index n_features, FlatForest flat);

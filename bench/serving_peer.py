@@ -64,7 +64,22 @@ try:
     for start in range(0, len(X), 10000):
         call(X[start:start + 10000])
     batched = (time.perf_counter() - t0) / len(X)
-    print(json.dumps({"per_row": per_row, "batched": batched, "sampled_calls": n}))
+    # Two clients at once (one per gunicorn worker), as pgbench -c 2 runs: calls per second.
+    import threading
+    def client_loop(calls):
+        c = http.client.HTTPConnection("127.0.0.1", port)
+        for i in range(calls):
+            c.request("POST", "/predict", json.dumps({"rows": X[i:i + 1].tolist()}), {"Content-Type": "application/json"})
+            c.getresponse().read()
+    threads = [threading.Thread(target=client_loop, args=(n,)) for _ in range(2)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    two_clients = 2 * n / (time.perf_counter() - t0)
+    print(json.dumps({"per_row": per_row, "batched": batched, "sampled_calls": n,
+                      "two_clients_per_second": two_clients}))
 finally:
     server.terminate()
     server.wait()

@@ -1,11 +1,12 @@
-// pg/named_features.cpp — building a model's input row from jsonb, rows and arrays.
+// pg/named_features.cpp — building a model's input row from jsonb and number arrays,
+// and choosing the reader for an argument (rows: row_reader.cpp).
 #include <algorithm>
 #include <cmath>
 
 #include "automl/model.hpp"
 
 // PostgreSQL's headers last (pg/postgres.hpp).
-#include "pg/call_site.hpp"
+#include "pg/feature_values.hpp"
 #include "pg/float8_array.hpp"
 #include "pg/named_features.hpp"
 #include "pg/numeric_double.hpp"
@@ -14,9 +15,7 @@ extern "C" {
 #include "access/htup_details.h"
 #include "funcapi.h"
 #include "parser/parse_coerce.h"
-#include "utils/date.h"
-#include "utils/memutils.h"
-#include "utils/typcache.h"
+#include "utils/lsyscache.h"
 }
 
 namespace pg_automl {
@@ -24,39 +23,6 @@ namespace {
 
 using automl::ColumnType;
 using automl::InputValue;
-
-// Seconds between 1970-01-01 and PostgreSQL's epoch, 2000-01-01.
-constexpr double kPostgresEpochSeconds = 946684800.0;
-
-// The model's input names, comma-separated (palloc'd).
-const char* feature_list(const automl::Model& model) {
-  StringInfoData names;
-  initStringInfo(&names);
-  for (const auto& f : model.feature_names())
-    appendStringInfo(&names, "%s%s", names.len ? ", " : "", f.c_str());
-  return names.data;
-}
-
-[[noreturn]] void missing_feature(const automl::Model& model, const std::string& name,
-                                  const char* where) {
-  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                  errmsg("feature \"%s\" is missing from the %s", name.c_str(), where),
-                  errdetail("The model takes: %s.", feature_list(model)),
-                  errhint("Pass NULL for an unknown value: it is imputed as at training.")));
-}
-
-[[noreturn]] void wrong_type(const automl::ColumnSchema& input, const char* got) {
-  ereport(ERROR, (errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-                  errmsg("feature \"%s\" must be %s, got %s", input.name.c_str(),
-                         input.type == ColumnType::NumericArray  ? "an array of numbers"
-                         : input.type == ColumnType::Categorical ? "a string"
-                         : input.type == ColumnType::Boolean     ? "a boolean"
-                         : input.type == ColumnType::Numeric     ? "a number"
-                                                                 : "a date or timestamp string",
-                         got)));
-}
-
-InputValue text_value(const char* s) { return InputValue::of(std::string_view(s)); }
 
 // A JSON array of numbers (or nulls) for an array feature.
 InputValue array_from_jsonb(const automl::ColumnSchema& input, JsonbContainer* container) {
@@ -100,159 +66,6 @@ InputValue value_from_jsonb(const automl::ColumnSchema& input, const JsonbValue&
   }
 }
 
-// A datum of SQL type `type` (its base type `base`) as the input's value. Types
-// without a number form go through their text output: `output` when the caller
-// looked it up once, else looked up here.
-InputValue value_from_datum(const automl::ColumnSchema& input, Datum d, Oid type, Oid base,
-                            FmgrInfo* output = nullptr) {
-  switch (base) {
-    case INT2OID:
-      return InputValue::of(DatumGetInt16(d));
-    case INT4OID:
-      return InputValue::of(DatumGetInt32(d));
-    case INT8OID:
-      return InputValue::of(static_cast<double>(DatumGetInt64(d)));
-    case FLOAT4OID:
-      return InputValue::of(DatumGetFloat4(d));
-    case FLOAT8OID:
-      return InputValue::of(DatumGetFloat8(d));
-    case NUMERICOID:
-      return InputValue::of(numeric_to_double(DatumGetNumeric(d)));
-    case BOOLOID:
-      if (input.type == ColumnType::Categorical)
-        return text_value(DatumGetBool(d) ? "true" : "false");
-      return InputValue::of(DatumGetBool(d) ? 1.0 : 0.0);
-    case DATEOID: {
-      const DateADT date = DatumGetDateADT(d);
-      if (DATE_NOT_FINITE(date)) wrong_type(input, "an infinite date");
-      return InputValue::of(static_cast<double>(date) * 86400.0 + kPostgresEpochSeconds);
-    }
-    case TIMESTAMPOID:
-    case TIMESTAMPTZOID: {
-      const Timestamp ts = DatumGetTimestamp(d);
-      if (TIMESTAMP_NOT_FINITE(ts)) wrong_type(input, "an infinite timestamp");
-      return InputValue::of(static_cast<double>(ts) / 1e6 + kPostgresEpochSeconds);
-    }
-    default: {
-      // Text, varchar, enums, arrays, anything else: its text form, which core
-      // parses exactly as it parsed the training data (COPY text).
-      if (output != nullptr) return text_value(OutputFunctionCall(output, d));
-      Oid function;
-      bool varlena;
-      getTypeOutputInfo(type, &function, &varlena);
-      return text_value(OidOutputFunctionCall(function, d));
-    }
-  }
-}
-
-bool read_as_number(Oid base) {
-  switch (base) {
-    case INT2OID:
-    case INT4OID:
-    case INT8OID:
-    case FLOAT4OID:
-    case FLOAT8OID:
-    case NUMERICOID:
-    case BOOLOID:
-    case DATEOID:
-    case TIMESTAMPOID:
-    case TIMESTAMPTZOID:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// How one call site reads table rows for one model: which attribute holds each
-// input, its base type and output function, looked up once instead of per row.
-struct RowReader {
-  const automl::Model* model;
-  Oid type;
-  int32 typmod;
-  uint64 tupdesc_id;  // the typcache's identifier: changes when the row type does
-  TupleDesc desc;     // a copy
-  int* attribute;     // per input, 0-based
-  Oid* base;          // per input
-  FmgrInfo* output;   // per input read as text
-  Datum* values;
-  bool* nulls;
-  InputValue* inputs;
-};
-
-constexpr int kReaders = Deployment::kMaxArms + 1;  // every model a site may serve
-
-struct FeatureReaders {
-  MemoryContext context;  // a child of fn_mcxt, deleted when the site resolves again
-  RowReader* rows[kReaders];
-  int next;
-};
-
-FeatureReaders* readers_of(FunctionCallInfo fcinfo) {
-  void** slot = feature_reader_slot(fcinfo);
-  if (*slot == nullptr) {
-    MemoryContext context = AllocSetContextCreate(
-        fcinfo->flinfo->fn_mcxt, "pg_automl feature readers", ALLOCSET_SMALL_SIZES);
-    auto* readers =
-        static_cast<FeatureReaders*>(MemoryContextAllocZero(context, sizeof(FeatureReaders)));
-    readers->context = context;
-    *slot = readers;
-  }
-  return static_cast<FeatureReaders*>(*slot);
-}
-
-// A registered record type (RECORD with a typmod) never changes: 0 stands for it.
-uint64 row_type_identifier(Oid type) {
-  if (type == RECORDOID) return 0;
-  return lookup_type_cache(type, TYPECACHE_TUPDESC)->tupDesc_identifier;
-}
-
-RowReader* build_row_reader(FeatureReaders* readers, const automl::Model& model, Oid type,
-                            int32 typmod, uint64 identifier) {
-  TupleDesc desc = lookup_rowtype_tupdesc(type, typmod);
-  const auto& inputs = model.inputs();
-  const size_t n = inputs.size();
-  auto alloc = [&](size_t bytes) { return MemoryContextAllocZero(readers->context, bytes); };
-  auto* r = static_cast<RowReader*>(alloc(sizeof(RowReader)));
-  r->attribute = static_cast<int*>(alloc(sizeof(int) * n));
-  r->base = static_cast<Oid*>(alloc(sizeof(Oid) * n));
-  r->output = static_cast<FmgrInfo*>(alloc(sizeof(FmgrInfo) * n));
-  r->inputs = static_cast<InputValue*>(alloc(sizeof(InputValue) * n));
-  for (size_t i = 0; i < n; ++i) {
-    int found = -1;
-    for (int a = 0; a < desc->natts && found < 0; ++a) {
-      Form_pg_attribute att = TupleDescAttr(desc, a);
-      if (!att->attisdropped && inputs[i].name == NameStr(att->attname)) found = a;
-    }
-    if (found < 0) {
-      ReleaseTupleDesc(desc);
-      missing_feature(model, inputs[i].name, "row");
-    }
-    const Oid att_type = TupleDescAttr(desc, found)->atttypid;
-    r->attribute[i] = found;
-    r->base[i] = getBaseType(att_type);
-    if (!read_as_number(r->base[i])) {
-      Oid function;
-      bool varlena;
-      getTypeOutputInfo(att_type, &function, &varlena);
-      fmgr_info_cxt(function, &r->output[i], readers->context);
-    }
-  }
-  MemoryContext previous = MemoryContextSwitchTo(readers->context);
-  r->desc = CreateTupleDescCopy(desc);
-  MemoryContextSwitchTo(previous);
-  ReleaseTupleDesc(desc);
-  const auto natts = static_cast<size_t>(r->desc->natts);
-  r->values = static_cast<Datum*>(alloc(sizeof(Datum) * natts));
-  r->nulls = static_cast<bool*>(alloc(sizeof(bool) * natts));
-  r->model = &model;
-  r->type = type;
-  r->typmod = typmod;
-  r->tupdesc_id = identifier;
-  readers->rows[readers->next] = r;
-  readers->next = (readers->next + 1) % kReaders;
-  return r;
-}
-
 }  // namespace
 
 InputValue* inputs_from_jsonb(const automl::Model& model, Jsonb* features) {
@@ -271,39 +84,6 @@ InputValue* inputs_from_jsonb(const automl::Model& model, Jsonb* features) {
     values[i] = value_from_jsonb(inputs[i], found);
   }
   return values;
-}
-
-InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row,
-                            FunctionCallInfo fcinfo) {
-  FeatureReaders* readers = readers_of(fcinfo);
-  const Oid type = HeapTupleHeaderGetTypeId(row);
-  const int32 typmod = HeapTupleHeaderGetTypMod(row);
-  const uint64 identifier = row_type_identifier(type);
-  RowReader* r = nullptr;
-  for (RowReader* candidate : readers->rows)
-    if (candidate != nullptr && candidate->model == &model && candidate->type == type &&
-        candidate->typmod == typmod && candidate->tupdesc_id == identifier)
-      r = candidate;
-  if (r == nullptr) r = build_row_reader(readers, model, type, typmod, identifier);
-  HeapTupleData tuple;
-  tuple.t_len = HeapTupleHeaderGetDatumLength(row);
-  ItemPointerSetInvalid(&tuple.t_self);
-  tuple.t_tableOid = InvalidOid;
-  tuple.t_data = row;
-  heap_deform_tuple(&tuple, r->desc, r->values, r->nulls);
-  const auto& inputs = model.inputs();
-  for (size_t i = 0; i < inputs.size(); ++i) {
-    const int a = r->attribute[i];
-    r->inputs[i] =
-        r->nulls[a] ? InputValue::null()
-                    : value_from_datum(inputs[i], r->values[a], TupleDescAttr(r->desc, a)->atttypid,
-                                       r->base[i], &r->output[i]);
-  }
-  return r->inputs;
-}
-
-void release_feature_readers(void* readers) {
-  if (readers != nullptr) MemoryContextDelete(static_cast<FeatureReaders*>(readers)->context);
 }
 
 InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array, text* project) {

@@ -27,6 +27,11 @@ automl::InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader 
 automl::InputValue* inputs_from_number_array(const automl::Model& model, ArrayType* array,
                                              text* project);
 
+// A row as plain doubles (NULL: NaN) when the model takes numbers only and every
+// input column is a number or boolean, else nullptr: the float8[] path, same answers.
+const double* numbers_from_row(const automl::Model& model, HeapTupleHeader row,
+                               FunctionCallInfo fcinfo);
+
 // Frees a call site's row readers (pg/call_site.cpp, when it resolves again).
 void release_feature_readers(void* readers);
 

@@ -16,6 +16,7 @@
 #include "pg/named_features.hpp"
 
 extern "C" {
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 }
 
@@ -71,26 +72,12 @@ Served positional_row(FunctionCallInfo fcinfo, Output output, const double** x) 
   return served;
 }
 
-// A named-feature row (argument 1: jsonb, a table row, or any number array).
-Served named_row(FunctionCallInfo fcinfo, Output output, const automl::InputValue** x) {
-  const Served served = project_model(fcinfo, output);
-  *x = inputs_from_argument(*served.model, fcinfo, 1, PG_GETARG_TEXT_PP(0));
-  return served;
-}
-
 // The body of every project predict function: `Row` is double (a float8[] in the
 // model's order) or automl::InputValue (named features).
+// Scores row `x` with what serves the call, hands shadow and logging on, and returns
+// the answer: `Row` is double (numbers in the model's order) or automl::InputValue.
 template <Output output, typename Row>
-Datum predict_call(FunctionCallInfo fcinfo) {
-  const Row* x = nullptr;
-  Served served;
-  if constexpr (std::is_same_v<Row, double>) {
-    served = positional_row(fcinfo, output, &x);
-  } else {
-    if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
-      PG_RETURN_NULL();  // the split_key overloads are not STRICT
-    served = named_row(fcinfo, output, &x);
-  }
+Datum answer_call(FunctionCallInfo fcinfo, const Served& served, const Row* x) {
   double* proba = nullptr;
   if constexpr (output == Output::Proba)
     proba = static_cast<double*>(palloc(sizeof(double) * served.model->n_classes()));
@@ -104,6 +91,29 @@ Datum predict_call(FunctionCallInfo fcinfo) {
     PG_RETURN_TEXT_P(cstring_to_text(classes[static_cast<size_t>(answer.label)].c_str()));
   } else {
     PG_RETURN_ARRAYTYPE_P(make_float8_array(proba, served.model->n_classes()));
+  }
+}
+
+// The body of every project predict function: a float8[] row (positional) or named
+// features (jsonb, a table row, any number array).
+template <Output output, bool positional>
+Datum predict_call(FunctionCallInfo fcinfo) {
+  if constexpr (positional) {
+    const double* x = nullptr;
+    const Served served = positional_row(fcinfo, output, &x);
+    return answer_call<output>(fcinfo, served, x);
+  } else {
+    if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+      PG_RETURN_NULL();  // the split_key overloads are not STRICT
+    const Served served = project_model(fcinfo, output);
+    // A row of number columns for a model of numbers: read as doubles, scored as float8[].
+    if (type_is_rowtype(get_fn_expr_argtype(fcinfo->flinfo, 1)))
+      if (const double* numbers =
+              numbers_from_row(*served.model, PG_GETARG_HEAPTUPLEHEADER(1), fcinfo))
+        return answer_call<output>(fcinfo, served, numbers);
+    const automl::InputValue* x =
+        inputs_from_argument(*served.model, fcinfo, 1, PG_GETARG_TEXT_PP(0));
+    return answer_call<output>(fcinfo, served, x);
   }
 }
 
@@ -150,19 +160,13 @@ Datum predict_batch_call(FunctionCallInfo fcinfo) {
 AUTOML_FUNCTION(automl_predict_batch) { return predict_batch_call<Output::Value>(fcinfo); }
 AUTOML_FUNCTION(automl_predict_proba_batch) { return predict_batch_call<Output::Proba>(fcinfo); }
 
-AUTOML_FUNCTION(automl_predict) { return predict_call<Output::Value, double>(fcinfo); }
-AUTOML_FUNCTION(automl_predict_label) { return predict_call<Output::Label, double>(fcinfo); }
-AUTOML_FUNCTION(automl_predict_proba) { return predict_call<Output::Proba, double>(fcinfo); }
+AUTOML_FUNCTION(automl_predict) { return predict_call<Output::Value, true>(fcinfo); }
+AUTOML_FUNCTION(automl_predict_label) { return predict_call<Output::Label, true>(fcinfo); }
+AUTOML_FUNCTION(automl_predict_proba) { return predict_call<Output::Proba, true>(fcinfo); }
 
-AUTOML_FUNCTION(automl_predict_named) {
-  return predict_call<Output::Value, automl::InputValue>(fcinfo);
-}
-AUTOML_FUNCTION(automl_predict_label_named) {
-  return predict_call<Output::Label, automl::InputValue>(fcinfo);
-}
-AUTOML_FUNCTION(automl_predict_proba_named) {
-  return predict_call<Output::Proba, automl::InputValue>(fcinfo);
-}
+AUTOML_FUNCTION(automl_predict_named) { return predict_call<Output::Value, false>(fcinfo); }
+AUTOML_FUNCTION(automl_predict_label_named) { return predict_call<Output::Label, false>(fcinfo); }
+AUTOML_FUNCTION(automl_predict_proba_named) { return predict_call<Output::Proba, false>(fcinfo); }
 
 AUTOML_FUNCTION(automl_predict_model) {
   const int64 model_id = PG_GETARG_INT64(0);

@@ -222,7 +222,7 @@ Eigen::VectorXi Model::classes_of(const Eigen::MatrixXd& proba) {
 
 std::string Model::serialize() const { return document().dump(); }
 
-nlohmann::json Model::document() const {
+nlohmann::json Model::document(bool with_estimator) const {
   nlohmann::json j = {
       {"format", kFormatName},
       {"format_version", kFormatVersion},
@@ -234,8 +234,8 @@ nlohmann::json Model::document() const {
       {"feature_version", feature_version()},
       {"encoded_features", preprocessor_.output_names()},
       {"preprocessing", preprocessor_.to_json()},
-      {"estimator", estimator_->to_json()},
   };
+  if (with_estimator) j["estimator"] = estimator_->to_json();
   if (task_ == Task::Classification)
     j["labels"] = {{"kind", to_string(labels_.kind())}, {"classes", labels_.classes()}};
   return j;

@@ -57,7 +57,7 @@ std::shared_ptr<const Estimator> rebuild(const nlohmann::json& j, Eigen::Index n
 
 std::string serving_image(const Model& model) {
   std::vector<std::string> images;
-  nlohmann::json document = model.document();
+  nlohmann::json document = model.document(false);
   document["estimator"] = skeleton(model.estimator(), images);
   ImageWriter out;
   out.put(kMagic, sizeof kMagic);

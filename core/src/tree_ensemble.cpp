@@ -5,7 +5,6 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
-#include <mutex>
 
 #include "automl/error.hpp"
 #include "automl/interrupt.hpp"
@@ -329,35 +328,17 @@ nlohmann::json TreeEnsemble::to_json() const {
           {"trees", trees}};
 }
 
-// The trees' arrays as one block of an image (parsed back by tree_arrays()).
-std::string TreeEnsemble::arrays_image() const {
-  ImageWriter out;
-  for (const Tree& t : trees()) {
-    out.put(static_cast<std::int32_t>(t.group));
-    out.put_vector(t.left);
-    out.put_vector(t.right);
-    out.put_vector(t.feature);
-    out.put_vector(t.threshold);
-    out.put_vector(t.default_left);
-    out.put_vector(t.value);
-    out.put_vector(t.cover);
-  }
-  return out.take();
-}
-
 std::string TreeEnsemble::image() const {
   ImageWriter out;
   out.put(kImageMagic, sizeof kImageMagic);
   out.put(static_cast<std::int32_t>(link_));
   out.put_vector(base_margin_);
-  out.put(static_cast<std::uint64_t>(flat_.n_trees()));
-  out.put_bytes(arrays_image());
   out.put_bytes(flat_.image());
   return out.take();
 }
 
-// Predictions need only the compiled trees: the arrays (explain, to_json) stay bytes
-// until first asked for, so loading an image costs two copies and a bounds check.
+// Predictions need only the compiled trees: an image carries nothing else, so it is
+// a third of the arrays' size and loads with one copy and a bounds check.
 std::unique_ptr<TreeEnsemble> TreeEnsemble::from_image(const char* bytes, std::size_t size,
                                                        Eigen::Index n_features) {
   ImageReader in(bytes, size, "tree ensemble");
@@ -367,41 +348,21 @@ std::unique_ptr<TreeEnsemble> TreeEnsemble::from_image(const char* bytes, std::s
   const auto link = in.get<std::int32_t>();
   if (link < 0 || link > static_cast<std::int32_t>(Link::Softmax)) in.damaged("unknown link");
   auto base = in.get_vector<double>();
-  const auto n_trees = in.get<std::uint64_t>();
-  size_t arrays_size = 0, flat_size = 0;
-  const char* arrays = in.get_bytes(&arrays_size);
+  size_t flat_size = 0;
   const char* flat = in.get_bytes(&flat_size);
   in.expect_end();
-  FlatForest compiled = FlatForest::from_image(flat, flat_size);
-  if (compiled.n_trees() != n_trees) in.damaged("tree counts differ");
   std::unique_ptr<TreeEnsemble> e(new TreeEnsemble({}, std::move(base), static_cast<Link>(link),
-                                                   n_features, std::move(compiled)));
-  e->pending_arrays_ = std::make_shared<PendingArrays>();
-  e->pending_arrays_->bytes.assign(arrays, arrays_size);
+                                                   n_features,
+                                                   FlatForest::from_image(flat, flat_size)));
+  e->predictions_only_ = true;
   return e;
 }
 
 const std::vector<TreeEnsemble::Tree>& TreeEnsemble::trees() const {
-  if (pending_arrays_ == nullptr) return trees_;
-  std::call_once(pending_arrays_->once, [this] {
-    const std::string& bytes = pending_arrays_->bytes;
-    ImageReader in(bytes.data(), bytes.size(), "tree arrays");
-    std::vector<Tree> trees(flat_.n_trees());
-    for (Tree& t : trees) {
-      t.group = in.get<std::int32_t>();
-      t.left = in.get_vector<std::int32_t>();
-      t.right = in.get_vector<std::int32_t>();
-      t.feature = in.get_vector<std::int32_t>();
-      t.threshold = in.get_vector<float>();
-      t.default_left = in.get_vector<std::uint8_t>();
-      t.value = in.get_vector<double>();
-      t.cover = in.get_vector<double>();
-      // Checked as a model file's trees are, before anything walks them.
-      check_tree(t, n_features_, n_outputs());
-    }
-    in.expect_end();
-    trees_ = std::move(trees);
-  });
+  if (predictions_only_)
+    throw Error(sqlstate::kInternalError,
+                "this tree ensemble was loaded from a serving image, for predictions only",
+                "explanations and the model file need the model parsed from its file");
   return trees_;
 }
 

@@ -129,7 +129,7 @@ TEST(FlatForest, ImageRoundTripsAndDamageIsRefused) {
   }
 }
 
-TEST(FlatForest, TreeImageRefusesTreesTheModelFileWouldRefuse) {
+TEST(FlatForest, TreeImageHoldsWhatPredictionsNeedAndIsChecked) {
   std::mt19937 rng(5);
   const TreeEnsemble ens({random_tree(rng, 3, 4, 0.9, 0)}, {0.0}, Link::Identity, 3);
   const std::string image = ens.image();
@@ -137,16 +137,14 @@ TEST(FlatForest, TreeImageRefusesTreesTheModelFileWouldRefuse) {
   EXPECT_THROW(TreeEnsemble::from_image(image.data(), image.size() - 1, 3), Error);
   EXPECT_THROW(TreeEnsemble::from_image(image.data(), image.size(), 2), Error)
       << "split features beyond the model's inputs";
-  // The arrays explain needs are parsed on first use, and checked then: a root whose
-  // left child is itself loads (predictions walk the compiled trees) but never explains.
-  std::string bad = image;
-  const size_t root_left = 8 + 4 + (8 + 8) + 8 + 8 + 4 + 8;  // see TreeEnsemble::image
-  const std::int32_t itself = 0;
-  std::memcpy(&bad[root_left], &itself, sizeof itself);
-  const auto loaded = TreeEnsemble::from_image(bad.data(), bad.size(), 3);
-  double x[3] = {0.1, 0.2, 0.3}, out[4];
-  loaded->decision(x, out);
-  EXPECT_THROW(loaded->contributions(x, 0, out), Error);
+  // An image carries the compiled trees only: it predicts as the original does, and
+  // refuses to explain (the extension explains with the model parsed from its file).
+  const auto loaded = TreeEnsemble::from_image(image.data(), image.size(), 3);
+  double x[3] = {0.1, 0.2, 0.3}, a[4], b[4];
+  loaded->decision(x, a);
+  ens.decision(x, b);
+  EXPECT_EQ(a[0], b[0]);
+  EXPECT_THROW(loaded->contributions(x, 0, a), Error);
 }
 
 }  // namespace

@@ -41,8 +41,6 @@ void expect_same_answers(const Model& a, const Model& b) {
     a.predict_proba(x, pa.data());
     b.predict_proba(x, pb.data());
     ASSERT_EQ(pa, pb);
-    InputValue row[3] = {InputValue::of(x[0]), InputValue::of(x[1]), InputValue::of(x[2])};
-    ASSERT_EQ(a.explain(row).contributions, b.explain(row).contributions);
   }
 }
 
@@ -58,8 +56,16 @@ TEST(ServingImage, AnswersExactlyAsTheParsedModelFile) {
     const Model parsed = Model::parse(out.model_bytes);
     const std::string image = serving_image(parsed);
     const Model loaded = model_from_serving_image(image.data(), image.size());
-    EXPECT_EQ(loaded.serialize(), parsed.serialize()) << algorithm;
     expect_same_answers(parsed, loaded);
+    // Trees come compiled, without the arrays explain walks: the extension explains
+    // with the model parsed from its file. A linear model's image is its whole file.
+    const InputValue row[3] = {InputValue::of(0.5), InputValue::of(-1.0), InputValue::of(2.0)};
+    if (std::string(algorithm) == "logistic") {
+      EXPECT_EQ(loaded.serialize(), parsed.serialize());
+      EXPECT_EQ(loaded.explain(row).contributions, parsed.explain(row).contributions);
+    } else {
+      EXPECT_THROW(loaded.explain(row), Error) << algorithm;
+    }
   }
 }
 

@@ -72,7 +72,7 @@ void resolve(CallSite* site, FunctionCallInfo fcinfo, text* project) {
   for (int i = 0; i < d.n_arms; ++i) site->models[i] = load_model(d.model_ids[i]);
   site->shadow = d.shadow_model_id != 0 ? load_model(d.shadow_model_id) : nullptr;
   site->log = d.log_sample_rate > 0 && prediction_log_available();
-  set_site_key(&site->key, fcinfo, project, model_cache().epoch());
+  set_site_key(&site->key, fcinfo, project, models_epoch());
   site->deployment = d;
   release_feature_readers(site->feature_readers);
   site->feature_readers = nullptr;
@@ -105,7 +105,7 @@ void set_site_key(SiteKey* key, FunctionCallInfo fcinfo, const text* project, st
 
 Served model_for_project(FunctionCallInfo fcinfo, text* project, const text* split_key) {
   auto* site = site_of<CallSite>(fcinfo);
-  if (!site_matches(site->key, project, model_cache().epoch())) resolve(site, fcinfo, project);
+  if (!site_matches(site->key, project, models_epoch())) resolve(site, fcinfo, project);
   const Deployment& d = site->deployment;
   const int arm = d.n_arms == 1 ? 0 : choose_arm(d, arm_draw(split_key));
   const double rate = d.log_sample_rate;
@@ -122,7 +122,7 @@ void** feature_reader_slot(FunctionCallInfo fcinfo) {
 const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t model_id) {
   auto* site = site_of<ModelSite>(fcinfo);
   if (site->model != nullptr && site->model_id == model_id &&
-      site_matches(site->key, nullptr, model_cache().epoch()))
+      site_matches(site->key, nullptr, models_epoch()))
     return site->model;
   // 42704 for an unknown id, 42501 for a model of a project the caller may not use.
   Oid types[1] = {INT8OID};
@@ -132,7 +132,7 @@ const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t mode
                  "checking access to a model");
   SPI_finish();
   const automl::Model* model = load_model(model_id);
-  set_site_key(&site->key, fcinfo, nullptr, model_cache().epoch());
+  set_site_key(&site->key, fcinfo, nullptr, models_epoch());
   site->model_id = model_id;
   site->model = model;
   return model;

@@ -111,13 +111,28 @@ const automl::Model* load_model(std::int64_t model_id) {
   if (const automl::Model* cached = model_cache().find(model_id)) return cached;
   if (!shared_models_available()) return parse_and_share(model_id, SharedModelKey{});
   const SharedModelKey key = model_row_key(model_id);
-  std::size_t size = 0;
-  char* image = shared_model_copy(key, &size);
-  if (image == nullptr) return parse_and_share(model_id, key);
-  const automl::Model* model = cpp_guard(
-      [&] { return model_cache().insert(model_id, load_served_image(image, size, model_id)); });
-  pfree(image);
+  struct Load {
+    std::int64_t model_id;
+    const automl::Model* model;
+  } load{model_id, nullptr};
+  auto use = [](const char* image, std::size_t size, void* context) {
+    auto* l = static_cast<Load*>(context);
+    l->model = cpp_guard([&] {
+      return model_cache().insert(l->model_id, load_served_image(image, size, l->model_id));
+    });
+  };
+  if (!shared_model_read(key, use, &load)) return parse_and_share(model_id, key);
   count_image_load();
+  return load.model;
+}
+
+const automl::Model* load_model_to_explain(std::int64_t model_id) {
+  if (const automl::Model* cached = explain_cache().find(model_id)) return cached;
+  std::size_t size = 0;
+  char* bytes = read_model_file(model_id, &size);
+  const automl::Model* model = cpp_guard(
+      [&] { return explain_cache().insert(model_id, parse_served_model(bytes, size, model_id)); });
+  pfree(bytes);
   return model;
 }
 

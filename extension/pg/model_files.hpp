@@ -18,4 +18,8 @@ char* read_model_file(std::int64_t model_id, std::size_t* size);
 // No access check: callers have resolved it through a deployment or model_for_caller.
 const automl::Model* load_model(std::int64_t model_id);
 
+// The same model parsed from its file, as explain needs it: a model loaded from a
+// shared serving image carries its trees compiled for predictions only.
+const automl::Model* load_model_to_explain(std::int64_t model_id);
+
 }  // namespace pg_automl

@@ -13,6 +13,7 @@
 #include "pg/call_site.hpp"
 #include "pg/float8_array.hpp"
 #include "pg/guard.hpp"
+#include "pg/model_files.hpp"
 #include "pg/named_features.hpp"
 
 extern "C" {
@@ -179,9 +180,10 @@ AUTOML_FUNCTION(automl_predict_model) {
 
 AUTOML_FUNCTION(automl_explain) {
   const Served served = project_model(fcinfo, Output::Value);
-  const automl::InputValue* x =
-      inputs_from_argument(*served.model, fcinfo, 1, PG_GETARG_TEXT_PP(0));
-  char* json = cpp_guard([&] { return explanation_json(*served.model, x); });
+  // The model's file, parsed here: a shared image predicts but cannot explain.
+  const automl::Model* model = load_model_to_explain(served.model_id);
+  const automl::InputValue* x = inputs_from_argument(*model, fcinfo, 1, PG_GETARG_TEXT_PP(0));
+  char* json = cpp_guard([&] { return explanation_json(*model, x); });
   PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(json)));
 }
 

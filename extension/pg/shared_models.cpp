@@ -1,9 +1,9 @@
 // pg/shared_models.cpp — the shared arena of serving images (see shared_models.hpp).
 //
 // A fixed region reserved at server start: a table of entries and the bytes they
-// point into, first fit, least recently used evicted. Readers copy an image out under
-// the shared lock and load it after releasing it; writers (a backend that parsed a
-// model) take the exclusive lock once per model per server.
+// point into, first fit, least recently used evicted. Readers load an image in place
+// under the shared lock; writers (a backend that parsed a model) take the exclusive
+// lock once per model per server.
 #include <algorithm>
 #include <cstring>
 
@@ -138,19 +138,19 @@ void shared_models_init() {
 
 bool shared_models_available() { return shared != nullptr; }
 
-char* shared_model_copy(const SharedModelKey& key, std::size_t* size) {
-  if (shared == nullptr) return nullptr;
-  char* copy = nullptr;
+bool shared_model_read(const SharedModelKey& key,
+                       void (*use)(const char* image, std::size_t size, void* context),
+                       void* context) {
+  if (shared == nullptr) return false;
   LWLockAcquire(shared->lock, LW_SHARED);
-  if (Entry* e = find(key)) {
+  Entry* e = find(key);
+  if (e != nullptr) {
     pg_atomic_write_u64(&e->last_used, pg_atomic_add_fetch_u64(&shared->clock, 1));
-    *size = e->size;
-    // palloc may raise (out of memory): the lock is released by the abort.
-    copy = static_cast<char*>(palloc(e->size));
-    std::memcpy(copy, shared->data + e->offset, e->size);
+    // Read in place: a copy would cost a backend as many page faults again.
+    use(shared->data + e->offset, e->size, context);
   }
   LWLockRelease(shared->lock);
-  return copy;
+  return e != nullptr;
 }
 
 void shared_model_publish(const SharedModelKey& key, const char* image, std::size_t size) {

@@ -28,8 +28,12 @@ struct SharedModelKey {
 void shared_models_init();
 bool shared_models_available();
 
-// A palloc'd copy of the image stored under `key`, or nullptr.
-char* shared_model_copy(const SharedModelKey& key, std::size_t* size);
+// Calls use(image, size, context) on the image stored under `key`, in shared memory
+// under the cache's shared lock (an error raised there releases it); false when
+// there is none.
+bool shared_model_read(const SharedModelKey& key,
+                       void (*use)(const char* image, std::size_t size, void* context),
+                       void* context);
 // Stores an image, evicting the least recently used ones; too large: not stored.
 void shared_model_publish(const SharedModelKey& key, const char* image, std::size_t size);
 

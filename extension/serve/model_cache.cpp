@@ -11,6 +11,11 @@ ParsedCache<automl::Model>& model_cache() {
   return cache;
 }
 
+ParsedCache<automl::Model>& explain_cache() {
+  static ParsedCache<automl::Model> cache;
+  return cache;
+}
+
 ParsedCache<automl::Crf>& tagger_cache() {
   static ParsedCache<automl::Crf> cache;
   return cache;

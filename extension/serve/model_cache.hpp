@@ -59,6 +59,11 @@ class ParsedCache {
 };
 
 ParsedCache<automl::Model>& model_cache();
+ParsedCache<automl::Model>& explain_cache();  // parsed from files, for explain
+
+// Changes whenever either model cache drops an entry: call sites holding pointers
+// into them (models, and row readers made for a model) resolve again.
+inline std::uint64_t models_epoch() { return model_cache().epoch() + explain_cache().epoch(); }
 ParsedCache<automl::Crf>& tagger_cache();
 
 }  // namespace pg_automl

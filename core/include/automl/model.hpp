@@ -42,7 +42,9 @@ class Model {
       std::function<std::shared_ptr<const Estimator>(const nlohmann::json&, Eigen::Index)>;
   static Model parse(std::string_view bytes, const EstimatorReader& read_estimator);
   std::string serialize() const;
-  nlohmann::json document() const;  // what serialize() writes, before dumping
+  // What serialize() writes, before dumping; without "estimator" for a caller that
+  // writes its own (serving_image.hpp).
+  nlohmann::json document(bool with_estimator = true) const;
 
   Task task() const { return task_; }
   const std::string& algorithm() const { return algorithm_; }

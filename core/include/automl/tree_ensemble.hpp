@@ -13,7 +13,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -56,9 +55,10 @@ class TreeEnsemble final : public Estimator {
   void decision_rows(const double* x, std::size_t n, std::size_t row_length,
                      double* scores) const override;
   nlohmann::json to_json() const override;
-  // A byte image of everything above, loaded without parsing JSON or recompiling
-  // (the image of a model shared between backends, serving_image.hpp). This
-  // machine's layout: never stored, only handed between processes of one server.
+  // A byte image of what predictions need (the compiled trees, base margins, link),
+  // loaded without parsing JSON or compiling (the image of a model shared between
+  // backends, serving_image.hpp). This machine's layout: never stored, only handed
+  // between processes of one server.
   std::string image() const;
   static std::unique_ptr<TreeEnsemble> from_image(const char* bytes, std::size_t size,
                                                   Eigen::Index n_features);
@@ -72,23 +72,19 @@ class TreeEnsemble final : public Estimator {
 
   size_t n_trees() const { return flat_.n_trees(); }
   const FlatForest& flat() const { return flat_; }
-  // XGBoost's arrays; an ensemble loaded from an image parses them on first use
-  // (once, thread-safe) and throws Error XX001 then if they are damaged.
+  // XGBoost's arrays (explain, to_json, importance). An ensemble loaded from an image
+  // has none: it throws Error XX000, and whoever explains loads the model's file.
   const std::vector<Tree>& trees() const;
+  bool predictions_only() const { return predictions_only_; }
   const std::vector<double>& base_margin() const { return base_margin_; }
 
  private:
-  mutable std::vector<Tree> trees_;  // filled on first use after an image
+  std::vector<Tree> trees_;
   std::vector<double> base_margin_;
   Link link_;
   Eigen::Index n_features_;
-  FlatForest flat_;  // what decision walks
-  struct PendingArrays {
-    std::string bytes;  // arrays_image() of an image, not parsed yet
-    std::once_flag once;
-  };
-  std::shared_ptr<PendingArrays> pending_arrays_;  // null: trees_ holds the arrays
-  std::string arrays_image() const;
+  FlatForest flat_;                // what decision walks
+  bool predictions_only_ = false;  // from an image: no arrays, trees() throws
 
   TreeEnsemble(std::vector<Tree> trees, std::vector<double> base_margin, Link link,
                Eigen::Index n_features, FlatForest flat);

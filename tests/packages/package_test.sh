@@ -31,9 +31,12 @@ INSTANCE=pkgtest
 INSTANCE_CONF=/etc/automl-worker/$INSTANCE.conf
 
 # What the packages need to be made (dpkg-shlibdeps, file), checked (systemd-analyze,
-# setpriv) and put in containers (podman with runc, mmdebstrap for the base image).
+# setpriv) and put in containers (podman with runc, mmdebstrap for the base image, and
+# the CNI dnsname plugin, only recommended by podman, without which the worker cannot
+# resolve the database's network alias `db`).
 AUTOML_PACKAGES+=(dpkg-dev file systemd util-linux adduser)
-[ "${AUTOML_SKIP_CONTAINERS:-}" = 1 ] || AUTOML_PACKAGES+=(podman runc mmdebstrap)
+[ "${AUTOML_SKIP_CONTAINERS:-}" = 1 ] ||
+  AUTOML_PACKAGES+=(podman runc mmdebstrap golang-github-containernetworking-plugin-dnsname)
 
 # Outside the lock: packages and cpack touch nothing the other suites use.
 if [ "${AUTOML_PACKAGES_LOCKED_PART:-}" != 1 ]; then

@@ -130,8 +130,8 @@ RowReader* build_row_reader(FeatureReaders* readers, const automl::Model& model,
   return r;
 }
 
-// The reader for this row's type and model, deformed into its values and nulls.
-RowReader* deformed_row(const automl::Model& model, HeapTupleHeader row, FunctionCallInfo fcinfo) {
+// The reader for this row's type and model.
+RowReader* reader_for(const automl::Model& model, HeapTupleHeader row, FunctionCallInfo fcinfo) {
   FeatureReaders* readers = readers_of(fcinfo);
   const Oid type = HeapTupleHeaderGetTypeId(row);
   const int32 typmod = HeapTupleHeaderGetTypMod(row);
@@ -141,14 +141,17 @@ RowReader* deformed_row(const automl::Model& model, HeapTupleHeader row, Functio
         candidate->typmod == typmod &&
         current_identifier(candidate->typcache) == candidate->tupdesc_id)
       r = candidate;
-  if (r == nullptr) r = build_row_reader(readers, model, type, typmod);
+  return r != nullptr ? r : build_row_reader(readers, model, type, typmod);
+}
+
+// Its values and nulls.
+void deform(RowReader* r, HeapTupleHeader row) {
   HeapTupleData tuple;
   tuple.t_len = HeapTupleHeaderGetDatumLength(row);
   ItemPointerSetInvalid(&tuple.t_self);
   tuple.t_tableOid = InvalidOid;
   tuple.t_data = row;
   heap_deform_tuple(&tuple, r->desc, r->values, r->nulls);
-  return r;
 }
 
 double number_of(Datum d, Oid base) {
@@ -174,7 +177,8 @@ double number_of(Datum d, Oid base) {
 
 InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row,
                             FunctionCallInfo fcinfo) {
-  RowReader* r = deformed_row(model, row, fcinfo);
+  RowReader* r = reader_for(model, row, fcinfo);
+  deform(r, row);
   const auto& inputs = model.inputs();
   for (size_t i = 0; i < inputs.size(); ++i) {
     const int a = r->attribute[i];
@@ -188,8 +192,9 @@ InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row,
 
 const double* numbers_from_row(const automl::Model& model, HeapTupleHeader row,
                                FunctionCallInfo fcinfo) {
-  RowReader* r = deformed_row(model, row, fcinfo);
+  RowReader* r = reader_for(model, row, fcinfo);
   if (!r->numbers_only) return nullptr;
+  deform(r, row);
   const size_t n = model.inputs().size();
   for (size_t i = 0; i < n; ++i) {
     const int a = r->attribute[i];

@@ -72,8 +72,12 @@ double Preprocessor::number_of(size_t column, double x) const {
 }
 
 void Preprocessor::transform_numbers(const double* values, double* out) const {
-  for (size_t c = 0; c < inputs_.size(); ++c)
-    *out++ = scaled(number_of(c, values[c]), steps_[c].scalings[0]);
+  for (size_t c = 0; c < inputs_.size(); ++c) {
+    // A finite number of a numeric column is itself: number_of only for the rest.
+    const double x = values[c];
+    const bool plain = std::isfinite(x) && inputs_[c].type != ColumnType::Boolean;
+    *out++ = scaled(plain ? x : number_of(c, x), steps_[c].scalings[0]);
+  }
   for (const Ratio& r : ratios_) {
     double x = number_of(r.a, values[r.a]) / number_of(r.b, values[r.b]);
     if (!std::isfinite(x)) x = r.fill;

@@ -50,21 +50,40 @@ const char* feature_list(const automl::Model& model) {
 
 InputValue text_value(const char* s) { return InputValue::of(std::string_view(s)); }
 
+bool is_plain_number(Oid base) {
+  return base == INT2OID || base == INT4OID || base == INT8OID || base == FLOAT4OID ||
+         base == FLOAT8OID || base == NUMERICOID || base == BOOLOID;
+}
+
+double plain_number(Datum d, Oid base) {
+  switch (base) {
+    case INT2OID:
+      return DatumGetInt16(d);
+    case INT4OID:
+      return DatumGetInt32(d);
+    case INT8OID:
+      return static_cast<double>(DatumGetInt64(d));
+    case FLOAT4OID:
+      return DatumGetFloat4(d);
+    case FLOAT8OID:
+      return DatumGetFloat8(d);
+    case NUMERICOID:
+      return numeric_to_double(DatumGetNumeric(d));
+    default:  // BOOLOID: is_plain_number admits nothing else
+      return DatumGetBool(d) ? 1.0 : 0.0;
+  }
+}
+
 InputValue value_from_datum(const automl::ColumnSchema& input, Datum d, Oid type, Oid base,
                             FmgrInfo* output) {
   switch (base) {
     case INT2OID:
-      return InputValue::of(DatumGetInt16(d));
     case INT4OID:
-      return InputValue::of(DatumGetInt32(d));
     case INT8OID:
-      return InputValue::of(static_cast<double>(DatumGetInt64(d)));
     case FLOAT4OID:
-      return InputValue::of(DatumGetFloat4(d));
     case FLOAT8OID:
-      return InputValue::of(DatumGetFloat8(d));
     case NUMERICOID:
-      return InputValue::of(numeric_to_double(DatumGetNumeric(d)));
+      return InputValue::of(plain_number(d, base));
     case BOOLOID:
       if (input.type == ColumnType::Categorical)
         return text_value(DatumGetBool(d) ? "true" : "false");

@@ -27,5 +27,9 @@ automl::InputValue value_from_datum(const automl::ColumnSchema& input, Datum d, 
                                     FmgrInfo* output = nullptr);
 // Whether value_from_datum reads this base type as a number (not through text).
 bool read_as_number(Oid base);
+// The number types and boolean, and their value as a double (a boolean as 0 or 1):
+// what a numeric or boolean model input receives from such a column.
+bool is_plain_number(Oid base);
+double plain_number(Datum d, Oid base);
 
 }  // namespace pg_automl

@@ -24,6 +24,15 @@ namespace {
 
 SPIPlanPtr model_plan = nullptr;
 
+// 54000 for a model file beyond automl.max_model_mb, before anything parses it.
+void refuse_if_too_large(std::int64_t model_id, std::size_t size) {
+  if (model_too_large(size))
+    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+                    errmsg("model %lld is %zu MB; this server loads at most %d MB "
+                           "(automl.max_model_mb)",
+                           static_cast<long long>(model_id), size >> 20, max_model_mb)));
+}
+
 }  // namespace
 
 char* read_model_file(std::int64_t model_id, std::size_t* size) {
@@ -38,11 +47,7 @@ char* read_model_file(std::int64_t model_id, std::size_t* size) {
   bytea* stored = DatumGetByteaPP(spi_value(1, &is_null));
   // Copy out of SPI's memory, which SPI_finish releases.
   *size = VARSIZE_ANY_EXHDR(stored);
-  if (model_too_large(*size))
-    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                    errmsg("model %lld is %zu MB; this server loads at most %d MB "
-                           "(automl.max_model_mb)",
-                           static_cast<long long>(model_id), *size >> 20, max_model_mb)));
+  refuse_if_too_large(model_id, *size);
   char* bytes = static_cast<char*>(SPI_palloc(*size + 1));
   std::memcpy(bytes, VARDATA_ANY(stored), *size);
   bytes[*size] = '\0';
@@ -69,11 +74,7 @@ SharedModelKey model_row_key(std::int64_t model_id) {
                      DatumGetTransactionId(spi_value(2, &is_null)), model_id};
   const std::size_t size = toast_raw_datum_size(spi_value(3, &is_null)) - VARHDRSZ;
   SPI_finish();
-  if (model_too_large(size))
-    ereport(ERROR, (errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-                    errmsg("model %lld is %zu MB; this server loads at most %d MB "
-                           "(automl.max_model_mb)",
-                           static_cast<long long>(model_id), size >> 20, max_model_mb)));
+  refuse_if_too_large(model_id, size);
   return key;
 }
 

@@ -107,11 +107,14 @@ Datum predict_call(FunctionCallInfo fcinfo) {
     if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
       PG_RETURN_NULL();  // the split_key overloads are not STRICT
     const Served served = project_model(fcinfo, output);
-    // A row of number columns for a model of numbers: read as doubles, scored as float8[].
-    if (type_is_rowtype(get_fn_expr_argtype(fcinfo->flinfo, 1)))
-      if (const double* numbers =
-              numbers_from_row(*served.model, PG_GETARG_HEAPTUPLEHEADER(1), fcinfo))
+    const Oid type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+    if (type != JSONBOID && type_is_rowtype(type)) {
+      const HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
+      // A row of number columns for a model of numbers: read as doubles, scored as float8[].
+      if (const double* numbers = numbers_from_row(*served.model, row, fcinfo))
         return answer_call<output>(fcinfo, served, numbers);
+      return answer_call<output>(fcinfo, served, inputs_from_row(*served.model, row, fcinfo));
+    }
     const automl::InputValue* x =
         inputs_from_argument(*served.model, fcinfo, 1, PG_GETARG_TEXT_PP(0));
     return answer_call<output>(fcinfo, served, x);

@@ -9,7 +9,6 @@
 #include "pg/call_site.hpp"
 #include "pg/feature_values.hpp"
 #include "pg/named_features.hpp"
-#include "pg/numeric_double.hpp"
 
 extern "C" {
 #include "access/htup_details.h"
@@ -71,11 +70,6 @@ FeatureReaders* readers_of(FunctionCallInfo fcinfo) {
 // A registered record type (RECORD with a typmod) never changes: 0 stands for it.
 uint64 current_identifier(const TypeCacheEntry* entry) {
   return entry == nullptr ? 0 : entry->tupDesc_identifier;
-}
-
-bool is_plain_number(Oid base) {
-  return base == INT2OID || base == INT4OID || base == INT8OID || base == FLOAT4OID ||
-         base == FLOAT8OID || base == NUMERICOID || base == BOOLOID;
 }
 
 RowReader* build_row_reader(FeatureReaders* readers, const automl::Model& model, Oid type,
@@ -154,25 +148,6 @@ void deform(RowReader* r, HeapTupleHeader row) {
   heap_deform_tuple(&tuple, r->desc, r->values, r->nulls);
 }
 
-double number_of(Datum d, Oid base) {
-  switch (base) {
-    case INT2OID:
-      return DatumGetInt16(d);
-    case INT4OID:
-      return DatumGetInt32(d);
-    case INT8OID:
-      return static_cast<double>(DatumGetInt64(d));
-    case FLOAT4OID:
-      return DatumGetFloat4(d);
-    case FLOAT8OID:
-      return DatumGetFloat8(d);
-    case NUMERICOID:
-      return numeric_to_double(DatumGetNumeric(d));
-    default:  // BOOLOID: is_plain_number admits nothing else
-      return DatumGetBool(d) ? 1.0 : 0.0;
-  }
-}
-
 }  // namespace
 
 InputValue* inputs_from_row(const automl::Model& model, HeapTupleHeader row,
@@ -198,7 +173,7 @@ const double* numbers_from_row(const automl::Model& model, HeapTupleHeader row,
   const size_t n = model.inputs().size();
   for (size_t i = 0; i < n; ++i) {
     const int a = r->attribute[i];
-    r->numbers[i] = r->nulls[a] ? std::nan("") : number_of(r->values[a], r->base[i]);
+    r->numbers[i] = r->nulls[a] ? std::nan("") : plain_number(r->values[a], r->base[i]);
   }
   return r->numbers;
 }

@@ -120,14 +120,15 @@ class BackupTest : public ::testing::Test {
     for (const char* table : kTables)
       EXPECT_EQ(fingerprint(target, table), fingerprint("automl_it", table))
           << table << " in " << target;
-    EXPECT_EQ(
-        one_in(target,
-               "SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY 1) "
-               "FROM pg_sequences WHERE schemaname = 'automl'")[0]
-            .as<std::string>(),
-        one("SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY 1) "
-            "FROM pg_sequences WHERE schemaname = 'automl'")[0]
-            .as<std::string>());
+    EXPECT_EQ(one_in(target,
+                     "SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER "
+                     "BY sequencename) "
+                     "FROM pg_sequences WHERE schemaname = 'automl'")[0]
+                  .as<std::string>(),
+              one("SELECT string_agg(sequencename || '=' || coalesce(last_value, 0), ',' ORDER BY "
+                  "sequencename) "
+                  "FROM pg_sequences WHERE schemaname = 'automl'")[0]
+                  .as<std::string>());
     const std::string predictions =
         "SELECT md5(string_agg(automl.predict_model(m.id, ARRAY[p.x, p.z])::text, ',' ORDER BY "
         "m.id, p.x)) "

@@ -114,7 +114,9 @@ cluster_up() {
     echo "$PGPORT" >"$dir/port"
     # A throwaway cluster: durability off for speed, TCP on loopback only. pg_cron
     # (automl.schedule) runs its jobs as background workers in the regression database.
-    as_pg_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start \
+    # Descriptors 3-9 closed: a server started under `flock` (the install lock, see
+    # tests/packages/package_test.sh) would otherwise hold the lock while it runs.
+    as_pg_owner "$bin/pg_ctl" -D "$data" -l "$dir/postgres.log" -w -t 60 start 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- \
       -o "-p $PGPORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c shared_preload_libraries=pg_automl,pg_cron -c cron.database_name=automl_regress -c cron.use_background_workers=on -c max_worker_processes=32 -c automl.log_database=$log_db" >/dev/null
   fi
   PGHOST=127.0.0.1
@@ -134,7 +136,7 @@ cluster_restart_command() {
   local data owner=""
   data=$(cd "$1" && pwd -P)/data
   [ "$(id -u)" = 0 ] && owner="runuser -u postgres -- "
-  echo "$owner$(pg_bindir)/pg_ctl -D $data -m fast -w -t 60 restart >/dev/null"
+  echo "$owner$(pg_bindir)/pg_ctl -D $data -m fast -w -t 60 restart >/dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-"
 }
 
 # ensure_database DB: the database, with the extension as the checkout defines it,
@@ -178,7 +180,7 @@ worker_up() {
     worker_down "$dir"
   fi
   nohup "$AUTOML_WORKER_BIN" --dsn "host=$PGHOST port=$PGPORT dbname=$db user=$PGUSER" \
-    >>"$dir/worker.log" 2>&1 </dev/null &
+    >>"$dir/worker.log" 2>&1 </dev/null 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
   echo $! >"$dir/worker.pid"
 }
 

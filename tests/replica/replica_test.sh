@@ -21,7 +21,7 @@ rm -rf "${STANDBY_DIR:?}/data"
 as_pg_owner "$bin/pg_basebackup" -h 127.0.0.1 -p "$PRIMARY_PORT" -U postgres -D "$STANDBY_DIR/data" -R -X stream
 STANDBY_PORT=$(free_port $((PRIMARY_PORT + 20)))
 # Hot standby needs max_worker_processes at least the primary's (lib.sh's cluster_up).
-as_pg_owner "$bin/pg_ctl" -D "$STANDBY_DIR/data" -l "$STANDBY_DIR/postgres.log" -w -t 60 start \
+as_pg_owner "$bin/pg_ctl" -D "$STANDBY_DIR/data" -l "$STANDBY_DIR/postgres.log" -w -t 60 start 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- \
   -o "-p $STANDBY_PORT -c listen_addresses=127.0.0.1 -c unix_socket_directories='' -c hot_standby=on -c shared_preload_libraries=pg_automl -c max_worker_processes=32 -c automl.log_database=automl_it" >/dev/null
 
 on_primary() { psql -h 127.0.0.1 -p "$PRIMARY_PORT" -d automl_regress -qAtX -c "$1"; }

@@ -8,6 +8,7 @@
 #include "pg/deployments.hpp"
 #include "pg/guard.hpp"
 #include "pg/internal_schema.hpp"
+#include "pg/shared_deployments.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
@@ -50,13 +51,19 @@ Oid grants_relid = InvalidOid;    // who may be served what
 DeploymentCache deployed;
 
 void on_relcache_invalidation(Datum, Oid relid) {
-  if (relid == InvalidOid || deployments_relid == InvalidOid || relid == deployments_relid ||
-      relid == projects_relid || relid == grants_relid)
-    ++deployments_generation;
+  const bool ours = relid != InvalidOid && (relid == deployments_relid || relid == projects_relid ||
+                                            relid == grants_relid);
+  if (ours || relid == InvalidOid || deployments_relid == InvalidOid) ++deployments_generation;
+  // The writers end the shared entries when they commit (shared_deployments.hpp); this
+  // is a second, earlier end where this backend knows the relations.
+  if (ours) end_shared_deployments(false);
 }
 
 // GRANT role TO role changes who owns what through membership.
-void on_membership_invalidation(Datum, int, uint32) { ++deployments_generation; }
+void on_membership_invalidation(Datum, int, uint32) {
+  ++deployments_generation;
+  end_shared_deployments(true);
+}
 
 // Whether lookup_deployment read with a snapshot taken after every invalidation this
 // backend had accepted: READ COMMITTED outside parallel mode, where the lookup takes
@@ -148,11 +155,20 @@ DeploymentStatus find_deployment(text* project, Deployment* out) {
     *out = *cached;
     return DeploymentStatus::Deployed;
   }
+  // What another backend looked up for this role. The generation is read before our
+  // look-up takes its snapshot: a change committed after that ends it.
+  const std::uint64_t shared_generation = shared_deployments_generation();
+  if (shared_deployment_find(shared_generation, user, name, out)) {
+    deployed.store(deployments_generation, user, name, *out, InvalidLocalTransactionId);
+    return DeploymentStatus::Deployed;
+  }
   const DeploymentStatus status = lookup_deployment(project, out);
   if (status != DeploymentStatus::Deployed) return status;  // not cached: asked again next time
   find_relids();
+  const bool fresh = lookup_was_fresh();
   deployed.store(deployments_generation, user, name, *out,
-                 lookup_was_fresh() ? InvalidLocalTransactionId : MyProc->lxid);
+                 fresh ? InvalidLocalTransactionId : MyProc->lxid);
+  if (fresh) shared_deployment_store(shared_generation, user, name, *out);
   return status;
 }
 
@@ -182,6 +198,7 @@ AUTOML_FUNCTION(automl_deployments_changed) {
     elog(ERROR, "automl_deployments_changed must be called as a trigger");
   auto* data = reinterpret_cast<TriggerData*>(fcinfo->context);
   CacheInvalidateRelcacheByRelid(RelationGetRelid(data->tg_relation));
+  end_shared_deployments_at_commit(false);  // new backends read no earlier invalidation
   return PointerGetDatum(nullptr);
 }
 

@@ -11,11 +11,13 @@
 // PostgreSQL's headers last (pg/postgres.hpp).
 #include "pg/guard.hpp"
 #include "pg/model_files.hpp"
+#include "pg/shared_deployments.hpp"
 #include "pg/shared_models.hpp"
 #include "pg/spi.hpp"
 
 extern "C" {
 #include "access/detoast.h"
+#include "access/xact.h"
 #include "miscadmin.h"
 }
 
@@ -60,22 +62,33 @@ namespace {
 SPIPlanPtr key_plan = nullptr;
 
 // The shared-cache key of the model row (42704 when there is none, 54000 when its
-// file is beyond automl.max_model_mb), read without detoasting the file.
+// file is beyond automl.max_model_mb), read without detoasting the file, or known to
+// the shared deployment cache in this generation (then no query at all).
 SharedModelKey model_row_key(std::int64_t model_id) {
+  const std::uint64_t generation = shared_deployments_generation();
+  ModelRow row;
+  if (shared_model_row_find(generation, model_id, &row)) {
+    refuse_if_too_large(model_id, row.size);
+    return SharedModelKey{MyDatabaseId, row.table, row.xmin, model_id};
+  }
   Oid types[1] = {INT8OID};
   Datum args[1] = {Int64GetDatum(model_id)};
+  // Not read-only where that is allowed: a new snapshot (in READ COMMITTED), taken
+  // after the generation was read, so that what is stored is what was committed last.
+  const bool fresh = !IsolationUsesXactSnapshot() && !IsInParallelMode();
   select_one_row(&key_plan, "SELECT tableoid, xmin, model FROM automl.models WHERE id = $1", 1,
-                 types, args, true, "reading a model's row");
+                 types, args, !fresh, "reading a model's row");
   if (SPI_processed == 0)
     ereport(ERROR, (errcode(ERRCODE_UNDEFINED_OBJECT),
                     errmsg("model %lld does not exist", static_cast<long long>(model_id))));
   bool is_null = false;
-  SharedModelKey key{MyDatabaseId, DatumGetObjectId(spi_value(1, &is_null)),
-                     DatumGetTransactionId(spi_value(2, &is_null)), model_id};
-  const std::size_t size = toast_raw_datum_size(spi_value(3, &is_null)) - VARHDRSZ;
+  row.table = DatumGetObjectId(spi_value(1, &is_null));
+  row.xmin = DatumGetTransactionId(spi_value(2, &is_null));
+  row.size = toast_raw_datum_size(spi_value(3, &is_null)) - VARHDRSZ;
   SPI_finish();
-  refuse_if_too_large(model_id, size);
-  return key;
+  refuse_if_too_large(model_id, row.size);
+  if (fresh) shared_model_row_store(generation, model_id, row);
+  return SharedModelKey{MyDatabaseId, row.table, row.xmin, model_id};
 }
 
 // Parses the model file, and leaves its serving image in shared memory for the

@@ -9,6 +9,7 @@
 #include "pg/guard.hpp"
 #include "pg/outbound_urls.hpp"
 #include "pg/prediction_log.hpp"
+#include "pg/shared_deployments.hpp"
 #include "pg/shared_models.hpp"
 
 extern "C" {
@@ -61,6 +62,7 @@ void _PG_init(void) {
   automl::set_interrupt_hook([]() -> bool { return QueryCancelPending || ProcDiePending; });
   pg_automl::prediction_log_init();  // its GUCs before the prefix is reserved
   pg_automl::shared_models_init();
+  pg_automl::shared_deployments_init();
   MarkGUCPrefixReserved("automl");
   pg_automl::register_deployment_invalidation();
 }

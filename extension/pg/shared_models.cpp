@@ -9,6 +9,7 @@
 
 // PostgreSQL's headers last (pg/postgres.hpp).
 #include "pg/guard.hpp"
+#include "pg/shared_deployments.hpp"
 #include "pg/shared_models.hpp"
 
 extern "C" {
@@ -182,15 +183,18 @@ void count_image_load() {
   if (shared != nullptr) pg_atomic_fetch_add_u64(&shared->image_loads, 1);
 }
 
-// automl.shared_model_cache_status(): what the arena holds and what backends did.
+// automl.shared_model_cache_status(): what the shared caches hold and what backends did.
 AUTOML_FUNCTION(automl_shared_model_cache_status) {
   TupleDesc desc;
   if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
     elog(ERROR, "return type must be a row type");
   desc = BlessTupleDesc(desc);
-  Datum values[7] = {};
-  bool nulls[7] = {false, true, true, true, true, true, true};
+  constexpr int kColumns = 10;
+  Datum values[kColumns] = {};
+  bool nulls[kColumns] = {};
+  for (bool& n : nulls) n = true;
   values[0] = BoolGetDatum(shared != nullptr);
+  nulls[0] = false;
   if (shared != nullptr) {
     std::int64_t models = 0, bytes = 0;
     LWLockAcquire(shared->lock, LW_SHARED);
@@ -207,6 +211,15 @@ AUTOML_FUNCTION(automl_shared_model_cache_status) {
     for (int i = 0; i < 6; ++i) {
       values[i + 1] = Int64GetDatum(counts[i]);
       nulls[i + 1] = false;
+    }
+  }
+  // The deployment cache beside it (shared_deployments.cpp): on whenever preloaded.
+  const SharedDeploymentCounts d = shared_deployment_counts();
+  if (d.available) {
+    const std::int64_t counts[3] = {d.entries, d.hits, d.stores};
+    for (int i = 0; i < 3; ++i) {
+      values[i + 7] = Int64GetDatum(counts[i]);
+      nulls[i + 7] = false;
     }
   }
   PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(desc, values, nulls)));

@@ -476,12 +476,15 @@ RESET ROLE;
 SELECT automl.cancel(:victim_keyed);
 
 -- 17. Serving: victim's model is parsed into the server's shared cache by victim's own
--- predict; mallory still reaches neither it (predict_model, predict_batch) nor the
--- cache's status, which counts every tenant's models.
+-- predict, and victim's deployment stored in the shared deployment cache; mallory
+-- still reaches neither (predict, predict_model, predict_batch) nor the cache's
+-- status, which counts every tenant's models.
 SET ROLE victim;
 SELECT automl.predict('victim_proj', ARRAY[1.0]) IS NOT NULL AS victim_served;
 RESET ROLE;
 SET ROLE mallory;
+-- victim's deployment is in the shared deployment cache now, under victim's role.
+SELECT error_of($$SELECT automl.predict('victim_proj', ARRAY[1.0])$$) ~ '^42501' AS shared_deployment_denied;
 SELECT error_of(format('SELECT automl.predict_model(%s, ARRAY[1.0])', :victim_model)) ~ '^42501' AS model_denied;
 SELECT error_of($$SELECT automl.predict_batch('victim_proj', ARRAY[[1.0], [2.0]])$$) ~ '^42501' AS batch_denied;
 SELECT error_of($$SELECT automl.predict_proba_batch('victim_proj', ARRAY[[1.0]])$$) ~ '^42501' AS proba_batch_denied;

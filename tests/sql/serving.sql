@@ -57,6 +57,32 @@ UPDATE automl.models SET model = model WHERE id = :reg_model;
 SELECT * FROM dblink(:'dsn', $$SELECT automl.predict('serve_reg', ARRAY[0.5, 0.5, 0.5])$$) AS t(p float8) \gset again_
 SELECT parses - :parses_before AS parsed_twice, :reg_p = :again_p AS same_answer FROM automl.shared_model_cache_status();
 
+-- Who is served what is shared as well: the first backend to serve a role a project
+-- stores the deployment, later backends read it instead of planning the look-up.
+SELECT deployment_hits AS hits_before, deployment_stores AS stores_before FROM automl.shared_model_cache_status() \gset
+SELECT * FROM dblink(:'dsn', $$SELECT automl.predict_proba('serve_linear', ARRAY[0.1, -0.2, 0.4])$$) AS t(p float8[]) \gset lin1_
+SELECT * FROM dblink(:'dsn', $$SELECT automl.predict_proba('serve_linear', ARRAY[0.1, -0.2, 0.4])$$) AS t(p float8[]) \gset lin2_
+SELECT deployment_stores - :stores_before AS stored, deployment_hits - :hits_before AS read_shared,
+       :'lin1_p' = :'lin2_p' AS same_answer, deployments > 0 AS has_entries
+  FROM automl.shared_model_cache_status();
+-- A new deployment ends every entry: the next backend serves the new model.
+SELECT automl.train('serve_linear', 'SELECT a, b, c, label FROM serve_pts WHERE id % 3 = 0', 'label',
+                    algorithm => 'xgboost', deploy => 'never') AS lin_job \gset
+SELECT status FROM automl.wait(:lin_job);
+SELECT (SELECT model_id FROM automl.deployed_models WHERE project = 'serve_linear') AS lin_first,
+       (SELECT max(id) FROM automl.models WHERE project = 'serve_linear') AS lin_second \gset
+SELECT automl.deploy('serve_linear', :lin_second) = :lin_second AS deployed;
+SELECT deployment_hits AS hits_before FROM automl.shared_model_cache_status() \gset
+SELECT * FROM dblink(:'dsn', $$SELECT automl.predict_proba('serve_linear', ARRAY[0.1, -0.2, 0.4]),
+                                    automl.predict('serve_linear', ARRAY[0.1, -0.2, 0.4])$$) AS t(p float8[], c float8) \gset lin3_
+SELECT deployment_hits - :hits_before AS read_shared,
+       :lin3_c = automl.predict_model(:lin_second, ARRAY[0.1, -0.2, 0.4]) AS new_model,
+       :'lin3_p' <> :'lin1_p' AS answers_changed
+  FROM automl.shared_model_cache_status();
+SELECT automl.deploy('serve_linear', :lin_first) = :lin_first AS deployed_back;
+SELECT * FROM dblink(:'dsn', $$SELECT automl.predict_proba('serve_linear', ARRAY[0.1, -0.2, 0.4])$$) AS t(p float8[]) \gset lin4_
+SELECT :'lin4_p' = :'lin1_p' AS first_model_again;
+
 -- Numbers from jsonb and from numeric columns are read exactly as numeric::float8
 -- rounds them (a fast path for short ones, the text route for the rest): the
 -- answers by jsonb, by row and by float8[] agree on every value.
@@ -133,4 +159,31 @@ SELECT automl.revoke_project('serve_trees', 'serve_tenant');
 SET ROLE serve_tenant;
 SELECT error_of($$SELECT automl.predict_batch('serve_trees', ARRAY[[0.1, 0.2, 0.3]])$$);
 RESET ROLE;
+
+-- The shared deployment entries are per role, and end with a revoke (of a grant, or of
+-- the membership that carried it): a new backend of the tenant is refused, never
+-- served what was stored while it was allowed.
+SELECT ensure_roles('serve_group', 'serve_other');
+SET client_min_messages = warning;
+GRANT automl_user TO serve_other;
+RESET client_min_messages;
+SELECT automl.grant_project('serve_linear', 'serve_tenant', 'predict');
+CREATE FUNCTION tenant_proba(who text) RETURNS float8[] LANGUAGE sql AS $$
+  SELECT p FROM dblink(current_setting('serve.dsn'),
+                       format('SET ROLE %I; SELECT automl.predict_proba(%L, ARRAY[0.1, -0.2, 0.4])', who, 'serve_linear'))
+           AS t(p float8[]) $$;
+SELECT set_config('serve.dsn', :'dsn', false) IS NOT NULL AS dsn_set;
+SELECT deployment_hits AS hits_before FROM automl.shared_model_cache_status() \gset
+SELECT tenant_proba('serve_tenant') AS tenant_p \gset
+SELECT tenant_proba('serve_tenant') = :'tenant_p' AS tenant_served;
+SELECT deployment_hits - :hits_before AS tenant_read_shared FROM automl.shared_model_cache_status();
+SELECT error_of($$SELECT tenant_proba('serve_other')$$);
+SELECT automl.revoke_project('serve_linear', 'serve_tenant');
+SELECT error_of($$SELECT tenant_proba('serve_tenant')$$);
+SELECT automl.grant_project('serve_linear', 'serve_group', 'predict');
+GRANT serve_group TO serve_tenant;
+SELECT tenant_proba('serve_tenant') = tenant_proba('serve_tenant') AS member_served;
+REVOKE serve_group FROM serve_tenant;
+SELECT error_of($$SELECT tenant_proba('serve_tenant')$$);
+DROP FUNCTION tenant_proba(text);
 DROP EXTENSION dblink;  -- operations creates its own

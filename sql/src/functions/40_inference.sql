@@ -129,8 +129,10 @@ CREATE OR REPLACE FUNCTION automl.predict_batch(project text, features float8[])
 CREATE OR REPLACE FUNCTION automl.predict_proba_batch(project text, features float8[]) RETURNS float8[]
   AS 'MODULE_PATHNAME', 'automl_predict_proba_batch' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 
--- The server's shared cache of parsed models (automl.shared_model_cache_size).
+-- The server's shared cache of parsed models (automl.shared_model_cache_size), and
+-- of who is served what (deployments: current entries; their hits and stores).
 CREATE OR REPLACE FUNCTION automl.shared_model_cache_status(
   OUT available boolean, OUT models bigint, OUT bytes bigint, OUT capacity_bytes bigint,
-  OUT parses bigint, OUT image_loads bigint, OUT evictions bigint)
+  OUT parses bigint, OUT image_loads bigint, OUT evictions bigint,
+  OUT deployments bigint, OUT deployment_hits bigint, OUT deployment_stores bigint)
   AS 'MODULE_PATHNAME', 'automl_shared_model_cache_status' LANGUAGE C VOLATILE;

@@ -23,6 +23,10 @@ CREATE TRIGGER projects_changed AFTER UPDATE OR DELETE OR TRUNCATE ON automl.pro
   FOR EACH STATEMENT EXECUTE FUNCTION automl_internal._deployments_changed();
 CREATE TRIGGER project_grants_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON automl.project_grants
   FOR EACH STATEMENT EXECUTE FUNCTION automl_internal._deployments_changed();
+-- The shared caches also know each served model's row (its xmin finds its parsed
+-- image): a rewritten or deleted model row ends what they know.
+CREATE TRIGGER models_changed AFTER UPDATE OR DELETE OR TRUNCATE ON automl.models
+  FOR EACH STATEMENT EXECUTE FUNCTION automl_internal._deployments_changed();
 
 -- Every INSERT into automl.webhook_endpoints is checked: the caller manages the
 -- project, the events are known, the URL passes the outbound policy.

@@ -56,3 +56,7 @@ CREATE TRIGGER deployments_webhook_event AFTER INSERT ON automl.deployments
 CREATE POLICY staff ON automl.schedules USING ((SELECT automl_internal._sees_all())) WITH CHECK ((SELECT automl_internal._sees_all()));
 CREATE POLICY own ON automl.schedules USING (automl_internal._member_of(current_user, owner))
   WITH CHECK (owner = current_user);
+
+-- The shared caches know each served model's row: a rewritten or deleted one ends it.
+CREATE TRIGGER models_changed AFTER UPDATE OR DELETE OR TRUNCATE ON automl.models
+  FOR EACH STATEMENT EXECUTE FUNCTION automl_internal._deployments_changed();

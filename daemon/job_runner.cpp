@@ -57,8 +57,8 @@ void run_train(pqxx::connection_base& conn, const ClaimedJob& job, JobControl& c
       spec.time_budget_seconds
           ? static_cast<long long>(std::max(20000.0, *spec.time_budget_seconds * 30000.0))
           : 0;
-  TrainingData data =
-      read_training_data(conn, control, spec.relation, spec.target, spec.preprocess, max_rows);
+  TrainingData data = read_training_data(conn, control, spec.relation, spec.target, spec.preprocess,
+                                         max_rows, spec.split_column);
   const double read_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   control.throw_if_stopped();

@@ -115,12 +115,14 @@ struct Selection {
 
 Selection select_columns(const SourceShape& shape, const std::map<pqxx::oid, TypeInfo>& types,
                          const std::string& relation, const std::string& target,
+                         const std::optional<std::string>& split_column,
                          const automl::PreprocessOptions& options, TrainingData& out) {
   automl::Dataset& data = out.dataset;
   Selection selection;
   std::set<std::string> seen;
   nlohmann::json skipped = nlohmann::json::array();
   bool target_found = false;
+  std::string split_type;
   for (std::size_t c = 0; c < shape.names.size(); ++c) {
     const std::string& name = shape.names[c];
     if (!seen.insert(name).second)
@@ -130,6 +132,14 @@ Selection select_columns(const SourceShape& shape, const std::map<pqxx::oid, Typ
     if (!target.empty() && name == target) {
       target_found = true;
       data.target_kind = kind_of(info.base);
+      continue;
+    }
+    if (split_column && name == *split_column) {
+      if (info.base != kBool)
+        throw automl::Error(automl::sqlstate::kInvalidParameterValue,
+                            "split_column \"" + name + "\" must be boolean, not " + info.name,
+                            "true marks a held-out row, false a training row");
+      split_type = info.name;
       continue;
     }
     if (std::find(options.exclude.begin(), options.exclude.end(), name) != options.exclude.end())
@@ -154,10 +164,17 @@ Selection select_columns(const SourceShape& shape, const std::map<pqxx::oid, Typ
   }
   if (!target_found && !target.empty())
     throw automl::Error("42703", "column \"" + target + "\" does not exist in " + relation);
+  if (split_column && split_type.empty())
+    throw automl::Error("42703",
+                        "split_column \"" + *split_column + "\" does not exist in " + relation);
   for (const auto& name : options.exclude)
     if (!seen.count(name))
       throw automl::Error("42703", "preprocess.exclude names column \"" + name + "\", which " +
                                        relation + " does not have");
+  if (split_column) {  // read after the features, before the target
+    selection.columns.push_back(*split_column);
+    selection.types.push_back(split_type);
+  }
   selection.columns.push_back(target);  // "" (clustering): _training_rows reads a NULL column
   out.notes["skipped_columns"] = skipped;
   return selection;
@@ -167,17 +184,19 @@ Selection select_columns(const SourceShape& shape, const std::map<pqxx::oid, Typ
 // not kept (a dataset without a target, for clustering, keeps every row). Returns the
 // rows read (one past the limit tells it was exceeded).
 long long stream_rows(pqxx::work& txn, const std::string& source, automl::Dataset& data,
-                      long long max_rows, long long& skipped_rows) {
+                      const std::optional<std::string>& split_column, long long max_rows,
+                      long long& skipped_rows) {
   const std::size_t n_features = data.columns.size();
+  const std::size_t target_field = n_features + (split_column ? 1 : 0);
   const bool has_target = !data.target_name.empty();
-  CopyReader reader(txn, source, n_features + 1);
+  CopyReader reader(txn, source, target_field + 1);
   long long row = 0;
   while (reader.next()) {
     if (reader.rows() > max_rows)
       continue;  // the one row past the limit (LIMIT max_rows + 1) only counts
     CopyRow& fields = reader.row();
     if (has_target) {
-      const std::optional<std::string_view> target = fields[n_features];
+      const std::optional<std::string_view> target = fields[target_field];
       if (!target) {
         ++skipped_rows;  // no target, nothing to learn
         continue;
@@ -185,6 +204,15 @@ long long stream_rows(pqxx::work& txn, const std::string& source, automl::Datase
       data.target.emplace_back(*target);
     }
     ++row;
+    if (split_column) {
+      const std::optional<std::string_view> held_out = fields[n_features];
+      if (!held_out)
+        throw automl::Error(automl::sqlstate::kInvalidParameterValue,
+                            "split_column \"" + *split_column + "\" is NULL in row " +
+                                std::to_string(reader.rows()),
+                            "", "mark every row with a target true (held out) or false (training)");
+      data.held_out.push_back(*held_out == "t" ? 1 : 0);
+    }
     for (std::size_t f = 0; f < n_features; ++f) {
       const std::optional<std::string_view> value = fields[f];
       automl::append_value(data.columns[f], value ? *value : std::string_view(), !value, row);
@@ -198,7 +226,8 @@ long long stream_rows(pqxx::work& txn, const std::string& source, automl::Datase
 
 TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control,
                                 const std::string& relation, const std::string& target,
-                                const automl::PreprocessOptions& options, long long max_rows) {
+                                const automl::PreprocessOptions& options, long long max_rows,
+                                const std::optional<std::string>& split_column) {
   const JobLimits& limits = control.limits;
   pqxx::work txn(conn, "read_training_data");
   const SourceShape shape = begin_reading(txn, control);
@@ -211,8 +240,8 @@ TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control
 
   TrainingData out;
   out.dataset.target_name = target;
-  const Selection selection =
-      select_columns(shape, classify_types(txn, oids), relation, target, options, out);
+  const Selection selection = select_columns(shape, classify_types(txn, oids), relation, target,
+                                             split_column, options, out);
   if (static_cast<long long>(out.dataset.columns.size()) > limits.max_columns)
     throw automl::Error(automl::sqlstate::kProgramLimitExceeded,
                         relation + " has " + std::to_string(out.dataset.columns.size()) +
@@ -230,7 +259,8 @@ TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control
   const std::string source = training_rows_query(txn, control, selection.columns, selection.types,
                                                  limits.max_rows + 1, fraction);
   long long skipped_rows = 0;
-  const long long read = stream_rows(txn, source, out.dataset, limits.max_rows, skipped_rows);
+  const long long read =
+      stream_rows(txn, source, out.dataset, split_column, limits.max_rows, skipped_rows);
   txn.commit();
   control.reading_backend = 0;
   limits.check_rows(read, relation);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <vector>
@@ -48,8 +49,11 @@ std::string training_rows_query(pqxx::work& txn, const JobControl& control,
 // and counted; NULL features are kept for imputation.
 // `max_rows` (search 'auto' under a time budget): when the planner expects more rows,
 // a random sample of about that many is read instead, and the notes say so.
+// `split_column` (train's, boolean, never a feature) fills dataset.held_out; a NULL in
+// a row with a target fails the read with 22023 naming the column.
 TrainingData read_training_data(pqxx::connection_base& conn, JobControl& control,
                                 const std::string& relation, const std::string& target,
-                                const automl::PreprocessOptions& options, long long max_rows = 0);
+                                const automl::PreprocessOptions& options, long long max_rows = 0,
+                                const std::optional<std::string>& split_column = std::nullopt);
 
 }  // namespace automl_worker

@@ -79,6 +79,20 @@ double parse_test_size(const nlohmann::json& spec, bool zero_allowed) {
   return test_size;
 }
 
+// The boolean column naming the held-out rows (BigQuery ML's DATA_SPLIT_COL), or none.
+std::optional<std::string> parse_split_column(const nlohmann::json& spec) {
+  auto it = spec.find("split_column");
+  if (it == spec.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string() || it->get<std::string>().empty())
+    invalid("split_column must name a boolean column of the relation", "got " + it->dump());
+  return it->get<std::string>();
+}
+
+// Only classification and regression hold rows out by a column.
+void refuse_split_column(const nlohmann::json& spec, const char* task, const char* why) {
+  if (parse_split_column(spec)) invalid(std::string("split_column does not apply to ") + task, why);
+}
+
 std::string parse_deploy(const nlohmann::json& spec) {
   std::string deploy = get_string(spec, "deploy", "if_better");
   if (deploy != "if_better" && deploy != "always" && deploy != "never")
@@ -122,6 +136,7 @@ TrainSpec parse_tagging(const nlohmann::json& spec, TrainSpec& s) {
               "tagging metrics: entity_f1, token_accuracy");
   }
   s.test_size = parse_test_size(spec, false);
+  refuse_split_column(spec, "tagging", "a tagger holds out test_size of its sentences");
   s.deploy = parse_deploy(spec);
   s.seed = parse_seed(spec);
   return s;
@@ -267,6 +282,7 @@ TrainSpec parse_clustering(const nlohmann::json& spec, TrainSpec& s) {
             "clustering fits and scores every row; there is no target to cross-validate");
   parse_test_size(spec, true);
   s.test_size = 0;
+  refuse_split_column(spec, "clustering", "clustering fits and scores every row");
   s.metric = parse_metric(spec, s.task);
   s.time_budget_seconds = parse_time_budget(spec, s.search);
   s.deploy = parse_deploy(spec);
@@ -293,7 +309,7 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   reject_unknown_keys(spec,
                       {"relation", "target", "task", "algorithm", "hyperparams", "search",
                        "search_params", "metric", "test_size", "folds", "time_budget", "deploy",
-                       "seed", "preprocess", "refit", "eval"},
+                       "seed", "preprocess", "refit", "eval", "split_column"},
                       "train");
   TrainSpec s;
   s.refit = get_boolean(spec, "refit", true);
@@ -319,6 +335,14 @@ TrainSpec TrainSpec::parse(const nlohmann::json& spec) {
   parse_search(spec, s);
   s.metric = parse_metric(spec, s.task);
   s.test_size = parse_test_size(spec, true);
+  s.split_column = parse_split_column(spec);
+  if (s.split_column && *s.split_column == s.target)
+    invalid("split_column names the target column \"" + s.target + "\"",
+            "the split column says which rows are held out; it needs a column of its own");
+  if (s.split_column && s.test_size == 0.0)
+    invalid("test_size => 0 holds nothing out, but split_column \"" + *s.split_column +
+                "\" names held-out rows",
+            "", "leave test_size at its default: split_column takes its place");
   s.folds = parse_folds(spec);
   s.time_budget_seconds = parse_time_budget(spec, s.search);
   s.deploy = parse_deploy(spec);
@@ -347,6 +371,7 @@ nlohmann::json TrainSpec::to_json() const {
       {"seed", seed},
       {"refit", refit},
       {"preprocess", preprocess.to_json()}};
+  if (split_column) j["split_column"] = *split_column;
   j["metric"] = metric ? nlohmann::json(*metric) : nlohmann::json(nullptr);
   j["time_budget"] =
       time_budget_seconds ? nlohmann::json(*time_budget_seconds) : nlohmann::json(nullptr);

@@ -7,12 +7,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <regex>
+#include <set>
 
 #include "../src/svg_charts.hpp"
+#include "../src/svg_plot.hpp"
 #include "html_checks.hpp"
 #include "report_documents.hpp"
 
@@ -241,6 +246,101 @@ TEST(ReportModel, LargestDocumentRendersLinearly) {
   EXPECT_EQ(count(chart_svg(classification, "feature-importance"), "<rect"), 30u);
   EXPECT_NE(classification.find("the top 30 of 5000 features"), std::string::npos);
   EXPECT_LT(classification.size(), 4u << 20);
+}
+
+// The Okabe–Ito palette (Okabe and Ito 2008, as in Wong, Nature Methods 2011), and the
+// neutrals of the frame: ink, muted text, axes, grid lines, white and the totals' fill.
+const std::set<std::string> kOkabeIto = {"#000000", "#e69f00", "#56b4e9", "#009e73",
+                                         "#f0e442", "#0072b2", "#d55e00", "#cc79a7"};
+
+std::string lower_long_hex(std::string c) {
+  for (char& ch : c) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  if (c.size() == 4) c = {'#', c[1], c[1], c[2], c[2], c[3], c[3]};
+  return c;
+}
+
+bool is_neutral(const std::string& c) {
+  static const std::set<std::string> neutrals = {lower_long_hex(report::svg::kInk),
+                                                 lower_long_hex(report::svg::kMuted),
+                                                 lower_long_hex(report::svg::kAxis),
+                                                 lower_long_hex(report::svg::kGrid),
+                                                 "#ffffff",
+                                                 "#f4f6f8"};
+  return neutrals.count(c) > 0;
+}
+
+// The chromatic palette colour `c` is a tint of (white mixed toward it by some t in
+// [0, 1], each channel rounded), or "" when it is none's. Black is left out: its
+// tints are the greys that mean "no value".
+std::string tint_of(const std::string& c, double* t_out = nullptr) {
+  const auto channel = [](const std::string& hex, int i) {
+    return std::stoi(hex.substr(static_cast<std::size_t>(1 + 2 * i), 2), nullptr, 16);
+  };
+  for (const std::string& p : kOkabeIto) {
+    if (p == "#000000") continue;
+    int widest = 0;
+    for (int i = 1; i < 3; ++i)
+      if (std::abs(channel(p, i) - 255) > std::abs(channel(p, widest) - 255)) widest = i;
+    if (channel(p, widest) == 255) continue;
+    const double t = (channel(c, widest) - 255.0) / (channel(p, widest) - 255.0);
+    if (t < 0 || t > 1) continue;
+    bool fits = true;
+    for (int i = 0; i < 3; ++i)
+      fits = fits && std::abs(channel(c, i) - (255 + (channel(p, i) - 255) * t)) <= 1.0;
+    if (fits) {
+      if (t_out) *t_out = t;
+      return p;
+    }
+  }
+  return "";
+}
+
+// Every colour the charts of every page kind fill or stroke with is an Okabe–Ito
+// colour or a neutral of the frame; a heat map's cells and colour bar are tints of
+// one. The correlation map's bar runs from vermillion (−1) through white to blue
+// (+1), so a negative correlation never looks like a missing one (grey).
+TEST(ReportPalette, EveryChartColourIsOkabeIto) {
+  for (std::size_t i = 0; i < 16; ++i)
+    EXPECT_EQ(kOkabeIto.count(lower_long_hex(report::series_color(i))), 1u) << i;
+  json binary = report_test::binary_model();
+  binary["trials"] = report_test::trials(20, "f1");
+  const std::vector<std::string> pages = {
+      render_model_report(binary), render_model_report(report_test::multiclass_model(8, 100)),
+      render_model_report(report_test::regression_model()),
+      render_data_report(report_test::data_document(12))};
+  const std::regex chart_re("data-chart=\"([a-z-]+)\""),
+      colour_re("(?:fill|stroke)=\"(#[0-9a-fA-F]+)\"");
+  std::set<std::string> kinds, corr_tints;
+  for (const std::string& page : pages) {
+    for (auto it = std::sregex_iterator(page.begin(), page.end(), chart_re);
+         it != std::sregex_iterator(); ++it) {
+      const std::string kind = (*it)[1];
+      const auto start = static_cast<std::size_t>(it->position());
+      const std::string svg = page.substr(start, page.find("</svg>", start) - start);
+      const bool heatmap = kind == "confusion-matrix" || kind == "correlation-heatmap";
+      kinds.insert(kind);
+      for (auto c = std::sregex_iterator(svg.begin(), svg.end(), colour_re);
+           c != std::sregex_iterator(); ++c) {
+        const std::string colour = lower_long_hex((*c)[1]);
+        if (is_neutral(colour)) continue;
+        if (!heatmap) {
+          EXPECT_EQ(kOkabeIto.count(colour), 1u) << kind << " uses " << colour;
+          continue;
+        }
+        double t = 0;
+        const std::string base = tint_of(colour, &t);
+        EXPECT_NE(base, "") << kind << " uses " << colour << ", a tint of no Okabe–Ito colour";
+        if (kind == "correlation-heatmap" && t > 0.5) corr_tints.insert(base);
+      }
+    }
+  }
+  EXPECT_EQ(kinds, (std::set<std::string>{"calibration", "column-histogram", "confusion-matrix",
+                                          "correlation-heatmap", "feature-importance", "pr-curve",
+                                          "predicted-vs-actual", "residual-histogram", "roc-curve",
+                                          "top-values", "trials"}));
+  EXPECT_EQ(corr_tints, (std::set<std::string>{"#0072b2", "#d55e00"}));
+  EXPECT_EQ(tint_of("#808080"), "");  // grey is nobody's tint
+  EXPECT_EQ(tint_of("#d55e00"), "#d55e00");
 }
 
 // AUTOML_REPORT_EXAMPLES_DIR=/tmp/report_examples writes example pages to look at.

@@ -100,6 +100,23 @@ EncodedTarget encode_target(const Dataset& data, Task task) {
   return t;
 }
 
+// The rows train(..., split_column) names: held out where the column is true, the
+// training rows where it is false (in the order read, as train_test_split's are).
+TrainTestSplit split_by_column(const Dataset& data, const std::string& column) {
+  if (data.held_out.size() != static_cast<size_t>(data.rows()))
+    throw Error(sqlstate::kInternalError, "split_column \"" + column + "\" was not read");
+  TrainTestSplit split;
+  for (Eigen::Index i = 0; i < data.rows(); ++i)
+    (data.held_out[static_cast<size_t>(i)] ? split.test : split.train).push_back(i);
+  if (split.test.empty())
+    invalid("split_column \"" + column + "\" holds no row out",
+            "it is false on every row with a target", "mark the evaluation rows true");
+  if (split.train.empty())
+    invalid("split_column \"" + column + "\" leaves no row to train on",
+            "it is true on every row with a target", "mark the training rows false");
+  return split;
+}
+
 // The target's entries on each side of the split.
 struct SplitTarget {
   Eigen::VectorXi cls_train, cls_test;
@@ -328,9 +345,10 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
   const bool classify = out.task == Task::Classification;
   const EncodedTarget target = encode_target(data, out.task);
   const TrainTestSplit split =
-      spec.test_size == 0.0 ? TrainTestSplit{sample_rows(data.rows(), data.rows(), spec.seed), {}}
-                            : train_test_split(data.rows(), spec.test_size, spec.seed,
-                                               classify ? &target.classes : nullptr);
+      spec.split_column       ? split_by_column(data, *spec.split_column)
+      : spec.test_size == 0.0 ? TrainTestSplit{sample_rows(data.rows(), data.rows(), spec.seed), {}}
+                              : train_test_split(data.rows(), spec.test_size, spec.seed,
+                                                 classify ? &target.classes : nullptr);
   // Everything learnt from data — imputation values, categories, scaling — comes
   // from the training split only.
   Preprocessor preprocessor = Preprocessor::fit(data, split.train, spec.preprocess);

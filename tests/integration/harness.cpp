@@ -1,8 +1,12 @@
 // harness.cpp — database set-up and worker processes for the integration tests.
 #include "harness.hpp"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <httplib.h>
+#include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -129,6 +133,40 @@ bool worker_registered(const std::string& name, double seconds) {
   pqxx::connection conn(dsn());
   return eventually(
       "SELECT EXISTS (SELECT 1 FROM automl.workers WHERE id = " + conn.quote(name) + ")", seconds);
+}
+
+bool within(double seconds, const std::function<bool()>& ready) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < until) {
+    if (ready()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
+}
+
+Listening::Listening() {
+  fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof a;
+  if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), size) != 0 || listen(fd, 1) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size) != 0)
+    throw std::runtime_error("cannot listen on a loopback port");
+  port = ntohs(a.sin_port);
+}
+
+Listening::~Listening() { close(fd); }
+
+int free_port() { return Listening().port; }
+
+std::optional<HttpReply> http_get(int port, const std::string& path) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_connection_timeout(2, 0);
+  client.set_read_timeout(5, 0);
+  const auto res = client.Get(path.c_str());
+  if (!res) return std::nullopt;
+  return HttpReply{res->status, res->body, res->get_header_value("Content-Type")};
 }
 
 }  // namespace automl_it

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -50,5 +51,28 @@ bool eventually(const std::string& sql, double seconds);
 // Waits until the worker named `name` is listening: it registers in automl.workers
 // on its control connection right after LISTEN.
 bool worker_registered(const std::string& name, double seconds = 10);
+
+// Polls until `ready()` holds, up to `seconds`.
+bool within(double seconds, const std::function<bool()>& ready);
+
+// A TCP socket listening on 127.0.0.1 at a port the kernel picked; closed with the object.
+struct Listening {
+  int fd = -1;
+  int port = 0;
+  Listening();
+  ~Listening();
+  Listening(const Listening&) = delete;
+  Listening& operator=(const Listening&) = delete;
+};
+// A loopback port nothing listens on now (for a worker's --metrics-address).
+int free_port();
+
+struct HttpReply {
+  int status = 0;
+  std::string body;
+  std::string content_type;
+};
+// GET http://127.0.0.1:port/path; nullopt when nothing answers.
+std::optional<HttpReply> http_get(int port, const std::string& path);
 
 }  // namespace automl_it

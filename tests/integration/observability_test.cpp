@@ -1,22 +1,16 @@
 // observability_test.cpp — automl-worker as its operators watch it: /metrics (checked
 // by promtool), /healthz, json log lines, application_name in pg_stat_activity, the
-// row in automl.workers coming back after a DELETE, and a taken metrics port.
-#include <arpa/inet.h>
-#include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
+// row in automl.workers coming back after a DELETE, retries and reconnects counted,
+// and a taken metrics port.
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
-#include <functional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
-#include <thread>
 
 #include "harness.hpp"
 
@@ -24,52 +18,6 @@ namespace automl_it {
 namespace {
 
 const char* kPromtool = "/usr/bin/promtool";
-
-// A TCP socket listening on 127.0.0.1 at a port the kernel picked; closed with the object.
-struct Listening {
-  int fd = -1;
-  int port = 0;
-  Listening() {
-    fd = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t size = sizeof a;
-    if (fd < 0 || bind(fd, reinterpret_cast<sockaddr*>(&a), size) != 0 || listen(fd, 1) != 0 ||
-        getsockname(fd, reinterpret_cast<sockaddr*>(&a), &size) != 0)
-      throw std::runtime_error("cannot listen on a loopback port");
-    port = ntohs(a.sin_port);
-  }
-  ~Listening() { close(fd); }
-};
-
-// A loopback port nothing listens on now.
-int free_port() { return Listening().port; }
-
-struct Reply {
-  int status = 0;
-  std::string body;
-  std::string content_type;
-};
-
-std::optional<Reply> get(int port, const std::string& path) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_connection_timeout(2, 0);
-  client.set_read_timeout(5, 0);
-  const auto res = client.Get(path.c_str());
-  if (!res) return std::nullopt;
-  return Reply{res->status, res->body, res->get_header_value("Content-Type")};
-}
-
-// Polls until `ready()` holds, up to `seconds`.
-bool within(double seconds, const std::function<bool()>& ready) {
-  const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
-  while (std::chrono::steady_clock::now() < until) {
-    if (ready()) return true;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-  return false;
-}
 
 // The value of one sample line ("name{labels} value") of a scrape; -1 when absent.
 double sample(const std::string& text, const std::string& series) {
@@ -153,8 +101,8 @@ TEST_F(ObservabilityTest, MetricsCountJobsAndEveryLogLineIsJson) {
   WorkerProcess worker({"--name", "obs-metrics", "--metrics-address",
                         "127.0.0.1:" + std::to_string(port), "--log-format", "json"},
                        true, true);
-  std::optional<Reply> before;
-  ASSERT_TRUE(within(20, [&] { return (before = get(port, "/metrics")).has_value(); }));
+  std::optional<HttpReply> before;
+  ASSERT_TRUE(within(20, [&] { return (before = http_get(port, "/metrics")).has_value(); }));
   EXPECT_EQ(before->status, 200);
   EXPECT_EQ(before->content_type.rfind("text/plain; version=0.0.4", 0), 0u) << before->content_type;
   const std::string started = "automl_worker_jobs_started_total{kind=\"train\"}";
@@ -175,9 +123,9 @@ TEST_F(ObservabilityTest, MetricsCountJobsAndEveryLogLineIsJson) {
   ASSERT_TRUE(job_is(bad, "failed"))
       << one("SELECT error FROM automl.jobs WHERE id = " + std::to_string(bad))[0].c_str();
 
-  Reply after;
+  HttpReply after;
   ASSERT_TRUE(within(10, [&] {
-    const auto r = get(port, "/metrics");
+    const auto r = http_get(port, "/metrics");
     if (r) after = *r;
     return r && sample(after.body, failed) >= 1 &&
            sample(after.body, "automl_worker_heartbeats_total") >= 1;
@@ -227,10 +175,10 @@ TEST_F(ObservabilityTest, HealthApplicationNameAndReregistration) {
       {"--name", "obs-health", "--metrics-address", "127.0.0.1:" + std::to_string(port),
        "--log-format", "json", "--heartbeat-interval", "0.5"},
       true, true);
-  Reply health;
+  HttpReply health;
   ASSERT_TRUE(within(20,
                      [&] {
-                       const auto r = get(port, "/healthz");
+                       const auto r = http_get(port, "/healthz");
                        if (r) health = *r;
                        return r && r->status == 200;
                      }))
@@ -271,6 +219,49 @@ TEST_F(ObservabilityTest, HealthApplicationNameAndReregistration) {
   EXPECT_TRUE(has_event(lines, "reregistered"));
 }
 
+// A job that fails once and is queued again counts as retried; connections the server
+// ends count as reconnects, and the worker goes on claiming over new ones.
+TEST_F(ObservabilityTest, RetriesAndReconnectsAreCounted) {
+  const int port = free_port();
+  WorkerProcess worker({"--name", "obs-retry", "--metrics-address",
+                        "127.0.0.1:" + std::to_string(port), "--heartbeat-interval", "0.3",
+                        "--poll-interval", "0.2"});
+  ASSERT_TRUE(worker_registered("obs-retry", 20));
+  const std::string retried = "automl_worker_jobs_retried_total{kind=\"noop\"}";
+  const std::string reconnects = "automl_worker_reconnects_total";
+  std::optional<HttpReply> scrape;
+  ASSERT_TRUE(within(20, [&] { return (scrape = http_get(port, "/metrics")).has_value(); }));
+  EXPECT_LE(sample(scrape->body, retried), 0) << "absent or zero before any retry";
+  EXPECT_EQ(sample(scrape->body, reconnects), 0);
+
+  const long long flaky = one("INSERT INTO automl.jobs (kind, spec, max_attempts) VALUES ('noop', "
+                              "'{\"fail_attempts\": 1}', 3) RETURNING id")[0]
+                              .as<long long>();
+  EXPECT_TRUE(within(20, [&] {
+    scrape = http_get(port, "/metrics");
+    return scrape && sample(scrape->body, retried) == 1;
+  })) << (scrape ? scrape->body : "no scrape");
+  ASSERT_TRUE(job_is(flaky, "succeeded"));
+  EXPECT_EQ(
+      one("SELECT attempts FROM automl.jobs WHERE id = " + std::to_string(flaky))[0].as<int>(), 2);
+
+  const std::string connections =
+      " FROM pg_stat_activity WHERE application_name LIKE 'automl-worker % obs-retry'";
+  ASSERT_TRUE(eventually("SELECT count(*) = 4" + connections, 20))
+      << "control, runner, rescuer and webhooks";
+  EXPECT_EQ(one("SELECT count(pg_terminate_backend(pid))" + connections)[0].as<int>(), 4);
+  EXPECT_TRUE(within(20, [&] {
+    scrape = http_get(port, "/metrics");
+    return scrape && sample(scrape->body, reconnects) >= 1;
+  })) << (scrape ? scrape->body : "no scrape");
+  const long long after =
+      one("INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{}') RETURNING id")[0]
+          .as<long long>();
+  EXPECT_TRUE(job_is(after, "succeeded")) << "the worker claims over its new connections";
+  worker.signal(SIGTERM);
+  EXPECT_EQ(worker.wait_exit(30), 0);
+}
+
 // Without a database /healthz answers 503, and a connection error that libpq writes
 // on several lines is still one JSON line.
 TEST_F(ObservabilityTest, UnreachableDatabaseIsUnhealthyAndLogsOneLinePerError) {
@@ -281,9 +272,9 @@ TEST_F(ObservabilityTest, UnreachableDatabaseIsUnhealthyAndLogsOneLinePerError) 
        "--name", "obs-down", "--metrics-address", "127.0.0.1:" + std::to_string(port),
        "--log-format", "json"},
       false, true);
-  Reply health;
+  HttpReply health;
   ASSERT_TRUE(within(20, [&] {
-    const auto r = get(port, "/healthz");
+    const auto r = http_get(port, "/healthz");
     if (r) health = *r;
     return r.has_value();
   }));

@@ -1,5 +1,7 @@
-# tests/packages/containers.sh — the `containers` and `systemd` checks of the packages
-# suite. containers: builds docker/Dockerfile and docker/worker.Dockerfile from the
+# tests/packages/containers.sh — the `compose`, `containers` and `systemd` checks of the
+# packages suite. compose: podman-compose reads docker/compose.yaml (--dry-run: the
+# podman commands `up` would run) and, once the images are built, runs it with them
+# (compose_up_check). containers: builds docker/Dockerfile and docker/worker.Dockerfile from the
 # packages just made, on a Debian 12 base image made here (mmdebstrap | podman import:
 # no registry is reachable), starts a database and a worker as docker/compose.yaml wires
 # them (plain podman: a network where the database is `db`), and checks what compose
@@ -42,6 +44,7 @@ ulimit_flags() {
 
 containers_down() {
   command -v podman >/dev/null || return 0
+  compose_down
   podman_ rm -f -v "$WORKER_CONTAINER" "$SECOND_WORKER_CONTAINER" "$DB_CONTAINER" "$SYSTEMD_CONTAINER" >/dev/null 2>&1 ||
     true
   podman_ network rm -f "$NETWORK" >/dev/null 2>&1 || true
@@ -65,6 +68,62 @@ until_ok() {
   shift
   for _ in $(seq 1 "$tries"); do "$@" >/dev/null 2>&1 && return 0; sleep 0.5; done
   return 1
+}
+
+COMPOSE_PROJECT=pg-automl-pkgtest-compose
+
+# podman-compose 1.0.3 (Debian 12) has no `config`; --dry-run prints the podman commands
+# of `up` and runs only its look-ups and the volume and network it would use (removed
+# by compose_down). The services, their wiring and health checks, as compose.yaml names them.
+compose_check() {
+  local out runs
+  out=$(cd "$AUTOML_ROOT" && podman-compose --dry-run -p "$COMPOSE_PROJECT" -f docker/compose.yaml up -d 2>&1)
+  runs=$(grep '^podman run ' <<<"$out")
+  check "compose: podman-compose reads compose.yaml: services db, worker-1, worker-2" "db worker-1 worker-2" \
+    "$(grep -o 'com\.docker\.compose\.service=[^ ]*' <<<"$runs" | sed 's/.*=//' | sort -u | tr '\n' ' ' | sed 's/ $//')"
+  check "compose: the database is db on the network, its data in a volume, pg_isready its health check" yes \
+    "$(grep 'service=db ' <<<"$runs" | grep -e '--network-alias db ' | grep -e "-v ${COMPOSE_PROJECT}_db-data:/var/lib/postgresql/data " |
+      grep -q -e '--healthcheck-command /bin/sh -c pg_isready' && echo yes || echo "no: $out")"
+  check "compose: both workers connect to db and check their health with worker-healthcheck.sh" 2 \
+    "$(grep 'service=worker-' <<<"$runs" | grep -e '-e AUTOML_DSN=host=db dbname=app user=automl_worker_login ' |
+      grep -c -e '--healthcheck-command /bin/sh -c /usr/local/bin/worker-healthcheck.sh')"
+  compose_down
+}
+
+# compose.yaml up -d with the images just built (its copy in the build context, with
+# their tags and without the host port, which the machine's own PostgreSQL may hold):
+# the database and both workers turn healthy and serve a job; down -v removes it all.
+compose_up_check() {
+  local context=$1 log=$PKG_DIR/containers.log file=$1/compose.pkgtest.yaml job
+  sed -e "s|image: localhost/pg-automl-db$|image: $DB_IMAGE|" -e "s|image: localhost/pg-automl-worker$|image: $WORKER_IMAGE|" \
+    -e '/^    ports:$/,+1d' "$context/compose.yaml" >"$file"
+  compose_() {
+    POSTGRES_PASSWORD=$PASSWORD APP_PASSWORD=$PASSWORD AUTOML_WORKER_PASSWORD=$PASSWORD \
+      podman-compose --podman-args="--runtime runc" --podman-run-args="${limits[*]}" \
+      -p "$COMPOSE_PROJECT" -f "$file" "$@" >>"$log" 2>&1
+  }
+  compose_ up -d || true
+  check "compose: up -d, the database turns healthy" yes \
+    "$(until_ok 90 podman_ healthcheck run "${COMPOSE_PROJECT}_db_1" && echo yes || echo "no: $(podman_ logs --tail 5 "${COMPOSE_PROJECT}_db_1" 2>&1)")"
+  check "compose: both workers turn healthy" "yes yes" \
+    "$(for w in 1 2; do until_ok 60 podman_ healthcheck run "${COMPOSE_PROJECT}_worker-${w}_1" && echo yes || echo no; done | tr '\n' ' ' | sed 's/ $//')"
+  compose_sql() {
+    podman_ exec -e PGPASSWORD="$PASSWORD" "${COMPOSE_PROJECT}_db_1" psql -h 127.0.0.1 -U app -d app -qAtX -c "$1" 2>&1
+  }
+  compose_sql "CREATE TABLE lin AS SELECT a, b, 2 * a + 3 * b + 1 AS y FROM generate_series(1, 10) a, generate_series(1, 10) b" >>"$log" || true
+  job=$(compose_sql "SELECT automl.train('lin', 'lin', 'y', algorithm => 'linear')" || true)
+  check "compose: a training job succeeds on one of its workers" "succeeded|true" \
+    "$(compose_sql "SELECT status || '|' || (worker IN (SELECT id FROM automl.workers)) FROM automl.wait(${job:-0}, '2 min')")"
+  compose_ down -v || true
+  check "compose: down -v removes its containers and volume" "0 0" \
+    "$(podman_ ps -a -q --filter "label=io.podman.compose.project=$COMPOSE_PROJECT" | wc -l) $(podman_ volume ls -q --filter "label=io.podman.compose.project=$COMPOSE_PROJECT" | wc -l)"
+}
+
+compose_down() {
+  local c
+  for c in db_1 worker-1_1 worker-2_1; do podman_ rm -f -v "${COMPOSE_PROJECT}_$c" >/dev/null 2>&1 || true; done
+  podman_ volume rm -f "${COMPOSE_PROJECT}_db-data" >/dev/null 2>&1 || true
+  podman_ network rm -f "${COMPOSE_PROJECT}_default" >/dev/null 2>&1 || true
 }
 
 db_sql() { podman_ exec "$DB_CONTAINER" psql -d app -qAtX -c "$1" 2>&1; }
@@ -127,6 +186,7 @@ containers_check() {
     "$(podman_ inspect -f '{{.State.ExitCode}}' "$WORKER_CONTAINER" "$SECOND_WORKER_CONTAINER" 2>&1 | tr '\n' ' ' | sed 's/ $//')|$(db_sql "SELECT count(*) FROM automl.workers")"
   podman_ logs "$WORKER_CONTAINER" >>"$log" 2>&1 || true
   podman_ rm -f -v "$WORKER_CONTAINER" "$SECOND_WORKER_CONTAINER" "$DB_CONTAINER" >/dev/null 2>&1 || true
+  compose_up_check "$context"
   systemd_check
   containers_down
 }

@@ -8,8 +8,9 @@
 # a model, and stops on SIGTERM. Then it purges the packages and puts the developer
 # install (cmake --install) back, since the extension package and cmake --install
 # write the same files. With podman, also builds the images of docker/ and runs a
-# database and a worker from them, and runs automl-worker@default under systemd in a
-# container (tests/packages/containers.sh; AUTOML_SKIP_CONTAINERS=1 skips both).
+# database and a worker from them, reads and runs docker/compose.yaml with podman-compose,
+# and runs automl-worker@default under systemd in a container
+# (tests/packages/containers.sh; AUTOML_SKIP_CONTAINERS=1 skips them).
 # Ends with "packages: N passed, N failed".
 #
 # The install lock: every suite that installs into the system PostgreSQL holds
@@ -31,12 +32,12 @@ INSTANCE=pkgtest
 INSTANCE_CONF=/etc/automl-worker/$INSTANCE.conf
 
 # What the packages need to be made (dpkg-shlibdeps, file), checked (systemd-analyze,
-# setpriv) and put in containers (podman with runc, mmdebstrap for the base image, and
-# the CNI dnsname plugin, only recommended by podman, without which the worker cannot
-# resolve the database's network alias `db`).
+# setpriv) and put in containers (podman with runc, mmdebstrap for the base image,
+# podman-compose for docker/compose.yaml, and the CNI dnsname plugin, only recommended
+# by podman, without which the worker cannot resolve the database's network alias `db`).
 AUTOML_PACKAGES+=(dpkg-dev file systemd util-linux adduser)
 [ "${AUTOML_SKIP_CONTAINERS:-}" = 1 ] ||
-  AUTOML_PACKAGES+=(podman runc mmdebstrap golang-github-containernetworking-plugin-dnsname)
+  AUTOML_PACKAGES+=(podman podman-compose runc mmdebstrap golang-github-containernetworking-plugin-dnsname)
 
 # Outside the lock: packages and cpack touch nothing the other suites use.
 if [ "${AUTOML_PACKAGES_LOCKED_PART:-}" != 1 ]; then
@@ -189,7 +190,7 @@ cluster_down "$CLUSTER_DIR"
 rm -f "$INSTANCE_CONF"
 
 # ---- containers (docker/), when this machine can run them
-[ "${AUTOML_SKIP_CONTAINERS:-}" = 1 ] || containers_check
+[ "${AUTOML_SKIP_CONTAINERS:-}" = 1 ] || { compose_check; containers_check; }
 
 # ---- removed, and the developer install back
 dpkg --purge "$WORKER_PACKAGE" "$EXTENSION_PACKAGE" >>"$PKG_DIR/dpkg.log" 2>&1 || cat "$PKG_DIR/dpkg.log" >&2

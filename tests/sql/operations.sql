@@ -77,6 +77,50 @@ SET ROLE ops_bob;
 SELECT kind, queued, succeeded_last_hour FROM automl.queue_status WHERE kind = 'train';
 RESET ROLE;
 
+-- The whole queue (kind NULL): no kind is claimed, resuming one kind does not lift it,
+-- resume_queue(NULL) does and the held jobs run.
+SET ROLE ops_admin;
+SELECT automl.pause_queue(NULL) AS paused_all;
+RESET ROLE;
+SET ROLE ops_alice;
+SELECT kind, paused FROM automl.queue_status ORDER BY kind;
+SELECT automl.train('ops_paused', 'ops.sales', 'revenue', algorithm => 'linear') AS held_train \gset
+INSERT INTO automl.jobs (kind, spec) VALUES ('noop', '{}') RETURNING id AS held_noop \gset
+SELECT automl.design('{"A": {"min": -1, "max": 1}, "B": {"min": 0, "max": 10}}', runs => 4,
+                     into_table => 'ops.paused_design', options => '{"levels": 2}') AS held_design \gset
+SELECT pg_sleep(3);
+SELECT kind, status FROM automl.jobs WHERE id IN (:held_train, :held_noop, :held_design) ORDER BY kind;
+RESET ROLE;
+SET ROLE ops_admin;
+SELECT automl.resume_queue('train') AS train_was_not_paused_alone;
+SELECT kind, paused FROM automl.queue_status WHERE kind IN ('train', 'noop') ORDER BY kind;
+SELECT automl.resume_queue(NULL) AS resumed_all;
+RESET ROLE;
+SET ROLE ops_alice;
+SELECT j.kind, w.status FROM automl.jobs j, automl.wait(j.id) w
+ WHERE j.id IN (:held_train, :held_noop, :held_design) ORDER BY j.kind;
+SELECT count(*) FILTER (WHERE paused) AS kinds_paused FROM automl.queue_status;
+RESET ROLE;
+
+-- running_by_worker and failed_last_hour, for rows set as workers leave them: three of
+-- bob's jobs running on two workers, one failed ten minutes ago, one two hours ago.
+SET ROLE ops_bob;
+INSERT INTO automl.jobs (kind, spec, run_after) SELECT 'noop', '{}', 'infinity' FROM generate_series(1, 5);
+RESET ROLE;
+WITH b AS (SELECT id, row_number() OVER (ORDER BY id) AS n FROM automl.jobs
+            WHERE created_by = 'ops_bob' AND kind = 'noop' AND status = 'queued')
+UPDATE automl.jobs j
+   SET status = CASE WHEN b.n <= 3 THEN 'running' ELSE 'failed' END,
+       worker = CASE WHEN b.n <= 2 THEN 'ops-worker-a' ELSE 'ops-worker-b' END,
+       attempts = 1, started_at = now() - interval '3 hours',
+       heartbeat_at = CASE WHEN b.n <= 3 THEN now() END,
+       finished_at = CASE b.n WHEN 4 THEN now() - interval '10 minutes' WHEN 5 THEN now() - interval '2 hours' END
+  FROM b WHERE j.id = b.id;
+SET ROLE ops_bob;
+SELECT kind, queued, running, running_by_worker, failed_last_hour FROM automl.queue_status WHERE kind = 'noop';
+RESET ROLE;
+DELETE FROM automl.jobs WHERE created_by = 'ops_bob' AND kind = 'noop';
+
 -- Retrain: the last successful spec, with overrides.
 SET ROLE ops_alice;
 SELECT automl.retrain('ops_sales', '{"algorithm": "ridge", "unique_key": "re"}') AS re \gset
@@ -105,6 +149,25 @@ SELECT regexp_replace(error_of($$SELECT * FROM automl.drift('ops_sales', 'SELECT
 SELECT error_of($$SELECT * FROM automl.drift('ops_sales', NULL, '{"psi": -1}')$$);
 SELECT error_of($$SELECT * FROM automl.drift('ops_sales', NULL, '{"bogus": 1}')$$);
 SELECT error_of($$SELECT * FROM automl.drift('ops_nowhere')$$);
+-- The contract's shapes: drift(project, relation DEFAULT NULL) is a function of its
+-- own, and answers what the thresholds overload does with none, in the caller's
+-- search_path too.
+SELECT 'automl.drift(text,text)'::regprocedure AS contract, 'automl.drift(text,text,jsonb)'::regprocedure AS overload;
+SELECT count(*) AS rows, count(*) FILTER (WHERE drifted) AS drifted, NOT EXISTS (
+         (SELECT * FROM automl.drift('ops_sales', 'ops.sales_shifted')
+          EXCEPT ALL SELECT * FROM automl.drift('ops_sales', 'ops.sales_shifted', '{}'))
+         UNION ALL
+         (SELECT * FROM automl.drift('ops_sales', 'ops.sales_shifted', '{}')
+          EXCEPT ALL SELECT * FROM automl.drift('ops_sales', 'ops.sales_shifted'))) AS same_answers
+  FROM automl.drift('ops_sales', 'ops.sales_shifted');
+SELECT count(*) AS rows, NOT EXISTS (
+         (SELECT * FROM automl.drift('ops_sales') EXCEPT ALL SELECT * FROM automl.drift('ops_sales', NULL, '{}'))
+         UNION ALL
+         (SELECT * FROM automl.drift('ops_sales', NULL, '{}') EXCEPT ALL SELECT * FROM automl.drift('ops_sales'))) AS same_answers
+  FROM automl.drift(project => 'ops_sales');
+SET search_path = ops, public;
+SELECT count(*) FILTER (WHERE drifted) AS drifted_unqualified FROM automl.drift('ops_sales', 'sales_shifted');
+RESET search_path;
 -- if_drifted: nothing queued on unchanged data, a job on drifted data.
 SELECT automl.retrain('ops_sales', '{"if_drifted": true}') IS NULL AS nothing_queued;
 CREATE TABLE ops.sales_new AS SELECT i, price + 20 AS price, region, revenue FROM ops.sales;
@@ -126,8 +189,16 @@ SELECT automl.retrain('ops_sales', '{"relation": "ops.sales"}') AS bob_job \gset
 SELECT created_by, spec->>'relation' AS relation, status FROM automl.wait(:bob_job);
 RESET ROLE;
 
--- Schedules through pg_cron: refused without its rights, then one that fires each
--- minute and queues a retrain as its owner.
+-- Schedules through pg_cron: refused while the database lacks it (the hint says what
+-- to install) and without its rights, then one that fires each minute and queues a
+-- retrain as its owner.
+SELECT count(*) AS pg_cron_yet FROM pg_extension WHERE extname = 'pg_cron';
+SET ROLE ops_alice;
+SELECT error_of($$SELECT automl.schedule('every_minute', '* * * * *', 'ops_sales')$$);
+\set SHOW_CONTEXT never
+SELECT automl.schedule('every_minute', '* * * * *', 'ops_sales');
+\set SHOW_CONTEXT errors
+RESET ROLE;
 CREATE EXTENSION IF NOT EXISTS pg_cron;
 SET ROLE ops_alice;
 SELECT error_of($$SELECT automl.schedule('every_minute', '* * * * *', 'ops_sales')$$);

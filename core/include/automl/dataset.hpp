@@ -61,6 +61,9 @@ struct Dataset {
   std::string target_name;
   ValueKind target_kind = ValueKind::Float;
   std::vector<std::string> target;  // one value per row, as PostgreSQL prints it
+  // train(..., split_column): one per row, 1 for a row held out for evaluation and 0
+  // for a training row; empty when the trainer splits by test_size.
+  std::vector<std::uint8_t> held_out;
 
   // One per target value; without a target, the length of the first column.
   Eigen::Index rows() const;

@@ -30,6 +30,9 @@ struct TrainSpec {
   std::string eval = "auto";
   std::optional<std::string> metric;
   double test_size = 0.25;
+  // A boolean column of the relation that names the held-out rows (true) and the
+  // training rows (false), in place of test_size's random split; never a feature.
+  std::optional<std::string> split_column;
   int folds = 0;
   std::optional<double> time_budget_seconds;
   std::string deploy = "if_better";  // if_better | always | never

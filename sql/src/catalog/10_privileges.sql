@@ -97,6 +97,7 @@ GRANT USAGE ON SEQUENCE automl.webhook_endpoints_id_seq TO automl_user;
 SELECT automl_internal._grant_execute('automl_user', ARRAY[
     '_check_feature_columns',
     '_check_outbound_url',
+    '_check_split_column',
     '_check_training_query',
     '_column_category',
     '_deployments_changed',

@@ -5,7 +5,7 @@
 -- whatever its caller set. The exceptions, which must see the caller's
 -- search_path and call only schema-qualified functions: the jobs INSERT trigger,
 -- train, _submit_unique and retrain (their INSERT reaches the trigger), import_csv, design,
--- describe, describe_report, pareto_front, linear_analysis, linear_analysis_summary and drift. C functions run SQL only through plans prepared under this
+-- describe, describe_report, pareto_front, linear_analysis, linear_analysis_summary and both drift functions. C functions run SQL only through plans prepared under this
 -- search_path (extension/pg/spi_plan.hpp), and are not given a SET clause, which
 -- would cost every predict call a GUC save and restore.
 DO $$
@@ -21,7 +21,8 @@ BEGIN
                                 'automl.pareto_front(text, jsonb)'::regprocedure,
                                 'automl.linear_analysis(text, text, jsonb)'::regprocedure,
                                 'automl.linear_analysis_summary(text, text, jsonb)'::regprocedure,
-                                'automl.drift(text, text, jsonb)'::regprocedure)
+                                'automl.drift(text, text, jsonb)'::regprocedure,
+                                'automl.drift(text, text)'::regprocedure)
               AND p.proname NOT IN ('train', '_submit_unique', 'retrain', 'import_csv', 'design') LOOP
     EXECUTE format('ALTER FUNCTION %s SET search_path = pg_catalog, pg_temp', f);
   END LOOP;

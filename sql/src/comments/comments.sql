@@ -192,8 +192,8 @@ COMMENT ON COLUMN automl.webhook_deliveries.created_at IS 'When the event happen
 ------------------------------------------------------------------------------
 
 COMMENT ON FUNCTION automl.train(text, text, text, text, text, jsonb, text, jsonb, text, double precision, integer,
-                                 interval, text, integer, bigint, timestamp with time zone, integer, jsonb, boolean, text, text) IS
-  'Queues a training job on a table, view or SELECT and returns its id (with unique_key: the caller''s queued or running job of that key, if any); a worker trains, evaluates on held-out rows, refits on every row and (deploy => if_better) deploys. See automl.wait.';
+                                 interval, text, integer, bigint, timestamp with time zone, integer, jsonb, boolean, text, text, text) IS
+  'Queues a training job on a table, view or SELECT and returns its id (with unique_key: the caller''s queued or running job of that key, if any); a worker trains, evaluates on held-out rows (test_size at random, or where split_column is true), refits on every row and deploys if better.';
 COMMENT ON FUNCTION automl.wait(bigint, interval) IS
   'Blocks until the job is succeeded, failed or cancelled and returns its automl.jobs row; raises 55000 after timeout (default 10 min).';
 COMMENT ON FUNCTION automl.cancel(bigint) IS
@@ -370,8 +370,10 @@ COMMENT ON TABLE automl.schedules IS 'Each owner''s retraining schedules (automl
 COMMENT ON FUNCTION automl.schedule(text, text, text, jsonb) IS
   'Calls automl.retrain(project, overrides) at each cron time through pg_cron, as the caller; replaces the caller''s schedule of that name. Returns the pg_cron job id.';
 COMMENT ON FUNCTION automl.unschedule(text) IS 'Removes the caller''s schedule of that name from pg_cron and automl.schedules.';
+COMMENT ON FUNCTION automl.drift(text, text) IS
+  'Compares a relation (default: the training relation as it is now) with the serving model''s training distribution: PSI, KS, chi-square and null-rate change per feature, with the documented thresholds.';
 COMMENT ON FUNCTION automl.drift(text, text, jsonb) IS
-  'Compares a relation (default: the training relation as it is now) with the serving model''s training distribution: PSI, KS, chi-square and null-rate change per feature, with thresholds.';
+  'automl.drift(project, relation) with thresholds (psi, ks, chi2, null_rate) over the documented ones; relation NULL: the training relation as it is now.';
 COMMENT ON COLUMN automl.jobs.unique_key IS 'While a job of the same submitter with this key is queued or running, another submission returns it instead (1-200 characters).';
 COMMENT ON COLUMN automl.queue_pauses.kind IS 'The paused job kind; ''*'' for the whole queue.';
 COMMENT ON COLUMN automl.queue_pauses.paused_by IS 'The role that paused it.';

@@ -38,6 +38,30 @@ BEGIN
 END
 $$;
 
+-- train(..., split_column): the column naming the held-out rows exists and is
+-- boolean (through a domain), as the worker checks again for a query's columns.
+CREATE OR REPLACE FUNCTION automl_internal._check_split_column(rel regclass, split_column text) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+  col record;
+BEGIN
+  SELECT format_type(a.atttypid, a.atttypmod) AS typ, b.oid = 16 AS is_boolean INTO col
+    FROM pg_attribute a
+    JOIN pg_type t ON t.oid = a.atttypid
+    JOIN pg_type b ON b.oid = CASE WHEN t.typtype = 'd' THEN t.typbasetype ELSE t.oid END
+   WHERE a.attrelid = rel AND a.attname = split_column AND a.attnum > 0 AND NOT a.attisdropped;
+  IF NOT FOUND THEN
+    RAISE EXCEPTION 'split_column "%" does not exist in relation "%"', split_column, rel
+      USING ERRCODE = 'undefined_column';
+  END IF;
+  IF NOT col.is_boolean THEN
+    RAISE EXCEPTION 'split_column "%" must be boolean, not %', split_column, col.typ
+      USING ERRCODE = 'invalid_parameter_value',
+            DETAIL = 'true marks a held-out row, false a training row.';
+  END IF;
+END
+$$;
+
 -- Column names and types of a claimed job's relation and the planner's row
 -- estimate, planned as its submitter in a security-restricted operation.
 CREATE OR REPLACE FUNCTION automl_internal._training_shape(job_id bigint, claim_lease bigint,

@@ -50,7 +50,8 @@ CREATE OR REPLACE FUNCTION automl.train(
   preprocess    jsonb    DEFAULT '{}',
   refit         boolean  DEFAULT true,
   eval          text     DEFAULT 'auto',
-  unique_key    text     DEFAULT NULL) RETURNS bigint
+  unique_key    text     DEFAULT NULL,
+  split_column  text     DEFAULT NULL) RETURNS bigint
 LANGUAGE plpgsql AS $$
 BEGIN
   PERFORM automl_internal._require_primary('automl.train');
@@ -63,7 +64,8 @@ BEGIN
       'metric', train.metric, 'test_size', train.test_size, 'folds', train.folds,
       'time_budget', extract(epoch FROM train.time_budget), 'deploy', train.deploy,
       'seed', train.seed, 'preprocess', coalesce(train.preprocess, '{}'),
-      'refit', coalesce(train.refit, true), 'eval', coalesce(train.eval, 'auto')));
+      'refit', coalesce(train.refit, true), 'eval', coalesce(train.eval, 'auto'),
+      'split_column', train.split_column));
 END
 $$;
 
@@ -139,6 +141,9 @@ BEGIN
                           to_jsonb(automl_internal._resolve_training_relation(job.spec->>'relation', job.spec->>'target',
                                                                      caller_search_path)));
     IF job.spec->>'relation' !~* '^\s*(select|with|values|table)\s' AND job.spec->>'task' <> 'tagging' THEN
+      IF job.spec ? 'split_column' THEN
+        PERFORM automl_internal._check_split_column((job.spec->>'relation')::regclass, job.spec->>'split_column');
+      END IF;
       PERFORM automl_internal._check_feature_columns((job.spec->>'relation')::regclass, job.spec->>'target', job.spec->'preprocess');
     END IF;
   ELSIF job.kind = 'import' THEN

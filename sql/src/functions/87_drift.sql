@@ -193,10 +193,21 @@ END
 $$;
 
 -- What the caller named, resolved in the caller's search_path (a query becomes a
--- temporary view), compared by the pinned body above.
-CREATE OR REPLACE FUNCTION automl.drift(project text, relation text DEFAULT NULL, thresholds jsonb DEFAULT '{}')
+-- temporary view), compared by the pinned body above with `thresholds` over the
+-- defaults. No parameter has a default, so drift(project) and drift(project, relation)
+-- always mean the two-argument function below.
+CREATE OR REPLACE FUNCTION automl.drift(project text, relation text, thresholds jsonb)
 RETURNS TABLE (feature text, kind text, statistic text, value float8, threshold float8, drifted boolean)
 LANGUAGE sql AS $$
   SELECT * FROM automl_internal._drift(drift.project, automl_internal._relation_in_caller_path(drift.relation),
                                        drift.thresholds);
+$$;
+
+-- The contract's drift(project, relation DEFAULT NULL): the documented thresholds.
+-- Like the function it calls, it runs in the caller's search_path, where `relation`
+-- is resolved.
+CREATE OR REPLACE FUNCTION automl.drift(project text, relation text DEFAULT NULL)
+RETURNS TABLE (feature text, kind text, statistic text, value float8, threshold float8, drifted boolean)
+LANGUAGE sql AS $$
+  SELECT * FROM automl.drift(drift.project, drift.relation, '{}'::jsonb);
 $$;

@@ -215,14 +215,16 @@ void on_utility(PlannedStmt* pstmt, const char* query, bool read_only_tree,
                 DestReceiver* dest, QueryCompletion* qc) {
   const Node* statement = pstmt->utilityStmt;
   if (may_change_access(statement)) end_shared_deployments_at_commit(true);
+  // COMMIT PREPARED commits a transaction that is not this one: it is done when the
+  // statement returns.
+  const bool commits_prepared =
+      IsA(statement, TransactionStmt) &&
+      reinterpret_cast<const TransactionStmt*>(statement)->kind == TRANS_STMT_COMMIT_PREPARED;
   if (previous_utility_hook != nullptr)
     previous_utility_hook(pstmt, query, read_only_tree, context, params, env, dest, qc);
   else
     standard_ProcessUtility(pstmt, query, read_only_tree, context, params, env, dest, qc);
-  // COMMIT PREPARED commits outside any transaction of ours: it is done here.
-  if (IsA(statement, TransactionStmt) &&
-      reinterpret_cast<const TransactionStmt*>(statement)->kind == TRANS_STMT_COMMIT_PREPARED)
-    end_shared_deployments(true);
+  if (commits_prepared) end_shared_deployments(true);
 }
 
 }  // namespace

@@ -50,20 +50,17 @@ Oid grants_relid = InvalidOid;    // who may be served what
 // predates, and serve a replaced model or a revoked grant.
 DeploymentCache deployed;
 
+// The shared entries are ended by the writers when they commit (shared_deployments.hpp),
+// not here: a relcache invalidation also comes from VACUUM or ANALYZE of these tables,
+// which changes nothing served.
 void on_relcache_invalidation(Datum, Oid relid) {
-  const bool ours = relid != InvalidOid && (relid == deployments_relid || relid == projects_relid ||
-                                            relid == grants_relid);
-  if (ours || relid == InvalidOid || deployments_relid == InvalidOid) ++deployments_generation;
-  // The writers end the shared entries when they commit (shared_deployments.hpp); this
-  // is a second, earlier end where this backend knows the relations.
-  if (ours) end_shared_deployments(false);
+  if (relid == InvalidOid || deployments_relid == InvalidOid || relid == deployments_relid ||
+      relid == projects_relid || relid == grants_relid)
+    ++deployments_generation;
 }
 
 // GRANT role TO role changes who owns what through membership.
-void on_membership_invalidation(Datum, int, uint32) {
-  ++deployments_generation;
-  end_shared_deployments(true);
-}
+void on_membership_invalidation(Datum, int, uint32) { ++deployments_generation; }
 
 // Whether lookup_deployment read with a snapshot taken after every invalidation this
 // backend had accepted: READ COMMITTED outside parallel mode, where the lookup takes

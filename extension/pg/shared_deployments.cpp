@@ -4,8 +4,7 @@
 // set-associative buckets of entries, the least recently used of a bucket replaced.
 // Readers copy an entry out under the shared lock; a backend stores what it looked
 // up under the exclusive lock, once per role, project and generation. Generations end
-// by atomic increments: from a commit callback, a utility hook, or an invalidation
-// callback.
+// by atomic increments, from a commit callback or the utility hook.
 #include <cstring>
 
 #include "serve/deployment_cache.hpp"

@@ -8,11 +8,10 @@
 // changes who is served what ends the generation when it commits: a write to
 // automl.deployments, automl.projects or automl.project_grants (their triggers), or a
 // statement that can change access (GRANT, REVOKE, role and policy changes, ALTER,
-// DROP, extension changes: every database's generation). The invalidation callbacks
-// of each backend end it too. Only look-ups made with a fresh snapshot (READ
-// COMMITTED, not in parallel mode) are stored, an entry is read for at most
-// kMaxAgeSeconds, and a standby (whose changes arrive by replay, where no hook runs)
-// does not use the cache.
+// DROP, extension changes: every database's generation). Only look-ups made with a
+// fresh snapshot (READ COMMITTED, not in parallel mode) are stored, an entry is read
+// for at most kMaxAgeSeconds, and a standby (whose changes arrive by replay, where no
+// hook runs) does not use the cache.
 #pragma once
 
 #include <cstdint>
@@ -54,7 +53,7 @@ bool shared_model_row_find(std::uint64_t generation, std::int64_t model_id, Mode
 void shared_model_row_store(std::uint64_t generation, std::int64_t model_id, const ModelRow& row);
 
 // What ends generations: the current transaction, when it commits (its own
-// database's, or every database's); an invalidation callback, at once.
+// database's, or every database's), or a commit done now (COMMIT PREPARED).
 void end_shared_deployments_at_commit(bool every_database);
 void end_shared_deployments(bool every_database);
 

@@ -116,6 +116,37 @@ TEST(JobSpec, KindsAndNoop) {
 namespace automl {
 namespace {
 
+TEST(TrainSpec, SplitColumnNamesTheHeldOutRows) {
+  auto with_split = [](nlohmann::json column) {
+    auto s = base();
+    s["split_column"] = std::move(column);
+    return s;
+  };
+  const auto j = normalize_job_spec("train", with_split("held_out"));
+  EXPECT_EQ(j["split_column"], "held_out");
+  EXPECT_EQ(TrainSpec::parse(j).split_column, std::optional<std::string>("held_out"));
+  EXPECT_EQ(normalize_job_spec("train", j), j) << "normalising is idempotent";
+  EXPECT_FALSE(TrainSpec::parse(with_split(nullptr)).split_column) << "NULL: test_size decides";
+  EXPECT_FALSE(normalize_job_spec("train", base()).contains("split_column"));
+  EXPECT_EQ(code_of(with_split("")), "22023");
+  EXPECT_EQ(code_of(with_split(1)), "22023");
+  EXPECT_EQ(code_of(with_split("y")), "22023") << "the target cannot say which rows are held out";
+  auto nothing_held_out = with_split("held_out");
+  nothing_held_out["test_size"] = 0;
+  EXPECT_EQ(code_of(nothing_held_out), "22023");
+  auto clustering = with_split("held_out");
+  clustering.erase("target");
+  clustering["task"] = "clustering";
+  EXPECT_EQ(code_of(clustering), "22023");
+  clustering.erase("split_column");
+  EXPECT_EQ(code_of(clustering), "ok") << "the split column alone was refused";
+  auto tagging = with_split("held_out");
+  tagging["task"] = "tagging";
+  EXPECT_EQ(code_of(tagging), "22023");
+  tagging.erase("split_column");
+  EXPECT_EQ(code_of(tagging), "ok") << "the split column alone was refused";
+}
+
 TEST(TrainSpec, TaggingTakesCrfAndItsOwnMetrics) {
   const nlohmann::json tagging = {{"relation", "names"}, {"target", "tags"}, {"task", "tagging"}};
   const TrainSpec s = TrainSpec::parse(tagging);

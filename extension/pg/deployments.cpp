@@ -62,11 +62,6 @@ void on_relcache_invalidation(Datum, Oid relid) {
 // GRANT role TO role changes who owns what through membership.
 void on_membership_invalidation(Datum, int, uint32) { ++deployments_generation; }
 
-// Whether lookup_deployment read with a snapshot taken after every invalidation this
-// backend had accepted: READ COMMITTED outside parallel mode, where the lookup takes
-// a fresh snapshot of its own (after its plan's locks have accepted invalidations).
-bool lookup_was_fresh() { return !IsolationUsesXactSnapshot() && !IsInParallelMode(); }
-
 void find_relids() {
   if (deployments_relid != InvalidOid) return;
   const Oid ns = get_namespace_oid("automl", true);
@@ -162,7 +157,7 @@ DeploymentStatus find_deployment(text* project, Deployment* out) {
   const DeploymentStatus status = lookup_deployment(project, out);
   if (status != DeploymentStatus::Deployed) return status;  // not cached: asked again next time
   find_relids();
-  const bool fresh = lookup_was_fresh();
+  const bool fresh = lookups_read_fresh_snapshots();
   deployed.store(deployments_generation, user, name, *out,
                  fresh ? InvalidLocalTransactionId : MyProc->lxid);
   if (fresh) shared_deployment_store(shared_generation, user, name, *out);

@@ -17,7 +17,6 @@
 
 extern "C" {
 #include "access/detoast.h"
-#include "access/xact.h"
 #include "miscadmin.h"
 }
 
@@ -75,7 +74,7 @@ SharedModelKey model_row_key(std::int64_t model_id) {
   Datum args[1] = {Int64GetDatum(model_id)};
   // Not read-only where that is allowed: a new snapshot (in READ COMMITTED), taken
   // after the generation was read, so that what is stored is what was committed last.
-  const bool fresh = !IsolationUsesXactSnapshot() && !IsInParallelMode();
+  const bool fresh = lookups_read_fresh_snapshots();
   select_one_row(&key_plan, "SELECT tableoid, xmin, model FROM automl.models WHERE id = $1", 1,
                  types, args, !fresh, "reading a model's row");
   if (SPI_processed == 0)

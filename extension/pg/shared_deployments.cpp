@@ -239,6 +239,8 @@ void shared_deployments_init() {
   RegisterXactCallback(on_transaction_end, nullptr);
 }
 
+bool lookups_read_fresh_snapshots() { return !IsolationUsesXactSnapshot() && !IsInParallelMode(); }
+
 std::uint64_t shared_deployments_generation() {
   const int slot = usable_slot(true);
   if (slot < 0) return 0;

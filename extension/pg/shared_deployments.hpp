@@ -28,6 +28,12 @@ namespace pg_automl {
 // processed; otherwise the cache is off).
 void shared_deployments_init();
 
+// Whether a look-up made now over SPI (not read-only) sees everything committed so
+// far, and every invalidation this backend accepted: READ COMMITTED outside parallel
+// mode, where it takes a snapshot of its own after its plan's locks. Only such
+// look-ups outlive their transaction in the backend's caches, or are shared.
+bool lookups_read_fresh_snapshots();
+
 // This database's generation, read before the look-up takes its snapshot (a change
 // committed after it ends that generation); 0 when there is no shared cache here.
 std::uint64_t shared_deployments_generation();

@@ -25,29 +25,31 @@ CREATE FUNCTION matrix_cells_off(mid bigint) RETURNS bigint LANGUAGE sql AS $$
        stored AS (SELECT actual, predicted, count FROM automl.confusion_matrix(mid))
   SELECT count(*) FROM ((TABLE stored EXCEPT TABLE recomputed) UNION ALL (TABLE recomputed EXCEPT TABLE stored)) d
 $$;
+-- What "predict the class when its probability >= threshold" does over a model's
+-- scored rows: true and false positives, and the rows of the class and of the others.
+-- The worker scores rows as one matrix, predict_proba one row at a time: a
+-- probability may differ in its last bit, hence the 1e-12 slack.
+CREATE FUNCTION counts_at(mid bigint, class text, threshold float8,
+                          OUT tp float8, OUT fp float8, OUT pos float8, OUT neg float8)
+LANGUAGE sql AS $$
+  SELECT count(*) FILTER (WHERE h.hit AND s.label = class)::float8, count(*) FILTER (WHERE h.hit AND s.label <> class)::float8,
+         count(*) FILTER (WHERE s.label = class)::float8, count(*) FILTER (WHERE s.label <> class)::float8
+    FROM automl.models m, scored s,
+         LATERAL (SELECT s.proba[array_position(m.classes, class)] >= threshold - 1e-12 AS hit) h
+   WHERE m.id = mid AND s.model = mid
+$$;
 -- ROC points (one curve per class: binary the positive class, multiclass one-vs-rest)
--- that are not the (fpr, tpr) of "predict the class when its probability >= threshold"
--- over the scored rows. The worker scores rows as one matrix, predict_proba one row
--- at a time: a probability may differ in its last bit, hence the 1e-12 slack.
+-- that are not the (fpr, tpr) of that rule.
 CREATE FUNCTION roc_points_off(mid bigint) RETURNS bigint LANGUAGE sql AS $$
-  SELECT count(*) FILTER (WHERE abs(r.fpr - x.fpr) > 1e-12 OR abs(r.tpr - x.tpr) > 1e-12)
-    FROM automl.models m, automl.roc_curve(mid) r,
-         LATERAL (SELECT count(*) FILTER (WHERE h.hit AND s.label <> r.class)::float8 / count(*) FILTER (WHERE s.label <> r.class) AS fpr,
-                         count(*) FILTER (WHERE h.hit AND s.label = r.class)::float8 / count(*) FILTER (WHERE s.label = r.class) AS tpr
-                    FROM scored s, LATERAL (SELECT s.proba[array_position(m.classes, r.class)] >= r.threshold - 1e-12 AS hit) h
-                   WHERE s.model = mid) x
-   WHERE m.id = mid
+  SELECT count(*) FILTER (WHERE abs(r.fpr - c.fp / c.neg) > 1e-12 OR abs(r.tpr - c.tp / c.pos) > 1e-12)
+    FROM automl.roc_curve(mid) r, counts_at(mid, r.class, r.threshold) c
 $$;
 -- Precision and recall at each stored threshold, the same way (precision 1 where
 -- nothing is predicted positive).
 CREATE FUNCTION pr_points_off(mid bigint) RETURNS bigint LANGUAGE sql AS $$
-  SELECT count(*) FILTER (WHERE abs(r."precision" - x.p) > 1e-12 OR abs(r.recall - x.r) > 1e-12)
-    FROM automl.models m, automl.pr_curve(mid) r,
-         LATERAL (SELECT coalesce(count(*) FILTER (WHERE h.hit AND s.label = r.class)::float8 / nullif(count(*) FILTER (WHERE h.hit), 0), 1) AS p,
-                         count(*) FILTER (WHERE h.hit AND s.label = r.class)::float8 / count(*) FILTER (WHERE s.label = r.class) AS r
-                    FROM scored s, LATERAL (SELECT s.proba[array_position(m.classes, r.class)] >= r.threshold - 1e-12 AS hit) h
-                   WHERE s.model = mid) x
-   WHERE m.id = mid
+  SELECT count(*) FILTER (WHERE abs(r."precision" - coalesce(c.tp / nullif(c.tp + c.fp, 0), 1)) > 1e-12
+                             OR abs(r.recall - c.tp / c.pos) > 1e-12)
+    FROM automl.pr_curve(mid) r, counts_at(mid, r.class, r.threshold) c
 $$;
 -- Calibration bins that differ from ten bins of P(classes[2]) (binary; a hit is that
 -- class) or of the predicted class's probability (multiclass; a hit is a right

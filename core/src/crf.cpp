@@ -137,6 +137,7 @@ Crf::Problem::Problem(const std::vector<TaggedSequence>& data, const CrfOptions&
   std::unordered_map<std::string, int> index;
   for (std::size_t f = 0; f < feature_names_.size(); ++f)
     index.emplace(feature_names_[f], static_cast<int>(f));
+  std::vector<std::vector<int>> tag_ids;
   for (const auto& s : data) {
     Encoded e;
     const auto features = token_features_.of(s.tokens);
@@ -147,7 +148,13 @@ Crf::Problem::Problem(const std::vector<TaggedSequence>& data, const CrfOptions&
       e.features.push_back(std::move(ids));
       e.tags.push_back(label_ids.at(s.tags[i]));
     }
+    tag_ids.push_back(e.tags);
     data_.push_back(std::move(e));
+  }
+  if (token_features_.version() >= 3) {
+    const auto outside = label_ids.find("O");
+    constraints_ = CrfConstraints::learn(tag_ids, static_cast<int>(labels_.size()),
+                                         outside == label_ids.end() ? -1 : outside->second);
   }
 }
 
@@ -208,6 +215,7 @@ Crf Crf::Problem::model(const Eigen::VectorXd& fitted) const {
   Crf crf;
   crf.labels_ = labels_;
   crf.token_features_ = token_features_;
+  crf.constraints_ = constraints_;
   crf.feature_names_ = feature_names_;
   for (std::size_t f = 0; f < feature_names_.size(); ++f)
     crf.feature_index_.emplace(feature_names_[f], static_cast<int>(f));
@@ -287,7 +295,7 @@ Crf::Tagging Crf::tag(const std::vector<std::string>& tokens) const {
     return out;
   }
   const crf_detail::Scores s = scores(encode(tokens));
-  const std::vector<int> best = crf_detail::viterbi(s);
+  const std::vector<int> best = constraints_.decode(s);
   out.confidence = std::exp(crf_detail::sequence_score(s, best) - crf_detail::log_partition(s));
   out.confidence = std::min(1.0, out.confidence);  // rounding can overshoot 1 by an ulp
   for (int y : best) out.tags.push_back(labels_[static_cast<std::size_t>(y)]);
@@ -312,6 +320,7 @@ nlohmann::json Crf::to_json() const {
                       {"start", flat(start_)},
                       {"end", flat(end_)}};
   if (token_features_.version() > 1) j["token_features"] = token_features_.to_json();
+  if (token_features_.version() >= 3) j["constraints"] = constraints_.to_json(labels_);
   return j;
 }
 
@@ -326,6 +335,11 @@ Crf Crf::from_json(const nlohmann::json& j) {
     if (L < 1 || L > 10000) invalid_file("a CRF needs 1 to 10000 labels");
     if (const auto it = j.find("token_features"); it != j.end())
       crf.token_features_ = TokenFeatures::from_json(*it, crf.labels_);
+    const auto constraints = j.find("constraints");
+    if ((constraints != j.end()) != (crf.token_features_.version() >= 3))
+      invalid_file("CRF constraints come with token features of version 3 and later only");
+    if (constraints != j.end())
+      crf.constraints_ = CrfConstraints::from_json(*constraints, crf.labels_);
     // Read as float (what was written), then widened exactly.
     auto weights = [&](const char* key, const char* what) {
       const auto f = checked_numbers<float>(j.at(key), what);

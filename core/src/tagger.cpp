@@ -20,7 +20,7 @@ void report(const TaggerOptions& options, float progress, const std::string& mes
 
 }  // namespace
 
-int TaggerFile::format_version() const { return crf.token_features().version() > 1 ? 2 : 1; }
+int TaggerFile::format_version() const { return crf.token_features().version(); }
 
 std::string TaggerFile::serialize() const {
   nlohmann::json file = crf.to_json();

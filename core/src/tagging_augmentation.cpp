@@ -1,7 +1,7 @@
 // tagging_augmentation.cpp — generic augmentation of a tagger's training rows (see
 // augment_tagged in tagger.hpp). Nothing here knows the respirator domain: the
-// transforms are those of any short-text tagging data — case, segment order, and
-// words training never saw.
+// transforms are those of any short-text tagging data — case, segment order, words
+// training never saw, and typing errors.
 #include <algorithm>
 #include <cctype>
 #include <random>
@@ -75,6 +75,32 @@ TaggedSequence unseen_words(const TaggedSequence& row, std::mt19937_64& rng) {
   return out;
 }
 
+// One character edit, as typing makes them, in about three of ten words of four or
+// more characters: a letter doubled, dropped, or swapped with the next one
+// ("Moldex" → "Mooldex", "Modex", "Mlodex"). The first character stays: the word
+// keeps its case class.
+TaggedSequence typos(const TaggedSequence& row, std::mt19937_64& rng) {
+  TaggedSequence out = row;
+  std::uniform_int_distribution<int> tenth(0, 9), kind(0, 2);
+  for (auto& token : out.tokens) {
+    if (token.size() < 4 || tenth(rng) >= 3) continue;
+    std::uniform_int_distribution<std::size_t> at(1, token.size() - 2);
+    const std::size_t i = at(rng);
+    if (!std::isalpha(static_cast<unsigned char>(token[i]))) continue;
+    switch (kind(rng)) {
+      case 0:
+        token.insert(i, 1, token[i]);
+        break;
+      case 1:
+        token.erase(i, 1);
+        break;
+      default:
+        std::swap(token[i], token[i + 1]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<TaggedSequence> augment_tagged(const std::vector<TaggedSequence>& rows, double fraction,
@@ -83,7 +109,7 @@ std::vector<TaggedSequence> augment_tagged(const std::vector<TaggedSequence>& ro
   if (rows.empty() || !(fraction > 0)) return out;
   std::mt19937_64 rng(seed);
   std::uniform_int_distribution<std::size_t> pick(0, rows.size() - 1);
-  std::uniform_int_distribution<int> transform(0, 3);
+  std::uniform_int_distribution<int> transform(0, 4);
   const auto n = static_cast<std::size_t>(fraction * static_cast<double>(rows.size()) + 0.5);
   out.reserve(n);
   for (std::size_t k = 0; k < n; ++k) {
@@ -98,8 +124,11 @@ std::vector<TaggedSequence> augment_tagged(const std::vector<TaggedSequence>& ro
       case 2:
         out.push_back(shuffled_segments(row, rng));
         break;
-      default:
+      case 3:
         out.push_back(unseen_words(row, rng));
+        break;
+      default:
+        out.push_back(typos(shuffled_segments(row, rng), rng));
     }
   }
   return out;

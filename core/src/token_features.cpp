@@ -1,5 +1,5 @@
-// token_features.cpp — the CRF's token features, versions 1 and 2, and the lexicon
-// of version 2 (see token_features.hpp).
+// token_features.cpp — the CRF's token features, versions 1 to 3, and the lexicon
+// of versions 2 and 3 (see token_features.hpp).
 #include "automl/token_features.hpp"
 
 #include <algorithm>
@@ -98,17 +98,28 @@ void add_word_features(const std::string& w, const TokenView& v, std::vector<std
 
 // The lexicon labels of every other token of the name, as a bag on either side
 // ("left=brand", "right=none"): whether a brand came already says more about a
-// word than where it stands.
-void add_context_features(const std::vector<TokenView>& views,
+// word than where it stands. With `sets` (version 3), also each side's whole set as
+// one feature ("leftset=filter_type", "leftset=" at the start): a bag feature says
+// what is there, the set also says what is not — the first unknown word after a
+// filter type ("leftset=filter_type") is not the one after an unknown word
+// ("leftset=filter_type|none").
+void add_context_features(const std::vector<TokenView>& views, bool sets,
                           std::vector<std::vector<std::string>>& out) {
+  const auto joined = [](const std::set<std::string>& labels) {
+    std::string text;
+    for (const auto& label : labels) text += (text.empty() ? "" : "|") + label;
+    return text;
+  };
   std::set<std::string> seen;
   for (std::size_t i = 0; i < views.size(); ++i) {
     for (const auto& label : seen) out[i].push_back("left=" + label);
+    if (sets) out[i].push_back("leftset=" + joined(seen));
     for (const auto& label : lexicon_labels(views[i])) seen.insert(label);
   }
   seen.clear();
   for (std::size_t i = views.size(); i-- > 0;) {
     for (const auto& label : seen) out[i].push_back("right=" + label);
+    if (sets) out[i].push_back("rightset=" + joined(seen));
     for (const auto& label : lexicon_labels(views[i])) seen.insert(label);
   }
 }
@@ -191,7 +202,7 @@ std::vector<std::vector<std::string>> TokenFeatures::of(
       for (const auto& label : lexicon_labels(n)) f.push_back("lex" + at + "=" + label);
     }
   }
-  add_context_features(views, out);
+  add_context_features(views, version_ >= 3, out);
   return out;
 }
 

@@ -80,6 +80,39 @@ TEST(Crf, ViterbiAndLogPartitionMatchBruteForce) {
   }
 }
 
+TEST(CrfConstraints, DecodeMatchesBruteForceUnderTheRules) {
+  std::mt19937 rng(5);
+  std::normal_distribution<double> normal(0, 1);
+  // Labels 0 (O, may come back), 1 and 2 (single runs); 2 never follows itself.
+  const CrfConstraints rules = CrfConstraints::learn({{0, 1, 1, 0, 2, 0}, {2, 1, 0}}, 3, 0);
+  EXPECT_TRUE(rules.allows({0, 1, 1, 0, 2}));
+  EXPECT_FALSE(rules.allows({1, 0, 1})) << "1 came back";
+  EXPECT_FALSE(rules.allows({2, 2})) << "never seen";
+  EXPECT_TRUE(CrfConstraints().allows({2, 2}));
+  for (int trial = 0; trial < 40; ++trial) {
+    const int L = 3, n = 1 + trial % 6;
+    Eigen::MatrixXd transition(L, L);
+    Eigen::VectorXd start(L), end(L);
+    for (int a = 0; a < L; ++a) {
+      start(a) = normal(rng);
+      end(a) = normal(rng);
+      for (int b = 0; b < L; ++b) transition(a, b) = normal(rng);
+    }
+    crf_detail::Scores s{Eigen::MatrixXd(n, L), &transition, &start, &end};
+    for (int i = 0; i < n; ++i)
+      for (int a = 0; a < L; ++a) s.emission(i, a) = 2 * normal(rng);
+    double best = -1e300;
+    std::vector<int> best_tags, tags(static_cast<std::size_t>(n), 0);
+    for (int code = 0; code < static_cast<int>(std::pow(L, n)); ++code) {
+      for (int i = 0, c = code; i < n; ++i, c /= L) tags[static_cast<std::size_t>(i)] = c % L;
+      const double score = crf_detail::sequence_score(s, tags);
+      if (rules.allows(tags) && score > best) best = score, best_tags = tags;
+    }
+    EXPECT_EQ(rules.decode(s), best_tags) << "trial " << trial;
+    EXPECT_EQ(CrfConstraints().decode(s), crf_detail::viterbi(s));
+  }
+}
+
 TEST(Crf, LearnsTheToyDataAndGeneralisesByShape) {
   int iterations = 0;
   const Crf crf = Crf::fit(toy_data(), CrfOptions{}, nullptr, &iterations);

@@ -60,7 +60,29 @@ TEST(TokenFeatures, VersionTwoLearnsALexiconFromTheTags) {
   for (const auto& token : f)
     for (const auto& feature : token) EXPECT_NE(feature.rfind("i=", 0), 0u) << feature;
   EXPECT_EQ(TokenFeatures::learn(1, names(), 2).lexicon().size(), 0u);
-  EXPECT_EQ(sqlstate_of([] { TokenFeatures::learn(3, names(), 2); }), "22023");
+  EXPECT_EQ(sqlstate_of([] { TokenFeatures::learn(4, names(), 2); }), "22023");
+  for (const auto& token : f)
+    for (const auto& feature : token) EXPECT_NE(feature.rfind("leftset=", 0), 0u) << feature;
+}
+
+TEST(TokenFeatures, VersionThreeAddsTheSetOfLabelsOnEachSide) {
+  const TokenFeatures v2 = TokenFeatures::learn(2, names(), 2);
+  const TokenFeatures v3 = TokenFeatures::learn(3, names(), 2);
+  EXPECT_EQ(v3.lexicon(), v2.lexicon());
+  const std::vector<std::string> tokens{"n95", "pyramex", "sr-179", "3m"};
+  const auto f2 = v2.of(tokens), f3 = v3.of(tokens);
+  ASSERT_EQ(f3.size(), tokens.size());
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    std::vector<std::string> without_sets;
+    for (const auto& feature : f3[i])
+      if (feature.rfind("leftset=", 0) != 0 && feature.rfind("rightset=", 0) != 0)
+        without_sets.push_back(feature);
+    EXPECT_EQ(without_sets, f2[i]) << "version 3 is version 2 plus the sets, token " << i;
+  }
+  EXPECT_TRUE(has(f3[0], "leftset=") && has(f3[0], "rightset=brand|none"));
+  EXPECT_TRUE(has(f3[1], "leftset=filter_type") && has(f3[1], "rightset=brand|none"));
+  EXPECT_TRUE(has(f3[2], "leftset=filter_type|none") && has(f3[2], "rightset=brand"));
+  EXPECT_TRUE(has(f3[3], "leftset=filter_type|none") && has(f3[3], "rightset="));
 }
 
 TEST(TokenFeatures, LexiconIsBoundedWhenLearnt) {
@@ -146,6 +168,73 @@ TEST(TaggerFileV2, RefusesAHostileLexicon) {
   EXPECT_EQ(with_lexicon({{"model", huge}}), sqlstate::kDataCorrupted);
 }
 
+TEST(TaggerFileV3, CarriesItsConstraintsAndOlderVersionsHaveNone) {
+  const TaggerFile file = tagger(3);
+  EXPECT_EQ(file.format_version(), 3);
+  const nlohmann::json doc = nlohmann::json::parse(file.serialize());
+  EXPECT_EQ(doc["format_version"], 3);
+  EXPECT_EQ(doc["token_features"]["version"], 3);
+  EXPECT_EQ(doc["constraints"]["single_run"],
+            nlohmann::json({"brand", "filter_type", "model", "size"}));
+  EXPECT_TRUE(std::count(doc["constraints"]["transitions"].begin(),
+                         doc["constraints"]["transitions"].end(),
+                         nlohmann::json({"model", "model"})));
+  EXPECT_FALSE(std::count(doc["constraints"]["transitions"].begin(),
+                          doc["constraints"]["transitions"].end(),
+                          nlohmann::json({"size", "size"})))
+      << "no size is two words in training";
+  const TaggerFile back = TaggerFile::parse(file.serialize());
+  EXPECT_EQ(back.serialize(), file.serialize());
+  for (int version : {1, 2}) {
+    const TaggerFile old = tagger(version);
+    EXPECT_TRUE(old.crf.constraints().empty()) << version;
+    EXPECT_FALSE(nlohmann::json::parse(old.serialize()).contains("constraints")) << version;
+    EXPECT_EQ(TaggerFile::parse(old.serialize()).serialize(), old.serialize()) << version;
+  }
+}
+
+TEST(TaggerFileV3, RefusesHostileConstraints) {
+  const nlohmann::json good = nlohmann::json::parse(tagger(3).serialize());
+  const nlohmann::json v2 = nlohmann::json::parse(tagger(2).serialize());
+  auto refused = [](const nlohmann::json& doc) {
+    return sqlstate_of([&] { TaggerFile::parse(doc.dump()); });
+  };
+  auto with = [&](const char* key, const nlohmann::json& value) {
+    nlohmann::json doc = good;
+    doc["constraints"][key] = value;
+    return refused(doc);
+  };
+  EXPECT_EQ(refused(good), "none");
+  nlohmann::json without = good;
+  without.erase("constraints");
+  EXPECT_EQ(refused(without), sqlstate::kDataCorrupted) << "version 3 without its constraints";
+  nlohmann::json forged = v2;
+  forged["constraints"] = good["constraints"];
+  EXPECT_EQ(refused(forged), sqlstate::kDataCorrupted) << "version 2 never had constraints";
+  EXPECT_EQ(with("single_run", {"colour"}), sqlstate::kDataCorrupted) << "not a label";
+  EXPECT_EQ(with("single_run", {"brand", "brand"}), sqlstate::kDataCorrupted);
+  EXPECT_EQ(with("single_run", "brand"), sqlstate::kDataCorrupted);
+  EXPECT_EQ(with("transitions", {{"brand"}}), sqlstate::kDataCorrupted) << "not a pair";
+  EXPECT_EQ(with("transitions", {{"brand", 1}}), sqlstate::kDataCorrupted);
+  EXPECT_EQ(with("transitions", {{"brand", "model"}, {"brand", "model"}}),
+            sqlstate::kDataCorrupted);
+  nlohmann::json many = good;
+  std::vector<std::string> labels;
+  for (int k = 0; k < 12; ++k) labels.push_back("l" + std::to_string(k));
+  many["labels"] = labels;
+  many["state"] = nlohmann::json::array();
+  for (std::size_t k = 0; k < many["features"].size() * labels.size(); ++k)
+    many["state"].push_back(0.0);
+  many["transition"] = std::vector<double>(labels.size() * labels.size(), 0.0);
+  many["start"] = many["end"] = std::vector<double>(labels.size(), 0.0);
+  many["token_features"]["lexicon"] = nlohmann::json::object();
+  many["constraints"] = {{"transitions", nlohmann::json::array()}, {"single_run", labels}};
+  EXPECT_EQ(refused(many), sqlstate::kDataCorrupted) << "12 × 2^12 decoding states";
+  labels.resize(8);
+  many["constraints"]["single_run"] = labels;
+  EXPECT_EQ(refused(many), "none") << "12 × 2^8 is within bounds";
+}
+
 TEST(AugmentTagged, IsDeterministicAndKeepsTagsWithTheirTokens) {
   const auto rows = names();
   const auto a = augment_tagged(rows, 2.0, 5), b = augment_tagged(rows, 2.0, 5);
@@ -170,11 +259,15 @@ TEST(AugmentTagged, IsDeterministicAndKeepsTagsWithTheirTokens) {
   EXPECT_TRUE(augment_tagged({}, 1.0, 5).empty());
 }
 
-TEST(TrainTagger, WritesVersionTwoUnlessToldOtherwise) {
+TEST(TrainTagger, WritesTheLatestVersionUnlessToldOtherwise) {
   TrainSpec spec;
   spec.target = "tags";
   EXPECT_EQ(TaggerFile::parse(train_tagger(spec, names(), "tokens").model_bytes).format_version(),
-            2);
+            3);
+  spec.hyperparams = {{"token_features", 2}};
+  const TaggerOutcome v2 = train_tagger(spec, names(), "tokens");
+  EXPECT_EQ(v2.model.format_version(), 2);
+  EXPECT_FALSE(nlohmann::json::parse(v2.model_bytes).contains("constraints"));
   spec.hyperparams = {{"token_features", 1}, {"augment", 0}};
   const TaggerOutcome old = train_tagger(spec, names(), "tokens");
   EXPECT_EQ(old.model.format_version(), 1);

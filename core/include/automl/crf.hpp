@@ -4,8 +4,9 @@
 // Tokens become sparse string features (TokenFeatures, versioned); the model scores a tag
 // sequence by state weights (feature × tag), transition weights (tag → tag) and
 // start/end weights. Training minimises the negative log-likelihood plus
-// c2/2 ‖θ‖² with L-BFGS; inference is Viterbi, and the confidence of the answer is
-// its probability under the model, exp(score − log Z), from the forward pass.
+// c2/2 ‖θ‖² with L-BFGS; inference is Viterbi (under the constraints learnt from the
+// training tags, from version 3 token features on), and the confidence of the answer
+// is its probability under the model, exp(score − log Z), from the forward pass.
 // No CRF library is packaged for Debian, so this one is tested hard
 // (core/tests/crf_test.cpp: finite-difference gradient check, Viterbi and log Z
 // against brute force).
@@ -19,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "automl/crf_constraints.hpp"
 #include "automl/token_features.hpp"
 
 namespace automl {
@@ -67,7 +69,10 @@ class Crf {
   std::size_t n_features() const { return feature_names_.size(); }
   const TokenFeatures& token_features() const { return token_features_; }
 
-  // Version 1 token features write no "token_features" key: the bytes of 0.2.0.
+  const CrfConstraints& constraints() const { return constraints_; }
+
+  // Version 1 token features write no "token_features" key: the bytes of 0.2.0;
+  // version 3 and later add "constraints" (crf_constraints.hpp).
   nlohmann::json to_json() const;
   static Crf from_json(const nlohmann::json& j);  // throws Error(XX001) on a bad file
 
@@ -90,6 +95,7 @@ class Crf {
     std::vector<std::string> feature_names_;
     std::vector<Encoded> data_;
     double c2_;
+    CrfConstraints constraints_;  // learnt for version 3 token features and later
   };
 
  private:
@@ -103,6 +109,7 @@ class Crf {
   Eigen::MatrixXd state_;       // features × labels
   Eigen::MatrixXd transition_;  // labels × labels
   Eigen::VectorXd start_, end_;
+  CrfConstraints constraints_;  // none before version 3 token features
 };
 
 // Entities of a tag sequence: runs of one label (BIO prefixes stripped; B- starts a

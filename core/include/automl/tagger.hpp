@@ -21,15 +21,17 @@ namespace automl {
 // "tokens_column" added. Format version 1 is a CRF of version 1 token features, byte
 // for byte what 0.2.0 stored; version 2 adds the CRF's "token_features" (their
 // version, 2, and its lexicon), so a build that knows only version 1 refuses it
-// rather than serve it features it was not trained on.
+// rather than serve it features it was not trained on; version 3 is a CRF of
+// version 3 token features and its decoding "constraints". The format version is
+// the token features' version.
 struct TaggerFile {
-  static constexpr int kFormatVersion = 2;  // the newest this build reads
+  static constexpr int kFormatVersion = 3;  // the newest this build reads
 
   Crf crf;
   std::string target;
   std::string tokens_column;
 
-  int format_version() const;  // 1 for version 1 token features, else 2
+  int format_version() const;  // the version of its token features
 
   std::string serialize() const;
   // Throws Error(XX001) on a file that is not a tagger of this format.
@@ -45,11 +47,13 @@ struct TaggedSplit {
 TaggedSplit split_tagged(std::vector<TaggedSequence> rows, double test_size, std::uint64_t seed);
 
 // Generic augmentation of training rows: fraction × rows extra rows, each a row drawn
-// at random (by `seed`) and changed by one of four transforms, drawn alike: every
+// at random (by `seed`) and changed by one of five transforms, drawn alike: every
 // token lower-cased; every token upper-cased; its segments (runs of one label) in a
 // random order; about half its words of three or more characters replaced by random
-// ones of the same shape. Tags travel with their tokens. None of it knows a domain:
-// it is what any short-text tagging data meets (case, word order, unseen words).
+// ones of the same shape; its segments in a random order and about three in ten of
+// its words of four or more characters given one typing error (a letter doubled,
+// dropped or swapped). Tags travel with their tokens. None of it knows a domain: it
+// is what any short-text tagging data meets (case, word order, unseen words, typos).
 std::vector<TaggedSequence> augment_tagged(const std::vector<TaggedSequence>& rows, double fraction,
                                            std::uint64_t seed);
 

@@ -14,6 +14,10 @@
 //     for the token, its neighbours ±2 and, as a bag, everything left and right of it
 //     ("lex=filter_type", "lex[-1]=none", "left=brand"). Character trigrams were
 //     measured and left out: no gain on misspelt brands, a fifth more features.
+//   version 3: version 2 plus the whole set of lexicon labels on each side as one
+//     feature ("leftset=filter_type", "rightset=brand|none"), which says what is
+//     absent as well as what is there; a version 3 tagger also decodes under the
+//     constraints it learnt from its training tags (crf.hpp, CrfConstraints).
 #pragma once
 
 #include <cstddef>
@@ -34,7 +38,7 @@ std::vector<std::string> token_features_v1(const std::vector<std::string>& token
 
 class TokenFeatures {
  public:
-  static constexpr int kLatestVersion = 2;
+  static constexpr int kLatestVersion = 3;
   // A hostile file cannot make the lexicon unbounded: at most this many tokens,
   // each at most kMaxLexiconTokenBytes long (longer ones are never names' words).
   static constexpr std::size_t kMaxLexiconTokens = 200000;
@@ -42,7 +46,7 @@ class TokenFeatures {
 
   TokenFeatures() = default;  // version 1
 
-  // The features of `version` for this training data: version 2 learns its lexicon,
+  // The features of `version` for this training data: versions 2 and 3 learn a lexicon,
   // the lower-cased tokens tagged with a label at least `min_count` times (the most
   // frequent kMaxLexiconTokens when there are more).
   static TokenFeatures learn(int version, const std::vector<TaggedSequence>& data, int min_count);
@@ -56,7 +60,7 @@ class TokenFeatures {
   // The features of every token of a sequence, in order.
   std::vector<std::vector<std::string>> of(const std::vector<std::string>& tokens) const;
 
-  // {"version": 2, "lexicon": {label: [token, …]}} (tokens sorted); version 1 is
+  // {"version": 2 or 3, "lexicon": {label: [token, …]}} (tokens sorted); version 1 is
   // never written, a file without it is version 1.
   nlohmann::json to_json() const;
   // Throws Error(XX001) on an unknown version, a lexicon label that is not one of

@@ -63,9 +63,10 @@ std::vector<ParamSpec> params_of(const std::string& algorithm) {
             reg_alpha,
             {"early_stopping_rounds", ParamType::Integer, 10, 0, 10000},
             {"validation_fraction", ParamType::Number, 0.1, 0.0, 0.5, true}};
-  // min_feature_count 2: a sixth of the features, same F1; token_features 2 and augment 1
-  // (as many augmented rows as training rows): entity F1 0.70 → 0.86 on
-  // data/respirators_noisy.csv, 0.96 → 0.97 on the clean unseen-brand split.
+  // min_feature_count 2: a sixth of the features, same F1; token_features 3 and augment 1
+  // (as many augmented rows as training rows): entity F1 0.70 → 0.90 on
+  // data/respirators_noisy.csv, 0.96 → 0.98 on the clean unseen-brand split
+  // (docs/benchmarks.md, tagging).
   if (algorithm == "crf")
     return {{"c2", ParamType::Number, 0.1, 0.0, 1e6},
             {"max_iter", ParamType::Integer, 200, 1, 10000},

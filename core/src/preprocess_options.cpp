@@ -69,6 +69,19 @@ std::vector<std::string> parse_names(const std::string& key, const nlohmann::jso
   return names;
 }
 
+// "target_encode": "auto", "none", or an array of column names.
+void parse_target_encode(const nlohmann::json& value, PreprocessOptions& o) {
+  if (value.is_string() && (value == "auto" || value == "none")) {
+    o.target_encode = value.get<std::string>();
+    return;
+  }
+  if (!value.is_array())
+    invalid("preprocess.target_encode must be \"auto\", \"none\" or an array of column names",
+            "got " + value.dump());
+  o.target_encode = "columns";
+  o.target_encode_columns = parse_names("target_encode", value);
+}
+
 }  // namespace
 
 PreprocessOptions PreprocessOptions::parse(const nlohmann::json& j) {
@@ -92,10 +105,12 @@ PreprocessOptions PreprocessOptions::parse(const nlohmann::json& j) {
       o.skip_unsupported = parse_flag(key, value);
     else if (key == "max_auto_classes")
       o.max_auto_classes = parse_limit(key, value);
+    else if (key == "target_encode")
+      parse_target_encode(value, o);
     else
       invalid("unknown key \"" + key + "\" in preprocess",
               "accepted keys: impute, max_categories, scale, ratios, zscores, exclude, "
-              "skip_unsupported, max_auto_classes");
+              "skip_unsupported, max_auto_classes, target_encode");
   }
   return o;
 }
@@ -115,7 +130,9 @@ nlohmann::json PreprocessOptions::to_json() const {
           {"zscores", zscores},
           {"exclude", exclude},
           {"skip_unsupported", skip_unsupported},
-          {"max_auto_classes", max_auto_classes}};
+          {"max_auto_classes", max_auto_classes},
+          {"target_encode", target_encode == "columns" ? nlohmann::json(target_encode_columns)
+                                                       : nlohmann::json(target_encode)}};
 }
 
 }  // namespace automl

@@ -50,6 +50,11 @@ void Preprocessor::finish() {
         for (const auto& value : steps_[c].categories)
           output_names_.push_back(s.name + "=" + value);
         if (steps_[c].has_other) output_names_.push_back(s.name + "=" + kOther);
+        // Target encodings: one for a number or two classes, else one per class.
+        for (size_t k = 0; k < steps_[c].prior.size(); ++k)
+          output_names_.push_back(
+              s.name + ".target_mean" +
+              (steps_[c].prior.size() == 1 ? std::string() : "[" + std::to_string(k + 1) + "]"));
         break;
       case ColumnType::Date:
       case ColumnType::Timestamp:

@@ -1,7 +1,9 @@
 // preprocessor_apply.cpp — applying a fitted Preprocessor: one row at predict time
 // (transform_row, through number_of and category_of) and whole tables at training
 // and evaluation time (transform, column by column). Both do the same arithmetic.
+#include <algorithm>
 #include <cmath>
+#include <cstddef>
 #include <string_view>
 #include <unordered_map>
 
@@ -87,23 +89,23 @@ void Preprocessor::transform_numbers(const double* values, double* out) const {
     *out++ = scaled(number_of(z.column, values[z.column]), z.scaling);
 }
 
-int Preprocessor::category_of(size_t column, const InputValue& v) const {
-  const Step& step = steps_[column];
-  std::string buffer;
-  std::string_view text;
+std::string_view Preprocessor::text_of(size_t column, const InputValue& v,
+                                       std::string& buffer) const {
   switch (v.kind) {
     case InputValue::Kind::Null:
-      text = step.fill_text;
-      break;
+      return steps_[column].fill_text;
     case InputValue::Kind::Text:
-      text = v.text;
-      break;
+      return v.text;
     case InputValue::Kind::Number:
-      buffer = number_to_text(v.number), text = buffer;
-      break;
+      return buffer = number_to_text(v.number);
     case InputValue::Kind::Array:
-      wrong_type(inputs_[column], "a single value", "an array");
+      break;
   }
+  wrong_type(inputs_[column], "a single value", "an array");
+}
+
+int Preprocessor::category_of(size_t column, std::string_view text) const {
+  const Step& step = steps_[column];
   const auto it = std::lower_bound(step.categories.begin(), step.categories.end(), text,
                                    [](const std::string& a, std::string_view b) { return a < b; });
   if (it != step.categories.end() && *it == text)
@@ -130,10 +132,16 @@ void Preprocessor::transform_row(const InputValue* values, double* out) const {
         break;
       }
       case ColumnType::Categorical: {
+        std::string buffer;
+        const std::string_view text = text_of(c, values[c], buffer);
         const int width = static_cast<int>(step.categories.size()) + (step.has_other ? 1 : 0);
-        const int hot = category_of(c, values[c]);
+        const int hot = category_of(c, text);
         for (int k = 0; k < width; ++k) out[k] = k == hot ? 1.0 : 0.0;
         out += width;
+        if (!step.prior.empty()) {
+          encoding_of(c, text, out);
+          out += static_cast<std::ptrdiff_t>(step.prior.size());
+        }
         break;
       }
       case ColumnType::NumericArray:
@@ -239,8 +247,8 @@ Eigen::Index Preprocessor::encode_numbers(size_t c, const Column& column,
   return parts;
 }
 
-// The one-hot columns of a categorical input; a NULL takes its fill's column, an
-// unseen value "other" or none.
+// The one-hot columns of a categorical input (a NULL takes its fill's column, an
+// unseen value "other" or none), then its target encodings.
 Eigen::Index Preprocessor::encode_categories(size_t c, const Column& column,
                                              const std::vector<Eigen::Index>& rows,
                                              Eigen::MatrixXd& X, Eigen::Index k) const {
@@ -263,7 +271,24 @@ Eigen::Index Preprocessor::encode_categories(size_t c, const Column& column,
     }
     if (hot >= 0) X(i, k + hot) = 1.0;
   }
-  return width;
+  const size_t encodings = step.prior.size();
+  if (encodings) {
+    // Each category's encodings once, then a copy per row.
+    std::unordered_map<std::string_view, std::vector<double>> cache;
+    for (Eigen::Index i = 0; i < X.rows(); ++i) {
+      const size_t r = row_at(rows, i);
+      const std::string_view text =
+          column.nulls[r] ? std::string_view(step.fill_text) : std::string_view(column.texts[r]);
+      auto [it, fresh] = cache.try_emplace(text);
+      if (fresh) {
+        it->second.resize(encodings);
+        encoding_of(c, text, it->second.data());
+      }
+      for (size_t e = 0; e < encodings; ++e)
+        X(i, k + width + static_cast<Eigen::Index>(e)) = it->second[e];
+    }
+  }
+  return width + static_cast<Eigen::Index>(encodings);
 }
 
 void Preprocessor::encode_ratios_and_zscores(const Dataset& data,

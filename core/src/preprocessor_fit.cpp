@@ -30,7 +30,7 @@ std::string strategy_for(const ColumnSchema& schema, const PreprocessOptions& op
 }  // namespace
 
 Preprocessor Preprocessor::fit(const Dataset& data, const std::vector<Eigen::Index>& rows,
-                               const PreprocessOptions& options) {
+                               const PreprocessOptions& options, const EncodingTarget& target) {
   Preprocessor p;
   std::map<std::string, size_t> index;
   for (const Column& column : data.columns) {
@@ -53,6 +53,7 @@ Preprocessor Preprocessor::fit(const Dataset& data, const std::vector<Eigen::Ind
     if (p.inputs_[c].type != ColumnType::Categorical)
       p.fit_scalings(c, data.columns[c], rows, options.scale);
   p.fit_ratios_and_zscores(data, rows, options, index);
+  p.fit_target_encodings(data, rows, options, target, index);
   p.finish();
   return p;
 }

@@ -15,7 +15,30 @@ namespace {
 using preprocessor_internal::in_quotes;
 using preprocessor_internal::parts_per_value;
 
+constexpr size_t kMaxEncodingWidth = 1000;
+
 }  // namespace
+
+// A categorical step's target encoding: sorted distinct categories, `width` finite
+// values each, and as many priors.
+void Preprocessor::read_target_encoding(const nlohmann::json& j, const std::string& column,
+                                        Step& step) {
+  const std::string what = "model file: target encoding of " + in_quotes(column);
+  if (!j.is_object()) invalid(what + " is not an object");
+  step.encoded = j.at("categories").get<std::vector<std::string>>();
+  step.encodings = j.at("values").get<std::vector<double>>();
+  step.prior = j.at("prior").get<std::vector<double>>();
+  const size_t width = step.prior.size();
+  if (width == 0 || width > kMaxEncodingWidth ||
+      step.encodings.size() / width != step.encoded.size() || step.encodings.size() % width != 0)
+    invalid(what + " has the wrong number of values");
+  if (!std::is_sorted(step.encoded.begin(), step.encoded.end()) ||
+      std::adjacent_find(step.encoded.begin(), step.encoded.end()) != step.encoded.end())
+    invalid(what + ": categories are not sorted and distinct");
+  for (const std::vector<double>* v : {&step.encodings, &step.prior})
+    for (double x : *v)
+      if (!std::isfinite(x)) invalid(what + " has a value that is not finite");
+}
 
 nlohmann::json Preprocessor::to_json() const {
   nlohmann::json inputs = nlohmann::json::array(), steps = nlohmann::json::array();
@@ -34,6 +57,9 @@ nlohmann::json Preprocessor::to_json() const {
       j["categories"] = step.categories;
       j["other"] = step.has_other;
       j["fill"] = step.fill_text;
+      if (!step.prior.empty())
+        j["target_encoding"] = {
+            {"categories", step.encoded}, {"values", step.encodings}, {"prior", step.prior}};
     } else {
       j["fills"] = step.fills;
     }
@@ -86,6 +112,8 @@ Preprocessor Preprocessor::from_json(const nlohmann::json& j) {
           std::adjacent_find(step.categories.begin(), step.categories.end()) !=
               step.categories.end())
         invalid("model file: categories of " + in_quotes(s.name) + " are not sorted and distinct");
+      if (sj.contains("target_encoding")) read_target_encoding(sj["target_encoding"], s.name, step);
+      expected_scalings = step.prior.size();
     } else {
       step.fills = sj.at("fills").get<std::vector<double>>();
       if (step.fills.size() != static_cast<size_t>(s.width))

@@ -76,6 +76,19 @@ struct EncodedTarget {
   LabelEncoder labels;
   Eigen::VectorXi classes;
   Eigen::VectorXd values;
+
+  // What the preprocessing's target encoding learns from.
+  EncodingTarget for_encoding(std::uint64_t seed) const {
+    EncodingTarget t;
+    if (classes.size()) {
+      t.classes = classes.data();
+      t.n_classes = labels.size();
+    } else {
+      t.values = values.data();
+    }
+    t.seed = seed;
+    return t;
+  }
 };
 
 EncodedTarget encode_target(const Dataset& data, Task task) {
@@ -243,8 +256,9 @@ std::string refit_on_all_rows(const TrainSpec& spec, const Dataset& data,
                               const TrainResources& resources) {
   const bool classify = out.task == Task::Classification;
   const std::vector<Eigen::Index> all = sample_rows(data.rows(), data.rows(), spec.seed);
-  Preprocessor preprocessor = Preprocessor::fit(data, all, spec.preprocess);
-  const Eigen::MatrixXd X = preprocessor.transform(data, all);
+  const EncodingTarget encoding = target.for_encoding(spec.seed);
+  Preprocessor preprocessor = Preprocessor::fit(data, all, spec.preprocess, encoding);
+  const Eigen::MatrixXd X = preprocessor.transform_training(data, all, encoding);
   const Fitted fitted = fit_estimator(out.algorithm, out.hyperparams, X,
                                       classify ? Eigen::VectorXd() : take(target.values, all),
                                       classify ? take(target.classes, all) : Eigen::VectorXi(),
@@ -349,11 +363,12 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
       : spec.test_size == 0.0 ? TrainTestSplit{sample_rows(data.rows(), data.rows(), spec.seed), {}}
                               : train_test_split(data.rows(), spec.test_size, spec.seed,
                                                  classify ? &target.classes : nullptr);
-  // Everything learnt from data — imputation values, categories, scaling — comes
-  // from the training split only.
-  Preprocessor preprocessor = Preprocessor::fit(data, split.train, spec.preprocess);
+  // Everything learnt from data — imputation values, categories, target encodings,
+  // scaling — comes from the training split only.
+  const EncodingTarget encoding = target.for_encoding(spec.seed);
+  Preprocessor preprocessor = Preprocessor::fit(data, split.train, spec.preprocess, encoding);
   check_memory(preprocessor, data.rows(), options.max_memory_bytes, spec);
-  const Eigen::MatrixXd X_train = preprocessor.transform(data, split.train);
+  const Eigen::MatrixXd X_train = preprocessor.transform_training(data, split.train, encoding);
   const SplitTarget y = split_target(target, split, classify);
 
   TrainResources resources{options.cancel, options.threads, spec.seed};

@@ -88,3 +88,32 @@ SELECT e->>'prediction' AS prediction, e->>'explains' AS explains,
        (e->'contributions'->>'city=oslo')::float8 > 0 AS oslo_pushes_to_yes
   FROM automl.explain('churn', '{"age": 70, "income": 90, "city": "oslo", "member": false, "signup": "2021-06-01"}'::jsonb) e;
 SELECT error_of($$SELECT automl.explain('churn', '{"age": 70}'::jsonb)$$);
+
+-- Target encoding: 300 shops, each with its own level of sales, overflow the 20 one-hot
+-- columns; shop.target_mean follows them and keeps the pooled shops' levels apart.
+CREATE TABLE shop_sales AS
+SELECT 's' || (i % 300) AS shop, ((i * 7919) % 100) / 100.0 AS promo,
+       (i % 300) + 5 * ((i * 7919) % 100) / 100.0 + ((i * 31) % 7 - 3) * 0.1 AS sales,
+       (i / 300) % 4 = 0 AS held_out
+  FROM generate_series(1, 6000) i;
+SELECT automl.train('shops', 'shop_sales', 'sales', algorithm => 'ridge', split_column => 'held_out') AS encoded,
+       automl.train('shops_one_hot', 'shop_sales', 'sales', algorithm => 'ridge', split_column => 'held_out',
+                    preprocess => '{"target_encode": "none"}') AS one_hot \gset
+SELECT e.status, (e.result->'metrics'->'feature_importance') ? 'shop.target_mean' AS encoded,
+       (o.result->'metrics'->'feature_importance') ? 'shop.target_mean' AS encoded_without,
+       (e.result->>'encoded_features')::int - (o.result->>'encoded_features')::int AS extra,
+       (e.result->'metrics'->>'r2')::float8 > 0.99 AS held_out_r2_high,
+       (o.result->'metrics'->>'r2')::float8 < 0.5 AS one_hot_r2_low
+  FROM automl.wait(:encoded) e, automl.wait(:one_hot) o;
+-- Served by row and by jsonb alike; a pooled shop keeps its level, an unseen one gets
+-- the overall mean (about 152).
+SELECT count(*) FILTER (WHERE automl.predict('shops', s) = automl.predict('shops', to_jsonb(s))) = count(*) AS same,
+       avg(abs(automl.predict('shops', s) - sales)) < 3 AS close,
+       avg(abs(automl.predict('shops_one_hot', s) - sales)) > 10 * avg(abs(automl.predict('shops', s) - sales)) AS far_better_than_one_hot
+  FROM shop_sales s WHERE held_out;
+SELECT abs(automl.predict('shops', '{"shop": "s250", "promo": 0.5}'::jsonb) - 252.5) < 3 AS pooled_shop_level,
+       abs(automl.predict('shops', '{"shop": "nowhere", "promo": 0.5}'::jsonb) - 152) < 5 AS unseen_is_the_mean,
+       abs(automl.predict('shops', '{"shop": null, "promo": 0.5}'::jsonb)) < 400 AS null_is_served;
+SELECT automl.train('bad_te', 'shop_sales', 'sales', preprocess => '{"target_encode": ["promo"]}') AS bad \gset
+SELECT status, error FROM automl.wait(:bad);
+SELECT error_of($$SELECT automl.train('bad_te', 'shop_sales', 'sales', preprocess => '{"target_encode": 1}')$$);

@@ -9,9 +9,11 @@
 #pragma once
 
 #include <Eigen/Dense>
+#include <cstdint>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -25,7 +27,12 @@ struct PreprocessOptions {
   std::string impute = "mean";  // numeric default: mean | median | most_frequent | constant
   std::map<std::string, std::string> impute_columns;  // per column
   int max_categories = 20;  // one-hot columns per categorical input, "other" included
-  bool scale = true;        // standard-scale numeric outputs
+  // Target encoding of categorical inputs (an extra output per column: the smoothed
+  // mean of the target per category): "auto" for the columns with more categories
+  // than max_categories one-hot columns can hold, "none", or the named columns.
+  std::string target_encode = "auto";
+  std::vector<std::string> target_encode_columns;           // when target_encode is "columns"
+  bool scale = true;                                        // standard-scale numeric outputs
   std::vector<std::pair<std::string, std::string>> ratios;  // extra features a / b
   std::vector<std::string> zscores;  // extra z-score copies (useful when scale is false)
   // Which columns become features (read by the worker):
@@ -37,13 +44,28 @@ struct PreprocessOptions {
   nlohmann::json to_json() const;
 };
 
+// What target encoding learns from, one entry per row of the dataset: the numeric
+// target (regression) or class indices 0 … n_classes - 1. Neither (clustering, or a
+// caller without targets): no column is target-encoded.
+struct EncodingTarget {
+  const double* values = nullptr;
+  const int* classes = nullptr;
+  int n_classes = 0;
+  std::uint64_t seed = 0;  // of the out-of-fold split in transform_training
+};
+
 class Preprocessor {
  public:
   static Preprocessor fit(const Dataset& data, const std::vector<Eigen::Index>& rows,
-                          const PreprocessOptions& options);
+                          const PreprocessOptions& options, const EncodingTarget& target = {});
 
   // Features of the given rows (all rows when `rows` is empty), one row each.
   Eigen::MatrixXd transform(const Dataset& data, const std::vector<Eigen::Index>& rows) const;
+  // The features of the rows fit() learnt from, for fitting a model on them: transform,
+  // except that each row's target encodings come from the other folds of a 5-fold
+  // split (no row sees its own target, as scikit-learn's TargetEncoder.fit_transform).
+  Eigen::MatrixXd transform_training(const Dataset& data, const std::vector<Eigen::Index>& rows,
+                                     const EncodingTarget& target) const;
   // One row: `values` has one entry per input column, in inputs() order; writes
   // n_outputs() features. Throws Error naming the column for a value of the wrong type.
   void transform_row(const InputValue* values, double* out) const;
@@ -78,7 +100,14 @@ class Preprocessor {
     std::vector<std::string> categories;  // Categorical: one-hot columns in order
     bool has_other = false;               // last one-hot column takes rare and unseen values
     std::string fill_text;                // Categorical imputation
-    std::vector<Scaling> scalings;        // one per output of this column
+    // Categorical target encoding (preprocessor_target.cpp): per category of
+    // `encoded` (sorted), `width` smoothed target means; `prior` (width of them) for
+    // a category never seen. Empty when the column is not target-encoded.
+    std::vector<std::string> encoded;
+    std::vector<double> encodings;  // encoded.size() × prior.size(), row-major
+    std::vector<double> prior;
+    std::vector<Scaling> scalings;  // one per output of this column (a categorical's:
+                                    // of its target encodings only)
   };
   struct Ratio {
     size_t a, b;  // input columns
@@ -105,10 +134,19 @@ class Preprocessor {
                               const PreprocessOptions& options,
                               const std::map<std::string, size_t>& index);
 
+  // preprocessor_target.cpp: target encoding.
+  void fit_target_encodings(const Dataset& data, const std::vector<Eigen::Index>& rows,
+                            const PreprocessOptions& options, const EncodingTarget& target,
+                            const std::map<std::string, size_t>& index);
+  static void read_target_encoding(const nlohmann::json& j, const std::string& column, Step& step);
+  // The scaled encodings of one category (written to out[0 … prior.size() - 1]).
+  void encoding_of(size_t column, std::string_view category, double* out) const;
+
   // preprocessor_apply.cpp: one row, and the whole table column by column.
-  double number_of(size_t column, const InputValue& v) const;  // imputed, validated
-  double number_of(size_t column, double x) const;             // the same for a number
-  int category_of(size_t column, const InputValue& v) const;   // -1: no one-hot column
+  double number_of(size_t column, const InputValue& v) const;   // imputed, validated
+  double number_of(size_t column, double x) const;              // the same for a number
+  int category_of(size_t column, std::string_view text) const;  // -1: no one-hot column
+  std::string_view text_of(size_t column, const InputValue& v, std::string& buffer) const;
   void array_row(size_t column, const InputValue& v, double*& out) const;
   Eigen::Index encode_numbers(size_t c, const Column& column, const std::vector<Eigen::Index>& rows,
                               Eigen::MatrixXd& X, Eigen::Index k) const;

@@ -107,12 +107,12 @@ TEST(SearchDriver, TrialEvaluationFollowsDataSizeAndBudget) {
   EXPECT_EQ(tiny.fits(), 15);
   EXPECT_EQ(choose_eval(spec("auto", 20), 700, 9).repeats, 2);
   EXPECT_EQ(choose_eval(spec("auto", 20), 3000, 9).repeats, 1);
-  // 20 s allow cross-validation up to rows × features ≈ 50,000; under 5,000 rows
-  // always (too few for a holdout to rank by).
+  // 20 s allow cross-validation up to rows × features ≈ 55,000; below 50,000 any
+  // budget does (too few rows for a holdout to rank by).
   EXPECT_EQ(choose_eval(spec("auto", 20), 4000, 10).method, "cv");
   EXPECT_EQ(choose_eval(spec("auto", 20), 6000, 10).method, "holdout");
-  EXPECT_EQ(choose_eval(spec("auto", 5), 4999, 30).method, "cv");
-  EXPECT_EQ(choose_eval(spec("auto", 5), 5000, 30).method, "holdout");
+  EXPECT_EQ(choose_eval(spec("auto", 5), 1715, 26).method, "cv");
+  EXPECT_EQ(choose_eval(spec("auto", 5), 1347, 64).method, "holdout");
   EXPECT_EQ(choose_eval(spec("auto", 3600), 6000, 10).method, "cv") << "an hour affords more";
   EXPECT_EQ(choose_eval(spec("auto", 86400), 150000, 2).method, "holdout") << "too many rows";
   EXPECT_EQ(choose_eval(spec("auto", 20, 3), 100000, 50).folds, 3) << "the job asked for folds";

@@ -33,7 +33,7 @@ struct SearchResult {
 // How a search scores its trials (spec.eval). 'auto' follows FLAML's rule:
 // cross-validation while the trial rows are fewer than 100,000 and rows × features
 // is below 10 million per hour of budget (or when the job asks for folds), else one
-// 80/20 holdout — except that fewer than 5,000 rows are always cross-validated; grid
+// 80/20 holdout — except that below 50,000 rows × features it always cross-validates; grid
 // and random searches without folds use the holdout. Cross-
 // validation has spec.folds folds (default 5), repeated on few rows: 3 times under
 // 500 rows, twice under 1,000.

@@ -154,7 +154,8 @@ Crf::Problem::Problem(const std::vector<TaggedSequence>& data, const CrfOptions&
   if (token_features_.version() >= 3) {
     const auto outside = label_ids.find("O");
     constraints_ = CrfConstraints::learn(tag_ids, static_cast<int>(labels_.size()),
-                                         outside == label_ids.end() ? -1 : outside->second);
+                                         outside == label_ids.end() ? -1 : outside->second,
+                                         token_features_.version() >= 4);
   }
 }
 
@@ -340,6 +341,9 @@ Crf Crf::from_json(const nlohmann::json& j) {
       invalid_file("CRF constraints come with token features of version 3 and later only");
     if (constraints != j.end())
       crf.constraints_ = CrfConstraints::from_json(*constraints, crf.labels_);
+    if (constraints != j.end() &&
+        crf.constraints_.has_required() != (crf.token_features_.version() >= 4))
+      invalid_file("required labels come with token features of version 4 and later only");
     // Read as float (what was written), then widened exactly.
     auto weights = [&](const char* key, const char* what) {
       const auto f = checked_numbers<float>(j.at(key), what);

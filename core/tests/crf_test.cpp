@@ -113,6 +113,46 @@ TEST(CrfConstraints, DecodeMatchesBruteForceUnderTheRules) {
   }
 }
 
+TEST(CrfConstraints, RequiredLabelsAndRunLengthsDecodeAsBruteForce) {
+  std::mt19937 rng(7);
+  std::normal_distribution<double> normal(0, 1);
+  // Labels 0 (O), 1 (single run, in every sequence, runs of up to 2), 2 (single run,
+  // not in every sequence, runs of 1), 3 (single run, in every sequence, runs of 1).
+  const std::vector<std::vector<int>> seen{{1, 1, 3, 0, 0, 0}, {3, 2, 1}, {0, 1, 3, 2, 0}};
+  const CrfConstraints rules = CrfConstraints::learn(seen, 4, 0, true);
+  const CrfConstraints v3 = CrfConstraints::learn(seen, 4, 0);
+  EXPECT_TRUE(rules.has_required());
+  EXPECT_FALSE(v3.has_required());
+  EXPECT_TRUE(rules.allows({1, 1, 3, 0}));
+  EXPECT_FALSE(rules.allows({1, 1, 3, 0, 0, 0, 0})) << "O ran to 3 at most";
+  EXPECT_FALSE(rules.allows({1, 3, 3})) << "3 ran to 1";
+  EXPECT_FALSE(rules.allows({3, 2})) << "1 is required";
+  EXPECT_TRUE(v3.allows({3, 2}));
+  for (int trial = 0; trial < 60; ++trial) {
+    const int L = 4, n = 1 + trial % 7;
+    Eigen::MatrixXd transition(L, L);
+    Eigen::VectorXd start(L), end(L);
+    for (int a = 0; a < L; ++a) {
+      start(a) = normal(rng);
+      end(a) = normal(rng);
+      for (int b = 0; b < L; ++b) transition(a, b) = normal(rng);
+    }
+    crf_detail::Scores s{Eigen::MatrixXd(n, L), &transition, &start, &end};
+    for (int i = 0; i < n; ++i)
+      for (int a = 0; a < L; ++a) s.emission(i, a) = 2 * normal(rng);
+    double best = -1e300;
+    std::vector<int> best_tags, tags(static_cast<std::size_t>(n), 0);
+    for (int code = 0; code < static_cast<int>(std::pow(L, n)); ++code) {
+      for (int i = 0, c = code; i < n; ++i, c /= L) tags[static_cast<std::size_t>(i)] = c % L;
+      const double score = crf_detail::sequence_score(s, tags);
+      if (rules.allows(tags) && score > best) best = score, best_tags = tags;
+    }
+    // A name too short for the required labels keeps no rule: plain Viterbi.
+    if (best_tags.empty()) best_tags = crf_detail::viterbi(s);
+    EXPECT_EQ(rules.decode(s), best_tags) << "trial " << trial;
+  }
+}
+
 TEST(Crf, LearnsTheToyDataAndGeneralisesByShape) {
   int iterations = 0;
   const Crf crf = Crf::fit(toy_data(), CrfOptions{}, nullptr, &iterations);

@@ -60,7 +60,9 @@ TEST(TokenFeatures, VersionTwoLearnsALexiconFromTheTags) {
   for (const auto& token : f)
     for (const auto& feature : token) EXPECT_NE(feature.rfind("i=", 0), 0u) << feature;
   EXPECT_EQ(TokenFeatures::learn(1, names(), 2).lexicon().size(), 0u);
-  EXPECT_EQ(sqlstate_of([] { TokenFeatures::learn(4, names(), 2); }), "22023");
+  EXPECT_EQ(
+      sqlstate_of([] { TokenFeatures::learn(TokenFeatures::kLatestVersion + 1, names(), 2); }),
+      "22023");
   for (const auto& token : f)
     for (const auto& feature : token) EXPECT_NE(feature.rfind("leftset=", 0), 0u) << feature;
 }
@@ -193,6 +195,64 @@ TEST(TaggerFileV3, CarriesItsConstraintsAndOlderVersionsHaveNone) {
   }
 }
 
+TEST(TaggerFileV4, LearnsRequiredLabelsAndRunLengthsAndVersionThreeHasNeither) {
+  const TaggerFile file = tagger(4);
+  EXPECT_EQ(file.format_version(), 4);
+  const nlohmann::json doc = nlohmann::json::parse(file.serialize());
+  EXPECT_EQ(doc["format_version"], 4);
+  const nlohmann::json v3 = nlohmann::json::parse(tagger(3).serialize());
+  EXPECT_EQ(doc["constraints"]["single_run"], v3["constraints"]["single_run"]);
+  EXPECT_EQ(doc["constraints"]["transitions"], v3["constraints"]["transitions"]);
+  EXPECT_EQ(doc["constraints"]["required"], nlohmann::json({"brand", "filter_type", "model"}))
+      << "size is missing from some training names";
+  EXPECT_EQ(doc["constraints"]["max_run"]["size"], 1);
+  EXPECT_EQ(doc["constraints"]["max_run"]["model"], 2);
+  EXPECT_EQ(TaggerFile::parse(file.serialize()).serialize(), file.serialize());
+  EXPECT_FALSE(v3["constraints"].contains("required"));
+  EXPECT_FALSE(v3["constraints"].contains("max_run"));
+  EXPECT_EQ(TaggerFile::parse(tagger(3).serialize()).serialize(), tagger(3).serialize());
+  // The rules at work: a name without a brand-looking word still gets its one brand.
+  const auto tags = file.crf.tag({"N95", "Qzxv", "8210"}).tags;
+  EXPECT_EQ(std::count(tags.begin(), tags.end(), "brand"), 1);
+  EXPECT_EQ(std::count(tags.begin(), tags.end(), "model"), 1);
+}
+
+TEST(TaggerFileV4, RefusesHostileRules) {
+  const nlohmann::json good = nlohmann::json::parse(tagger(4).serialize());
+  const nlohmann::json v3 = nlohmann::json::parse(tagger(3).serialize());
+  auto refused = [](const nlohmann::json& doc) {
+    return sqlstate_of([&] { TaggerFile::parse(doc.dump()); });
+  };
+  auto with = [&](const char* key, const nlohmann::json& value) {
+    nlohmann::json doc = good;
+    doc["constraints"][key] = value;
+    return refused(doc);
+  };
+  EXPECT_EQ(refused(good), "none");
+  for (const char* key : {"required", "max_run"}) {
+    nlohmann::json without = good;
+    without["constraints"].erase(key);
+    EXPECT_EQ(refused(without), sqlstate::kDataCorrupted) << key << " alone";
+    nlohmann::json forged = v3;
+    forged["constraints"][key] = good["constraints"][key];
+    EXPECT_EQ(refused(forged), sqlstate::kDataCorrupted) << "version 3 never had " << key;
+  }
+  nlohmann::json forged = v3;
+  forged["constraints"] = good["constraints"];
+  EXPECT_EQ(refused(forged), sqlstate::kDataCorrupted) << "version 3 with version 4's rules";
+  EXPECT_EQ(with("required", {"colour"}), sqlstate::kDataCorrupted) << "not a label";
+  EXPECT_EQ(with("required", {"O"}), sqlstate::kDataCorrupted) << "not a single-run label";
+  EXPECT_EQ(with("required", {"brand", "brand"}), sqlstate::kDataCorrupted);
+  EXPECT_EQ(with("required", "brand"), sqlstate::kDataCorrupted);
+  EXPECT_EQ(with("max_run", {{"brand", 0}}), sqlstate::kDataCorrupted);
+  EXPECT_EQ(with("max_run", {{"brand", CrfConstraints::kMaxRun + 1}}), sqlstate::kDataCorrupted);
+  EXPECT_EQ(with("max_run", {{"brand", 1.5}}), sqlstate::kDataCorrupted);
+  EXPECT_EQ(with("max_run", {{"colour", 1}}), sqlstate::kDataCorrupted);
+  EXPECT_EQ(with("max_run", nlohmann::json::array()), sqlstate::kDataCorrupted);
+  EXPECT_EQ(with("max_run", nlohmann::json::object()), "none") << "every run unbounded";
+  EXPECT_EQ(with("required", nlohmann::json::array()), "none") << "no label required";
+}
+
 TEST(TaggerFileV3, RefusesHostileConstraints) {
   const nlohmann::json good = nlohmann::json::parse(tagger(3).serialize());
   const nlohmann::json v2 = nlohmann::json::parse(tagger(2).serialize());
@@ -263,7 +323,7 @@ TEST(TrainTagger, WritesTheLatestVersionUnlessToldOtherwise) {
   TrainSpec spec;
   spec.target = "tags";
   EXPECT_EQ(TaggerFile::parse(train_tagger(spec, names(), "tokens").model_bytes).format_version(),
-            3);
+            4);
   spec.hyperparams = {{"token_features", 2}};
   const TaggerOutcome v2 = train_tagger(spec, names(), "tokens");
   EXPECT_EQ(v2.model.format_version(), 2);

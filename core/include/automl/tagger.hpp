@@ -25,7 +25,7 @@ namespace automl {
 // version 3 token features and its decoding "constraints". The format version is
 // the token features' version.
 struct TaggerFile {
-  static constexpr int kFormatVersion = 3;  // the newest this build reads
+  static constexpr int kFormatVersion = 4;  // the newest this build reads
 
   Crf crf;
   std::string target;

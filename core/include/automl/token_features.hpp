@@ -18,6 +18,9 @@
 //     feature ("leftset=filter_type", "rightset=brand|none"), which says what is
 //     absent as well as what is there; a version 3 tagger also decodes under the
 //     constraints it learnt from its training tags (crf.hpp, CrfConstraints).
+//   version 4: version 3's features; the tagger also learns that the single-run
+//     labels every training sequence has are required and how long each label's
+//     runs get, and decodes under those rules too (crf_constraints.hpp).
 #pragma once
 
 #include <cstddef>
@@ -38,7 +41,7 @@ std::vector<std::string> token_features_v1(const std::vector<std::string>& token
 
 class TokenFeatures {
  public:
-  static constexpr int kLatestVersion = 3;
+  static constexpr int kLatestVersion = 4;
   // A hostile file cannot make the lexicon unbounded: at most this many tokens,
   // each at most kMaxLexiconTokenBytes long (longer ones are never names' words).
   static constexpr std::size_t kMaxLexiconTokens = 200000;

@@ -46,11 +46,15 @@ def sklearn_sets():
 
 
 def r_set(name, expression):
+    """An R data frame through CSV; its factors stay text columns (a factor of numbers,
+    like nlschools' class ids, would otherwise read back as numbers)."""
     path = os.path.join(WORKDIR, name + ".csv")
-    subprocess.run(["Rscript", "-e",
-                    f"write.csv({expression}, '{path}', row.names = FALSE, na = '')"],
-                   check=True, stdout=subprocess.DEVNULL)
-    frame = pd.read_csv(path, keep_default_na=False, na_values=[""])
+    factors = subprocess.run(["Rscript", "-e",
+                              f"d <- {expression}; write.csv(d, '{path}', row.names = FALSE, na = ''); "
+                              f"cat(names(d)[sapply(d, is.factor)], sep = '\\n')"],
+                             check=True, stdout=subprocess.PIPE, text=True).stdout.split()
+    frame = pd.read_csv(path, keep_default_na=False, na_values=[""],
+                        dtype={f: str for f in factors})
     frame.columns = [c.lower().replace(".", "_") for c in frame.columns]
     return frame
 

@@ -29,8 +29,10 @@ void Preprocessor::read_target_encoding(const nlohmann::json& j, const std::stri
   step.encodings = j.at("values").get<std::vector<double>>();
   step.prior = j.at("prior").get<std::vector<double>>();
   const size_t width = step.prior.size();
-  if (width == 0 || width > kMaxEncodingWidth ||
-      step.encodings.size() / width != step.encoded.size() || step.encodings.size() % width != 0)
+  if (width > kMaxEncodingWidth)
+    invalid(what + " has more than " + std::to_string(kMaxEncodingWidth) + " outputs");
+  if (width == 0 || step.encodings.size() / width != step.encoded.size() ||
+      step.encodings.size() % width != 0)
     invalid(what + " has the wrong number of values");
   if (!std::is_sorted(step.encoded.begin(), step.encoded.end()) ||
       std::adjacent_find(step.encoded.begin(), step.encoded.end()) != step.encoded.end())
@@ -115,6 +117,9 @@ Preprocessor Preprocessor::from_json(const nlohmann::json& j) {
       if (sj.contains("target_encoding")) read_target_encoding(sj["target_encoding"], s.name, step);
       expected_scalings = step.prior.size();
     } else {
+      if (sj.contains("target_encoding"))
+        invalid("model file: " + in_quotes(s.name) +
+                " is not categorical but has a target encoding");
       step.fills = sj.at("fills").get<std::vector<double>>();
       if (step.fills.size() != static_cast<size_t>(s.width))
         invalid("model file: fills of " + in_quotes(s.name));

@@ -181,6 +181,29 @@ SELECT jsonb_set(:'m_export'::jsonb, '{model,estimator,trees,0}', jsonb_build_ob
 SELECT error_of($$SELECT automl.import_model('m_deep', (SELECT doc FROM deep))$$);
 -- The parser every path shares (predict, explain, export, import) refuses it too.
 SELECT error_of($$SELECT automl_internal._model_summary(convert_to((doc->'model')::text, 'UTF8')) FROM deep$$);
+-- Target encodings (preprocess.target_encode) are checked on load: only on a
+-- categorical step, as many values as categories × classes, sorted categories, at
+-- most 1,000 outputs, finite numbers.
+CREATE TEMP TABLE hostile_encodings AS
+WITH base AS (SELECT jsonb_set(:'m_export'::jsonb, '{model,preprocessing,inputs,0,type}', '"categorical"') AS doc),
+step(name, encoding) AS (VALUES
+  ('counts', '{"categories": ["a", "b"], "values": [1], "prior": [0]}'::jsonb),
+  ('unsorted', '{"categories": ["b", "a"], "values": [1, 2], "prior": [0]}'),
+  ('not_finite', '{"categories": ["a"], "values": [1e999], "prior": [0]}'),
+  ('wide', jsonb_build_object('categories', '["a"]'::jsonb,
+                              'values', (SELECT jsonb_agg(0) FROM generate_series(1, 1001)),
+                              'prior', (SELECT jsonb_agg(0) FROM generate_series(1, 1001)))))
+SELECT 'on_a_number' AS name, jsonb_set(:'m_export'::jsonb, '{model,preprocessing,steps,0,target_encoding}',
+         '{"categories": ["a"], "values": [1], "prior": [0]}') AS doc
+UNION ALL
+SELECT step.name, jsonb_set(base.doc, '{model,preprocessing,steps,0}', jsonb_build_object(
+         'impute', 'most_frequent', 'fill', 'a', 'categories', '["a"]'::jsonb, 'other', true,
+         'scalings', (SELECT jsonb_agg('[0, 1]'::jsonb) FROM generate_series(1, jsonb_array_length(step.encoding->'prior'))),
+         'target_encoding', step.encoding))
+  FROM base, step;
+SELECT name, error_of(pg_catalog.format('SELECT automl.import_model(%L, (SELECT doc FROM hostile_encodings WHERE name = %L))',
+                             'm_te_' || name, name)) AS refused
+  FROM hostile_encodings ORDER BY name;
 -- Hostile ensembles: nested 1,000 deep (refused before the nest is read), eleven
 -- members, members of different links.
 CREATE TEMP TABLE hostile_ensembles AS

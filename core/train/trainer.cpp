@@ -363,8 +363,7 @@ TrainOutcome train(const TrainSpec& spec, const Dataset& data, const TrainOption
       : spec.test_size == 0.0 ? TrainTestSplit{sample_rows(data.rows(), data.rows(), spec.seed), {}}
                               : train_test_split(data.rows(), spec.test_size, spec.seed,
                                                  classify ? &target.classes : nullptr);
-  // Everything learnt from data — imputation values, categories, target encodings,
-  // scaling — comes from the training split only.
+  // Imputation, categories, target encodings and scaling: from the training split only.
   const EncodingTarget encoding = target.for_encoding(spec.seed);
   Preprocessor preprocessor = Preprocessor::fit(data, split.train, spec.preprocess, encoding);
   check_memory(preprocessor, data.rows(), options.max_memory_bytes, spec);

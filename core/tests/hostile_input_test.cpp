@@ -185,6 +185,18 @@ TEST(HostileJob, ASearchKeepsAtMostItsTrialCap) {
   EXPECT_EQ(out.info["trials"].size(), out.info["search"]["trials"].get<size_t>());
   EXPECT_EQ(out.info["search"]["eval"], "cv");
   EXPECT_EQ(out.info["search"]["repeats"], 3) << "few rows: repeated cross-validation";
+  // With the time left, the best configurations are scored again on new folds, ten
+  // more repetitions each and no more, and the best by its mean over all is served.
+  const nlohmann::json& rescored = out.info["search"]["rescored"];
+  ASSERT_GE(rescored.size(), 2u);
+  EXPECT_LE(rescored.size(), 5u);
+  for (size_t i = 0; i < rescored.size(); ++i) {
+    EXPECT_EQ(rescored[i]["repetitions"], 13) << i;
+    if (i == 0) continue;
+    EXPECT_GE(rescored[i - 1]["value"].get<double>(), rescored[i]["value"].get<double>());
+  }
+  EXPECT_EQ(out.info["search"]["best_trial"], rescored[0]["trial"]);
+  EXPECT_EQ(out.info["search"]["best_value"], rescored[0]["value"]);
 }
 
 TEST(HostileJob, EncodingBeyondTheMemoryLimitIsRefusedFirst) {

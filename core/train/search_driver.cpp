@@ -12,9 +12,12 @@
 #include "automl/algorithms.hpp"
 #include "automl/error.hpp"
 #include "automl/metrics.hpp"
+#include "search_state.hpp"
 
 namespace automl {
 namespace {
+
+using namespace search_internal;
 
 // Trials one job may run and keep: each is a row of automl.trials. Grid and random
 // searches are bounded by what they list (at most 1000); 'auto' stops at 300, or
@@ -33,10 +36,6 @@ constexpr size_t kMaxTrialRows = 20000;
 // tables keep FLAML's rule: digits' 1,347 × 64 cross-validated at 5 s afforded three
 // trials and overran the budget.
 constexpr double kAlwaysCrossValidateBelow = 50000;
-// A converged search re-scores its best configurations: how many, and at most how
-// many more repetitions each.
-constexpr size_t kRescored = 5;
-constexpr int kMaxExtraRepetitions = 10;
 // Seconds kept back for storing the model after the final fit.
 constexpr double kStoreReserveSeconds = 0.3;
 
@@ -71,52 +70,6 @@ bool ensembles_allowed(const TrainSpec& spec) {
     if (a == "ensemble") return true;
   return false;
 }
-
-// What every trial of one search shares.
-struct TrialSetup {
-  const Eigen::MatrixXd& X;
-  const TrainTargets& targets;
-  const std::vector<Eigen::Index>& sample;
-  TrialEval eval;
-  const std::string& metric;
-  const TrainResources& resources;
-};
-
-struct BestTrial {
-  int trial = -1;  // index into the queue; -1 while no trial has succeeded
-  double value = 0;
-  Candidate candidate;
-  double seconds = 0;        // of one fit: the trial's time over its folds
-  double trial_seconds = 0;  // of the whole trial
-};
-
-// What a search has learnt: the best trial overall and per family, and how many
-// trials of each family have gone by since its best last improved.
-struct SearchState {
-  bool higher_better;
-  BestTrial best;
-  std::map<std::string, BestTrial> family_best;
-  std::map<std::string, size_t> since_improvement;
-  std::vector<BestTrial> ok;  // every trial that succeeded
-
-  void record(const BestTrial& trial) {
-    ok.push_back(trial);
-    auto better = [&](const BestTrial& old) {
-      return old.trial < 0 || (higher_better ? trial.value > old.value : trial.value < old.value);
-    };
-    BestTrial& family = family_best[trial.candidate.algorithm];
-    // Only a gain beyond the metric's noise floor restarts the family's patience: a
-    // ridge alpha nudged forever for gains in the sixth digit has converged.
-    const bool gain = family.trial < 0 || std::abs(trial.value - family.value) >
-                                              1e-4 * std::max(1.0, std::abs(family.value));
-    if (better(family) && gain)
-      since_improvement[trial.candidate.algorithm] = 0;
-    else
-      ++since_improvement[trial.candidate.algorithm];
-    if (better(family)) family = trial;
-    if (better(best)) best = trial;
-  }
-};
 
 // Trials without improvement after which a family's local search has converged: a
 // linear model has one or two parameters, boosting seven.
@@ -183,26 +136,6 @@ float search_progress(bool budgeted, TrainClock::time_point start, TrainClock::t
   return 0.3f + 0.5f * static_cast<float>(share);
 }
 
-// A trial never eats into what the final fit needs: boosting and forests stop
-// growing at this deadline (and score what they grew).
-TrainResources trial_resources(const TrainResources& resources, bool budgeted, double reserve) {
-  TrainResources r = resources;
-  if (budgeted)
-    r.deadline = resources.deadline - std::chrono::duration_cast<TrainClock::duration>(
-                                          std::chrono::duration<double>(reserve));
-  return r;
-}
-
-// The successful trials, best first.
-std::vector<const BestTrial*> ranked(const SearchState& state) {
-  std::vector<const BestTrial*> out;
-  for (const BestTrial& t : state.ok) out.push_back(&t);
-  std::stable_sort(out.begin(), out.end(), [&](const BestTrial* a, const BestTrial* b) {
-    return state.higher_better ? a->value > b->value : a->value < b->value;
-  });
-  return out;
-}
-
 // Trial seconds and seconds of one fit of the three best trials so far: what an
 // ensemble of them will cost (zero before two trials have succeeded).
 std::pair<double, double> top_three_cost(const SearchState& state) {
@@ -261,67 +194,6 @@ std::vector<EnsembleCandidate> ensemble_candidates(const SearchState& state) {
                      [](const EnsembleCandidate& e) { return e.candidate.algorithm.empty(); }),
       out.end());
   return out;
-}
-
-// A search that converged with time left re-scores its best few configurations on
-// freshly shuffled folds (or holdouts), one more repetition each per round while the
-// time left affords it, and the best by its mean over every repetition wins: the best
-// of hundreds of trials on few rows is partly the luckiest partition (the winner's
-// curse), and a long budget would otherwise end half spent. `reserve(fit_seconds)` is
-// what the final fit of a configuration needs. Returns a summary of what it scored.
-nlohmann::json rescore_best(const TrialSetup& in, SearchState& state,
-                            const std::function<double(double)>& reserve,
-                            const TrainResources& resources) {
-  struct Rescored {
-    BestTrial trial;
-    int repetitions;
-    double sum;
-  };
-  std::vector<Rescored> best;
-  std::vector<std::string> seen;
-  for (const BestTrial* t : ranked(state)) {
-    const std::string key = t->candidate.algorithm + t->candidate.hyperparams.dump();
-    if (best.size() == kRescored || std::find(seen.begin(), seen.end(), key) != seen.end())
-      continue;
-    seen.push_back(key);
-    best.push_back({*t, in.eval.repeats, t->value * in.eval.repeats});
-  }
-  double slowest_fit = 0;
-  for (const Rescored& r : best) slowest_fit = std::max(slowest_fit, r.trial.seconds);
-  const double kept = reserve(slowest_fit);
-  bool time_left = true;
-  for (int round = 0; round < kMaxExtraRepetitions && time_left; ++round)
-    for (Rescored& r : best) {
-      const double one = r.trial.trial_seconds / in.eval.repeats;
-      if (seconds_until(resources.deadline) < one * 1.2 + kept) {
-        time_left = false;
-        break;
-      }
-      if (resources.cancel && *resources.cancel)
-        throw Error(sqlstate::kQueryCanceled, "training was cancelled");
-      TrainResources limited = trial_resources(resources, true, kept);
-      limited.seed =
-          resources.seed + static_cast<std::uint64_t>(r.repetitions) * 0x9e3779b97f4a7c15ULL;
-      try {
-        r.sum += cross_validate(r.trial.candidate, in.X, in.targets, in.sample, in.eval.folds,
-                                in.metric, limited, 1)
-                     .first;
-        ++r.repetitions;
-      } catch (const Error& e) {
-        if (e.sqlstate() == std::string(sqlstate::kQueryCanceled)) throw;
-      }
-    }
-  auto mean = [](const Rescored& r) { return r.sum / r.repetitions; };
-  std::stable_sort(best.begin(), best.end(), [&](const Rescored& a, const Rescored& b) {
-    return state.higher_better ? mean(a) > mean(b) : mean(a) < mean(b);
-  });
-  nlohmann::json summary = nlohmann::json::array();
-  for (const Rescored& r : best)
-    summary.push_back(
-        {{"trial", r.trial.trial + 1}, {"repetitions", r.repetitions}, {"value", mean(r)}});
-  state.best = best.front().trial;
-  state.best.value = mean(best.front());
-  return summary;
 }
 
 }  // namespace

@@ -62,6 +62,28 @@ std::string_view text_at(const Column& column, const std::string& fill, size_t r
   return column.nulls[r] ? std::string_view(fill) : std::string_view(column.texts[r]);
 }
 
+// A category's encodings before scaling: its row of step.encodings, or the prior for
+// a category not kept.
+template <typename Step>
+const double* unscaled_encoding(const Step& step, std::string_view category) {
+  const auto it = std::lower_bound(step.encoded.begin(), step.encoded.end(), category,
+                                   [](const std::string& a, std::string_view b) { return a < b; });
+  if (it == step.encoded.end() || *it != category) return step.prior.data();
+  return &step.encodings[static_cast<size_t>(it - step.encoded.begin()) * step.prior.size()];
+}
+
+// The target's sums over some rows of a column: overall and per category.
+struct CategorySums {
+  Sums all;
+  std::unordered_map<std::string_view, Sums> by_category;
+
+  void add(const EncodingTarget& t, const Column& column, const std::string& fill, size_t row,
+           size_t width) {
+    add_row(t, row, all, width);
+    add_row(t, row, by_category[text_at(column, fill, row)], width);
+  }
+};
+
 }  // namespace
 
 void Preprocessor::fit_target_encodings(const Dataset& data, const std::vector<Eigen::Index>& rows,
@@ -98,15 +120,11 @@ void Preprocessor::fit_target_encodings(const Dataset& data, const std::vector<E
   for (const size_t c : chosen) {
     Step& step = steps_[c];
     const Column& column = data.columns[c];
-    Sums all;
-    std::unordered_map<std::string_view, Sums> by_category;
-    for (const Eigen::Index r : rows) {
-      const size_t row = static_cast<size_t>(r);
-      add_row(target, row, all, width);
-      add_row(target, row, by_category[text_at(column, step.fill_text, row)], width);
-    }
+    CategorySums sums;
+    for (const Eigen::Index r : rows)
+      sums.add(target, column, step.fill_text, static_cast<size_t>(r), width);
     std::vector<std::pair<std::string_view, const Sums*>> kept;
-    for (const auto& [text, sums] : by_category) kept.emplace_back(text, &sums);
+    for (const auto& [text, category] : sums.by_category) kept.emplace_back(text, &category);
     if (kept.size() > kMaxEncodedCategories) {
       std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
         return a.second->count > b.second->count ||
@@ -116,7 +134,7 @@ void Preprocessor::fit_target_encodings(const Dataset& data, const std::vector<E
     }
     std::sort(kept.begin(), kept.end());
     step.prior.resize(width);
-    for (size_t e = 0; e < width; ++e) step.prior[e] = all.sum[e] / all.count;
+    for (size_t e = 0; e < width; ++e) step.prior[e] = sums.all.sum[e] / sums.all.count;
     for (const auto& [text, sums] : kept) {
       step.encoded.emplace_back(text);
       for (size_t e = 0; e < width; ++e)
@@ -128,11 +146,8 @@ void Preprocessor::fit_target_encodings(const Dataset& data, const std::vector<E
     std::vector<double> raw(rows.size() * width);
     for (size_t i = 0; i < rows.size(); ++i) {
       const std::string_view text = text_at(column, step.fill_text, static_cast<size_t>(rows[i]));
-      const auto it = std::lower_bound(step.encoded.begin(), step.encoded.end(), text);
-      const bool seen = it != step.encoded.end() && *it == text;
-      const size_t at = static_cast<size_t>(it - step.encoded.begin());
-      for (size_t e = 0; e < width; ++e)
-        raw[i * width + e] = seen ? step.encodings[at * width + e] : step.prior[e];
+      const double* encoding = unscaled_encoding(step, text);
+      std::copy(encoding, encoding + width, &raw[i * width]);
     }
     for (size_t e = 0; e < width; ++e)
       std::tie(step.scalings[e].mean, step.scalings[e].scale) =
@@ -142,15 +157,9 @@ void Preprocessor::fit_target_encodings(const Dataset& data, const std::vector<E
 
 void Preprocessor::encoding_of(size_t column, std::string_view category, double* out) const {
   const Step& step = steps_[column];
-  const size_t width = step.prior.size();
-  const auto it = std::lower_bound(step.encoded.begin(), step.encoded.end(), category,
-                                   [](const std::string& a, std::string_view b) { return a < b; });
-  const bool seen = it != step.encoded.end() && *it == category;
-  const size_t at = static_cast<size_t>(it - step.encoded.begin());
-  for (size_t e = 0; e < width; ++e) {
-    const double raw = seen ? step.encodings[at * width + e] : step.prior[e];
-    out[e] = (raw - step.scalings[e].mean) / step.scalings[e].scale;
-  }
+  const double* raw = unscaled_encoding(step, category);
+  for (size_t e = 0; e < step.prior.size(); ++e)
+    out[e] = (raw[e] - step.scalings[e].mean) / step.scalings[e].scale;
 }
 
 Eigen::MatrixXd Preprocessor::transform_training(const Dataset& data,
@@ -182,23 +191,19 @@ Eigen::MatrixXd Preprocessor::transform_training(const Dataset& data,
                            (step.has_other ? 1 : 0);
     const Column& column = data.columns[c];
     for (size_t f = 0; f < kFolds; ++f) {
-      Sums others;
-      std::unordered_map<std::string_view, Sums> by_category;
-      for (size_t i = 0; i < n; ++i) {
-        if (fold[i] == f) continue;
-        const size_t row = static_cast<size_t>(rows[i]);
-        add_row(target, row, others, width);
-        add_row(target, row, by_category[text_at(column, step.fill_text, row)], width);
-      }
+      CategorySums others;
+      for (size_t i = 0; i < n; ++i)
+        if (fold[i] != f)
+          others.add(target, column, step.fill_text, static_cast<size_t>(rows[i]), width);
       for (size_t i = 0; i < n; ++i) {
         if (fold[i] != f) continue;
         const std::string_view text = text_at(column, step.fill_text, static_cast<size_t>(rows[i]));
-        const auto it = by_category.find(text);
+        const auto it = others.by_category.find(text);
         const bool kept = std::binary_search(step.encoded.begin(), step.encoded.end(), text);
         for (size_t e = 0; e < width; ++e) {
-          const double prior = others.sum[e] / others.count;
+          const double prior = others.all.sum[e] / others.all.count;
           const double raw =
-              kept && it != by_category.end() ? smoothed(it->second, e, prior, m) : prior;
+              kept && it != others.by_category.end() ? smoothed(it->second, e, prior, m) : prior;
           X(static_cast<Eigen::Index>(i), k + static_cast<Eigen::Index>(e)) =
               (raw - step.scalings[e].mean) / step.scalings[e].scale;
         }

@@ -80,9 +80,51 @@ TEST(Crf, ViterbiAndLogPartitionMatchBruteForce) {
   }
 }
 
+// Standard-normal transitions and start/end scores and emissions of twice that spread,
+// for `tokens` tokens over `labels` labels; Scores points into this object.
+class RandomScores {
+ public:
+  RandomScores(std::mt19937& rng, int labels, int tokens)
+      : transition_(labels, labels),
+        start_(labels),
+        end_(labels),
+        scores_{Eigen::MatrixXd(tokens, labels), &transition_, &start_, &end_} {
+    std::normal_distribution<double> normal(0, 1);
+    for (int a = 0; a < labels; ++a) {
+      start_(a) = normal(rng);
+      end_(a) = normal(rng);
+      for (int b = 0; b < labels; ++b) transition_(a, b) = normal(rng);
+    }
+    for (int i = 0; i < tokens; ++i)
+      for (int a = 0; a < labels; ++a) scores_.emission(i, a) = 2 * normal(rng);
+  }
+  RandomScores(const RandomScores&) = delete;
+  RandomScores& operator=(const RandomScores&) = delete;
+  const crf_detail::Scores& scores() const { return scores_; }
+
+ private:
+  Eigen::MatrixXd transition_;
+  Eigen::VectorXd start_, end_;
+  crf_detail::Scores scores_;
+};
+
+// The best-scoring tag sequence the rules allow, by trying every one (empty when the
+// rules allow none).
+std::vector<int> best_allowed(const CrfConstraints& rules, const crf_detail::Scores& s) {
+  const int n = static_cast<int>(s.emission.rows()), labels = static_cast<int>(s.emission.cols());
+  double best = -1e300;
+  std::vector<int> best_tags, tags(static_cast<std::size_t>(n), 0);
+  for (int code = 0; code < static_cast<int>(std::pow(labels, n)); ++code) {
+    for (int i = 0, c = code; i < n; ++i, c /= labels)
+      tags[static_cast<std::size_t>(i)] = c % labels;
+    const double score = crf_detail::sequence_score(s, tags);
+    if (rules.allows(tags) && score > best) best = score, best_tags = tags;
+  }
+  return best_tags;
+}
+
 TEST(CrfConstraints, DecodeMatchesBruteForceUnderTheRules) {
   std::mt19937 rng(5);
-  std::normal_distribution<double> normal(0, 1);
   // Labels 0 (O, may come back), 1 and 2 (single runs); 2 never follows itself.
   const CrfConstraints rules = CrfConstraints::learn({{0, 1, 1, 0, 2, 0}, {2, 1, 0}}, 3, 0);
   EXPECT_TRUE(rules.allows({0, 1, 1, 0, 2}));
@@ -91,31 +133,15 @@ TEST(CrfConstraints, DecodeMatchesBruteForceUnderTheRules) {
   EXPECT_TRUE(CrfConstraints().allows({2, 2}));
   for (int trial = 0; trial < 40; ++trial) {
     const int L = 3, n = 1 + trial % 6;
-    Eigen::MatrixXd transition(L, L);
-    Eigen::VectorXd start(L), end(L);
-    for (int a = 0; a < L; ++a) {
-      start(a) = normal(rng);
-      end(a) = normal(rng);
-      for (int b = 0; b < L; ++b) transition(a, b) = normal(rng);
-    }
-    crf_detail::Scores s{Eigen::MatrixXd(n, L), &transition, &start, &end};
-    for (int i = 0; i < n; ++i)
-      for (int a = 0; a < L; ++a) s.emission(i, a) = 2 * normal(rng);
-    double best = -1e300;
-    std::vector<int> best_tags, tags(static_cast<std::size_t>(n), 0);
-    for (int code = 0; code < static_cast<int>(std::pow(L, n)); ++code) {
-      for (int i = 0, c = code; i < n; ++i, c /= L) tags[static_cast<std::size_t>(i)] = c % L;
-      const double score = crf_detail::sequence_score(s, tags);
-      if (rules.allows(tags) && score > best) best = score, best_tags = tags;
-    }
-    EXPECT_EQ(rules.decode(s), best_tags) << "trial " << trial;
+    const RandomScores random(rng, L, n);
+    const crf_detail::Scores& s = random.scores();
+    EXPECT_EQ(rules.decode(s), best_allowed(rules, s)) << "trial " << trial;
     EXPECT_EQ(CrfConstraints().decode(s), crf_detail::viterbi(s));
   }
 }
 
 TEST(CrfConstraints, RequiredLabelsAndRunLengthsDecodeAsBruteForce) {
   std::mt19937 rng(7);
-  std::normal_distribution<double> normal(0, 1);
   // Labels 0 (O), 1 (single run, in every sequence, runs of up to 2), 2 (single run,
   // not in every sequence, runs of 1), 3 (single run, in every sequence, runs of 1).
   const std::vector<std::vector<int>> seen{{1, 1, 3, 0, 0, 0}, {3, 2, 1}, {0, 1, 3, 2, 0}};
@@ -130,23 +156,9 @@ TEST(CrfConstraints, RequiredLabelsAndRunLengthsDecodeAsBruteForce) {
   EXPECT_TRUE(v3.allows({3, 2}));
   for (int trial = 0; trial < 60; ++trial) {
     const int L = 4, n = 1 + trial % 7;
-    Eigen::MatrixXd transition(L, L);
-    Eigen::VectorXd start(L), end(L);
-    for (int a = 0; a < L; ++a) {
-      start(a) = normal(rng);
-      end(a) = normal(rng);
-      for (int b = 0; b < L; ++b) transition(a, b) = normal(rng);
-    }
-    crf_detail::Scores s{Eigen::MatrixXd(n, L), &transition, &start, &end};
-    for (int i = 0; i < n; ++i)
-      for (int a = 0; a < L; ++a) s.emission(i, a) = 2 * normal(rng);
-    double best = -1e300;
-    std::vector<int> best_tags, tags(static_cast<std::size_t>(n), 0);
-    for (int code = 0; code < static_cast<int>(std::pow(L, n)); ++code) {
-      for (int i = 0, c = code; i < n; ++i, c /= L) tags[static_cast<std::size_t>(i)] = c % L;
-      const double score = crf_detail::sequence_score(s, tags);
-      if (rules.allows(tags) && score > best) best = score, best_tags = tags;
-    }
+    const RandomScores random(rng, L, n);
+    const crf_detail::Scores& s = random.scores();
+    std::vector<int> best_tags = best_allowed(rules, s);
     // A name too short for the required labels keeps no rule: plain Viterbi.
     if (best_tags.empty()) best_tags = crf_detail::viterbi(s);
     EXPECT_EQ(rules.decode(s), best_tags) << "trial " << trial;

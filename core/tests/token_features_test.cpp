@@ -100,6 +100,18 @@ TaggerFile tagger(int version) {
   return {Crf::fit(names(), options), "tags", "tokens"};
 }
 
+// The SQLSTATE TaggerFile::parse raises for a document ("none" when it loads).
+std::string parse_refusal(const nlohmann::json& doc) {
+  return sqlstate_of([&] { TaggerFile::parse(doc.dump()); });
+}
+
+// The same for `doc` with doc[section][key] set to `value`.
+std::string refusal_with(nlohmann::json doc, const char* section, const char* key,
+                         const nlohmann::json& value) {
+  doc[section][key] = value;
+  return parse_refusal(doc);
+}
+
 TEST(TaggerFileV2, RoundTripsItsLexiconAndTagsTheSame) {
   const TaggerFile file = tagger(2);
   EXPECT_EQ(file.format_version(), 2);
@@ -129,33 +141,29 @@ TEST(TaggerFileV2, AVersionOneFileStillGetsVersionOneFeatures) {
 TEST(TaggerFileV2, RefusesUnknownVersionsAndMismatches) {
   const nlohmann::json good = nlohmann::json::parse(tagger(2).serialize());
   const nlohmann::json old = nlohmann::json::parse(tagger(1).serialize());
-  auto refused = [](const nlohmann::json& doc) {
-    return sqlstate_of([&] { TaggerFile::parse(doc.dump()); });
-  };
-  EXPECT_EQ(refused(good), "none");
+  EXPECT_EQ(parse_refusal(good), "none");
   for (const nlohmann::json& version : {nlohmann::json(3), nlohmann::json(1), nlohmann::json("2"),
                                         nlohmann::json(1e300), nlohmann::json()}) {
     nlohmann::json doc = good;
     doc["token_features"]["version"] = version;
-    EXPECT_EQ(refused(doc), sqlstate::kDataCorrupted) << version;
+    EXPECT_EQ(parse_refusal(doc), sqlstate::kDataCorrupted) << version;
   }
   nlohmann::json newer = good;
   newer["format_version"] = 3;
-  EXPECT_EQ(refused(newer), sqlstate::kDataCorrupted);
+  EXPECT_EQ(parse_refusal(newer), sqlstate::kDataCorrupted);
   nlohmann::json unversioned = good;
   unversioned.erase("token_features");
-  EXPECT_EQ(refused(unversioned), sqlstate::kDataCorrupted) << "format 2 without its features";
+  EXPECT_EQ(parse_refusal(unversioned), sqlstate::kDataCorrupted)
+      << "format 2 without its features";
   nlohmann::json forged = old;
   forged["token_features"] = good["token_features"];
-  EXPECT_EQ(refused(forged), sqlstate::kDataCorrupted) << "format 1 never had a lexicon";
+  EXPECT_EQ(parse_refusal(forged), sqlstate::kDataCorrupted) << "format 1 never had a lexicon";
 }
 
 TEST(TaggerFileV2, RefusesAHostileLexicon) {
   const nlohmann::json good = nlohmann::json::parse(tagger(2).serialize());
   auto with_lexicon = [&](const nlohmann::json& lexicon) {
-    nlohmann::json doc = good;
-    doc["token_features"]["lexicon"] = lexicon;
-    return sqlstate_of([&] { TaggerFile::parse(doc.dump()); });
+    return refusal_with(good, "token_features", "lexicon", lexicon);
   };
   EXPECT_EQ(with_lexicon({{"brand", {"3m"}}}), "none");
   EXPECT_EQ(with_lexicon({{"colour", {"red"}}}), sqlstate::kDataCorrupted) << "not a label";
@@ -220,64 +228,63 @@ TEST(TaggerFileV4, LearnsRequiredLabelsAndRunLengthsAndVersionThreeHasNeither) {
 TEST(TaggerFileV4, RefusesHostileRules) {
   const nlohmann::json good = nlohmann::json::parse(tagger(4).serialize());
   const nlohmann::json v3 = nlohmann::json::parse(tagger(3).serialize());
-  auto refused = [](const nlohmann::json& doc) {
-    return sqlstate_of([&] { TaggerFile::parse(doc.dump()); });
-  };
-  auto with = [&](const char* key, const nlohmann::json& value) {
-    nlohmann::json doc = good;
-    doc["constraints"][key] = value;
-    return refused(doc);
-  };
-  EXPECT_EQ(refused(good), "none");
+  EXPECT_EQ(parse_refusal(good), "none");
   for (const char* key : {"required", "max_run"}) {
     nlohmann::json without = good;
     without["constraints"].erase(key);
-    EXPECT_EQ(refused(without), sqlstate::kDataCorrupted) << key << " alone";
+    EXPECT_EQ(parse_refusal(without), sqlstate::kDataCorrupted) << key << " alone";
     nlohmann::json forged = v3;
     forged["constraints"][key] = good["constraints"][key];
-    EXPECT_EQ(refused(forged), sqlstate::kDataCorrupted) << "version 3 never had " << key;
+    EXPECT_EQ(parse_refusal(forged), sqlstate::kDataCorrupted) << "version 3 never had " << key;
   }
   nlohmann::json forged = v3;
   forged["constraints"] = good["constraints"];
-  EXPECT_EQ(refused(forged), sqlstate::kDataCorrupted) << "version 3 with version 4's rules";
-  EXPECT_EQ(with("required", {"colour"}), sqlstate::kDataCorrupted) << "not a label";
-  EXPECT_EQ(with("required", {"O"}), sqlstate::kDataCorrupted) << "not a single-run label";
-  EXPECT_EQ(with("required", {"brand", "brand"}), sqlstate::kDataCorrupted);
-  EXPECT_EQ(with("required", "brand"), sqlstate::kDataCorrupted);
-  EXPECT_EQ(with("max_run", {{"brand", 0}}), sqlstate::kDataCorrupted);
-  EXPECT_EQ(with("max_run", {{"brand", CrfConstraints::kMaxRun + 1}}), sqlstate::kDataCorrupted);
-  EXPECT_EQ(with("max_run", {{"brand", 1.5}}), sqlstate::kDataCorrupted);
-  EXPECT_EQ(with("max_run", {{"colour", 1}}), sqlstate::kDataCorrupted);
-  EXPECT_EQ(with("max_run", nlohmann::json::array()), sqlstate::kDataCorrupted);
-  EXPECT_EQ(with("max_run", nlohmann::json::object()), "none") << "every run unbounded";
-  EXPECT_EQ(with("required", nlohmann::json::array()), "none") << "no label required";
+  EXPECT_EQ(parse_refusal(forged), sqlstate::kDataCorrupted) << "version 3 with version 4's rules";
+  EXPECT_EQ(refusal_with(good, "constraints", "required", {"colour"}), sqlstate::kDataCorrupted)
+      << "not a label";
+  EXPECT_EQ(refusal_with(good, "constraints", "required", {"O"}), sqlstate::kDataCorrupted)
+      << "not a single-run label";
+  EXPECT_EQ(refusal_with(good, "constraints", "required", {"brand", "brand"}),
+            sqlstate::kDataCorrupted);
+  EXPECT_EQ(refusal_with(good, "constraints", "required", "brand"), sqlstate::kDataCorrupted);
+  EXPECT_EQ(refusal_with(good, "constraints", "max_run", {{"brand", 0}}), sqlstate::kDataCorrupted);
+  EXPECT_EQ(refusal_with(good, "constraints", "max_run", {{"brand", CrfConstraints::kMaxRun + 1}}),
+            sqlstate::kDataCorrupted);
+  EXPECT_EQ(refusal_with(good, "constraints", "max_run", {{"brand", 1.5}}),
+            sqlstate::kDataCorrupted);
+  EXPECT_EQ(refusal_with(good, "constraints", "max_run", {{"colour", 1}}),
+            sqlstate::kDataCorrupted);
+  EXPECT_EQ(refusal_with(good, "constraints", "max_run", nlohmann::json::array()),
+            sqlstate::kDataCorrupted);
+  EXPECT_EQ(refusal_with(good, "constraints", "max_run", nlohmann::json::object()), "none")
+      << "every run unbounded";
+  EXPECT_EQ(refusal_with(good, "constraints", "required", nlohmann::json::array()), "none")
+      << "no label required";
 }
 
 TEST(TaggerFileV3, RefusesHostileConstraints) {
   const nlohmann::json good = nlohmann::json::parse(tagger(3).serialize());
   const nlohmann::json v2 = nlohmann::json::parse(tagger(2).serialize());
-  auto refused = [](const nlohmann::json& doc) {
-    return sqlstate_of([&] { TaggerFile::parse(doc.dump()); });
-  };
-  auto with = [&](const char* key, const nlohmann::json& value) {
-    nlohmann::json doc = good;
-    doc["constraints"][key] = value;
-    return refused(doc);
-  };
-  EXPECT_EQ(refused(good), "none");
+  EXPECT_EQ(parse_refusal(good), "none");
   nlohmann::json without = good;
   without.erase("constraints");
-  EXPECT_EQ(refused(without), sqlstate::kDataCorrupted) << "version 3 without its constraints";
+  EXPECT_EQ(parse_refusal(without), sqlstate::kDataCorrupted)
+      << "version 3 without its constraints";
   nlohmann::json forged = v2;
   forged["constraints"] = good["constraints"];
-  EXPECT_EQ(refused(forged), sqlstate::kDataCorrupted) << "version 2 never had constraints";
-  EXPECT_EQ(with("single_run", {"colour"}), sqlstate::kDataCorrupted) << "not a label";
-  EXPECT_EQ(with("single_run", {"brand", "brand"}), sqlstate::kDataCorrupted);
-  EXPECT_EQ(with("single_run", "brand"), sqlstate::kDataCorrupted);
-  EXPECT_EQ(with("transitions", {{"brand"}}), sqlstate::kDataCorrupted) << "not a pair";
-  EXPECT_EQ(with("transitions", {{"brand", 1}}), sqlstate::kDataCorrupted);
-  EXPECT_EQ(with("transitions", {{"brand", "model"}, {"brand", "model"}}),
+  EXPECT_EQ(parse_refusal(forged), sqlstate::kDataCorrupted) << "version 2 never had constraints";
+  EXPECT_EQ(refusal_with(good, "constraints", "single_run", {"colour"}), sqlstate::kDataCorrupted)
+      << "not a label";
+  EXPECT_EQ(refusal_with(good, "constraints", "single_run", {"brand", "brand"}),
             sqlstate::kDataCorrupted);
+  EXPECT_EQ(refusal_with(good, "constraints", "single_run", "brand"), sqlstate::kDataCorrupted);
+  EXPECT_EQ(refusal_with(good, "constraints", "transitions", {{"brand"}}), sqlstate::kDataCorrupted)
+      << "not a pair";
+  EXPECT_EQ(refusal_with(good, "constraints", "transitions", {{"brand", 1}}),
+            sqlstate::kDataCorrupted);
+  EXPECT_EQ(
+      refusal_with(good, "constraints", "transitions", {{"brand", "model"}, {"brand", "model"}}),
+      sqlstate::kDataCorrupted);
   nlohmann::json many = good;
   std::vector<std::string> labels;
   for (int k = 0; k < 12; ++k) labels.push_back("l" + std::to_string(k));
@@ -289,10 +296,10 @@ TEST(TaggerFileV3, RefusesHostileConstraints) {
   many["start"] = many["end"] = std::vector<double>(labels.size(), 0.0);
   many["token_features"]["lexicon"] = nlohmann::json::object();
   many["constraints"] = {{"transitions", nlohmann::json::array()}, {"single_run", labels}};
-  EXPECT_EQ(refused(many), sqlstate::kDataCorrupted) << "12 × 2^12 decoding states";
+  EXPECT_EQ(parse_refusal(many), sqlstate::kDataCorrupted) << "12 × 2^12 decoding states";
   labels.resize(8);
   many["constraints"]["single_run"] = labels;
-  EXPECT_EQ(refused(many), "none") << "12 × 2^8 is within bounds";
+  EXPECT_EQ(parse_refusal(many), "none") << "12 × 2^8 is within bounds";
 }
 
 TEST(AugmentTagged, IsDeterministicAndKeepsTagsWithTheirTokens) {

@@ -58,9 +58,8 @@ std::pair<double, double> cross_validate(const Candidate& c, const Eigen::Matrix
   }
   std::vector<double> scores;
   for (int rep = 0; rep < std::max(1, repeats); ++rep) {
-    // The first repetition's folds are those of a plain k-fold with this seed.
-    const std::uint64_t seed = r.seed + static_cast<std::uint64_t>(rep) * 0x9e3779b97f4a7c15ULL;
-    const std::vector<int> fold_of = stratified_folds(n, folds, classify ? &strata : nullptr, seed);
+    const std::vector<int> fold_of =
+        stratified_folds(n, folds, classify ? &strata : nullptr, repetition_seed(r.seed, rep));
     for (int k = 0; k < folds; ++k) {
       std::vector<Eigen::Index> a, b;
       for (Eigen::Index i = 0; i < n; ++i)

@@ -34,6 +34,13 @@ double holdout_score(const Candidate& c, const Eigen::MatrixXd& X, const TrainTa
                      const std::vector<Eigen::Index>& score_rows, const std::string& metric,
                      const TrainResources& r);
 
+// The seed of repetition `rep` of a cross-validation seeded with `seed`: repetition 0
+// is a plain k-fold with that seed. A search that scores a configuration again
+// (search_rescore.cpp) continues the same sequence.
+inline std::uint64_t repetition_seed(std::uint64_t seed, int rep) {
+  return seed + static_cast<std::uint64_t>(rep) * 0x9e3779b97f4a7c15ULL;
+}
+
 // Mean and standard deviation of the metric over k stratified folds of `rows`,
 // `repeats` times with differently shuffled folds (repeated k-fold: on few rows one
 // partition's luck decides too much); k < 2: one 80/20 holdout, standard deviation 0.

@@ -47,8 +47,7 @@ nlohmann::json rescore_best(const TrialSetup& in, SearchState& state,
       if (resources.cancel && *resources.cancel)
         throw Error(sqlstate::kQueryCanceled, "training was cancelled");
       TrainResources limited = trial_resources(resources, true, kept);
-      limited.seed =
-          resources.seed + static_cast<std::uint64_t>(r.repetitions) * 0x9e3779b97f4a7c15ULL;
+      limited.seed = repetition_seed(resources.seed, r.repetitions);
       try {
         r.sum += cross_validate(r.trial.candidate, in.X, in.targets, in.sample, in.eval.folds,
                                 in.metric, limited, 1)

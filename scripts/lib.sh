@@ -14,7 +14,7 @@ AUTOML_WORKER_BIN=$AUTOML_BUILD_DIR/daemon/automl-worker
 AUTOML_PACKAGES=(
   g++ cmake ninja-build pkg-config
   postgresql-15 postgresql-server-dev-15
-  libpqxx-dev libeigen3-dev nlohmann-json3-dev liblbfgspp-dev libgtest-dev libxgboost-dev
+  libpqxx-dev libeigen3-dev nlohmann-json3-dev liblbfgspp-dev liblbfgs-dev libgtest-dev libxgboost-dev
   libcurl4-openssl-dev libssl-dev zlib1g-dev libboost-dev libcpp-httplib-dev
   postgresql-15-cron
   python3-sklearn python3-numpy python3-xgboost python3-statsmodels

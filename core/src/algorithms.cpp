@@ -67,13 +67,18 @@ std::vector<ParamSpec> params_of(const std::string& algorithm) {
   // (as many augmented rows as training rows): entity F1 0.70 → 0.91 on
   // data/respirators_noisy.csv, 0.96 → 0.98 on the clean unseen-brand split
   // (docs/benchmarks.md, tagging).
+  // training: how the weights are found (crf.hpp, CrfTraining); c2, c1 and max_iter
+  // are lbfgs's, epochs the online trainings' (docs/benchmarks.md, tagging, compares them).
   if (algorithm == "crf")
     return {{"c2", ParamType::Number, 0.1, 0.0, 1e6},
             {"max_iter", ParamType::Integer, 200, 1, 10000},
             {"min_feature_count", ParamType::Integer, 2, 1, 1000},
             {"token_features", ParamType::Integer, TokenFeatures::kLatestVersion, 1,
              TokenFeatures::kLatestVersion},
-            {"augment", ParamType::Number, 1.0, 0.0, 10.0}};
+            {"augment", ParamType::Number, 1.0, 0.0, 10.0},
+            {"training", ParamType::Choice, "lbfgs", 0, 0, false, {"lbfgs", "perceptron", "pa"}},
+            {"c1", ParamType::Number, 0.0, 0.0, 1e6},
+            {"epochs", ParamType::Integer, 10, 1, 1000}};
   // sklearn.cluster.KMeans's names and defaults (n_init 10, as before sklearn 1.4);
   // n_clusters "auto": the best silhouette over k = 2 … 10 (kmeans.hpp).
   if (algorithm == "kmeans")
@@ -221,6 +226,10 @@ nlohmann::json resolve_hyperparams(const std::string& algorithm, const nlohmann:
     auto it = given.find(p.name);
     resolved[p.name] = it == given.end() ? p.default_value : check_value(algorithm, p, *it);
   }
+  // An L1 penalty is a term of the likelihood that only lbfgs minimises.
+  if (algorithm == "crf" && resolved["c1"].get<double>() > 0 && resolved["training"] != "lbfgs")
+    invalid("hyper-parameter \"c1\" of algorithm \"crf\" needs \"training\": \"lbfgs\"",
+            "got training " + resolved["training"].dump());
   return resolved;
 }
 

@@ -1,12 +1,10 @@
-// crf.cpp — linear-chain CRF: sequence algorithms, the training objective, L-BFGS
-// training, tagging and the model file (see crf.hpp).
+// crf.cpp — linear-chain CRF: sequence algorithms, the training objective, tagging
+// and the model file (see crf.hpp). The trainers are in core/train (crf_fit.cpp), so
+// the extension, which only tags, links no optimiser.
 #include "automl/crf.hpp"
-
-#include <LBFGS.h>
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <map>
 
 #include "automl/error.hpp"
@@ -101,14 +99,7 @@ namespace {
   throw Error(sqlstate::kDataCorrupted, "model file: " + what);
 }
 
-// Layout of θ: state (features × labels, row-major), transition (labels × labels), start, end.
-struct Layout {
-  Eigen::Index F, L;
-  Eigen::Index transition() const { return F * L; }
-  Eigen::Index start() const { return F * L + L * L; }
-  Eigen::Index end() const { return F * L + L * L + L; }
-  Eigen::Index size() const { return F * L + L * L + 2 * L; }
-};
+using crf_detail::Layout;
 
 }  // namespace
 
@@ -159,15 +150,15 @@ Crf::Problem::Problem(const std::vector<TaggedSequence>& data, const CrfOptions&
   }
 }
 
-Eigen::Index Crf::Problem::dimension() const {
+Layout Crf::Problem::layout() const {
   return Layout{static_cast<Eigen::Index>(feature_names_.size()),
-                static_cast<Eigen::Index>(labels_.size())}
-      .size();
+                static_cast<Eigen::Index>(labels_.size())};
 }
 
+Eigen::Index Crf::Problem::dimension() const { return layout().size(); }
+
 double Crf::Problem::operator()(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const {
-  const Layout lay{static_cast<Eigen::Index>(feature_names_.size()),
-                   static_cast<Eigen::Index>(labels_.size())};
+  const Layout lay = layout();
   const Eigen::Index L = lay.L;
   const Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>
       state(theta.data(), lay.F, L);
@@ -211,8 +202,7 @@ Crf Crf::Problem::model(const Eigen::VectorXd& fitted) const {
   // Weights are kept at float precision, as the model file stores them: the model in
   // memory after training is exactly the one that serves.
   const Eigen::VectorXd theta = fitted.cast<float>().cast<double>();
-  const Layout lay{static_cast<Eigen::Index>(feature_names_.size()),
-                   static_cast<Eigen::Index>(labels_.size())};
+  const Layout lay = layout();
   Crf crf;
   crf.labels_ = labels_;
   crf.token_features_ = token_features_;
@@ -229,45 +219,6 @@ Crf Crf::Problem::model(const Eigen::VectorXd& fitted) const {
   crf.start_ = theta.segment(lay.start(), lay.L);
   crf.end_ = theta.segment(lay.end(), lay.L);
   return crf;
-}
-
-Crf Crf::fit(const std::vector<TaggedSequence>& data, const CrfOptions& options,
-             const std::atomic<bool>* cancel, int* iterations) {
-  if (!(options.c2 >= 0) || options.max_iter < 1)
-    throw Error(sqlstate::kInvalidParameterValue, "bad CRF options");
-  const Problem problem(data, options);
-  // L-BFGS may stop on a failed line search with x at a rejected trial point: keep
-  // the best point it evaluated, and honour cancellation between evaluations.
-  Eigen::VectorXd best = Eigen::VectorXd::Zero(problem.dimension());
-  double best_value = std::numeric_limits<double>::infinity();
-  auto objective = [&](const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) {
-    if (cancel != nullptr && cancel->load())
-      throw Error(sqlstate::kQueryCanceled, "training was cancelled");
-    const double value = problem(theta, gradient);
-    if (value < best_value) {
-      best_value = value;
-      best = theta;
-    }
-    return value;
-  };
-  LBFGSpp::LBFGSParam<double> param;
-  param.max_iterations = options.max_iter;
-  param.epsilon = 1e-5;
-  param.past = 3;
-  param.delta = 1e-6;  // stop when the objective improves by less than this, relatively
-  LBFGSpp::LBFGSSolver<double> solver(param);
-  Eigen::VectorXd theta = Eigen::VectorXd::Zero(problem.dimension());
-  double value = 0;
-  int n_iter = 0;
-  try {
-    n_iter = solver.minimize(objective, theta, value);
-  } catch (const Error&) {
-    throw;
-  } catch (const std::exception&) {
-    n_iter = options.max_iter;  // the line search gave up near the optimum: keep the best point
-  }
-  if (iterations != nullptr) *iterations = n_iter;
-  return problem.model(best);
 }
 
 std::vector<std::vector<int>> Crf::encode(const std::vector<std::string>& tokens) const {

@@ -1,4 +1,5 @@
-// tagger.cpp — see tagger.hpp.
+// tagger.cpp — the tagger file and the held-out split (tagger.hpp); the training run
+// is core/train/tagger_training.cpp.
 #include "automl/tagger.hpp"
 
 #include <algorithm>
@@ -12,10 +13,6 @@ namespace {
 
 [[noreturn]] void invalid_tagger(const std::string& what) {
   throw Error(sqlstate::kDataCorrupted, "model file: " + what);
-}
-
-void report(const TaggerOptions& options, float progress, const std::string& message) {
-  if (options.progress) options.progress(progress, message);
 }
 
 }  // namespace
@@ -73,49 +70,6 @@ TaggedSplit split_tagged(std::vector<TaggedSequence> rows, double test_size, std
   for (std::size_t k = 0; k < order.size(); ++k)
     (k < n_test ? split.test : split.train).push_back(std::move(rows[order[k]]));
   return split;
-}
-
-TaggerOutcome train_tagger(const TrainSpec& spec, std::vector<TaggedSequence> rows,
-                           const std::string& tokens_column, const TaggerOptions& options) {
-  if (rows.size() < 2)
-    throw Error(sqlstate::kInvalidParameterValue,
-                "a tagging job needs at least 2 tagged rows, the relation has " +
-                    std::to_string(rows.size()));
-  TaggedSplit split = split_tagged(std::move(rows), spec.test_size, spec.seed);
-
-  report(options, 0.2f, "training a CRF on " + std::to_string(split.train.size()) + " sequences");
-  CrfOptions crf_options;
-  crf_options.c2 = spec.hyperparams.value("c2", 0.1);
-  crf_options.max_iter = spec.hyperparams.value("max_iter", 200);
-  crf_options.min_feature_count = spec.hyperparams.value("min_feature_count", 2);
-  crf_options.token_features =
-      spec.hyperparams.value("token_features", TokenFeatures::kLatestVersion);
-  int iterations = 0;
-  std::vector<TaggedSequence> train = std::move(split.train);
-  const std::size_t train_rows = train.size();
-  for (auto& row : augment_tagged(train, spec.hyperparams.value("augment", 1.0), spec.seed))
-    train.push_back(std::move(row));
-  TaggerFile fitted{Crf::fit(train, crf_options, options.cancel, &iterations), spec.target,
-                    tokens_column};
-  if (options.cancel && *options.cancel)
-    throw Error(sqlstate::kQueryCanceled, "training was cancelled");
-
-  // The model evaluated is the one served: the CRF parsed back from its file.
-  TaggerOutcome outcome;
-  outcome.model_bytes = fitted.serialize();
-  outcome.model = TaggerFile::parse(outcome.model_bytes);
-  report(options, 0.85f,
-         "evaluating on " + std::to_string(split.test.size()) + " held-out sequences");
-  std::vector<std::vector<std::string>> predicted;
-  predicted.reserve(split.test.size());
-  for (const auto& s : split.test) predicted.push_back(outcome.model.crf.tag(s.tokens).tags);
-  outcome.metrics = tagging_metrics(split.test, predicted);
-  outcome.info = {{"train_rows", train_rows},
-                  {"augmented_rows", train.size() - train_rows},
-                  {"test_rows", split.test.size()},
-                  {"iterations", iterations},
-                  {"features", outcome.model.crf.n_features()}};
-  return outcome;
 }
 
 }  // namespace automl

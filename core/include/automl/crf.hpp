@@ -3,17 +3,20 @@
 //
 // Tokens become sparse string features (TokenFeatures, versioned); the model scores a tag
 // sequence by state weights (feature × tag), transition weights (tag → tag) and
-// start/end weights. Training minimises the negative log-likelihood plus
-// c2/2 ‖θ‖² with L-BFGS; inference is Viterbi (under the constraints learnt from the
-// training tags, from version 3 token features on), and the confidence of the answer
-// is its probability under the model, exp(score − log Z), from the forward pass.
+// start/end weights. Training (core/train/crf_fit.cpp) minimises the negative
+// log-likelihood plus c2/2 ‖θ‖² with L-BFGS, plus c1 ‖θ‖₁ with OWL-QN when c1 > 0, or
+// runs the averaged structured perceptron or passive-aggressive updates over the same
+// features; inference is Viterbi (under the constraints learnt from the training tags,
+// from version 3 token features on), and the confidence of the answer is its
+// probability under the model, exp(score − log Z), from the forward pass.
 // No CRF library is packaged for Debian, so this one is tested hard
 // (core/tests/crf_test.cpp: finite-difference gradient check, Viterbi and log Z
-// against brute force).
+// against brute force; crf_training_test.cpp: the training alternatives).
 #pragma once
 
 #include <Eigen/Dense>
 #include <atomic>
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <tuple>
@@ -25,11 +28,21 @@
 
 namespace automl {
 
+// How the weights are found: the likelihood by L-BFGS (OWL-QN with an L1 term), or
+// online over shuffled passes — Collins' (2002) averaged structured perceptron, or
+// PA-I (Crammer et al. 2006) with the same averaging.
+enum class CrfTraining { Lbfgs, Perceptron, PassiveAggressive };
+
 struct CrfOptions {
-  double c2 = 0.1;            // L2 penalty on every weight
+  double c2 = 0.1;            // L2 penalty on every weight (lbfgs)
+  double c1 = 0;              // L1 penalty on every weight (lbfgs: OWL-QN when > 0)
   int max_iter = 200;         // L-BFGS iterations
   int min_feature_count = 2;  // features (and lexicon entries) seen fewer times are dropped
   int token_features = 1;     // the version of the token features (token_features.hpp)
+  CrfTraining training = CrfTraining::Lbfgs;
+  int epochs = 10;  // passes over the data (perceptron, pa); fewer once one makes no error
+  double aggressiveness = 1;  // PA-I's C: the largest step of one update (pa)
+  std::uint64_t seed = 42;    // the order of the passes (perceptron, pa)
 };
 
 // Splits on single spaces like string_to_array(input, ' '), dropping empty tokens.
@@ -49,6 +62,17 @@ double sequence_score(const Scores& s, const std::vector<int>& tags);
 double log_partition(const Scores& s, Eigen::MatrixXd* marginals = nullptr,
                      Eigen::MatrixXd* pair_marginals = nullptr);
 std::vector<int> viterbi(const Scores& s);
+
+// Layout of θ: state (features × labels, row-major), transition (labels × labels,
+// row = from), start, end.
+struct Layout {
+  Eigen::Index F, L;
+  Eigen::Index state(Eigen::Index f, Eigen::Index label) const { return f * L + label; }
+  Eigen::Index transition() const { return F * L; }
+  Eigen::Index start() const { return F * L + L * L; }
+  Eigen::Index end() const { return F * L + L * L + L; }
+  Eigen::Index size() const { return F * L + L * L + 2 * L; }
+};
 }  // namespace crf_detail
 
 class Crf {
@@ -59,7 +83,8 @@ class Crf {
   };
 
   // Trains on sequences (tokens and tags of equal, non-zero length). `cancel`, when
-  // set, is polled between iterations.
+  // set, is polled between iterations (sequences, for the online trainings);
+  // `iterations` gets the L-BFGS iterations or the passes made.
   static Crf fit(const std::vector<TaggedSequence>& data, const CrfOptions& options,
                  const std::atomic<bool>* cancel = nullptr, int* iterations = nullptr);
 
@@ -76,20 +101,26 @@ class Crf {
   nlohmann::json to_json() const;
   static Crf from_json(const nlohmann::json& j);  // throws Error(XX001) on a bad file
 
-  // The training objective over encoded data, for L-BFGS and the gradient check:
-  // negative log-likelihood + c2/2 ‖θ‖², and its gradient.
+  // The training data encoded (feature and label ids, the constraints learnt) and
+  // the objective over it, for L-BFGS and the gradient check: negative
+  // log-likelihood + c2/2 ‖θ‖², and its gradient. θ is laid out as crf_detail::Layout.
   class Problem {
    public:
+    struct Encoded {
+      std::vector<std::vector<int>> features;  // per token
+      std::vector<int> tags;
+    };
+
     Problem(const std::vector<TaggedSequence>& data, const CrfOptions& options);
     Eigen::Index dimension() const;
     double operator()(const Eigen::VectorXd& theta, Eigen::VectorXd& gradient) const;
     Crf model(const Eigen::VectorXd& theta) const;
 
+    crf_detail::Layout layout() const;
+    const std::vector<Encoded>& sequences() const { return data_; }
+    const CrfConstraints& constraints() const { return constraints_; }
+
    private:
-    struct Encoded {
-      std::vector<std::vector<int>> features;  // per token
-      std::vector<int> tags;
-    };
     std::vector<std::string> labels_;
     TokenFeatures token_features_;
     std::vector<std::string> feature_names_;

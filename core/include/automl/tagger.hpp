@@ -70,9 +70,10 @@ struct TaggerOutcome {
 };
 
 // Trains a CRF on `rows` (tokens and tags of `spec.target`, read from
-// `tokens_column`) with spec.hyperparams c2, max_iter, min_feature_count and
-// token_features (the version, default the latest), split by
-// spec.test_size and spec.seed. Needs at least 2 rows (else 22023).
+// `tokens_column`) with spec.hyperparams training, c2, c1, max_iter, epochs,
+// min_feature_count, token_features (the version, default the latest) and augment,
+// split by spec.test_size and spec.seed. Needs at least 2 rows (else 22023).
+// Defined in core/train (tagger_training.cpp): only automl_train links the trainers.
 TaggerOutcome train_tagger(const TrainSpec& spec, std::vector<TaggedSequence> rows,
                            const std::string& tokens_column, const TaggerOptions& options = {});
 

@@ -14,6 +14,9 @@ namespace {
 
 constexpr int kLanes = 16;             // walks in flight at once (8: 25 % slower; 32: no faster)
 constexpr std::size_t kRowBlock = 64;  // rows that share one pass over the trees
+static_assert(kRowBlock % kLanes == 0, "a block's lanes never pass its columns");
+// Wider models walk blocks of rows as rows: a block of columns stays small (≤ 1 MB).
+constexpr int kMaxColumnFeatures = 4096;
 constexpr char kMagic[8] = {'a', 'm', 'l', 'f', 'o', 'r', '0', '1'};
 
 [[noreturn]] void damaged(const char* what) {
@@ -26,6 +29,15 @@ inline std::uint32_t step(const FlatForest::Node* nodes, std::uint32_t n, const 
   const float v = row[node.feature & ~FlatForest::kDefaultLeft];
   const std::uint32_t missing_left = (v != v) & (node.feature >> 31);
   return node.left + (static_cast<std::uint32_t>(!(v < node.threshold)) ^ missing_left);
+}
+
+// One step of a walk through a block of columns (the row's lane already added to
+// `column`): a column node's feature is its column's offset, and a leaf reads the
+// column of -∞ against +∞, so it stays put.
+inline std::uint32_t column_step(const FlatForest::Node* nodes, std::uint32_t n,
+                                 const float* column) {
+  const FlatForest::Node& node = nodes[n];
+  return node.left + static_cast<std::uint32_t>(!(column[node.feature] < node.threshold));
 }
 
 // The row as XGBoost compares it (float), with the NaN slot the leaves read last.
@@ -73,6 +85,19 @@ FlatForest::FlatForest(const std::vector<Source>& trees, int n_features, int n_o
 }
 
 void FlatForest::finish() {
+  column_nodes_.clear();
+  if (n_features_ <= kMaxColumnFeatures) {
+    const auto leaf_column = static_cast<std::uint32_t>(n_features_ * kRowBlock);
+    column_nodes_.reserve(nodes_.size());
+    for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
+      const Node& node = nodes_[i];
+      const std::uint32_t slot = node.feature & ~kDefaultLeft;
+      column_nodes_.push_back(
+          node.left == i
+              ? Node{std::numeric_limits<float>::infinity(), leaf_column, i}
+              : Node{node.threshold, slot * static_cast<std::uint32_t>(kRowBlock), node.left});
+    }
+  }
   block_depths_.clear();
   for (std::size_t b = 0; b < depths_.size(); b += kLanes) {
     const auto end = std::min(depths_.size(), b + kLanes);
@@ -121,27 +146,73 @@ void FlatForest::add_margins(const double* x, float* sums) const {
 
 void FlatForest::add_margins_rows(const double* x, std::size_t n, float* sums) const {
   const auto p = static_cast<std::size_t>(n_features_);
-  std::vector<float> rows(kRowBlock * (p + 1));
-  const Node* nodes = nodes_.data();
   const auto k = static_cast<std::size_t>(n_outputs_);
+  std::vector<float> block(kRowBlock * (p + 1));
   for (std::size_t r0 = 0; r0 < n; r0 += kRowBlock) {
     const std::size_t m = std::min(kRowBlock, n - r0);
+    if (!column_nodes_.empty() && to_float_columns(x + r0 * p, m, block.data())) {
+      walk_columns(block.data(), m, sums + r0 * k);
+      continue;
+    }
     for (std::size_t r = 0; r < m; ++r)
-      to_float_row(x + (r0 + r) * p, n_features_, rows.data() + r * (p + 1));
-    for (std::size_t t = 0; t < roots_.size(); ++t) {
-      float* out = sums + r0 * k + groups_[t];
-      for (std::size_t r = 0; r < m; r += kLanes) {
-        const std::size_t lanes = std::min<std::size_t>(kLanes, m - r);
-        std::uint32_t at[kLanes];
-        const float* row[kLanes];
-        for (std::size_t l = 0; l < kLanes; ++l) {
-          at[l] = roots_[t];
-          row[l] = rows.data() + (r + std::min(l, lanes - 1)) * (p + 1);
-        }
-        for (int d = depths_[t]; d > 0; --d)
-          for (std::size_t l = 0; l < kLanes; ++l) at[l] = step(nodes, at[l], row[l]);
-        for (std::size_t l = 0; l < lanes; ++l) out[(r + l) * k] += nodes[at[l]].threshold;
+      to_float_row(x + (r0 + r) * p, n_features_, block.data() + r * (p + 1));
+    walk_rows(block.data(), m, sums + r0 * k);
+  }
+}
+
+bool FlatForest::to_float_columns(const double* x, std::size_t m, float* block) const {
+  const auto p = static_cast<std::size_t>(n_features_);
+  bool missing = false;
+  for (std::size_t r = 0; r < m; ++r)
+    for (std::size_t j = 0; j < p; ++j) {
+      const float v = static_cast<float>(x[r * p + j]);
+      missing |= v != v;
+      block[j * kRowBlock + r] = v;
+    }
+  // The lanes past the last row walk too (their sums are dropped): give them numbers.
+  for (std::size_t j = 0; j < p; ++j)
+    std::fill(block + j * kRowBlock + m, block + (j + 1) * kRowBlock, 0.0f);
+  std::fill(block + p * kRowBlock, block + (p + 1) * kRowBlock,
+            -std::numeric_limits<float>::infinity());
+  return !missing;
+}
+
+void FlatForest::walk_columns(const float* block, std::size_t m, float* sums) const {
+  const Node* nodes = column_nodes_.data();
+  const auto k = static_cast<std::size_t>(n_outputs_);
+  for (std::size_t t = 0; t < roots_.size(); ++t) {
+    float* out = sums + groups_[t];
+    for (std::size_t r = 0; r < m; r += kLanes) {
+      const float* lane0 = block + r;
+      std::uint32_t at[kLanes];
+      for (std::size_t l = 0; l < kLanes; ++l) at[l] = roots_[t];
+      // Unrolled, the walks' positions stay in registers: 1.4× faster than GCC's -O2 loop.
+      for (int d = depths_[t]; d > 0; --d)
+#pragma GCC unroll 16
+        for (std::size_t l = 0; l < kLanes; ++l) at[l] = column_step(nodes, at[l], lane0 + l);
+      const std::size_t lanes = std::min<std::size_t>(kLanes, m - r);
+      for (std::size_t l = 0; l < lanes; ++l) out[(r + l) * k] += nodes_[at[l]].threshold;
+    }
+  }
+}
+
+void FlatForest::walk_rows(const float* rows, std::size_t m, float* sums) const {
+  const auto p = static_cast<std::size_t>(n_features_);
+  const Node* nodes = nodes_.data();
+  const auto k = static_cast<std::size_t>(n_outputs_);
+  for (std::size_t t = 0; t < roots_.size(); ++t) {
+    float* out = sums + groups_[t];
+    for (std::size_t r = 0; r < m; r += kLanes) {
+      const std::size_t lanes = std::min<std::size_t>(kLanes, m - r);
+      std::uint32_t at[kLanes];
+      const float* row[kLanes];
+      for (std::size_t l = 0; l < kLanes; ++l) {
+        at[l] = roots_[t];
+        row[l] = rows + (r + std::min(l, lanes - 1)) * (p + 1);
       }
+      for (int d = depths_[t]; d > 0; --d)
+        for (std::size_t l = 0; l < kLanes; ++l) at[l] = step(nodes, at[l], row[l]);
+      for (std::size_t l = 0; l < lanes; ++l) out[(r + l) * k] += nodes[at[l]].threshold;
     }
   }
 }

@@ -95,6 +95,41 @@ TEST(FlatForest, WalksLikeXgboostOnUnevenTreesWithMissingValues) {
   EXPECT_EQ(mismatches, 0);
 }
 
+// Blocks of rows without a missing value walk as columns, the others as rows: both
+// must give XGBoost's margins, at thresholds exactly, at ±∞ and at doubles beyond float.
+TEST(FlatForest, BlocksWithAndWithoutMissingValuesWalkAlike) {
+  std::mt19937 rng(17);
+  const int p = 5, k = 2, n = 301;  // blocks of 64: the last one short
+  std::vector<Tree> trees;
+  for (int i = 0; i < 37; ++i) trees.push_back(random_tree(rng, p, 1 + i % 9, 0.8, i % k));
+  const TreeEnsemble ens(trees, {0.25, -1.0}, Link::Softmax, p);
+  std::uniform_real_distribution<double> u(-2.5, 2.5);
+  std::vector<double> x(static_cast<size_t>(n * p));
+  for (double& v : x) v = u(rng);
+  for (int i = 0; i < n; i += 3) {  // a row's value exactly at a split's threshold
+    const Tree& t = trees[static_cast<size_t>(i) % trees.size()];
+    if (t.left[0] != -1) x[static_cast<size_t>(i * p + t.feature[0])] = t.threshold[0];
+  }
+  x[7] = INFINITY;
+  x[11] = -INFINITY;
+  x[13] = 1e300;         // +∞ as a float
+  x[200 * p + 2] = NAN;  // the fourth block walks as rows
+  std::vector<double> one(k), many(static_cast<size_t>(n * k));
+  ens.decision_rows(x.data(), n, p, many.data());
+  int mismatches = 0;
+  for (int i = 0; i < n; ++i) {
+    const double* row = x.data() + i * p;
+    float expected[k] = {0.25f, -1.0f};
+    for (const Tree& t : ens.trees()) expected[t.group] += plain_walk(t, row);
+    ens.decision(row, one.data());
+    for (int g = 0; g < k; ++g) {
+      mismatches += static_cast<float>(one[static_cast<size_t>(g)]) != expected[g];
+      mismatches += static_cast<float>(many[static_cast<size_t>(i * k + g)]) != expected[g];
+    }
+  }
+  EXPECT_EQ(mismatches, 0);
+}
+
 TEST(FlatForest, ImageRoundTripsAndDamageIsRefused) {
   std::mt19937 rng(3);
   std::vector<Tree> trees;
@@ -123,7 +158,9 @@ TEST(FlatForest, ImageRoundTripsAndDamageIsRefused) {
     try {
       const FlatForest f = FlatForest::from_image(bad.data(), bad.size());
       std::vector<float> sums(static_cast<size_t>(f.n_outputs()), 0.0f);
-      if (f.n_features() == 4) f.add_margins(x.data(), sums.data());
+      if (f.n_features() != 4) continue;
+      f.add_margins(x.data(), sums.data());
+      f.add_margins_rows(x.data(), 1, sums.data());
     } catch (const Error&) {
     }
   }

@@ -70,6 +70,28 @@ std::vector<double> random_rows(std::mt19937& rng, int n, int p) {
   return x;
 }
 
+// Margins of n rows, one at a time (decision) and together (decision_rows), that
+// differ from the base margins plus XGBoost's rule walked tree by tree.
+int mismatches_with_plain_walks(const TreeEnsemble& ens, const std::vector<double>& x, int n) {
+  const auto p = static_cast<size_t>(ens.flat().n_features());
+  const auto k = static_cast<size_t>(ens.n_outputs());
+  std::vector<double> one(k), many(static_cast<size_t>(n) * k);
+  ens.decision_rows(x.data(), static_cast<size_t>(n), p, many.data());
+  int mismatches = 0;
+  for (size_t i = 0; i < static_cast<size_t>(n); ++i) {
+    const double* row = x.data() + i * p;
+    std::vector<float> expected(k);
+    for (size_t g = 0; g < k; ++g) expected[g] = static_cast<float>(ens.base_margin()[g]);
+    for (const Tree& t : ens.trees()) expected[static_cast<size_t>(t.group)] += plain_walk(t, row);
+    ens.decision(row, one.data());
+    for (size_t g = 0; g < k; ++g) {
+      mismatches += static_cast<float>(one[g]) != expected[g];
+      mismatches += static_cast<float>(many[i * k + g]) != expected[g];
+    }
+  }
+  return mismatches;
+}
+
 TEST(FlatForest, WalksLikeXgboostOnUnevenTreesWithMissingValues) {
   std::mt19937 rng(11);
   const int p = 7, k = 3, n = 301;
@@ -79,20 +101,7 @@ TEST(FlatForest, WalksLikeXgboostOnUnevenTreesWithMissingValues) {
     trees.push_back(random_tree(rng, p, i % 11 == 0 ? 20 : i % 7, i % 5 == 0 ? 0.95 : 0.7, i % k));
   const TreeEnsemble ens(trees, {0.5, -0.25, 0.0}, Link::Softmax, p);
   const std::vector<double> x = random_rows(rng, n, p);
-  std::vector<double> one(k), many(static_cast<size_t>(n * k));
-  ens.decision_rows(x.data(), n, p, many.data());
-  int mismatches = 0;
-  for (int i = 0; i < n; ++i) {
-    const double* row = x.data() + i * p;
-    float expected[k] = {0.5f, -0.25f, 0.0f};
-    for (const Tree& t : ens.trees()) expected[t.group] += plain_walk(t, row);
-    ens.decision(row, one.data());
-    for (int g = 0; g < k; ++g) {
-      mismatches += static_cast<float>(one[static_cast<size_t>(g)]) != expected[g];
-      mismatches += static_cast<float>(many[static_cast<size_t>(i * k + g)]) != expected[g];
-    }
-  }
-  EXPECT_EQ(mismatches, 0);
+  EXPECT_EQ(mismatches_with_plain_walks(ens, x, n), 0);
 }
 
 // Blocks of rows without a missing value walk as columns, the others as rows: both
@@ -114,20 +123,7 @@ TEST(FlatForest, BlocksWithAndWithoutMissingValuesWalkAlike) {
   x[11] = -INFINITY;
   x[13] = 1e300;         // +∞ as a float
   x[200 * p + 2] = NAN;  // the fourth block walks as rows
-  std::vector<double> one(k), many(static_cast<size_t>(n * k));
-  ens.decision_rows(x.data(), n, p, many.data());
-  int mismatches = 0;
-  for (int i = 0; i < n; ++i) {
-    const double* row = x.data() + i * p;
-    float expected[k] = {0.25f, -1.0f};
-    for (const Tree& t : ens.trees()) expected[t.group] += plain_walk(t, row);
-    ens.decision(row, one.data());
-    for (int g = 0; g < k; ++g) {
-      mismatches += static_cast<float>(one[static_cast<size_t>(g)]) != expected[g];
-      mismatches += static_cast<float>(many[static_cast<size_t>(i * k + g)]) != expected[g];
-    }
-  }
-  EXPECT_EQ(mismatches, 0);
+  EXPECT_EQ(mismatches_with_plain_walks(ens, x, n), 0);
 }
 
 TEST(FlatForest, ImageRoundTripsAndDamageIsRefused) {

@@ -9,7 +9,8 @@ the same held-out rows (is_test) as pg_automl:
   budget, then refitting the best configuration on every training row — what a data
   scientist would write in the same time. The budget covers search and refit.
 
-Usage: automl_peer.py TABLE TARGET TASK BUDGET[,BUDGET...]. Prints JSON lines.
+Usage: automl_peer.py TABLE TARGET TASK BUDGET[,BUDGET...]. Prints JSON lines (Optuna's
+with its best parameters and their cross-validated score).
 """
 import json
 import sys
@@ -54,9 +55,9 @@ def score(model, X):
     return accuracy_score(y[test], pred) if classify else r2_score(y[test], pred)
 
 
-def report(system, budget, model, X, seconds):
+def report(system, budget, model, X, seconds, **extra):
     print(json.dumps({"system": system, "budget": budget, "score": score(model, X),
-                      "seconds": seconds}), flush=True)
+                      "seconds": seconds, **extra}), flush=True)
 
 
 def defaults():
@@ -98,7 +99,7 @@ def optuna_search(budget):
     study.optimize(objective, timeout=budget * 0.9)
     model = xgb_model(study.best_params).fit(X, yt)
     report(f"optuna TPE xgboost 3-fold CV ({len(study.trials)} trials)", budget, model, X_onehot,
-           time.perf_counter() - t0)
+           time.perf_counter() - t0, params=study.best_params, cv=study.best_value)
 
 
 defaults()

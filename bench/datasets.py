@@ -5,8 +5,10 @@ Rscript). Each becomes a table ds_<name> with the original columns, NULLs where
 the source has NA, text where the source has categories, and is_test: a seeded
 25 % split (stratified for classification) that every system shares.
 
-Usage: datasets.py WORKDIR — loads the tables (libpq environment) and prints one
-line per dataset: name target task metric source.
+Usage: datasets.py WORKDIR [SEED] — loads the tables (libpq environment) and prints
+one line per dataset: name target task metric source. SEED (default 0, the split
+every earlier run used) seeds the split; bench/automl.sh's BENCH_AUTOML_SPLITS uses
+seeds 0, 1, 2, ...
 """
 import os
 import subprocess
@@ -19,6 +21,7 @@ from sklearn import datasets
 from sklearn.model_selection import train_test_split
 
 WORKDIR = sys.argv[1]
+SEED = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 
 # name: (R expression, target, task, what it is)
 R_SETS = {
@@ -75,7 +78,7 @@ def load(conn, name, frame, target, task):
                      for c in frame.columns]
     target = target.lower().replace(".", "_")
     strata = frame[target] if task == "classification" else None
-    _, test = train_test_split(frame.index, test_size=0.25, random_state=0, stratify=strata)
+    _, test = train_test_split(frame.index, test_size=0.25, random_state=SEED, stratify=strata)
     frame["is_test"] = frame.index.isin(test)
     table = "ds_" + name
     columns = ", ".join(f'"{c}" {sql_type(frame[c])}' for c in frame.columns)

@@ -19,6 +19,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -81,15 +82,17 @@ class FlatForest {
   // models): an inner node's feature is its column's offset in the block and a leaf
   // compares -∞ < +∞. Blocks without a missing value take them: no NaN rule, no
   // row pointer per walk, about twice as fast (bench/serving_speed.sh, predict_batch).
-  std::vector<Node> column_nodes_;
+  // Made on first use (column_nodes()), shared by copies; never replaced once stored.
+  mutable std::shared_ptr<const std::vector<Node>> column_nodes_;
 
   void check() const;  // throws Error XX001 unless every index stays in bounds
-  void finish();       // block_depths_ and column_nodes_ from the trees
+  void finish();       // block_depths_ from depths_
+  std::shared_ptr<const std::vector<Node>> column_nodes() const;
 
   // A block of m ≤ 64 rows as float columns (and the column of -∞); false when a
   // value is missing (NaN), which only the row walk handles.
   bool to_float_columns(const double* x, std::size_t m, float* block) const;
-  void walk_columns(const float* block, std::size_t m, float* sums) const;
+  void walk_columns(const Node* nodes, const float* block, std::size_t m, float* sums) const;
   void walk_rows(const float* rows, std::size_t m, float* sums) const;
 };
 

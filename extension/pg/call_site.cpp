@@ -14,9 +14,11 @@
 #include "pg/spi.hpp"
 
 extern "C" {
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "common/pg_prng.h"
 #include "miscadmin.h"
+#include "utils/lsyscache.h"
 }
 
 namespace pg_automl {
@@ -38,6 +40,9 @@ struct CallSite {
   // How this site reads its named-feature argument for each model (named_features.cpp);
   // emptied on every resolution, so it never outlives the models it was made for.
   void* feature_readers;
+  // Whether its features argument is a table row: 0 not asked yet, 1 a row, 2 not.
+  // The expression fixes the type, so the catalog is asked once per site.
+  int row_argument;
 };
 
 // fn_extra of predict_model: the model it checked and loaded, per statement and role.
@@ -117,6 +122,15 @@ Served model_for_project(FunctionCallInfo fcinfo, text* project, const text* spl
 
 void** feature_reader_slot(FunctionCallInfo fcinfo) {
   return &site_of<CallSite>(fcinfo)->feature_readers;
+}
+
+bool features_are_a_row(FunctionCallInfo fcinfo) {
+  auto* site = site_of<CallSite>(fcinfo);
+  if (site->row_argument == 0) {
+    const Oid type = get_fn_expr_argtype(fcinfo->flinfo, 1);
+    site->row_argument = type != JSONBOID && type_is_rowtype(type) ? 1 : 2;
+  }
+  return site->row_argument == 1;
 }
 
 const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t model_id) {

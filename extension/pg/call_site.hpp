@@ -30,6 +30,10 @@ Served model_for_project(FunctionCallInfo fcinfo, text* project, const text* spl
 // (pg/named_features.cpp): nullptr after each resolution.
 void** feature_reader_slot(FunctionCallInfo fcinfo);
 
+// Whether argument 1 (the features) of a named-feature predict site is a table row
+// or another composite, asked of the catalog once per site.
+bool features_are_a_row(FunctionCallInfo fcinfo);
+
 // The model predict_model(id) may use: checked once per statement and role
 // (42704 unknown, 42501 another tenant's), then kept in fn_extra.
 const automl::Model* model_for_caller(FunctionCallInfo fcinfo, std::int64_t model_id);

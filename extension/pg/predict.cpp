@@ -107,8 +107,7 @@ Datum predict_call(FunctionCallInfo fcinfo) {
     if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
       PG_RETURN_NULL();  // the split_key overloads are not STRICT
     const Served served = project_model(fcinfo, output);
-    const Oid type = get_fn_expr_argtype(fcinfo->flinfo, 1);
-    if (type != JSONBOID && type_is_rowtype(type)) {
+    if (features_are_a_row(fcinfo)) {
       const HeapTupleHeader row = PG_GETARG_HEAPTUPLEHEADER(1);
       // A row of number columns for a model of numbers: read as doubles, scored as float8[].
       if (const double* numbers = numbers_from_row(*served.model, row, fcinfo))

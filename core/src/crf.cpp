@@ -175,9 +175,7 @@ double Crf::Problem::operator()(const Eigen::VectorXd& theta, Eigen::VectorXd& g
   Eigen::MatrixXd marginals, pairs;
   for (const Encoded& e : data_) {
     const Eigen::Index n = static_cast<Eigen::Index>(e.tags.size());
-    crf_detail::Scores s{Eigen::MatrixXd::Zero(n, L), &transition, &start, &end};
-    for (Eigen::Index i = 0; i < n; ++i)
-      for (int f : e.features[static_cast<std::size_t>(i)]) s.emission.row(i) += state.row(f);
+    crf_detail::Scores s{crf_detail::emission_scores(state, e.features), &transition, &start, &end};
     const double log_z = crf_detail::log_partition(s, &marginals, &pairs);
     objective += log_z - crf_detail::sequence_score(s, e.tags);
     // Expected minus observed feature counts.
@@ -232,12 +230,7 @@ std::vector<std::vector<int>> Crf::encode(const std::vector<std::string>& tokens
 }
 
 crf_detail::Scores Crf::scores(const std::vector<std::vector<int>>& features) const {
-  const Eigen::Index n = static_cast<Eigen::Index>(features.size());
-  crf_detail::Scores s{Eigen::MatrixXd::Zero(n, static_cast<Eigen::Index>(labels_.size())),
-                       &transition_, &start_, &end_};
-  for (Eigen::Index i = 0; i < n; ++i)
-    for (int f : features[static_cast<std::size_t>(i)]) s.emission.row(i) += state_.row(f);
-  return s;
+  return {crf_detail::emission_scores(state_, features), &transition_, &start_, &end_};
 }
 
 Crf::Tagging Crf::tag(const std::vector<std::string>& tokens) const {

@@ -52,12 +52,8 @@ crf_detail::Scores scores_of(const crf_detail::Layout& lay, const Eigen::VectorX
   transition = Eigen::Map<const RowMajor>(w.data() + lay.transition(), lay.L, lay.L);
   start = w.segment(lay.start(), lay.L);
   end = w.segment(lay.end(), lay.L);
-  const Eigen::Index n = static_cast<Eigen::Index>(e.tags.size());
-  crf_detail::Scores s{Eigen::MatrixXd::Zero(n, lay.L), &transition, &start, &end};
-  for (Eigen::Index i = 0; i < n; ++i)
-    for (int f : e.features[static_cast<std::size_t>(i)])
-      s.emission.row(i) += w.segment(lay.state(f, 0), lay.L).transpose();
-  return s;
+  const Eigen::Map<const RowMajor> state(w.data(), lay.F, lay.L);
+  return {crf_detail::emission_scores(state, e.features), &transition, &start, &end};
 }
 
 // φ(x, y) − φ(x, ŷ) with repeated weights merged and zeros dropped.

@@ -63,6 +63,18 @@ double log_partition(const Scores& s, Eigen::MatrixXd* marginals = nullptr,
                      Eigen::MatrixXd* pair_marginals = nullptr);
 std::vector<int> viterbi(const Scores& s);
 
+// The emission scores of one sequence (n × L): for each token, the sum of its
+// features' rows of `state` (features × labels) — training, the online trainings and
+// tagging alike.
+template <typename State>
+Eigen::MatrixXd emission_scores(const State& state, const std::vector<std::vector<int>>& features) {
+  const auto n = static_cast<Eigen::Index>(features.size());
+  Eigen::MatrixXd emission = Eigen::MatrixXd::Zero(n, state.cols());
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (int f : features[static_cast<std::size_t>(i)]) emission.row(i) += state.row(f);
+  return emission;
+}
+
 // Layout of θ: state (features × labels, row-major), transition (labels × labels,
 // row = from), start, end.
 struct Layout {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <limits>
 #include <memory>
@@ -18,7 +19,7 @@ constexpr std::size_t kRowBlock = 64;  // rows that share one pass over the tree
 static_assert(kRowBlock % kLanes == 0, "a block's lanes never pass its columns");
 // Wider models walk blocks of rows as rows: a block of columns stays small (≤ 1 MB).
 constexpr int kMaxColumnFeatures = 4096;
-constexpr char kMagic[8] = {'a', 'm', 'l', 'f', 'o', 'r', '0', '1'};
+constexpr char kMagic[8] = {'a', 'm', 'l', 'f', 'o', 'r', '0', '2'};
 
 [[noreturn]] void damaged(const char* what) {
   throw Error(sqlstate::kDataCorrupted, std::string("flat forest image: ") + what);
@@ -54,35 +55,45 @@ FlatForest::FlatForest(const std::vector<Source>& trees, int n_features, int n_o
   std::size_t total = 0;
   for (const Source& t : trees) total += t.n_nodes;
   if (total >= std::numeric_limits<std::uint32_t>::max() / 2) invalid("model file: too many nodes");
-  nodes_.reserve(total);
+  std::vector<Node> nodes;
+  nodes.reserve(total);
   const auto nan_slot = static_cast<std::uint32_t>(n_features) | kDefaultLeft;
   std::vector<std::int32_t> queue;
   for (const Source& t : trees) {
-    const auto root = static_cast<std::uint32_t>(nodes_.size());
+    const auto root = static_cast<std::uint32_t>(nodes.size());
     roots_.push_back(root);
     depths_.push_back(static_cast<std::uint16_t>(t.depth));
     groups_.push_back(static_cast<std::uint16_t>(t.group));
     // Breadth first: a node's children are appended together, left then right.
     queue.assign(1, 0);
-    nodes_.push_back({});
+    nodes.push_back({});
     for (std::size_t q = 0; q < queue.size(); ++q) {
       const auto i = static_cast<std::size_t>(queue[q]);
       const auto at = root + static_cast<std::uint32_t>(q);
       if (t.left[i] == -1) {
-        nodes_[at] = {static_cast<float>(t.leaf_value[i]), nan_slot, at};
+        nodes[at] = {static_cast<float>(t.leaf_value[i]), nan_slot, at};
         continue;
       }
-      const auto left = static_cast<std::uint32_t>(nodes_.size());
+      const auto left = static_cast<std::uint32_t>(nodes.size());
       const std::uint32_t dl = t.default_left[i] ? kDefaultLeft : 0;
-      nodes_[at] = {t.threshold[i], static_cast<std::uint32_t>(t.feature[i]) | dl, left};
+      nodes[at] = {t.threshold[i], static_cast<std::uint32_t>(t.feature[i]) | dl, left};
       queue.push_back(t.left[i]);
       queue.push_back(t.right[i]);
-      nodes_.push_back({});
-      nodes_.push_back({});
+      nodes.push_back({});
+      nodes.push_back({});
     }
   }
+  own_nodes(std::move(nodes));
   finish();
   check();
+}
+
+void FlatForest::own_nodes(std::vector<Node> nodes) {
+  auto owned = std::make_shared<const std::vector<Node>>(std::move(nodes));
+  nodes_ = owned->data();
+  n_nodes_ = owned->size();
+  node_storage_ = std::move(owned);
+  nodes_in_place_ = false;
 }
 
 void FlatForest::finish() {
@@ -103,9 +114,9 @@ std::shared_ptr<const std::vector<FlatForest::Node>> FlatForest::column_nodes() 
   std::shared_ptr<const std::vector<Node>> built = std::atomic_load(&column_nodes_);
   if (built) return built;
   auto fresh = std::make_shared<std::vector<Node>>();
-  fresh->reserve(nodes_.size());
+  fresh->reserve(n_nodes_);
   const auto leaf_column = static_cast<std::uint32_t>(n_features_ * kRowBlock);
-  for (std::uint32_t i = 0; i < nodes_.size(); ++i) {
+  for (std::uint32_t i = 0; i < n_nodes_; ++i) {
     const Node& node = nodes_[i];
     const std::uint32_t slot = node.feature & ~kDefaultLeft;
     fresh->push_back(
@@ -122,7 +133,7 @@ std::shared_ptr<const std::vector<FlatForest::Node>> FlatForest::column_nodes() 
 void FlatForest::check() const {
   if (n_features_ < 0 || n_outputs_ < 1) damaged("no outputs");
   if (depths_.size() != roots_.size() || groups_.size() != roots_.size()) damaged("tree counts");
-  const auto n = static_cast<std::uint32_t>(nodes_.size());
+  const auto n = static_cast<std::uint32_t>(n_nodes_);
   for (std::size_t t = 0; t < roots_.size(); ++t)
     if (roots_[t] >= n || groups_[t] >= n_outputs_) damaged("tree out of range");
   for (std::uint32_t i = 0; i < n; ++i) {
@@ -144,7 +155,7 @@ void FlatForest::add_margins(const double* x, float* sums) const {
                    ? inline_row
                    : (heap.resize(static_cast<std::size_t>(n_features_) + 1), heap.data());
   to_float_row(x, n_features_, row);
-  const Node* nodes = nodes_.data();
+  const Node* nodes = nodes_;
   const std::size_t trees = roots_.size();
   for (std::size_t b = 0; b < trees; b += kLanes) {
     std::uint32_t at[kLanes];
@@ -212,7 +223,7 @@ void FlatForest::walk_columns(const Node* nodes, const float* block, std::size_t
 
 void FlatForest::walk_rows(const float* rows, std::size_t m, float* sums) const {
   const auto p = static_cast<std::size_t>(n_features_);
-  const Node* nodes = nodes_.data();
+  const Node* nodes = nodes_;
   const auto k = static_cast<std::size_t>(n_outputs_);
   for (std::size_t t = 0; t < roots_.size(); ++t) {
     float* out = sums + groups_[t];
@@ -236,14 +247,15 @@ std::string FlatForest::image() const {
   out.put(kMagic, sizeof kMagic);
   out.put(static_cast<std::int32_t>(n_features_));
   out.put(static_cast<std::int32_t>(n_outputs_));
-  out.put_vector(nodes_);
+  out.put_array(nodes_, n_nodes_);
   out.put_vector(roots_);
   out.put_vector(depths_);
   out.put_vector(groups_);
   return out.take();
 }
 
-FlatForest FlatForest::from_image(const char* bytes, std::size_t size) {
+FlatForest FlatForest::from_image(const char* bytes, std::size_t size,
+                                  std::shared_ptr<const void> bytes_owner) {
   ImageReader in(bytes, size, "flat forest");
   char magic[sizeof kMagic];
   in.get(magic, sizeof magic);
@@ -251,7 +263,18 @@ FlatForest FlatForest::from_image(const char* bytes, std::size_t size) {
   FlatForest f;
   f.n_features_ = in.get<std::int32_t>();
   f.n_outputs_ = in.get<std::int32_t>();
-  f.nodes_ = in.get_vector<Node>();
+  std::size_t n_nodes = 0;
+  const char* nodes = in.get_in_place<Node>(&n_nodes);
+  if (bytes_owner && reinterpret_cast<std::uintptr_t>(nodes) % alignof(Node) == 0) {
+    f.nodes_ = reinterpret_cast<const Node*>(nodes);
+    f.n_nodes_ = n_nodes;
+    f.node_storage_ = std::move(bytes_owner);
+    f.nodes_in_place_ = true;
+  } else {
+    std::vector<Node> copy(n_nodes);
+    if (n_nodes > 0) std::memcpy(static_cast<void*>(copy.data()), nodes, n_nodes * sizeof(Node));
+    f.own_nodes(std::move(copy));
+  }
   f.roots_ = in.get_vector<std::uint32_t>();
   f.depths_ = in.get_vector<std::uint16_t>();
   f.groups_ = in.get_vector<std::uint16_t>();

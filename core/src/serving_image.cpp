@@ -15,7 +15,7 @@
 namespace automl {
 namespace {
 
-constexpr char kMagic[8] = {'a', 'm', 'l', 'm', 'o', 'd', 'l', '1'};
+constexpr char kMagic[8] = {'a', 'm', 'l', 'm', 'o', 'd', 'l', '2'};
 using Images = std::vector<std::pair<const char*, std::size_t>>;
 
 // The estimator's JSON with each tree ensemble replaced by the index of its image.
@@ -33,18 +33,20 @@ nlohmann::json skeleton(const Estimator& e, std::vector<std::string>& images) {
 }
 
 std::shared_ptr<const Estimator> rebuild(const nlohmann::json& j, Eigen::Index n_features,
-                                         const Images& images) {
+                                         const Images& images,
+                                         const std::shared_ptr<const void>& bytes_owner) {
   const std::string type = j.at("type").get<std::string>();
   if (type == "trees" && j.contains("image")) {
     const auto index = checked_number<std::size_t>(j.at("image"), "a tree image index");
     if (index >= images.size()) invalid("serving image: tree image out of range");
-    return TreeEnsemble::from_image(images[index].first, images[index].second, n_features);
+    return TreeEnsemble::from_image(images[index].first, images[index].second, n_features,
+                                    bytes_owner);
   }
   if (type == "ensemble") {
     std::vector<std::shared_ptr<const Estimator>> members;
     for (const auto& m : j.at("members")) {
       if (m.at("type") == "ensemble") invalid("serving image: a nested ensemble");
-      members.push_back(rebuild(m, n_features, images));
+      members.push_back(rebuild(m, n_features, images, bytes_owner));
     }
     return std::make_shared<EnsembleEstimator>(
         std::move(members), checked_numbers<double>(j.at("weights"), "ensemble weight"),
@@ -67,7 +69,8 @@ std::string serving_image(const Model& model) {
   return out.take();
 }
 
-Model model_from_serving_image(const char* bytes, std::size_t size) {
+Model model_from_serving_image(const char* bytes, std::size_t size,
+                               std::shared_ptr<const void> bytes_owner) {
   ImageReader in(bytes, size, "serving");
   char magic[sizeof kMagic];
   in.get(magic, sizeof magic);
@@ -81,7 +84,7 @@ Model model_from_serving_image(const char* bytes, std::size_t size) {
   in.expect_end();
   return Model::parse(std::string_view(json, json_size),
                       [&](const nlohmann::json& j, Eigen::Index n_features) {
-                        return rebuild(j, n_features, images);
+                        return rebuild(j, n_features, images, bytes_owner);
                       });
 }
 

@@ -164,7 +164,7 @@ FlatForest compile(const std::vector<TreeEnsemble::Tree>& trees, Eigen::Index n_
   return FlatForest(sources, static_cast<int>(n_features), n_outputs);
 }
 
-constexpr char kImageMagic[8] = {'a', 'm', 'l', 't', 'r', 'e', 'e', '1'};
+constexpr char kImageMagic[8] = {'a', 'm', 'l', 't', 'r', 'e', 'e', '2'};
 
 }  // namespace
 
@@ -340,7 +340,8 @@ std::string TreeEnsemble::image() const {
 // Predictions need only the compiled trees: an image carries nothing else, so it is
 // a third of the arrays' size and loads with one copy and a bounds check.
 std::unique_ptr<TreeEnsemble> TreeEnsemble::from_image(const char* bytes, std::size_t size,
-                                                       Eigen::Index n_features) {
+                                                       Eigen::Index n_features,
+                                                       std::shared_ptr<const void> bytes_owner) {
   ImageReader in(bytes, size, "tree ensemble");
   char magic[sizeof kImageMagic];
   in.get(magic, sizeof magic);
@@ -351,9 +352,9 @@ std::unique_ptr<TreeEnsemble> TreeEnsemble::from_image(const char* bytes, std::s
   size_t flat_size = 0;
   const char* flat = in.get_bytes(&flat_size);
   in.expect_end();
-  std::unique_ptr<TreeEnsemble> e(new TreeEnsemble({}, std::move(base), static_cast<Link>(link),
-                                                   n_features,
-                                                   FlatForest::from_image(flat, flat_size)));
+  std::unique_ptr<TreeEnsemble> e(
+      new TreeEnsemble({}, std::move(base), static_cast<Link>(link), n_features,
+                       FlatForest::from_image(flat, flat_size, std::move(bytes_owner))));
   e->predictions_only_ = true;
   return e;
 }

@@ -137,7 +137,8 @@ TEST(FlatForest, ImageRoundTripsAndDamageIsRefused) {
   // Every truncation is refused; so is any child index pointing outside the nodes.
   for (size_t cut = 0; cut < image.size(); cut += 7)
     EXPECT_THROW(FlatForest::from_image(image.data(), cut), Error) << cut;
-  const size_t first_node = 8 + 4 + 4 + 8;  // magic, feature and output counts, node count
+  // Magic, feature and output counts and node count (24 bytes), padded to 16.
+  const size_t first_node = 32;
   std::string bad = image;
   const std::uint32_t far = 1u << 30;
   std::memcpy(&bad[first_node + 8], &far, sizeof far);  // the root's left child
@@ -160,6 +161,36 @@ TEST(FlatForest, ImageRoundTripsAndDamageIsRefused) {
     } catch (const Error&) {
     }
   }
+}
+
+// With an owner of the bytes, the nodes are used where they lie and the forest keeps
+// the owner alive; unaligned bytes, or none owning them, are copied. The margins are
+// the same either way.
+TEST(FlatForest, ImageWithAnOwnerIsReadInPlace) {
+  std::mt19937 rng(8);
+  std::vector<Tree> trees;
+  for (int i = 0; i < 40; ++i) trees.push_back(random_tree(rng, 5, 6, 0.85, 0));
+  const TreeEnsemble ens(trees, {0.0}, Link::Identity, 5);
+  auto owner = std::make_shared<const std::string>(ens.flat().image());
+  const FlatForest in_place = FlatForest::from_image(owner->data(), owner->size(), owner);
+  EXPECT_TRUE(in_place.nodes_in_place());
+  EXPECT_EQ(owner.use_count(), 2);
+  const FlatForest copied = FlatForest::from_image(owner->data(), owner->size());
+  EXPECT_FALSE(copied.nodes_in_place());
+  // One byte off: the nodes would be unaligned, so they are copied.
+  auto shifted = std::make_shared<std::string>(" " + *owner);
+  const FlatForest unaligned = FlatForest::from_image(shifted->data() + 1, owner->size(), shifted);
+  EXPECT_FALSE(unaligned.nodes_in_place());
+  const std::vector<double> x = random_rows(rng, 300, 5);
+  std::vector<float> a(300, 0.0f), b(300, 0.0f), c(300, 0.0f);
+  const FlatForest kept = in_place;  // a copy shares the nodes and the owner
+  owner.reset();
+  kept.add_margins_rows(x.data(), 300, a.data());
+  copied.add_margins_rows(x.data(), 300, b.data());
+  for (size_t i = 0; i < 300; ++i) unaligned.add_margins(x.data() + i * 5, c.data() + i);
+  EXPECT_EQ(a, b);
+  EXPECT_EQ(a, c);
+  EXPECT_EQ(kept.image(), copied.image());
 }
 
 TEST(FlatForest, TreeImageHoldsWhatPredictionsNeedAndIsChecked) {

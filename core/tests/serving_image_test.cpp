@@ -57,6 +57,14 @@ TEST(ServingImage, AnswersExactlyAsTheParsedModelFile) {
     const std::string image = serving_image(parsed);
     const Model loaded = model_from_serving_image(image.data(), image.size());
     expect_same_answers(parsed, loaded);
+    // Read in place (as from the shared cache): the same answers, and the model keeps
+    // the bytes' owner alive after its last other holder lets go.
+    auto owner = std::make_shared<const std::string>(image);
+    const Model viewed = model_from_serving_image(owner->data(), owner->size(), owner);
+    const bool has_trees = std::string(algorithm) != "logistic";
+    EXPECT_EQ(owner.use_count() > 1, has_trees) << algorithm;
+    owner.reset();
+    expect_same_answers(parsed, viewed);
     // Trees come compiled, without the arrays explain walks: the extension explains
     // with the model parsed from its file. A linear model's image is its whole file.
     const InputValue row[3] = {InputValue::of(0.5), InputValue::of(-1.0), InputValue::of(2.0)};

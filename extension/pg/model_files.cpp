@@ -1,5 +1,6 @@
 // pg/model_files.cpp — reading model files over SPI; parsing them is serve/'s.
 #include <cstdlib>
+#include <memory>
 #include <new>
 #include <string>
 
@@ -128,10 +129,14 @@ const automl::Model* load_model(std::int64_t model_id) {
     std::int64_t model_id;
     const automl::Model* model;
   } load{model_id, nullptr};
-  auto use = [](const char* image, std::size_t size, void* context) {
+  auto use = [](const char* image, std::size_t size, int slot, void* context) {
     auto* l = static_cast<Load*>(context);
     l->model = cpp_guard([&] {
-      return model_cache().insert(l->model_id, load_served_image(image, size, l->model_id));
+      // The trees stay where they are in shared memory, pinned while this backend's
+      // cache holds the model (a model without trees drops the pin at once).
+      auto pin = std::make_shared<const SharedModelPin>(slot);
+      return model_cache().insert(l->model_id,
+                                  load_served_image(image, size, l->model_id, std::move(pin)));
     });
   };
   if (!shared_model_read(key, use, &load)) return parse_and_share(model_id, key);

@@ -2,8 +2,14 @@
 //
 // A fixed region reserved at server start: a table of entries and the bytes they
 // point into, first fit, least recently used evicted. Readers load an image in place
-// under the shared lock; writers (a backend that parsed a model) take the exclusive
-// lock once per model per server.
+// under the shared lock and may pin it to go on reading it there; writers (a backend
+// that parsed a model) take the exclusive lock once per model per server and evict
+// only entries nobody pins.
+//
+// Pins are counted in the entry (pg_atomic) and, per slot, in the backend that holds
+// them: the backend gives back whatever it still holds when it exits
+// (before_shmem_exit), so a pin never outlives its process. A crashed backend makes
+// the postmaster reinitialise shared memory, pins and all.
 #include <algorithm>
 #include <cstring>
 
@@ -28,13 +34,15 @@ namespace pg_automl {
 namespace {
 
 constexpr int kSlots = 1024;
-int cache_mb = 128;  // automl.shared_model_cache_size
+constexpr std::uint64_t kImageAlignment = 64;  // ≥ what images need (byte_image.hpp: 16)
+int cache_mb = 128;                            // automl.shared_model_cache_size
 
 struct Entry {
   SharedModelKey key;
   bool used;
   std::uint64_t offset, size;
   pg_atomic_uint64 last_used;  // updated under the shared lock
+  pg_atomic_uint32 pins;       // taken under the shared lock, given back without it
 };
 
 struct SharedModels {
@@ -50,11 +58,22 @@ SharedModels* shared = nullptr;
 shmem_request_hook_type previous_request_hook = nullptr;
 shmem_startup_hook_type previous_startup_hook = nullptr;
 
+// This backend's pins per slot, and whether it has given them all back (exiting).
+std::uint32_t my_pins[kSlots];
+bool pins_given_back = false;
+bool give_back_registered = false;
+
 std::size_t arena_bytes() { return static_cast<std::size_t>(cache_mb) * 1024 * 1024; }
+std::size_t region_bytes() {
+  return add_size(offsetof(SharedModels, data), arena_bytes() + kImageAlignment);
+}
+// The arena starts aligned, so every entry's image does.
+char* arena() { return reinterpret_cast<char*>(TYPEALIGN(kImageAlignment, shared->data)); }
+std::uint64_t aligned(std::uint64_t offset) { return TYPEALIGN(kImageAlignment, offset); }
 
 void request_shared_memory() {
   if (previous_request_hook != nullptr) previous_request_hook();
-  RequestAddinShmemSpace(add_size(offsetof(SharedModels, data), arena_bytes()));
+  RequestAddinShmemSpace(region_bytes());
   RequestNamedLWLockTranche("pg_automl shared models", 1);
 }
 
@@ -62,8 +81,8 @@ void attach_shared_memory() {
   if (previous_startup_hook != nullptr) previous_startup_hook();
   LWLockAcquire(AddinShmemInitLock, LW_EXCLUSIVE);
   bool found = false;
-  auto* s = static_cast<SharedModels*>(ShmemInitStruct(
-      "pg_automl shared models", offsetof(SharedModels, data) + arena_bytes(), &found));
+  auto* s = static_cast<SharedModels*>(
+      ShmemInitStruct("pg_automl shared models", region_bytes(), &found));
   if (!found) {
     s->lock = &(GetNamedLWLockTranche("pg_automl shared models"))->lock;
     for (pg_atomic_uint64* counter :
@@ -73,6 +92,7 @@ void attach_shared_memory() {
     for (Entry& e : s->entries) {
       e.used = false;
       pg_atomic_init_u64(&e.last_used, 0);
+      pg_atomic_init_u32(&e.pins, 0);
     }
   }
   LWLockRelease(AddinShmemInitLock);
@@ -101,18 +121,26 @@ std::uint64_t free_offset(std::uint64_t size) {
   std::uint64_t at = 0;
   for (int i = 0; i < n; ++i) {
     if (taken[i].first >= at && taken[i].first - at >= size) return at;
-    at = std::max(at, taken[i].second);
+    at = aligned(std::max(at, taken[i].second));
   }
-  return shared->capacity - at >= size ? at : UINT64_MAX;
+  return at <= shared->capacity && shared->capacity - at >= size ? at : UINT64_MAX;
 }
 
-Entry* least_recently_used() {
+// nullptr when every entry is pinned (or none is used).
+Entry* least_recently_used_unpinned() {
   Entry* oldest = nullptr;
   for (Entry& e : shared->entries)
-    if (e.used && (oldest == nullptr ||
-                   pg_atomic_read_u64(&e.last_used) < pg_atomic_read_u64(&oldest->last_used)))
+    if (e.used && pg_atomic_read_u32(&e.pins) == 0 &&
+        (oldest == nullptr ||
+         pg_atomic_read_u64(&e.last_used) < pg_atomic_read_u64(&oldest->last_used)))
       oldest = &e;
   return oldest;
+}
+
+void give_back_pins(int, Datum) {
+  for (int slot = 0; slot < kSlots; ++slot)
+    if (my_pins[slot] > 0) pg_atomic_fetch_sub_u32(&shared->entries[slot].pins, my_pins[slot]);
+  pins_given_back = true;
 }
 
 Entry* free_slot() {
@@ -140,15 +168,20 @@ void shared_models_init() {
 bool shared_models_available() { return shared != nullptr; }
 
 bool shared_model_read(const SharedModelKey& key,
-                       void (*use)(const char* image, std::size_t size, void* context),
+                       void (*use)(const char* image, std::size_t size, int slot, void* context),
                        void* context) {
   if (shared == nullptr) return false;
+  // Here, in PostgreSQL land, not in the pin's C++ constructor: registering may fail.
+  if (!give_back_registered) {
+    before_shmem_exit(give_back_pins, 0);
+    give_back_registered = true;
+  }
   LWLockAcquire(shared->lock, LW_SHARED);
   Entry* e = find(key);
   if (e != nullptr) {
     pg_atomic_write_u64(&e->last_used, pg_atomic_add_fetch_u64(&shared->clock, 1));
     // Read in place: a copy would cost a backend as many page faults again.
-    use(shared->data + e->offset, e->size, context);
+    use(arena() + e->offset, e->size, static_cast<int>(e - shared->entries), context);
   }
   LWLockRelease(shared->lock);
   return e != nullptr;
@@ -162,10 +195,15 @@ void shared_model_publish(const SharedModelKey& key, const char* image, std::siz
     std::uint64_t at;
     Entry* slot;
     while ((at = free_offset(size)) == UINT64_MAX || (slot = free_slot()) == nullptr) {
-      least_recently_used()->used = false;  // some entry is used, or the arena had room
+      Entry* victim = least_recently_used_unpinned();
+      if (victim == nullptr) {  // all that is there is in use: this one is not shared
+        LWLockRelease(shared->lock);
+        return;
+      }
+      victim->used = false;
       pg_atomic_fetch_add_u64(&shared->evicted, 1);
     }
-    std::memcpy(shared->data + at, image, size);
+    std::memcpy(arena() + at, image, size);
     slot->key = key;
     slot->offset = at;
     slot->size = size;
@@ -174,6 +212,18 @@ void shared_model_publish(const SharedModelKey& key, const char* image, std::siz
     pg_atomic_fetch_add_u64(&shared->published, 1);
   }
   LWLockRelease(shared->lock);
+}
+
+// Atomics only: made in C++ (inside cpp_guard), it can neither fail nor longjmp.
+SharedModelPin::SharedModelPin(int slot) : slot_(slot) {
+  pg_atomic_fetch_add_u32(&shared->entries[slot].pins, 1);
+  ++my_pins[slot];
+}
+
+SharedModelPin::~SharedModelPin() {
+  if (pins_given_back || my_pins[slot_] == 0) return;  // exiting: given back already
+  --my_pins[slot_];
+  pg_atomic_fetch_sub_u32(&shared->entries[slot_].pins, 1);
 }
 
 void count_model_parse() {
@@ -189,18 +239,23 @@ AUTOML_FUNCTION(automl_shared_model_cache_status) {
   if (get_call_result_type(fcinfo, nullptr, &desc) != TYPEFUNC_COMPOSITE)
     elog(ERROR, "return type must be a row type");
   desc = BlessTupleDesc(desc);
-  constexpr int kColumns = 10;
+  constexpr int kColumns = 11;
   Datum values[kColumns] = {};
   bool nulls[kColumns] = {};
   for (bool& n : nulls) n = true;
   values[0] = BoolGetDatum(shared != nullptr);
   nulls[0] = false;
   if (shared != nullptr) {
-    std::int64_t models = 0, bytes = 0;
+    std::int64_t models = 0, bytes = 0, pinned = 0;
     LWLockAcquire(shared->lock, LW_SHARED);
-    for (const Entry& e : shared->entries)
-      if (e.used) ++models, bytes += static_cast<std::int64_t>(e.size);
+    for (Entry& e : shared->entries)
+      if (e.used) {
+        ++models, bytes += static_cast<std::int64_t>(e.size);
+        pinned += pg_atomic_read_u32(&e.pins) > 0;
+      }
     LWLockRelease(shared->lock);
+    values[10] = Int64GetDatum(pinned);
+    nulls[10] = false;
     const std::int64_t counts[6] = {
         models,
         bytes,

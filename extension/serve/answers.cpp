@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "automl/interrupt.hpp"
@@ -64,8 +65,9 @@ automl::Model parse_served_model(const char* bytes, std::size_t size, std::int64
   return parsed;
 }
 
-automl::Model load_served_image(const char* bytes, std::size_t size, std::int64_t model_id) {
-  automl::Model loaded = automl::model_from_serving_image(bytes, size);
+automl::Model load_served_image(const char* bytes, std::size_t size, std::int64_t model_id,
+                                std::shared_ptr<const void> bytes_owner) {
+  automl::Model loaded = automl::model_from_serving_image(bytes, size, std::move(bytes_owner));
   if (loaded.task() == automl::Task::Classification)
     check_labels(loaded.labels().classes().size(), "model " + std::to_string(model_id));
   return loaded;

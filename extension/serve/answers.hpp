@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "automl/crf.hpp"
@@ -15,8 +16,10 @@ namespace pg_automl {
 // A stored model file parsed for predict; `model_id` names it in errors.
 automl::Model parse_served_model(const char* bytes, std::size_t size, std::int64_t model_id);
 // The same model from the serving image another backend made of it (shared memory),
-// checked against this backend's limits as a parsed file is.
-automl::Model load_served_image(const char* bytes, std::size_t size, std::int64_t model_id);
+// checked against this backend's limits as a parsed file is. Its trees are read in
+// place while the model keeps `bytes_owner` (a pin on the image) alive.
+automl::Model load_served_image(const char* bytes, std::size_t size, std::int64_t model_id,
+                                std::shared_ptr<const void> bytes_owner);
 
 // A stored model file parsed as a tagger; a tabular model is 22023 naming `project`.
 automl::Crf parse_tagger(const char* bytes, std::size_t size, const char* project);

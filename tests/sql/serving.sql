@@ -38,6 +38,26 @@ SELECT * FROM dblink(:'dsn', $$SELECT automl.predict_proba('serve_trees', ARRAY[
   AS t(p float8[]) \gset third_
 SELECT parses - :parses_before AS parsed, image_loads - :loads_before AS loaded
   FROM automl.shared_model_cache_status();
+-- A backend walks the image's trees where they lie in shared memory: it pins the image
+-- while it serves it, and its pins end with it.
+SELECT pinned_models AS pinned_before FROM automl.shared_model_cache_status() \gset
+SELECT dblink_connect('pinning', :'dsn');
+SELECT * FROM dblink('pinning', $$SELECT pg_backend_pid(), automl.predict('serve_trees', ARRAY[0.1, -0.2, 0.4])$$)
+  AS t(pid int, p float8) \gset pinning_
+SELECT pinned_models - :pinned_before AS pinned_by_it FROM automl.shared_model_cache_status();
+SELECT dblink_disconnect('pinning');
+SELECT set_config('serving_test.pid', :'pinning_pid', false) IS NOT NULL AS noted;
+DO $$
+BEGIN  -- the backend leaves pg_stat_activity after it gave its pins back
+  FOR i IN 1..200 LOOP
+    EXIT WHEN NOT EXISTS (SELECT FROM pg_stat_activity
+                           WHERE pid = current_setting('serving_test.pid')::int);
+    PERFORM pg_sleep(0.05);
+  END LOOP;
+END $$;
+SELECT NOT EXISTS (SELECT FROM pg_stat_activity WHERE pid = :pinning_pid) AS it_exited,
+       pinned_models - :pinned_before AS pinned_after_exit
+  FROM automl.shared_model_cache_status();
 -- The answer is the same, bit for bit, wherever the model came from.
 SELECT :'first_p'::float8[] = :'second_p'::float8[] AND :'second_p'::float8[] = :'third_p'::float8[] AS same_answer,
        :'first_p'::float8[] = automl.predict_proba('serve_trees', ARRAY[0.1, -0.2, 0.4]) AS same_here;

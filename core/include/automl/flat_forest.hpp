@@ -62,17 +62,29 @@ class FlatForest {
   int n_features() const { return n_features_; }
   int n_outputs() const { return n_outputs_; }
   std::size_t n_trees() const { return roots_.size(); }
-  std::size_t n_nodes() const { return nodes_.size(); }
+  std::size_t n_nodes() const { return n_nodes_; }
+  // Whether the nodes are read where an image lies (from_image with an owner).
+  bool nodes_in_place() const { return nodes_in_place_; }
 
   // A position-independent byte image (little-endian, this build's layout) and back:
   // loading checks every index, so a damaged image is refused, never followed.
   std::string image() const;
-  static FlatForest from_image(const char* bytes, std::size_t size);
+  // With an owner of the bytes (`bytes_owner` keeps them alive and unchanged for as
+  // long as it lives), the nodes — nearly all of an image — are used in place when
+  // aligned, not copied: a backend serving a model from the shared cache touches
+  // its pages once (extension/pg/shared_models.cpp). Without one, they are copied.
+  static FlatForest from_image(const char* bytes, std::size_t size,
+                               std::shared_ptr<const void> bytes_owner = nullptr);
 
  private:
   int n_features_ = 0;  // the float row has one more slot: the NaN leaves read
   int n_outputs_ = 0;
-  std::vector<Node> nodes_;
+  // The nodes, and what keeps them alive: this forest's own vector, or the owner of
+  // the image they are read in (shared by copies of the forest either way).
+  const Node* nodes_ = nullptr;
+  std::size_t n_nodes_ = 0;
+  std::shared_ptr<const void> node_storage_;
+  bool nodes_in_place_ = false;
   std::vector<std::uint32_t> roots_;
   std::vector<std::uint16_t> depths_;
   std::vector<std::uint16_t> groups_;
@@ -87,6 +99,7 @@ class FlatForest {
 
   void check() const;  // throws Error XX001 unless every index stays in bounds
   void finish();       // block_depths_ from depths_
+  void own_nodes(std::vector<Node> nodes);
   std::shared_ptr<const std::vector<Node>> column_nodes() const;
 
   // A block of m ≤ 64 rows as float columns (and the column of -∞); false when a

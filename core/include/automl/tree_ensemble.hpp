@@ -58,10 +58,12 @@ class TreeEnsemble final : public Estimator {
   // A byte image of what predictions need (the compiled trees, base margins, link),
   // loaded without parsing JSON or compiling (the image of a model shared between
   // backends, serving_image.hpp). This machine's layout: never stored, only handed
-  // between processes of one server.
+  // between processes of one server. With an owner of the bytes, the compiled trees
+  // are read in place (FlatForest::from_image).
   std::string image() const;
-  static std::unique_ptr<TreeEnsemble> from_image(const char* bytes, std::size_t size,
-                                                  Eigen::Index n_features);
+  static std::unique_ptr<TreeEnsemble> from_image(
+      const char* bytes, std::size_t size, Eigen::Index n_features,
+      std::shared_ptr<const void> bytes_owner = nullptr);
   static std::unique_ptr<TreeEnsemble> from_json(const nlohmann::json& j, Eigen::Index n_features);
 
   // SHAP values (Lundberg's TreeSHAP, XGBoost's pred_contribs): for output `group`,

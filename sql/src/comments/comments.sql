@@ -257,7 +257,7 @@ COMMENT ON FUNCTION automl.predict_batch(text, double precision[]) IS
 COMMENT ON FUNCTION automl.predict_proba_batch(text, double precision[]) IS
   'Class probabilities of every row of a float8[][] in one call: a rows × classes float8[][], classes in automl.models.classes order.';
 COMMENT ON FUNCTION automl.shared_model_cache_status() IS
-  'The server''s shared caches: parsed models (on or not, models, bytes, capacity; since start the files parsed, images loaded instead, evictions) and deployments per role (current entries, hits, stores).';
+  'The server''s shared caches: parsed models (on or not, models, bytes, capacity; since start the files parsed, images loaded instead, evictions; images served in place, which are not evicted) and deployments per role (current entries, hits, stores).';
 COMMENT ON FUNCTION automl.predict(text, jsonb, text) IS
   'Predicts from named features; under an A/B split the arm is chosen by a hash of split_key, so one user always meets one model.';
 

@@ -130,9 +130,11 @@ CREATE OR REPLACE FUNCTION automl.predict_proba_batch(project text, features flo
   AS 'MODULE_PATHNAME', 'automl_predict_proba_batch' LANGUAGE C STRICT STABLE PARALLEL SAFE;
 
 -- The server's shared cache of parsed models (automl.shared_model_cache_size), and
--- of who is served what (deployments: current entries; their hits and stores).
+-- of who is served what (deployments: current entries; their hits and stores);
+-- pinned_models: images some backend serves in place, which are not evicted.
 CREATE OR REPLACE FUNCTION automl.shared_model_cache_status(
   OUT available boolean, OUT models bigint, OUT bytes bigint, OUT capacity_bytes bigint,
   OUT parses bigint, OUT image_loads bigint, OUT evictions bigint,
-  OUT deployments bigint, OUT deployment_hits bigint, OUT deployment_stores bigint)
+  OUT deployments bigint, OUT deployment_hits bigint, OUT deployment_stores bigint,
+  OUT pinned_models bigint)
   AS 'MODULE_PATHNAME', 'automl_shared_model_cache_status' LANGUAGE C VOLATILE;

@@ -133,8 +133,10 @@ const automl::Model* load_model(std::int64_t model_id) {
     auto* l = static_cast<Load*>(context);
     l->model = cpp_guard([&] {
       // The trees stay where they are in shared memory, pinned while this backend's
-      // cache holds the model (a model without trees drops the pin at once).
-      auto pin = std::make_shared<const SharedModelPin>(slot);
+      // cache holds the model (a model without trees drops the pin at once); past
+      // this backend's share of the cache, they are copied.
+      std::shared_ptr<const SharedModelPin> pin;
+      if (shared_model_may_pin(slot)) pin = std::make_shared<const SharedModelPin>(slot);
       return model_cache().insert(l->model_id,
                                   load_served_image(image, size, l->model_id, std::move(pin)));
     });

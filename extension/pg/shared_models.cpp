@@ -35,6 +35,10 @@ namespace {
 
 constexpr int kSlots = 1024;
 constexpr std::uint64_t kImageAlignment = 64;  // ≥ what images need (byte_image.hpp: 16)
+// One backend pins at most this share of the arena: a session that sets
+// automl.model_cache_size high and serves many big models cannot keep every other
+// model out of the cache alone (past it, it copies the trees, as before pins).
+constexpr std::uint64_t kPinShare = 8;
 int cache_mb = 128;                            // automl.shared_model_cache_size
 
 struct Entry {
@@ -60,6 +64,7 @@ shmem_startup_hook_type previous_startup_hook = nullptr;
 
 // This backend's pins per slot, and whether it has given them all back (exiting).
 std::uint32_t my_pins[kSlots];
+std::uint64_t my_pinned_bytes = 0;  // of the entries this backend pins, each counted once
 bool pins_given_back = false;
 bool give_back_registered = false;
 
@@ -214,15 +219,20 @@ void shared_model_publish(const SharedModelKey& key, const char* image, std::siz
   LWLockRelease(shared->lock);
 }
 
+bool shared_model_may_pin(int slot) {
+  return my_pins[slot] > 0 ||
+         my_pinned_bytes + shared->entries[slot].size <= shared->capacity / kPinShare;
+}
+
 // Atomics only: made in C++ (inside cpp_guard), it can neither fail nor longjmp.
 SharedModelPin::SharedModelPin(int slot) : slot_(slot) {
   pg_atomic_fetch_add_u32(&shared->entries[slot].pins, 1);
-  ++my_pins[slot];
+  if (my_pins[slot]++ == 0) my_pinned_bytes += shared->entries[slot].size;
 }
 
 SharedModelPin::~SharedModelPin() {
   if (pins_given_back || my_pins[slot_] == 0) return;  // exiting: given back already
-  --my_pins[slot_];
+  if (--my_pins[slot_] == 0) my_pinned_bytes -= shared->entries[slot_].size;
   pg_atomic_fetch_sub_u32(&shared->entries[slot_].pins, 1);
 }
 

@@ -43,6 +43,10 @@ bool shared_model_read(const SharedModelKey& key,
 // backend pins; too large, or no room beside the pinned ones: not stored.
 void shared_model_publish(const SharedModelKey& key, const char* image, std::size_t size);
 
+// Whether this backend may pin one more entry: what it pins stays within an eighth
+// of the cache (otherwise, it copies what it reads). Inside `use` only.
+bool shared_model_may_pin(int slot);
+
 // While one lives, the entry at `slot` stays where it is. Made only inside
 // shared_model_read's `use`; destroyed anywhere, from C++ too (no error, no lock).
 // When the backend exits, its pins are released even if their owners never are.

@@ -39,7 +39,16 @@ SELECT * FROM dblink(:'dsn', $$SELECT automl.predict_proba('serve_trees', ARRAY[
 SELECT parses - :parses_before AS parsed, image_loads - :loads_before AS loaded
   FROM automl.shared_model_cache_status();
 -- A backend walks the image's trees where they lie in shared memory: it pins the image
--- while it serves it, and its pins end with it.
+-- while it serves it, and its pins end with it. First, the backends of the dblink
+-- calls above exit (they pinned the image too).
+DO $$
+BEGIN
+  FOR i IN 1..200 LOOP
+    EXIT WHEN (SELECT pinned_models FROM automl.shared_model_cache_status()) = 0;
+    PERFORM pg_sleep(0.05);
+  END LOOP;
+END $$;
+SELECT pinned_models AS pinned_before FROM automl.shared_model_cache_status();
 SELECT pinned_models AS pinned_before FROM automl.shared_model_cache_status() \gset
 SELECT dblink_connect('pinning', :'dsn');
 SELECT * FROM dblink('pinning', $$SELECT pg_backend_pid(), automl.predict('serve_trees', ARRAY[0.1, -0.2, 0.4])$$)

@@ -39,7 +39,7 @@ constexpr std::uint64_t kImageAlignment = 64;  // ≥ what images need (byte_ima
 // automl.model_cache_size high and serves many big models cannot keep every other
 // model out of the cache alone (past it, it copies the trees, as before pins).
 constexpr std::uint64_t kPinShare = 8;
-int cache_mb = 128;                            // automl.shared_model_cache_size
+int cache_mb = 128;  // automl.shared_model_cache_size
 
 struct Entry {
   SharedModelKey key;
